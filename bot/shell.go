@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"smallgoals/commands"
+)
+
+// Handler answers a command; *commands.Handler is one.
+type Handler interface {
+	Handle(ctx context.Context, req commands.Request) commands.Reply
+}
+
+// Shell is the local transport (design.md §4.3): it reads lines from In and
+// writes readable text to Out. A line starting with / is a slash command;
+// ":user NAME" and ":channel NAME" switch who types and where.
+type Shell struct {
+	Handler Handler
+	In      io.Reader
+	Out     io.Writer
+	Prompt  bool             // print a prompt before each line (a terminal)
+	Now     func() time.Time // nil: time.Now
+	Log     *slog.Logger
+	Text    func(id string) string // the shell's own hints, from the message files
+
+	mu      sync.Mutex // Out is shared with messages sent elsewhere
+	user    string
+	channel string
+}
+
+// Run reads and answers lines until the input ends (nil) or ctx is done.
+func (s *Shell) Run(ctx context.Context) error {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Text == nil {
+		s.Text = func(id string) string { return id }
+	}
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	s.user, s.channel = "shell", "#shell"
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(s.In)
+		sc.Buffer(make([]byte, 64*1024), 64*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+	}()
+	for {
+		s.prompt()
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errc:
+			if s.Prompt {
+				s.write("\n")
+			}
+			return err
+		case line := <-lines:
+			s.line(ctx, line)
+		}
+	}
+}
+
+func (s *Shell) prompt() {
+	if s.Prompt {
+		s.write(fmt.Sprintf("%s@%s> ", s.user, s.channel))
+	}
+}
+
+func (s *Shell) write(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	io.WriteString(s.Out, text)
+}
+
+// line answers one line of input.
+func (s *Shell) line(ctx context.Context, line string) {
+	line = strings.TrimSpace(line)
+	switch {
+	case line == "" || strings.HasPrefix(line, "#"):
+	case strings.HasPrefix(line, ":"):
+		s.meta(line)
+	case strings.HasPrefix(line, "/"):
+		name, text, _ := strings.Cut(line, " ")
+		req := commands.Request{
+			UserID:      s.user,
+			ChannelID:   s.channel,
+			ChannelName: strings.TrimPrefix(s.channel, "#"),
+			Command:     name,
+			Text:        text,
+			Time:        s.Now(),
+		}
+		s.write(RenderText(s.Handler.Handle(ctx, req)))
+	default:
+		s.write(s.Text("shell.hint") + "\n")
+	}
+}
+
+// meta handles ":user NAME" and ":channel NAME".
+func (s *Shell) meta(line string) {
+	cmd, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
+	arg = strings.TrimSpace(arg)
+	switch {
+	case cmd == "user" && arg != "" && !strings.ContainsAny(arg, " \t"):
+		s.user = strings.TrimPrefix(arg, "@")
+	case cmd == "channel" && arg != "" && !strings.ContainsAny(arg, " \t"):
+		s.channel = "#" + strings.TrimPrefix(arg, "#")
+	default:
+		s.write(s.Text("shell.meta") + "\n")
+	}
+}
+
+// Post prints a message the bot sends elsewhere, under a header line:
+// "→ @name" for a direct message, "→ #channel" for a channel post.
+func (s *Shell) Post(to string, r commands.Reply) {
+	s.write("→ " + to + "\n" + RenderText(r))
+}

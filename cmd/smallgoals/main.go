@@ -1,0 +1,230 @@
+// Command smallgoals runs the små mål Slack bot (design.md §4.2):
+//
+//	smallgoals [serve]          run the bot (the shell when no Slack tokens are set)
+//	smallgoals shell            the local shell transport explicitly
+//	smallgoals migrate          apply migrations and exit
+//	smallgoals remind --once    run the reminder job once
+//	smallgoals digest --once    run the digest job once
+//	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
+//
+// Every command migrates the database first unless --no-migrate is given.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"smallgoals/bot"
+	"smallgoals/commands"
+	"smallgoals/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the program; it returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("smallgoals "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	noMigrate := fs.Bool("no-migrate", false, "do not migrate the database first")
+	once := fs.Bool("once", false, "run the job once and exit (remind, digest)")
+	at := fs.String("at", "", "the clock for --once, RFC 3339 (default now)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "smallgoals %s: unexpected argument %q\n", name, fs.Arg(0))
+		return 2
+	}
+	switch name {
+	case "serve", "shell", "migrate", "remind", "digest":
+	case "healthcheck":
+		return healthcheck(ctx, getenv, stderr)
+	default:
+		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, healthcheck)\n", name)
+		return 2
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "smallgoals: configuration: %v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	m := &Main{Config: cfg, Log: log, Stdin: stdin, Stdout: stdout}
+	if err := m.Open(ctx, !*noMigrate); err != nil {
+		log.Error("start-up failed", "err", err)
+		return 1
+	}
+	defer m.Close()
+	switch name {
+	case "migrate":
+		log.Info("migrations applied")
+		return 0
+	case "remind", "digest":
+		if !*once {
+			fmt.Fprintf(stderr, "smallgoals %s: only --once is supported; serve runs the job on its schedule\n", name)
+			return 2
+		}
+		if *at != "" {
+			if _, err := time.Parse(time.RFC3339, *at); err != nil {
+				fmt.Fprintf(stderr, "smallgoals %s: --at must be RFC 3339, e.g. 2026-11-23T09:00:00+01:00\n", name)
+				return 2
+			}
+		}
+		fmt.Fprintf(stderr, "smallgoals %s: the %s job is not available yet\n", name, name)
+		return 2
+	case "shell":
+		return m.exit(m.RunShell(ctx))
+	}
+	return m.exit(m.Serve(ctx))
+}
+
+// Main is the wired program; the end-to-end tests use it too.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Stdin  io.Reader
+	Stdout io.Writer
+
+	DB       *store.DB
+	Commands *commands.Handler
+}
+
+// Open connects to the database, migrates it if asked and builds the
+// command handler.
+func (m *Main) Open(ctx context.Context, migrate bool) error {
+	db, err := store.Open(ctx, m.Config.DatabaseURL, store.Options{MaxConns: m.Config.DatabaseMaxConns})
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if migrate {
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	h, err := commands.New(commands.Config{
+		Store:  txStore{db},
+		Logger: m.Log,
+		Lang:   m.Config.Lang,
+		TZ:     m.Config.TZ,
+	})
+	if err != nil {
+		return err
+	}
+	m.Commands = h
+	return nil
+}
+
+// Close releases what Open took.
+func (m *Main) Close() {
+	if m.DB != nil {
+		m.DB.Close()
+	}
+}
+
+// Serve runs the transport the configuration chooses.
+func (m *Main) Serve(ctx context.Context) error {
+	t, _ := m.Config.Transport()
+	if t == TransportShell {
+		return m.RunShell(ctx)
+	}
+	return fmt.Errorf("the Slack transports (%s) are not available yet; unset the SLACK_ variables to use the shell", t)
+}
+
+// RunShell runs the shell transport on standard input and output.
+func (m *Main) RunShell(ctx context.Context) error {
+	msg := m.Commands.Messages()
+	sh := &bot.Shell{
+		Handler: m.Commands,
+		In:      m.Stdin,
+		Out:     m.Stdout,
+		Prompt:  isTerminal(m.Stdin),
+		Log:     m.Log,
+		Text:    func(id string) string { return msg.T(m.Config.Lang, id) },
+	}
+	m.Log.Debug("shell started")
+	return sh.Run(ctx)
+}
+
+func (m *Main) exit(err error) int {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		m.Log.Error("stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// txStore adapts *store.DB to commands.Store.
+type txStore struct{ db *store.DB }
+
+func (s txStore) InTx(ctx context.Context, fn func(commands.Tx) error) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// healthcheck asks a running serve for /readyz on HTTP_ADDR.
+func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
+	addr := getenv("HTTP_ADDR")
+	if addr == "" {
+		addr = ":3000"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "healthcheck: HTTP_ADDR %q is not host:port\n", addr)
+		return 1
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "healthcheck: /readyz answered %d\n", resp.StatusCode)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,374 @@
+// Package commands turns a command line typed by a user into an answer:
+// parse, authorize, act, audit, reply. It knows nothing of Slack wire
+// formats or SQL: a transport hands it a Request and renders the Reply.
+package commands
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"smallgoals"
+)
+
+// Store runs a function in one database transaction.
+type Store interface {
+	InTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what commands need of a transaction. Methods return *smallgoals.Error
+// with ENOTFOUND when a looked-up row does not exist and ECONFLICT when a
+// unique key is taken.
+type Tx interface {
+	CreateTeam(ctx context.Context, t *smallgoals.Team) error
+	TeamByChannel(ctx context.Context, channelID string) (smallgoals.Team, error)
+	TeamByID(ctx context.Context, id int64) (smallgoals.Team, error)
+	AddMember(ctx context.Context, teamID int64, user string, coordinator bool, at time.Time) error
+	JoinChannel(ctx context.Context, channelID, user string, at time.Time) (bool, error)
+	Members(ctx context.Context, teamID int64) ([]smallgoals.Member, error)
+	Member(ctx context.Context, teamID int64, user string) (smallgoals.Member, error)
+
+	UserLang(ctx context.Context, user string) (string, error)
+	SetUserLang(ctx context.Context, user, lang string, at time.Time) error
+
+	CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error
+	CitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error)
+	CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, error)
+	ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.CitizenSummary, error)
+
+	CreatePlanGoal(ctx context.Context, p *smallgoals.PlanGoal) error
+	FindPlanGoal(ctx context.Context, citizenID int64, number int) (smallgoals.PlanGoal, error)
+	ListPlanGoals(ctx context.Context, citizenID int64) ([]smallgoals.PlanGoal, error)
+
+	CreateGoal(ctx context.Context, g *smallgoals.Goal) error
+	FindGoal(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error)
+	GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error)
+	GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error)
+	SetGoalRevision(ctx context.Context, goalID int64, next *time.Time) error
+
+	CreateEntry(ctx context.Context, e *smallgoals.Entry) error
+	LatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error)
+	GoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error)
+
+	CreateRevision(ctx context.Context, r *smallgoals.Revision) error
+	GoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error)
+
+	CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error
+}
+
+// Members tells who is on a team. The shell keeps membership in the
+// database (StoredMembers); Slack follows the team channel's members.
+type Members interface {
+	// Seen is called with every request before anything else, in its
+	// transaction: the user typed in the channel.
+	Seen(ctx context.Context, tx Tx, channelID, user string, at time.Time) error
+	// IsMember reports whether user is on the team.
+	IsMember(ctx context.Context, tx Tx, team smallgoals.Team, user string) (bool, error)
+	// List returns the team's members.
+	List(ctx context.Context, tx Tx, team smallgoals.Team) ([]string, error)
+}
+
+// StoredMembers is membership kept in the database, as the shell has it:
+// typing in a team's channel, creating the team or being named its
+// coordinator makes you a member.
+type StoredMembers struct{}
+
+// Seen makes user a member of the channel's team, if it is one.
+func (StoredMembers) Seen(ctx context.Context, tx Tx, channelID, user string, at time.Time) error {
+	_, err := tx.JoinChannel(ctx, channelID, user, at)
+	return err
+}
+
+// IsMember reports whether user is a stored member of the team.
+func (StoredMembers) IsMember(ctx context.Context, tx Tx, team smallgoals.Team, user string) (bool, error) {
+	_, err := tx.Member(ctx, team.ID, user)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// List returns the team's stored members.
+func (StoredMembers) List(ctx context.Context, tx Tx, team smallgoals.Team) ([]string, error) {
+	ms, err := tx.Members(ctx, team.ID)
+	users := make([]string, len(ms))
+	for i, m := range ms {
+		users[i] = m.UserID
+	}
+	return users, err
+}
+
+// Config configures a Handler.
+type Config struct {
+	Store    Store
+	Members  Members      // nil: StoredMembers
+	Messages *Messages    // nil: LoadMessages
+	Logger   *slog.Logger // nil: discard
+	Lang     string       // the default language, SMALLGOALS_LANG
+	TZ       string       // the default time zone of new teams, SMALLGOALS_TZ
+}
+
+// Handler answers commands.
+type Handler struct {
+	store    Store
+	members  Members
+	msg      *Messages
+	log      *slog.Logger
+	lang     string
+	tz       string
+	location *time.Location
+}
+
+// New returns a Handler, or an error naming what is wrong with cfg.
+func New(cfg Config) (*Handler, error) {
+	h := &Handler{store: cfg.Store, members: cfg.Members, msg: cfg.Messages, log: cfg.Logger,
+		lang: cfg.Lang, tz: cfg.TZ}
+	if h.store == nil {
+		return nil, errors.New("commands: no store")
+	}
+	if h.members == nil {
+		h.members = StoredMembers{}
+	}
+	if h.msg == nil {
+		m, err := LoadMessages()
+		if err != nil {
+			return nil, err
+		}
+		h.msg = m
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.lang == "" {
+		h.lang = smallgoals.LangDanish
+	}
+	if !smallgoals.ValidLang(h.lang) {
+		return nil, errors.New("commands: unknown default language " + h.lang)
+	}
+	if h.tz == "" {
+		h.tz = "Europe/Copenhagen"
+	}
+	loc, err := time.LoadLocation(h.tz)
+	if err != nil {
+		return nil, errors.New("commands: unknown time zone " + h.tz)
+	}
+	h.location = loc
+	return h, nil
+}
+
+// Messages returns the handler's translations, for transports and jobs.
+func (h *Handler) Messages() *Messages { return h.msg }
+
+// Request is one command line typed by a user.
+type Request struct {
+	UserID      string    // who typed it
+	ChannelID   string    // where
+	ChannelName string    // the channel's name, without '#', if known
+	Command     string    // the command name as typed, "/maal" if empty
+	Text        string    // what follows the command name
+	Time        time.Time // when; the clock of every rule
+	Locale      string    // the user's Slack locale (e.g. "da-DK"), if known
+}
+
+// call is one request being answered inside its transaction.
+type call struct {
+	h    *Handler
+	ctx  context.Context
+	tx   Tx
+	req  Request
+	p    parsed
+	lang string
+
+	team       *smallgoals.Team // the current channel's team, once looked up
+	teamLoaded bool
+}
+
+// Handle answers a request. It never fails: errors become a short reply
+// in the user's language, and internal errors are logged once.
+func (h *Handler) Handle(ctx context.Context, req Request) Reply {
+	if req.Command == "" {
+		req.Command = "/maal"
+	}
+	if req.Time.IsZero() {
+		req.Time = time.Now()
+	}
+	p, perr := parse(req.Text)
+	var reply Reply
+	err := h.store.InTx(ctx, func(tx Tx) error {
+		c := &call{h: h, ctx: ctx, tx: tx, req: req, p: p}
+		if err := h.members.Seen(ctx, tx, req.ChannelID, req.UserID, req.Time); err != nil {
+			return err
+		}
+		hint := p.lang
+		if perr != nil {
+			hint = perr.lang
+		}
+		if err := c.chooseLang(hint); err != nil {
+			return err
+		}
+		// A CPR number is refused before anything else looks at the text.
+		if smallgoals.ContainsCPR(req.Text) {
+			reply = textReply(c.t("err.cpr"))
+			return nil
+		}
+		if perr != nil {
+			reply = c.parseErrorReply(perr)
+			return nil
+		}
+		r, err := p.cmd.run(c)
+		var ue *smallgoals.Error
+		switch {
+		case err == nil:
+			reply = r
+		case errors.As(err, &ue) && ue.Code != smallgoals.EINTERNAL:
+			// A refusal: nothing was written but its audit event, which
+			// the commit keeps.
+			reply = c.errorReply(ue)
+		default:
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		h.log.Error("command failed", "user", req.UserID, "command", p.id(), "err", err)
+		lang := h.lang
+		if p.lang != "" {
+			lang = p.lang
+		}
+		return textReply(h.msg.T(lang, "err.internal"))
+	}
+	return reply
+}
+
+func (p parsed) id() string {
+	if p.cmd == nil {
+		return ""
+	}
+	return p.cmd.id
+}
+
+// chooseLang sets the reply language: the user's choice; else the
+// language of the keyword typed; else their Slack locale; else the
+// channel's team's language; else the default.
+func (c *call) chooseLang(hint string) error {
+	lang, err := c.tx.UserLang(c.ctx, c.req.UserID)
+	if err != nil {
+		return err
+	}
+	if lang == "" {
+		lang = hint
+	}
+	if lang == "" {
+		lang = localeLang(c.req.Locale)
+	}
+	if lang == "" {
+		t, err := c.currentTeam()
+		if err != nil {
+			return err
+		}
+		if t != nil {
+			lang = t.Lang
+		}
+	}
+	if lang == "" {
+		lang = c.h.lang
+	}
+	c.lang = lang
+	return nil
+}
+
+// localeLang maps a Slack locale such as "da-DK" or "en-GB" to a language
+// the bot speaks, or "".
+func localeLang(locale string) string {
+	l := strings.ToLower(locale)
+	switch {
+	case strings.HasPrefix(l, "da"):
+		return smallgoals.LangDanish
+	case strings.HasPrefix(l, "en"):
+		return smallgoals.LangEnglish
+	}
+	return ""
+}
+
+// t translates a message into the call's language; Cmd is always there.
+func (c *call) t(id string, kv ...any) string {
+	return c.h.msg.TData(c.lang, id, c.data(kv...))
+}
+
+func (c *call) data(kv ...any) map[string]any {
+	data := map[string]any{"Cmd": c.req.Command}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			data[k] = kv[i+1]
+		}
+	}
+	return data
+}
+
+func (c *call) errorReply(e *smallgoals.Error) Reply {
+	data := c.data()
+	for k, v := range e.Data {
+		data[k] = v
+	}
+	r := textReply(c.h.msg.TData(c.lang, e.MsgID, data))
+	if u, ok := e.Data["usage"].(string); ok {
+		r.add(Context, c.t("usage.prefix")+" "+c.t("usage."+u))
+	}
+	return r
+}
+
+func (c *call) parseErrorReply(e *parseError) Reply {
+	data := c.data()
+	for k, v := range e.data {
+		if s, ok := v.(string); ok {
+			v = Escape(s)
+		}
+		data[k] = v
+	}
+	r := textReply(c.h.msg.TData(c.lang, e.msgID, data))
+	if e.cmd != nil {
+		r.add(Context, c.t("usage.prefix")+" "+c.t("usage."+e.cmd.id))
+	} else {
+		r.add(Context, c.t("err.see_help"))
+	}
+	return r
+}
+
+// invalid returns a refusal of bad input that shows the command's usage.
+func (c *call) invalid(msgID string, kv ...any) error {
+	e := smallgoals.Errorf(smallgoals.EINVALID, msgID, kv...)
+	if e.Data == nil {
+		e.Data = map[string]any{}
+	}
+	e.Data["usage"] = c.p.cmd.id
+	return e
+}
+
+// today is the current date in the zone of team t, or the default zone.
+func (c *call) today(t *smallgoals.Team) time.Time {
+	loc := c.h.location
+	if t != nil {
+		loc = t.Location()
+	}
+	return smallgoals.Day(c.req.Time, loc)
+}
+
+// currentTeam returns the team of the channel typed in, or nil.
+func (c *call) currentTeam() (*smallgoals.Team, error) {
+	if c.teamLoaded {
+		return c.team, nil
+	}
+	t, err := c.tx.TeamByChannel(c.ctx, c.req.ChannelID)
+	switch smallgoals.ErrorCode(err) {
+	case "":
+		c.team = &t
+	case smallgoals.ENOTFOUND:
+		c.team = nil
+	default:
+		return nil, err
+	}
+	c.teamLoaded = true
+	return c.team, nil
+}

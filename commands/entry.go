@@ -1,0 +1,155 @@
+package commands
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"smallgoals"
+)
+
+// runLog logs a score on a goal: REF SCORE [b:SCORE] [dato:DATO] [NOTE].
+func (c *call) runLog() (Reply, error) {
+	args := c.p.args
+	if len(args) < 2 {
+		return Reply{}, c.invalid("err.score_needed", "Ref", Escape(clip(args[0], 20)))
+	}
+	staff, ok := parseInt(args[1])
+	if !ok {
+		return Reply{}, c.invalid("err.score_needed", "Ref", Escape(clip(args[0], 20)))
+	}
+	note := strings.Join(args[2:], " ")
+	if n := utf8.RuneCountInString(note); n > smallgoals.MaxNoteLen {
+		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", n)
+	}
+	f, g, err := c.goal(args[0], smallgoals.ActEntryCreate)
+	if err != nil {
+		return Reply{}, err
+	}
+	gref := ref(f.citizen.Alias, g)
+	if g.Status != smallgoals.GoalActive {
+		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.goal_closed", "Ref", gref)
+	}
+	scale := g.Scale()
+	if !scale.Contains(staff) {
+		return Reply{}, c.invalid("err.score_range", "Score", Escape(clip(args[1], 10)), "Ref", gref, "Scale", scale.String())
+	}
+	e := smallgoals.Entry{GoalID: g.ID, Kind: smallgoals.EntryScore, Author: c.req.UserID,
+		WrittenAt: c.req.Time, StaffScore: &staff, Note: note}
+	if v, ok := c.p.opts["citizen"]; ok {
+		n, ok := parseInt(v)
+		if !ok || !scale.Contains(n) {
+			return Reply{}, c.invalid("err.citizen_score_range", "Score", Escape(clip(v, 10)), "Ref", gref, "Scale", scale.String())
+		}
+		e.CitizenScore = &n
+	}
+	today := c.today(&f.team)
+	e.Day = today
+	if v, ok := c.p.opts["date"]; ok {
+		d, err := c.pastDate(v, today)
+		if err != nil {
+			return Reply{}, err
+		}
+		e.Day = d
+	}
+	if err := c.tx.CreateEntry(c.ctx, &e); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActEntryCreate, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("log.saved", "Ref", gref, "Scores", c.scoreText(scale, e.StaffScore, e.CitizenScore),
+		"Date", smallgoals.FormatDate(e.Day)))
+	if ov, err := c.goalTrend(f, g); err != nil {
+		return Reply{}, err
+	} else if ov != "" {
+		r.add(Context, ov)
+	}
+	r.add(Context, c.t("log.undo_hint", "Ref", gref))
+	return r, nil
+}
+
+// goalTrend is a goal's sparkline after an entry, or "".
+func (c *call) goalTrend(f found, g smallgoals.Goal) (string, error) {
+	ovs, err := c.tx.GoalOverviews(c.ctx, f.citizen.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range ovs {
+		if o.ID == g.ID {
+			return trend(g.Scale(), o.Recent), nil
+		}
+	}
+	return "", nil
+}
+
+// pastDate reads the day an entry or revision is about: today or up to
+// MaxBackdateDays before it.
+func (c *call) pastDate(v string, today time.Time) (time.Time, error) {
+	d, ok := smallgoals.ParseDate(v)
+	if !ok {
+		return d, c.invalid("err.date", "Value", Escape(clip(v, 20)))
+	}
+	if d.After(today) {
+		return d, c.invalid("err.date_future", "Date", smallgoals.FormatDate(d))
+	}
+	if d.Before(today.AddDate(0, 0, -smallgoals.MaxBackdateDays)) {
+		return d, c.invalid("err.date_old", "Date", smallgoals.FormatDate(d), "Days", smallgoals.MaxBackdateDays)
+	}
+	return d, nil
+}
+
+// runUndo undoes the caller's latest entry (on a goal) of the last 24
+// hours: fortryd [REF].
+func (c *call) runUndo() (Reply, error) {
+	if len(c.p.args) > 1 {
+		return Reply{}, c.invalid("err.undo_args")
+	}
+	var goalID int64
+	if len(c.p.args) == 1 {
+		_, g, err := c.goal(c.p.args[0], smallgoals.ActEntryUndo)
+		if err != nil {
+			return Reply{}, err
+		}
+		goalID = g.ID
+	}
+	e, err := c.tx.LatestOwnEntry(c.ctx, c.req.UserID, goalID, c.req.Time.Add(-smallgoals.UndoWindow))
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return Reply{}, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.nothing_to_undo")
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	// The caller may have left the team since: check again.
+	g, err := c.tx.GoalByID(c.ctx, e.GoalID)
+	if err != nil {
+		return Reply{}, err
+	}
+	ct, err := c.tx.CitizenByID(c.ctx, g.CitizenID)
+	if err != nil {
+		return Reply{}, err
+	}
+	team, err := c.tx.TeamByID(c.ctx, ct.TeamID)
+	if err != nil {
+		return Reply{}, err
+	}
+	gref := ref(ct.Alias, g)
+	if ok, err := c.h.members.IsMember(c.ctx, c.tx, team, c.req.UserID); err != nil {
+		return Reply{}, err
+	} else if !ok {
+		if err := c.audit(smallgoals.ActEntryUndo, &team, &ct, &g, gref, false); err != nil {
+			return Reply{}, err
+		}
+		return Reply{}, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.nothing_to_undo")
+	}
+	undo := smallgoals.Entry{GoalID: g.ID, Kind: smallgoals.EntryUndo, Author: c.req.UserID,
+		Day: e.Day, WrittenAt: c.req.Time, Replaces: &e.ID}
+	if err := c.tx.CreateEntry(c.ctx, &undo); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActEntryUndo, &team, &ct, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	return textReply(c.t("undo.done", "Ref", gref, "Scores", c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore),
+		"Date", smallgoals.FormatDate(e.Day))), nil
+}

@@ -1,0 +1,195 @@
+package commands
+
+import (
+	"strconv"
+	"strings"
+
+	"smallgoals"
+)
+
+// runNew adds a small goal: ny ALIAS TITEL [plan:N] [frist:DATO]
+// [skala:A-B] [mål:N] [hver:N].
+func (c *call) runNew() (Reply, error) {
+	if len(c.p.args) < 2 {
+		return Reply{}, c.invalid("err.new_args")
+	}
+	title, err := c.title(c.p.args[1:])
+	if err != nil {
+		return Reply{}, err
+	}
+	g := smallgoals.Goal{Title: title, ScaleMin: smallgoals.DefaultScale.Min, ScaleMax: smallgoals.DefaultScale.Max,
+		CadenceDays: smallgoals.DefaultCadenceDays, CreatedBy: c.req.UserID, CreatedAt: c.req.Time}
+	if v, ok := c.p.opts["scale"]; ok {
+		s, ok := smallgoals.ParseScale(v)
+		if !ok {
+			return Reply{}, c.invalid("err.scale", "Value", Escape(clip(v, 20)))
+		}
+		g.ScaleMin, g.ScaleMax = s.Min, s.Max
+	}
+	if v, ok := c.p.opts["target"]; ok {
+		n, ok := parseInt(v)
+		if !ok || !g.Scale().Contains(n) {
+			return Reply{}, c.invalid("err.target", "Value", Escape(clip(v, 20)), "Scale", g.Scale().String())
+		}
+		g.Target = &n
+	}
+	if v, ok := c.p.opts["every"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > smallgoals.MaxCadenceDays {
+			return Reply{}, c.invalid("err.every", "Value", Escape(clip(v, 20)), "Max", smallgoals.MaxCadenceDays)
+		}
+		g.CadenceDays = n
+	}
+	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActGoalCreate)
+	if err != nil {
+		return Reply{}, err
+	}
+	today := c.today(&f.team)
+	next := today.AddDate(0, 0, g.CadenceDays)
+	if v, ok := c.p.opts["due"]; ok {
+		d, ok := smallgoals.ParseDate(v)
+		if !ok {
+			return Reply{}, c.invalid("err.date", "Value", Escape(clip(v, 20)))
+		}
+		if d.Before(today) {
+			return Reply{}, c.invalid("err.due_past", "Date", smallgoals.FormatDate(d))
+		}
+		next = d
+	}
+	g.NextRevision = &next
+	if v, ok := c.p.opts["plan"]; ok {
+		p, err := c.planGoal(f, v)
+		if err != nil {
+			return Reply{}, err
+		}
+		g.PlanGoalID, g.PlanNumber = &p.ID, &p.Number
+	}
+	g.CitizenID = f.citizen.ID
+	if err := c.tx.CreateGoal(c.ctx, &g); err != nil {
+		return Reply{}, err
+	}
+	gref := ref(f.citizen.Alias, g)
+	if err := c.audit(smallgoals.ActGoalCreate, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("goal.created", "Ref", gref, "Title", Escape(title)))
+	r.add(Context, c.goalFacts(f.citizen.Alias, g))
+	r.add(Context, c.t("goal.created_next", "Ref", gref, "Min", g.ScaleMin, "Max", g.ScaleMax))
+	return r, nil
+}
+
+// planGoal resolves plan:N or plan:AB-PN for citizen f.
+func (c *call) planGoal(f found, v string) (smallgoals.PlanGoal, error) {
+	n, ok := parseInt(v)
+	if !ok || n < 1 {
+		r, ok := smallgoals.ParseRef(v)
+		if !ok || !r.Plan || r.Alias != f.citizen.Alias {
+			return smallgoals.PlanGoal{}, c.invalid("err.plan_option", "Value", Escape(clip(v, 20)), "Alias", f.citizen.Alias)
+		}
+		n = r.N
+	}
+	p, err := c.tx.FindPlanGoal(c.ctx, f.citizen.ID, n)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return p, c.invalid("err.plan_unknown", "Ref", smallgoals.Ref{Alias: f.citizen.Alias, Plan: true, N: n}.String())
+	}
+	return p, err
+}
+
+// goalFacts is the one-line summary of a goal's settings.
+func (c *call) goalFacts(alias string, g smallgoals.Goal) string {
+	parts := []string{c.t("goal.fact_scale", "Scale", g.Scale().String())}
+	if g.Target != nil {
+		parts = append(parts, c.t("goal.fact_target", "Target", *g.Target))
+	}
+	if g.PlanNumber != nil {
+		parts = append(parts, c.t("goal.fact_plan", "Ref", smallgoals.Ref{Alias: alias, Plan: true, N: *g.PlanNumber}.String()))
+	}
+	parts = append(parts, c.t("goal.fact_every", "Days", g.CadenceDays))
+	if g.NextRevision != nil {
+		parts = append(parts, c.t("goal.fact_next", "Date", smallgoals.FormatDate(*g.NextRevision)))
+	} else {
+		parts = append(parts, c.t("goal.fact_closed"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// historyLen is how many entries and revisions a goal's history shows.
+const historyLen = 10
+
+// runShow shows a goal's history: vis REF.
+func (c *call) runShow() (Reply, error) {
+	if len(c.p.args) != 1 {
+		return Reply{}, c.invalid("err.ref_arg")
+	}
+	f, g, err := c.goal(c.p.args[0], smallgoals.ActGoalView)
+	if err != nil {
+		return Reply{}, err
+	}
+	entries, err := c.tx.GoalEntries(c.ctx, g.ID, historyLen)
+	if err != nil {
+		return Reply{}, err
+	}
+	revs, err := c.tx.GoalRevisions(c.ctx, g.ID, historyLen)
+	if err != nil {
+		return Reply{}, err
+	}
+	gref := ref(f.citizen.Alias, g)
+	if err := c.audit(smallgoals.ActGoalView, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	var r Reply
+	r.add(Header, gref+" "+g.Title)
+	r.add(Context, c.goalFacts(f.citizen.Alias, g))
+	r.add(Section, "*"+c.t("show.entries")+"*")
+	if len(entries) == 0 {
+		r.add(Section, c.t("show.no_entries"))
+	}
+	for _, e := range entries {
+		line := c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore)
+		line = smallgoals.FormatDate(e.Day) + " · " + line + " · " + mention(e.Author)
+		if e.Replaced {
+			line = "~" + line + "~ " + c.t("show.undone")
+		}
+		if e.Note != "" {
+			line += "\n> " + Escape(e.Note)
+		}
+		r.add(Section, line)
+	}
+	r.add(Section, "*"+c.t("show.revisions")+"*")
+	if len(revs) == 0 {
+		r.add(Section, c.t("show.no_revisions"))
+	}
+	for _, rv := range revs {
+		line := c.t("show.revision", "Date", smallgoals.FormatDate(rv.Day),
+			"GAS", smallgoals.FormatGASLevel(rv.GASLevel), "Outcome", c.t("outcome."+rv.Outcome),
+			"User", mention(rv.Author))
+		if rv.CitizenTookPart != nil {
+			line += " · " + c.t("show.took_part."+strconv.FormatBool(*rv.CitizenTookPart))
+		}
+		if rv.Reflection != "" {
+			line += "\n> " + Escape(rv.Reflection)
+		}
+		r.add(Section, line)
+	}
+	return r, nil
+}
+
+// scoreText shows a staff score and the borger's own, e.g. "4 · borger 6".
+func (c *call) scoreText(s smallgoals.Scale, staff, citizen *int) string {
+	out := "–"
+	if staff != nil {
+		out = c.t("score.staff", "Score", formatScore(s, *staff))
+	}
+	if citizen != nil {
+		out += " · " + c.t("score.citizen", "Score", formatScore(s, *citizen))
+	}
+	return out
+}
+
+// formatScore writes a score; on the GAS scale with its sign.
+func formatScore(s smallgoals.Scale, n int) string {
+	if s.IsGAS() {
+		return smallgoals.FormatGASLevel(n)
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,93 @@
+package commands
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"smallgoals"
+)
+
+// Everything a user reads comes from these message files, one per
+// language, with the same IDs.
+//
+//go:embed locales/*.toml
+var locales embed.FS
+
+// Messages translates message IDs into the bot's languages.
+type Messages struct {
+	loc map[string]*i18n.Localizer
+}
+
+// LoadMessages reads the embedded message files and checks that every
+// language has every message.
+func LoadMessages() (*Messages, error) {
+	b := i18n.NewBundle(language.Danish)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	ids := map[string]map[string]bool{}
+	files, err := fs.Glob(locales, "locales/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		mf, err := b.LoadMessageFileFS(locales, f)
+		if err != nil {
+			return nil, fmt.Errorf("commands: messages: %w", err)
+		}
+		lang := mf.Tag.String()
+		ids[lang] = map[string]bool{}
+		for _, m := range mf.Messages {
+			ids[lang][m.ID] = true
+		}
+	}
+	for _, lang := range []string{smallgoals.LangDanish, smallgoals.LangEnglish} {
+		if ids[lang] == nil {
+			return nil, fmt.Errorf("commands: messages: no message file for %q", lang)
+		}
+		for other := range ids {
+			for id := range ids[other] {
+				if !ids[lang][id] {
+					return nil, fmt.Errorf("commands: messages: %q lacks %q", lang, id)
+				}
+			}
+		}
+	}
+	m := &Messages{loc: map[string]*i18n.Localizer{}}
+	for lang := range ids {
+		m.loc[lang] = i18n.NewLocalizer(b, lang)
+	}
+	return m, nil
+}
+
+// T returns message id in lang, filled from data given as key, value
+// pairs. A missing message is a programming error; it shows as its ID so
+// the reply still says something.
+func (m *Messages) T(lang, id string, kv ...any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m.TData(lang, id, data)
+}
+
+// TData is T with the data as a map.
+func (m *Messages) TData(lang, id string, data map[string]any) string {
+	l := m.loc[lang]
+	if l == nil {
+		l = m.loc[smallgoals.LangDanish]
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Count"]; ok {
+		cfg.PluralCount = n
+	}
+	s, err := l.Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return strings.TrimRight(s, "\n")
+}

@@ -1,0 +1,108 @@
+package commands
+
+import (
+	"strings"
+
+	"smallgoals"
+)
+
+// runOverview shows a citizen's active goals: /maal ALIAS.
+func (c *call) runOverview() (Reply, error) {
+	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenView)
+	if err != nil {
+		return Reply{}, err
+	}
+	goals, err := c.tx.GoalOverviews(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	plans, err := c.tx.ListPlanGoals(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, nil, f.citizen.Alias, true); err != nil {
+		return Reply{}, err
+	}
+	alias := f.citizen.Alias
+	today := c.today(&f.team)
+	var r Reply
+	r.add(Header, c.t("overview.title", "Alias", alias, "Count", len(goals)))
+	r.add(Context, c.t("overview.contact", "User", mention(f.citizen.ContactUser), "Team", Escape(f.team.Name)))
+	for _, p := range plans {
+		pref := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()
+		r.add(Context, "*"+pref+"* "+Escape(p.Title))
+	}
+	if len(goals) == 0 {
+		r.add(Section, c.t("overview.no_goals", "Alias", alias))
+		return r, nil
+	}
+	for _, o := range goals {
+		line := "*" + ref(alias, o.Goal) + "* " + Escape(o.Title)
+		if o.PlanNumber != nil {
+			line += " _(" + smallgoals.Ref{Alias: alias, Plan: true, N: *o.PlanNumber}.String() + ")_"
+		}
+		var facts []string
+		if o.LastStaff == nil {
+			facts = append(facts, c.t("overview.no_entries"))
+		} else {
+			facts = append(facts, c.t("overview.last", "Scores", c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen),
+				"Date", smallgoals.FormatDate(*o.LastDay)))
+			if tr := trend(o.Scale(), o.Recent); tr != "" {
+				facts = append(facts, tr)
+			}
+		}
+		if o.Target != nil {
+			facts = append(facts, c.t("goal.fact_target", "Target", *o.Target))
+		}
+		next := *o.NextRevision
+		if next.Before(today) {
+			facts = append(facts, c.t("overview.overdue", "Date", smallgoals.FormatDate(next)))
+		} else {
+			facts = append(facts, c.t("goal.fact_next", "Date", smallgoals.FormatDate(next)))
+		}
+		r.add(Section, line+"\n"+strings.Join(facts, " · "))
+	}
+	return r, nil
+}
+
+// sparks are the bars of a sparkline, lowest first.
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+// trend draws the latest scores as a sparkline with an arrow for the
+// direction of the last score against the ones before it; "" for fewer
+// than two scores.
+func trend(s smallgoals.Scale, scores []int) string {
+	if len(scores) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	for _, v := range scores {
+		i := 0
+		if span := s.Max - s.Min; span > 0 {
+			i = ((v - s.Min) * (len(sparks) - 1) * 2 / span + 1) / 2
+		}
+		i = max(0, min(len(sparks)-1, i))
+		b.WriteRune(sparks[i])
+	}
+	b.WriteByte(' ')
+	b.WriteString(arrow(scores))
+	return b.String()
+}
+
+// arrow compares the last score with the mean of up to three before it.
+func arrow(scores []int) string {
+	n := len(scores)
+	prev := scores[max(0, n-4) : n-1]
+	sum := 0
+	for _, v := range prev {
+		sum += v
+	}
+	diff := float64(scores[n-1]) - float64(sum)/float64(len(prev))
+	switch {
+	case diff >= 0.5:
+		return "↗"
+	case diff <= -0.5:
+		return "↘"
+	}
+	return "→"
+}

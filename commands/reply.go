@@ -1,0 +1,60 @@
+package commands
+
+import "strings"
+
+// BlockKind says how a transport should show a block.
+type BlockKind int
+
+// Block kinds, mapped to Block Kit in Slack and to plain lines in the shell.
+const (
+	Section BlockKind = iota // a paragraph of mrkdwn text
+	Header                   // a short title, plain text
+	Context                  // small print under a section
+	Divider                  // a rule
+)
+
+// Block is one part of a reply. Text is Slack mrkdwn: *bold*, _italic_,
+// ~strike~, `code`, user mentions as <@USER>; user-written text in it is
+// escaped with Escape.
+type Block struct {
+	Kind BlockKind
+	Text string
+}
+
+// Reply is what a command answers: blocks for the person who typed it,
+// never visible to others (ephemeral in Slack).
+type Reply struct {
+	Blocks []Block
+}
+
+// Text returns the reply as one mrkdwn string, the notification fallback
+// of a Block Kit message.
+func (r Reply) Text() string {
+	var b strings.Builder
+	for _, bl := range r.Blocks {
+		if bl.Kind == Divider || bl.Text == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(bl.Text)
+	}
+	return b.String()
+}
+
+func (r *Reply) add(kind BlockKind, text string) {
+	r.Blocks = append(r.Blocks, Block{Kind: kind, Text: text})
+}
+
+func textReply(text string) Reply {
+	return Reply{Blocks: []Block{{Kind: Section, Text: text}}}
+}
+
+// Escape makes user-written text safe inside mrkdwn: Slack reads &, < and
+// > as control characters.
+func Escape(s string) string {
+	return mrkdwnEscaper.Replace(s)
+}
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

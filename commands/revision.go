@@ -1,0 +1,100 @@
+package commands
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"smallgoals"
+)
+
+// outcomes maps the words a user may type to revision outcomes.
+var outcomes = map[string]string{
+	"fortsættes": smallgoals.OutcomeContinue, "fortsaettes": smallgoals.OutcomeContinue, "continue": smallgoals.OutcomeContinue,
+	"ændres": smallgoals.OutcomeAdjust, "aendres": smallgoals.OutcomeAdjust, "adjust": smallgoals.OutcomeAdjust,
+	"afsluttes": smallgoals.OutcomeClose, "close": smallgoals.OutcomeClose,
+	"revisitation": smallgoals.OutcomeRevisit, "revisit": smallgoals.OutcomeRevisit,
+}
+
+// yesNo maps the words for "the borger took part" to a boolean.
+var yesNo = map[string]bool{"ja": true, "yes": true, "nej": false, "no": false}
+
+// runRevise records a revision in text form:
+// revider REF GAS UDFALD [tekst] [dato:DATO] [næste:DATO] [borger:ja|nej].
+func (c *call) runRevise() (Reply, error) {
+	args := c.p.args
+	if len(args) < 3 {
+		return Reply{}, c.invalid("err.revise_args")
+	}
+	level, ok := smallgoals.ParseGASLevel(args[1])
+	if !ok {
+		return Reply{}, c.invalid("err.gas", "Value", Escape(clip(args[1], 10)))
+	}
+	outcome, ok := outcomes[strings.ToLower(args[2])]
+	if !ok {
+		return Reply{}, c.invalid("err.outcome", "Value", Escape(clip(args[2], 20)))
+	}
+	reflection := strings.Join(args[3:], " ")
+	if n := utf8.RuneCountInString(reflection); n > smallgoals.MaxNoteLen {
+		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", n)
+	}
+	var took *bool
+	if v, ok := c.p.opts["citizen"]; ok {
+		b, ok := yesNo[strings.ToLower(v)]
+		if !ok {
+			return Reply{}, c.invalid("err.yes_no", "Value", Escape(clip(v, 10)))
+		}
+		took = &b
+	}
+	f, g, err := c.goal(args[0], smallgoals.ActRevisionCreate)
+	if err != nil {
+		return Reply{}, err
+	}
+	gref := ref(f.citizen.Alias, g)
+	if g.Status != smallgoals.GoalActive {
+		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.goal_closed", "Ref", gref)
+	}
+	today := c.today(&f.team)
+	rv := smallgoals.Revision{GoalID: g.ID, Author: c.req.UserID, Day: today, WrittenAt: c.req.Time,
+		GASLevel: level, Outcome: outcome, CitizenTookPart: took, Reflection: reflection}
+	if v, ok := c.p.opts["date"]; ok {
+		if rv.Day, err = c.pastDate(v, today); err != nil {
+			return Reply{}, err
+		}
+	}
+	if outcome != smallgoals.OutcomeClose {
+		next := rv.Day.AddDate(0, 0, g.CadenceDays)
+		if v, ok := c.p.opts["next"]; ok {
+			d, ok := smallgoals.ParseDate(v)
+			if !ok {
+				return Reply{}, c.invalid("err.date", "Value", Escape(clip(v, 20)))
+			}
+			if !d.After(today) {
+				return Reply{}, c.invalid("err.next_past", "Date", smallgoals.FormatDate(d))
+			}
+			next = d
+		}
+		rv.NextRevision = &next
+	} else if _, ok := c.p.opts["next"]; ok {
+		return Reply{}, c.invalid("err.next_on_close")
+	}
+	if err := c.tx.CreateRevision(c.ctx, &rv); err != nil {
+		return Reply{}, err
+	}
+	if err := c.tx.SetGoalRevision(c.ctx, g.ID, rv.NextRevision); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActRevisionCreate, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("revise.saved", "Ref", gref, "GAS", smallgoals.FormatGASLevel(level),
+		"Outcome", c.t("outcome."+outcome), "Date", smallgoals.FormatDate(rv.Day)))
+	if rv.NextRevision != nil {
+		r.add(Context, c.t("revise.next", "Date", smallgoals.FormatDate(*rv.NextRevision)))
+	} else {
+		r.add(Context, c.t("revise.closed", "Ref", gref))
+	}
+	if outcome == smallgoals.OutcomeRevisit {
+		r.add(Context, c.t("revise.revisit"))
+	}
+	return r, nil
+}

@@ -1,0 +1,40 @@
+package commands
+
+// The command table, in the order the help lists it. Danish keywords
+// first, English after; design.md §4.1 is the contract.
+var (
+	cmdHelp = &command{id: "help", da: []string{"hjælp", "hjaelp"}, en: []string{"help"}, run: (*call).runHelp}
+	cmdLog  = &command{id: "log", run: (*call).runLog, opts: []option{
+		{name: "citizen", keys: []string{"b", "c"}},
+		{name: "date", keys: []string{"dato", "date"}},
+	}}
+	cmdOverview = &command{id: "overview", run: (*call).runOverview}
+	cmdShow     = &command{id: "show", da: []string{"vis"}, en: []string{"show"}, run: (*call).runShow}
+	cmdUndo     = &command{id: "undo", da: []string{"fortryd"}, en: []string{"undo"}, run: (*call).runUndo}
+	cmdNew      = &command{id: "new", da: []string{"ny"}, en: []string{"new"}, run: (*call).runNew, opts: []option{
+		{name: "plan", keys: []string{"plan"}},
+		{name: "due", keys: []string{"frist", "due"}},
+		{name: "scale", keys: []string{"skala", "scale"}},
+		{name: "target", keys: []string{"mål", "maal", "target"}},
+		{name: "every", keys: []string{"hver", "every"}},
+	}}
+	cmdPlan   = &command{id: "plan", da: []string{"plan"}, en: []string{"plan"}, run: (*call).runPlan}
+	cmdRevise = &command{id: "revise", da: []string{"revider"}, en: []string{"revise"}, run: (*call).runRevise, opts: []option{
+		{name: "date", keys: []string{"dato", "date"}},
+		{name: "next", keys: []string{"næste", "naeste", "next"}},
+		{name: "citizen", keys: []string{"borger", "citizen"}},
+	}}
+	cmdCitizenAdd = &command{id: "citizen_add", da: []string{"borger ny"}, en: []string{"citizen add"}, run: (*call).runCitizenAdd}
+	cmdCitizens   = &command{id: "citizens", da: []string{"borgere"}, en: []string{"citizens"}, run: (*call).runCitizens}
+	cmdTeamCreate = &command{id: "team_create", da: []string{"team opret"}, en: []string{"team create"}, run: (*call).runTeamCreate}
+	cmdTeam       = &command{id: "team", da: []string{"team"}, en: []string{"team"}, run: (*call).runTeam}
+	cmdLang       = &command{id: "lang", da: []string{"sprog"}, en: []string{"lang", "language"}, run: (*call).runLang}
+)
+
+// table lists every command; help shows them in this order.
+var table []*command
+
+func init() {
+	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
+		cmdCitizenAdd, cmdCitizens, cmdTeamCreate, cmdTeam, cmdLang, cmdHelp}
+}

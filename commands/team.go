@@ -1,0 +1,105 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"smallgoals"
+)
+
+// runTeamCreate makes the current channel a team with the caller as its
+// coordinator: team opret [navn].
+func (c *call) runTeamCreate() (Reply, error) {
+	name := strings.Join(c.p.args, " ")
+	if name == "" {
+		name = strings.TrimPrefix(c.req.ChannelName, "#")
+	}
+	if name == "" {
+		name = c.req.ChannelID
+	}
+	if utf8.RuneCountInString(name) > smallgoals.MaxTeamNameLen {
+		return Reply{}, c.invalid("err.team_name_long", "Max", smallgoals.MaxTeamNameLen)
+	}
+	if t, err := c.currentTeam(); err != nil {
+		return Reply{}, err
+	} else if t != nil {
+		return Reply{}, smallgoals.Errorf(smallgoals.ECONFLICT, "err.team_exists", "Name", Escape(t.Name))
+	}
+	t := smallgoals.Team{ChannelID: c.req.ChannelID, Name: name, Lang: c.h.lang, TZ: c.h.tz,
+		CreatedBy: c.req.UserID, CreatedAt: c.req.Time}
+	if err := c.tx.CreateTeam(c.ctx, &t); err != nil {
+		return Reply{}, err
+	}
+	if err := c.tx.AddMember(c.ctx, t.ID, c.req.UserID, true, c.req.Time); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActTeamCreate, &t, nil, nil, "", true); err != nil {
+		return Reply{}, err
+	}
+	c.team, c.teamLoaded = &t, true
+	r := textReply(c.t("team.created", "Name", Escape(t.Name), "User", mention(c.req.UserID)))
+	r.add(Context, c.t("team.created_next"))
+	return r, nil
+}
+
+// runTeam shows the team's settings and members.
+func (c *call) runTeam() (Reply, error) {
+	if len(c.p.args) > 0 {
+		return Reply{}, c.invalid("err.unknown_sub", "Word", Escape(clip(c.p.args[0], 20)))
+	}
+	t, err := c.channelTeam(smallgoals.ActTeamView)
+	if err != nil {
+		return Reply{}, err
+	}
+	stored, err := c.tx.Members(c.ctx, t.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	users, err := c.h.members.List(c.ctx, c.tx, t)
+	if err != nil {
+		return Reply{}, err
+	}
+	coord := map[string]bool{}
+	var coords []string
+	for _, m := range stored {
+		if m.Coordinator {
+			coord[m.UserID] = true
+			coords = append(coords, mention(m.UserID))
+		}
+	}
+	var others []string
+	for _, u := range users {
+		if !coord[u] {
+			others = append(others, mention(u))
+		}
+	}
+	citizens, err := c.tx.ListCitizens(c.ctx, t.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActTeamView, &t, nil, nil, "", true); err != nil {
+		return Reply{}, err
+	}
+	var r Reply
+	r.add(Header, c.t("team.title", "Name", t.Name))
+	r.add(Section, c.t("team.settings",
+		"Lang", c.t("lang.name."+t.Lang),
+		"TZ", t.TZ,
+		"Digest", fmt.Sprintf("%s %s", c.t(fmt.Sprintf("weekday.%d", t.DigestWeekday)), t.DigestTime),
+		"Reminder", t.ReminderTime,
+		"Citizens", len(citizens)))
+	r.add(Section, c.t("team.coordinators", "Users", listOrNone(c, coords)))
+	r.add(Section, c.t("team.members", "Users", listOrNone(c, others)))
+	return r, nil
+}
+
+// mention shows a user; Slack renders it as a name, the shell as @user.
+func mention(user string) string { return "<@" + user + ">" }
+
+func listOrNone(c *call, items []string) string {
+	if len(items) == 0 {
+		return c.t("none")
+	}
+	return strings.Join(items, ", ")
+}

@@ -1,0 +1,205 @@
+// Package smallgoals holds the domain of the små mål (small goals) method:
+// teams, citizens (borgere) known only by an alias, plan goals, small goals,
+// entries (registreringer) and revisions, plus the rules that need no
+// database or Slack: alias folding, refs, scales, dates, GAS T-scores and
+// CPR-number detection. It imports only the standard library.
+package smallgoals
+
+import (
+	"time"
+)
+
+// Limits and defaults of the method as this product applies it.
+const (
+	DefaultCadenceDays = 42             // a small goal is revised every six weeks unless told otherwise
+	MaxCadenceDays     = 365            // a goal revised less than yearly is not a small goal
+	MaxBackdateDays    = 14             // an entry may be about a day up to two weeks back
+	UndoWindow         = 24 * time.Hour // "fortryd" reaches back one day
+	MaxNoteLen         = 1000           // runes; a note is short by design
+	MaxTitleLen        = 200            // runes
+	MaxTeamNameLen     = 80             // runes
+)
+
+// Languages the bot speaks.
+const (
+	LangDanish  = "da"
+	LangEnglish = "en"
+)
+
+// ValidLang reports whether lang is a language the bot speaks.
+func ValidLang(lang string) bool { return lang == LangDanish || lang == LangEnglish }
+
+// Team is a unit (afdeling) bound to one Slack channel.
+type Team struct {
+	ID            int64        `db:"id"`
+	ChannelID     string       `db:"channel_id"`
+	Name          string       `db:"name"`
+	Lang          string       `db:"lang"`
+	TZ            string       `db:"tz"`
+	DigestWeekday time.Weekday `db:"digest_weekday"`
+	DigestTime    string       `db:"digest_time"`   // "HH:MM" in the team's zone
+	ReminderTime  string       `db:"reminder_time"` // "HH:MM" in the team's zone
+	CreatedBy     string       `db:"created_by"`
+	CreatedAt     time.Time    `db:"created_at"`
+}
+
+// Location returns the team's time zone, or UTC if its name is unknown.
+func (t Team) Location() *time.Location {
+	if loc, err := time.LoadLocation(t.TZ); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Member is a user with a stored role on a team.
+type Member struct {
+	UserID      string `db:"user_id"`
+	Coordinator bool   `db:"coordinator"`
+}
+
+// Citizen (borger) belongs to one team and is shown only by its alias.
+type Citizen struct {
+	ID          int64     `db:"id"`
+	TeamID      int64     `db:"team_id"`
+	Alias       string    `db:"alias"` // folded: see AliasKey
+	ContactUser string    `db:"contact_user"`
+	CreatedAt   time.Time `db:"created_at"`
+}
+
+// PlanGoal is a goal of the municipal action plan (handleplan) that small
+// goals serve. Its ref is ALIAS-PN.
+type PlanGoal struct {
+	ID        int64     `db:"id"`
+	CitizenID int64     `db:"citizen_id"`
+	Number    int       `db:"number"`
+	Title     string    `db:"title"`
+	CreatedBy string    `db:"created_by"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Goal statuses.
+const (
+	GoalActive = "active"
+	GoalClosed = "closed"
+)
+
+// Goal is a small goal (lille mål) of a citizen. Its ref is ALIAS-N.
+type Goal struct {
+	ID           int64      `db:"id"`
+	CitizenID    int64      `db:"citizen_id"`
+	Number       int        `db:"number"`
+	PlanGoalID   *int64     `db:"plan_goal_id"`
+	PlanNumber   *int       `db:"plan_number"` // the plan goal's number, when there is one
+	Title        string     `db:"title"`
+	ScaleMin     int        `db:"scale_min"`
+	ScaleMax     int        `db:"scale_max"`
+	Target       *int       `db:"target"`
+	CadenceDays  int        `db:"cadence_days"`
+	NextRevision *time.Time `db:"next_revision"` // a civil date; nil once closed
+	Status       string     `db:"status"`
+	CreatedBy    string     `db:"created_by"`
+	CreatedAt    time.Time  `db:"created_at"`
+}
+
+// Scale returns the goal's scale.
+func (g Goal) Scale() Scale { return Scale{Min: g.ScaleMin, Max: g.ScaleMax} }
+
+// Entry kinds. A score entry counts until an entry replaces it; an undo
+// entry only cancels the entry it replaces.
+const (
+	EntryScore = "score"
+	EntryUndo  = "undo"
+)
+
+// Entry (registrering) is append-only: a correction or an undo is a new
+// entry pointing at the one it replaces.
+type Entry struct {
+	ID           int64     `db:"id"`
+	GoalID       int64     `db:"goal_id"`
+	Kind         string    `db:"kind"`
+	Author       string    `db:"author"`
+	Day          time.Time `db:"day"` // the civil date the entry is about
+	WrittenAt    time.Time `db:"written_at"`
+	StaffScore   *int      `db:"staff_score"`
+	CitizenScore *int      `db:"citizen_score"`
+	Note         string    `db:"note"`
+	Replaces     *int64    `db:"replaces"`
+	Replaced     bool      `db:"replaced"` // derived: a later entry replaces this one
+}
+
+// Revision outcomes, the common Danish codes.
+const (
+	OutcomeContinue = "continue" // fortsættes
+	OutcomeAdjust   = "adjust"   // ændres
+	OutcomeClose    = "close"    // afsluttes
+	OutcomeRevisit  = "revisit"  // revisitation
+)
+
+// ValidOutcome reports whether o is one of the revision outcomes.
+func ValidOutcome(o string) bool {
+	switch o {
+	case OutcomeContinue, OutcomeAdjust, OutcomeClose, OutcomeRevisit:
+		return true
+	}
+	return false
+}
+
+// Revision records a goal's revision together with the citizen.
+type Revision struct {
+	ID              int64      `db:"id"`
+	GoalID          int64      `db:"goal_id"`
+	Author          string     `db:"author"`
+	Day             time.Time  `db:"day"`
+	WrittenAt       time.Time  `db:"written_at"`
+	GASLevel        int        `db:"gas_level"`
+	Outcome         string     `db:"outcome"`
+	CitizenTookPart *bool      `db:"citizen_took_part"` // nil: not stated
+	Reflection      string     `db:"reflection"`
+	NextRevision    *time.Time `db:"next_revision"` // nil when the goal closes
+}
+
+// AuditEvent records who touched what, allowed or refused. It never holds
+// free text: Ref is an alias or a goal ref.
+type AuditEvent struct {
+	ID        int64     `db:"id"`
+	At        time.Time `db:"at"`
+	Actor     string    `db:"actor"`
+	Action    string    `db:"action"`
+	TeamID    *int64    `db:"team_id"`
+	CitizenID *int64    `db:"citizen_id"`
+	GoalID    *int64    `db:"goal_id"`
+	Ref       string    `db:"ref"`
+	Allowed   bool      `db:"allowed"`
+}
+
+// Audit actions.
+const (
+	ActTeamCreate     = "team.create"
+	ActTeamView       = "team.view"
+	ActCitizenCreate  = "citizen.create"
+	ActCitizenList    = "citizen.list"
+	ActCitizenView    = "citizen.view"
+	ActPlanCreate     = "plan.create"
+	ActGoalCreate     = "goal.create"
+	ActGoalView       = "goal.view"
+	ActEntryCreate    = "entry.create"
+	ActEntryUndo      = "entry.undo"
+	ActRevisionCreate = "revision.create"
+)
+
+// CitizenSummary is a citizen as the team's list shows it.
+type CitizenSummary struct {
+	Citizen
+	ActiveGoals int `db:"active_goals"`
+}
+
+// GoalOverview is a goal with its latest scores, as a citizen's overview
+// shows it.
+type GoalOverview struct {
+	Goal
+	LastDay     *time.Time // the day of the latest counting entry
+	LastStaff   *int
+	LastCitizen *int  // the latest borger score, from any counting entry
+	Recent      []int // the latest staff scores, oldest first
+	EntryCount  int   // counting entries in all
+}

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"context"
+
+	"smallgoals"
+)
+
+// CreateAuditEvent appends ev to the audit log and sets its ID.
+func (tx *Tx) CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error {
+	const q = `
+		INSERT INTO audit_events (at, actor, action, team_id, citizen_id, goal_id, ref, allowed)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id`
+	err := tx.tx.QueryRowxContext(ctx, q, ev.At, ev.Actor, ev.Action, ev.TeamID, ev.CitizenID,
+		ev.GoalID, ev.Ref, ev.Allowed).Scan(&ev.ID)
+	return wrap("create audit event", err)
+}
+
+// AuditEvents lists the audit events about a citizen, oldest first.
+func (tx *Tx) AuditEvents(ctx context.Context, citizenID int64) ([]smallgoals.AuditEvent, error) {
+	var evs []smallgoals.AuditEvent
+	err := tx.tx.SelectContext(ctx, &evs, `
+		SELECT id, at, actor, action, team_id, citizen_id, goal_id, ref, allowed
+		FROM audit_events WHERE citizen_id = $1 ORDER BY at, id`, citizenID)
+	return evs, wrap("audit events", err)
+}

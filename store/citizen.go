@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+
+	"smallgoals"
+)
+
+// CreateCitizen inserts c and sets its ID. Returns ECONFLICT if the team
+// has the alias already.
+func (tx *Tx) CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error {
+	const q = `
+		INSERT INTO citizens (team_id, alias, alias_key, contact_user, created_at)
+		VALUES ($1, $2, $2, $3, $4)
+		RETURNING id`
+	err := tx.tx.QueryRowxContext(ctx, q, c.TeamID, c.Alias, c.ContactUser, c.CreatedAt).Scan(&c.ID)
+	return wrap("create citizen", err)
+}
+
+const citizenColumns = `id, team_id, alias, contact_user, created_at`
+
+// CitizensByAlias returns the citizens with the folded alias in any team,
+// ordered by team.
+func (tx *Tx) CitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error) {
+	var cs []smallgoals.Citizen
+	err := tx.tx.SelectContext(ctx, &cs, `
+		SELECT `+citizenColumns+` FROM citizens WHERE alias_key = $1 ORDER BY team_id`, aliasKey)
+	return cs, wrap("citizens by alias", err)
+}
+
+// CitizenByID returns a citizen. Returns ENOTFOUND if there is none.
+func (tx *Tx) CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, error) {
+	var c smallgoals.Citizen
+	err := tx.tx.GetContext(ctx, &c, `SELECT `+citizenColumns+` FROM citizens WHERE id = $1`, id)
+	return c, wrap("citizen by id", err)
+}
+
+// ListCitizens lists the team's citizens by alias with their number of
+// active goals.
+func (tx *Tx) ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.CitizenSummary, error) {
+	var cs []smallgoals.CitizenSummary
+	err := tx.tx.SelectContext(ctx, &cs, `
+		SELECT c.id, c.team_id, c.alias, c.contact_user, c.created_at,
+		       (SELECT count(*) FROM goals g WHERE g.citizen_id = c.id AND g.status = 'active') AS active_goals
+		FROM citizens c WHERE c.team_id = $1 ORDER BY c.alias_key`, teamID)
+	return cs, wrap("list citizens", err)
+}

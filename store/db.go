@@ -1,0 +1,145 @@
+// Package store keeps everything in PostgreSQL, through sqlx and lib/pq.
+// Migrations are embedded and applied with goose under a Postgres session
+// lock, so several replicas may start at once. One file per entity; every
+// user action runs in one transaction (DB.InTx) together with its audit
+// event.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"smallgoals"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the application's database.
+type DB struct {
+	db *sqlx.DB
+}
+
+// Options tune the connection pool.
+type Options struct {
+	MaxConns int // 0: database/sql's default (unlimited)
+}
+
+// Open connects to the PostgreSQL database at url and checks it answers.
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", safe(err))
+	}
+	if opt.MaxConns > 0 {
+		db.SetMaxOpenConns(opt.MaxConns)
+		db.SetMaxIdleConns(opt.MaxConns)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", safe(err))
+	}
+	return &DB{db: db}, nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return safe(db.db.PingContext(ctx)) }
+
+// Migrate applies the embedded migrations that are not applied yet. A
+// Postgres session advisory lock makes concurrent callers wait for each
+// other, so replicas starting together migrate once.
+func (db *DB) Migrate(ctx context.Context) error {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db.db.DB, fsys,
+		goose.WithSessionLocker(locker), goose.WithVerbose(false))
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", safe(err))
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction and commits it if fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", safe(err))
+	}
+	if err := fn(&Tx{tx: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", safe(err))
+	}
+	return nil
+}
+
+// Tx is one transaction; its methods are the store's operations.
+type Tx struct {
+	tx *sqlx.Tx
+}
+
+// pgError is a PostgreSQL error without the parts that may hold values
+// from rows ("Failing row contains …", "Key (alias_key)=(AB)"), so it can
+// be logged.
+type pgError struct {
+	Code       pq.ErrorCode
+	Constraint string
+}
+
+func (e *pgError) Error() string {
+	s := fmt.Sprintf("postgres error %s (%s)", e.Code, e.Code.Name())
+	if e.Constraint != "" {
+		s += " on " + e.Constraint
+	}
+	return s
+}
+
+// safe replaces a *pq.Error in err with a *pgError that holds no values.
+func safe(err error) error {
+	var pe *pq.Error
+	if err == nil || !errors.As(err, &pe) {
+		return err
+	}
+	return &pgError{Code: pe.Code, Constraint: pe.Constraint}
+}
+
+// wrap maps a database error of an operation: no rows becomes ENOTFOUND, a
+// unique violation ECONFLICT, anything else a wrapped error without values.
+func wrap(op string, err error) error {
+	var pe *pq.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return smallgoals.Errorf(smallgoals.ENOTFOUND, "not_found")
+	case errors.As(err, &pe) && pe.Code == "23505":
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict", "Constraint", pe.Constraint)
+	default:
+		return fmt.Errorf("store: %s: %w", op, safe(err))
+	}
+}

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"smallgoals"
+)
+
+// CreateEntry appends e and sets its ID. Returns ECONFLICT if the entry it
+// replaces is replaced already.
+func (tx *Tx) CreateEntry(ctx context.Context, e *smallgoals.Entry) error {
+	const q = `
+		INSERT INTO entries (goal_id, kind, author, day, written_at, staff_score, citizen_score, note, replaces)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		RETURNING id`
+	err := tx.tx.QueryRowxContext(ctx, q, e.GoalID, e.Kind, e.Author, e.Day, e.WrittenAt,
+		e.StaffScore, e.CitizenScore, e.Note, e.Replaces).Scan(&e.ID)
+	return wrap("create entry", err)
+}
+
+const entryColumns = `e.id, e.goal_id, e.kind, e.author, e.day, e.written_at, e.staff_score,
+	e.citizen_score, e.note, e.replaces,
+	EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id) AS replaced`
+
+// LatestOwnEntry returns the author's latest counting score entry written
+// at or after since, on the goal when goalID is not 0. It locks the entry
+// until the transaction ends. Returns ENOTFOUND if there is none.
+func (tx *Tx) LatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error) {
+	var e smallgoals.Entry
+	err := tx.tx.GetContext(ctx, &e, `
+		SELECT `+entryColumns+`
+		FROM entries e
+		WHERE e.author = $1 AND e.kind = 'score' AND e.written_at >= $3
+		  AND ($2 = 0 OR e.goal_id = $2)
+		  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
+		ORDER BY e.written_at DESC, e.id DESC
+		LIMIT 1
+		FOR UPDATE OF e`, author, goalID, since)
+	return e, wrap("latest own entry", err)
+}
+
+// GoalEntries returns the goal's latest score entries, newest first,
+// counting or not (Replaced tells).
+func (tx *Tx) GoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error) {
+	var es []smallgoals.Entry
+	err := tx.tx.SelectContext(ctx, &es, `
+		SELECT `+entryColumns+`
+		FROM entries e
+		WHERE e.goal_id = $1 AND e.kind = 'score'
+		ORDER BY e.day DESC, e.id DESC
+		LIMIT $2`, goalID, limit)
+	return es, wrap("goal entries", err)
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"smallgoals"
+)
+
+// CreateTeam inserts t and sets its ID. Returns ECONFLICT if the channel
+// is a team already.
+func (tx *Tx) CreateTeam(ctx context.Context, t *smallgoals.Team) error {
+	const q = `
+		INSERT INTO teams (channel_id, name, lang, tz, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id, digest_weekday, digest_time, reminder_time`
+	err := tx.tx.QueryRowxContext(ctx, q, t.ChannelID, t.Name, t.Lang, t.TZ, t.CreatedBy, t.CreatedAt).
+		Scan(&t.ID, &t.DigestWeekday, &t.DigestTime, &t.ReminderTime)
+	return wrap("create team", err)
+}
+
+const teamColumns = `id, channel_id, name, lang, tz, digest_weekday, digest_time, reminder_time, created_by, created_at`
+
+// TeamByChannel returns the team bound to a channel. Returns ENOTFOUND if
+// there is none.
+func (tx *Tx) TeamByChannel(ctx context.Context, channelID string) (smallgoals.Team, error) {
+	var t smallgoals.Team
+	err := tx.tx.GetContext(ctx, &t, `SELECT `+teamColumns+` FROM teams WHERE channel_id = $1`, channelID)
+	return t, wrap("team by channel", err)
+}
+
+// TeamByID returns a team. Returns ENOTFOUND if there is none.
+func (tx *Tx) TeamByID(ctx context.Context, id int64) (smallgoals.Team, error) {
+	var t smallgoals.Team
+	err := tx.tx.GetContext(ctx, &t, `SELECT `+teamColumns+` FROM teams WHERE id = $1`, id)
+	return t, wrap("team by id", err)
+}
+
+// AddMember stores user as a member of the team; coordinator adds the
+// role (it is never taken away here).
+func (tx *Tx) AddMember(ctx context.Context, teamID int64, user string, coordinator bool, at time.Time) error {
+	const q = `
+		INSERT INTO team_members (team_id, user_id, coordinator, added_at)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (team_id, user_id) DO UPDATE
+		SET coordinator = team_members.coordinator OR EXCLUDED.coordinator`
+	_, err := tx.tx.ExecContext(ctx, q, teamID, user, coordinator, at)
+	return wrap("add member", err)
+}
+
+// JoinChannel stores user as a member of the channel's team, if the
+// channel is a team. It reports whether it is.
+func (tx *Tx) JoinChannel(ctx context.Context, channelID, user string, at time.Time) (bool, error) {
+	const q = `
+		INSERT INTO team_members (team_id, user_id, added_at)
+		SELECT id, $2, $3 FROM teams WHERE channel_id = $1
+		ON CONFLICT (team_id, user_id) DO NOTHING`
+	res, err := tx.tx.ExecContext(ctx, q, channelID, user, at)
+	if err != nil {
+		return false, wrap("join channel", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return true, nil
+	}
+	var ok bool
+	err = tx.tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM teams WHERE channel_id = $1)`, channelID)
+	return ok, wrap("join channel", err)
+}
+
+// Members lists the team's stored members, coordinators first.
+func (tx *Tx) Members(ctx context.Context, teamID int64) ([]smallgoals.Member, error) {
+	var ms []smallgoals.Member
+	err := tx.tx.SelectContext(ctx, &ms, `
+		SELECT user_id, coordinator FROM team_members
+		WHERE team_id = $1 ORDER BY coordinator DESC, user_id`, teamID)
+	return ms, wrap("members", err)
+}
+
+// Member returns the user's stored role on the team. Returns ENOTFOUND if
+// the user has none.
+func (tx *Tx) Member(ctx context.Context, teamID int64, user string) (smallgoals.Member, error) {
+	var m smallgoals.Member
+	err := tx.tx.GetContext(ctx, &m, `
+		SELECT user_id, coordinator FROM team_members
+		WHERE team_id = $1 AND user_id = $2`, teamID, user)
+	return m, wrap("member", err)
+}
