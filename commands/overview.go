@@ -79,7 +79,7 @@ func trend(s smallgoals.Scale, scores []int) string {
 	for _, v := range scores {
 		i := 0
 		if span := s.Max - s.Min; span > 0 {
-			i = ((v - s.Min) * (len(sparks) - 1) * 2 / span + 1) / 2
+			i = ((v-s.Min)*(len(sparks)-1)*2/span + 1) / 2
 		}
 		i = max(0, min(len(sparks)-1, i))
 		b.WriteRune(sparks[i])
