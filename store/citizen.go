@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"smallgoals"
 )
@@ -12,8 +14,14 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error {
 	const q = `
 		INSERT INTO citizens (team_id, alias, alias_key, contact_user, created_at)
 		VALUES ($1, $2, $2, $3, $4)
+		ON CONFLICT (team_id, alias_key) DO NOTHING
 		RETURNING id`
+	// ON CONFLICT keeps the transaction usable, so a refusal's audit
+	// event can still be committed.
 	err := tx.tx.QueryRowxContext(ctx, q, c.TeamID, c.Alias, c.ContactUser, c.CreatedAt).Scan(&c.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict")
+	}
 	return wrap("create citizen", err)
 }
 

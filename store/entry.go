@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"smallgoals"
@@ -13,9 +15,13 @@ func (tx *Tx) CreateEntry(ctx context.Context, e *smallgoals.Entry) error {
 	const q = `
 		INSERT INTO entries (goal_id, kind, author, day, written_at, staff_score, citizen_score, note, replaces)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (replaces) DO NOTHING
 		RETURNING id`
 	err := tx.tx.QueryRowxContext(ctx, q, e.GoalID, e.Kind, e.Author, e.Day, e.WrittenAt,
 		e.StaffScore, e.CitizenScore, e.Note, e.Replaces).Scan(&e.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict")
+	}
 	return wrap("create entry", err)
 }
 

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"smallgoals"
@@ -13,9 +15,13 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *smallgoals.Team) error {
 	const q = `
 		INSERT INTO teams (channel_id, name, lang, tz, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (channel_id) DO NOTHING
 		RETURNING id, digest_weekday, digest_time, reminder_time`
 	err := tx.tx.QueryRowxContext(ctx, q, t.ChannelID, t.Name, t.Lang, t.TZ, t.CreatedBy, t.CreatedAt).
 		Scan(&t.ID, &t.DigestWeekday, &t.DigestTime, &t.ReminderTime)
+	if errors.Is(err, sql.ErrNoRows) {
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict")
+	}
 	return wrap("create team", err)
 }
 

@@ -1,0 +1,38 @@
+# The developer interface. `make run` and `make test` need only Go and
+# Debian's postgresql package: without DATABASE_URL / TEST_DATABASE_URL
+# they start a throwaway local PostgreSQL (scripts/with-postgres).
+
+GO       ?= go
+BIN      := bin/smallgoals
+PKGS     := ./...
+
+.PHONY: all build run test check fmt vet fuzz clean
+
+all: check build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/smallgoals
+
+# Runs the bot: the shell transport when no Slack tokens are set.
+run: build
+	scripts/with-postgres DATABASE_URL -- $(BIN)
+
+# Format check, vet and the race-enabled tests against a real PostgreSQL.
+test: check
+	scripts/with-postgres TEST_DATABASE_URL -- $(GO) test -race -count=1 $(PKGS)
+
+check: fmt vet
+
+fmt:
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt: these files need formatting:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+# Fuzzes the command parser for a while (not part of make test).
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./commands
+
+clean:
+	rm -rf bin
