@@ -23,7 +23,7 @@ func (s txStore) InTx(ctx context.Context, fn func(commands.Tx) error) error {
 
 // env is a handler on a database of the test's own, with a settable clock.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	raw *sql.DB // the same database, for counting rows
 	h   *commands.Handler
@@ -41,7 +41,7 @@ func mustLoc(name string) *time.Location {
 	return loc
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	url := store.TestURL(t)
 	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 5})

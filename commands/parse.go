@@ -202,7 +202,9 @@ func clip(s string, n int) string {
 // them can be an alias.
 var reserved = map[string]bool{}
 
-func init() {
+// reserve fills reserved from the table; table.go's init calls it once the
+// table is built.
+func reserve() {
 	for _, c := range table {
 		for _, paths := range [][]string{c.da, c.en} {
 			for _, p := range paths {

@@ -37,4 +37,5 @@ var table []*command
 func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
 		cmdCitizenAdd, cmdCitizens, cmdTeamCreate, cmdTeam, cmdLang, cmdHelp}
+	reserve()
 }
