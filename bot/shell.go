@@ -106,7 +106,7 @@ func (s *Shell) line(ctx context.Context, line string) {
 			Text:        text,
 			Time:        s.Now(),
 		}
-		s.write(RenderText(s.Handler.Handle(ctx, req)))
+		s.write(RenderText(s.Handler.Handle(ctx, req)) + "\n")
 	default:
 		s.write(s.Text("shell.hint") + "\n")
 	}
