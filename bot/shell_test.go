@@ -13,7 +13,9 @@ import (
 // handlerFunc is a fake command handler.
 type handlerFunc func(ctx context.Context, req commands.Request) commands.Reply
 
-func (f handlerFunc) Handle(ctx context.Context, req commands.Request) commands.Reply { return f(ctx, req) }
+func (f handlerFunc) Handle(ctx context.Context, req commands.Request) commands.Reply {
+	return f(ctx, req)
+}
 
 func TestShellSwitchesUserAndChannel(t *testing.T) {
 	var got []commands.Request
