@@ -15,7 +15,7 @@ build:
 
 # Runs the bot: the shell transport when no Slack tokens are set.
 run: build
-	scripts/with-postgres DATABASE_URL -- $(BIN)
+	@scripts/with-postgres DATABASE_URL -- $(BIN)
 
 # Format check, vet and the race-enabled tests against a real PostgreSQL.
 test: check

@@ -6,6 +6,7 @@
 package smallgoals
 
 import (
+	"sync"
 	"time"
 )
 
@@ -45,10 +46,24 @@ type Team struct {
 
 // Location returns the team's time zone, or UTC if its name is unknown.
 func (t Team) Location() *time.Location {
-	if loc, err := time.LoadLocation(t.TZ); err == nil {
-		return loc
+	return Location(t.TZ)
+}
+
+// locations caches loaded time zones: time.LoadLocation reads the zone
+// database on every call.
+var locations sync.Map
+
+// Location returns the named time zone, or UTC if the name is unknown.
+func Location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(name, loc)
+	return loc
 }
 
 // Member is a user with a stored role on a team.

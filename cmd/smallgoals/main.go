@@ -24,6 +24,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // time zones without the system's zone database (scratch images)
 
 	"smallgoals/bot"
 	"smallgoals/commands"
