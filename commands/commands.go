@@ -18,6 +18,18 @@ type Store interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
 }
 
+// NewStore adapts a database whose transaction type implements Tx, such
+// as *store.DB: commands.NewStore(db.InTx).
+func NewStore[T Tx](inTx func(context.Context, func(T) error) error) Store {
+	return storeFunc[T](inTx)
+}
+
+type storeFunc[T Tx] func(context.Context, func(T) error) error
+
+func (f storeFunc[T]) InTx(ctx context.Context, fn func(Tx) error) error {
+	return f(ctx, func(tx T) error { return fn(tx) })
+}
+
 // Tx is what commands need of a transaction. Methods return *smallgoals.Error
 // with ENOTFOUND when a looked-up row does not exist and ECONFLICT when a
 // unique key is taken.
@@ -56,6 +68,8 @@ type Tx interface {
 	GoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error)
 
 	CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error
+
+	ClaimDelivery(ctx context.Context, key string, at time.Time) (bool, error)
 }
 
 // Members tells who is on a team. The shell keeps membership in the
@@ -170,6 +184,9 @@ type Request struct {
 	Text        string    // what follows the command name
 	Time        time.Time // when; the clock of every rule
 	Locale      string    // the user's Slack locale (e.g. "da-DK"), if known
+	// DeliveryKey identifies a delivery that may come again (a Slack
+	// trigger_id): a second request with the same key has no effect.
+	DeliveryKey string
 }
 
 // call is one request being answered inside its transaction.
@@ -207,6 +224,16 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 		}
 		if err := c.chooseLang(hint); err != nil {
 			return err
+		}
+		if req.DeliveryKey != "" {
+			first, err := tx.ClaimDelivery(ctx, req.DeliveryKey, req.Time)
+			if err != nil {
+				return err
+			}
+			if !first {
+				reply = textReply(c.t("err.duplicate"))
+				return nil
+			}
 		}
 		// A CPR number is refused before anything else looks at the text.
 		if smallgoals.ContainsCPR(req.Text) {

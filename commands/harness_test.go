@@ -14,13 +14,6 @@ import (
 	_ "github.com/lib/pq"
 )
 
-// txStore adapts *store.DB to commands.Store.
-type txStore struct{ db *store.DB }
-
-func (s txStore) InTx(ctx context.Context, fn func(commands.Tx) error) error {
-	return s.db.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
-}
-
 // env is a handler on a database of the test's own, with a settable clock.
 type env struct {
 	t   testing.TB
@@ -54,7 +47,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	h, err := commands.New(commands.Config{Store: txStore{db}, Lang: "da", TZ: "Europe/Copenhagen"})
+	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Lang: "da", TZ: "Europe/Copenhagen"})
 	if err != nil {
 		t.Fatal(err)
 	}

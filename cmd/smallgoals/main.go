@@ -109,6 +109,7 @@ type Main struct {
 
 	DB       *store.DB
 	Commands *commands.Handler
+	Slack    *bot.Slack // nil in the shell
 }
 
 // Open connects to the database, migrates it if asked and builds the
@@ -124,12 +125,17 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 			return err
 		}
 	}
-	h, err := commands.New(commands.Config{
-		Store:  txStore{db},
+	cc := commands.Config{
+		Store:  commands.NewStore(db.InTx),
 		Logger: m.Log,
 		Lang:   m.Config.Lang,
 		TZ:     m.Config.TZ,
-	})
+	}
+	if t, _ := m.Config.Transport(); t != TransportShell {
+		m.Slack = bot.NewSlack(m.Config.SlackBotToken, m.Config.SlackAppToken, m.Config.SlackAPIURL, m.Log)
+		cc.Members = m.Slack // in Slack the team channel's members are the team
+	}
+	h, err := commands.New(cc)
 	if err != nil {
 		return err
 	}
@@ -144,13 +150,52 @@ func (m *Main) Close() {
 	}
 }
 
-// Serve runs the transport the configuration chooses.
+// Serve runs the transport the configuration chooses. The Slack modes
+// listen on HTTP_ADDR (Slack's routes in HTTP mode; health and metrics in
+// both) and drain in-flight work on shutdown.
 func (m *Main) Serve(ctx context.Context) error {
 	t, _ := m.Config.Transport()
 	if t == TransportShell {
 		return m.RunShell(ctx)
 	}
-	return fmt.Errorf("the Slack transports (%s) are not available yet; unset the SLACK_ variables to use the shell", t)
+	if err := m.Slack.Connect(ctx); err != nil {
+		return err
+	}
+	b := &bot.Bot{Handler: m.Commands, Slack: m.Slack, Log: m.Log}
+	var handler http.Handler
+	var socket *bot.Socket
+	if t == TransportHTTP {
+		handler = (&bot.HTTP{Bot: b, Secret: m.Config.SlackSigningSecret, Ready: m.DB.Ping}).Routes()
+	} else {
+		mux := http.NewServeMux()
+		bot.HealthRoutes(mux, m.DB.Ping)
+		handler = mux
+		socket = &bot.Socket{Bot: b}
+	}
+	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 20 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	if socket != nil {
+		go func() { errc <- socket.Run(ctx) }()
+	}
+	m.Log.Info("serving", "transport", t, "addr", ln.Addr().String(), "team", m.Slack.TeamID)
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown)
+	b.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
 }
 
 // RunShell runs the shell transport on standard input and output.
@@ -174,13 +219,6 @@ func (m *Main) exit(err error) int {
 		return 1
 	}
 	return 0
-}
-
-// txStore adapts *store.DB to commands.Store.
-type txStore struct{ db *store.DB }
-
-func (s txStore) InTx(ctx context.Context, fn func(commands.Tx) error) error {
-	return s.db.InTx(ctx, func(tx *store.Tx) error { return fn(tx) })
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {

@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"smallgoals/commands"
+)
+
+// Bot carries Slack's requests to the command handler. The HTTP and the
+// Socket Mode transports share it.
+type Bot struct {
+	Handler Handler
+	Slack   *Slack
+	Log     *slog.Logger
+	// AckWithin is how long an answer may take before the request is
+	// acknowledged without it; the answer then follows through
+	// response_url. Slack wants the acknowledgement within 3 s.
+	AckWithin time.Duration
+	Now       func() time.Time
+
+	late sync.WaitGroup // answers still being worked on after their ack
+}
+
+// slowLimit bounds the work on one request after its acknowledgement.
+const slowLimit = 60 * time.Second
+
+func (b *Bot) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+// Wait blocks until the answers that follow their acknowledgement are sent.
+func (b *Bot) Wait() { b.late.Wait() }
+
+// Command answers a slash command. It returns the reply if it is ready
+// within AckWithin; otherwise nil, and the reply follows through the
+// command's response_url.
+func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Reply {
+	ackWithin := b.AckWithin
+	if ackWithin <= 0 {
+		ackWithin = 2 * time.Second
+	}
+	var (
+		mu   sync.Mutex
+		late bool
+		done = make(chan commands.Reply, 1)
+	)
+	b.late.Add(1)
+	go func() {
+		defer b.late.Done()
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), slowLimit)
+		defer cancel()
+		req := commands.Request{
+			UserID:      sc.UserID,
+			ChannelID:   sc.ChannelID,
+			ChannelName: sc.ChannelName,
+			Command:     sc.Command,
+			Text:        SlackText(sc.Text),
+			Time:        b.now(),
+			Locale:      b.Slack.Locale(work, sc.UserID),
+		}
+		if sc.TriggerID != "" {
+			req.DeliveryKey = "command:" + sc.TriggerID
+		}
+		r := b.Handler.Handle(work, req)
+		mu.Lock()
+		if !late {
+			done <- r
+			mu.Unlock()
+			return
+		}
+		mu.Unlock()
+		if err := b.Slack.Respond(work, sc.ResponseURL, r); err != nil {
+			b.Log.Error("late answer not sent", "user", sc.UserID, "err", err)
+		}
+	}()
+	timer := time.NewTimer(ackWithin)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return &r
+	case <-timer.C:
+		mu.Lock()
+		defer mu.Unlock()
+		select {
+		case r := <-done:
+			return &r
+		default:
+			late = true
+			return nil
+		}
+	}
+}
+
+// Ephemeral is a reply as the JSON body of a slash command's answer.
+func Ephemeral(r commands.Reply) map[string]any {
+	return map[string]any{
+		"response_type": slack.ResponseTypeEphemeral,
+		"text":          PlainText(r.Text()),
+		"blocks":        Blocks(r),
+	}
+}
+
+var slackMention = regexp.MustCompile(`<@([A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// SlackText turns the text of an escaped slash command into what the
+// commands read: a mention <@U123|anna> becomes @U123 (the shell's form),
+// and &amp; &lt; &gt; become the characters typed.
+func SlackText(s string) string {
+	s = slackMention.ReplaceAllString(s, "@$1")
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}

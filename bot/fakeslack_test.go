@@ -1,0 +1,146 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeSlack is a local stand-in for Slack's Web API (SLACK_API_URL) and
+// for response_url. It answers the methods the bot calls and records
+// what it was asked; our own Slack code runs for real against it.
+type fakeSlack struct {
+	t   testing.TB
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	teamID    string
+	members   map[string][]string // channel -> user IDs
+	guests    map[string]bool
+	locales   map[string]string
+	calls     []string // API methods in the order called
+	posts     []fakePost
+	responses []map[string]any // bodies posted to response_url
+	limit429  int              // how many chat.postMessage calls answer 429 first
+	ws        http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+}
+
+type fakePost struct {
+	Channel string
+	Text    string
+	Blocks  string
+}
+
+func newFakeSlack(t testing.TB) *fakeSlack {
+	f := &fakeSlack{t: t, teamID: "T1", members: map[string][]string{}, guests: map[string]bool{}, locales: map[string]string{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", f.api)
+	mux.HandleFunc("/respond/", func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		f.mu.Lock()
+		f.responses = append(f.responses, body)
+		f.mu.Unlock()
+		io.WriteString(w, "ok")
+	})
+	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		h := f.ws
+		f.mu.Unlock()
+		if h == nil {
+			http.NotFound(w, r)
+			return
+		}
+		h(w, r)
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// URL is the Web API's base URL, for SLACK_API_URL.
+func (f *fakeSlack) URL() string { return f.srv.URL + "/api/" }
+
+// ResponseURL is a response_url that records what is posted to it.
+func (f *fakeSlack) ResponseURL(id string) string { return f.srv.URL + "/respond/" + id }
+
+func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	r.ParseForm()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, method)
+	reply := func(v map[string]any) {
+		v["ok"] = true
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
+	}
+	switch method {
+	case "auth.test":
+		reply(map[string]any{"team_id": f.teamID, "user_id": "UBOT", "team": "Test"})
+	case "conversations.members":
+		// Two members a page, to exercise the cursor.
+		all := f.members[r.Form.Get("channel")]
+		start, _ := strconv.Atoi(r.Form.Get("cursor"))
+		end := min(start+2, len(all))
+		next := ""
+		if end < len(all) {
+			next = strconv.Itoa(end)
+		}
+		reply(map[string]any{"members": all[start:end], "response_metadata": map[string]any{"next_cursor": next}})
+	case "users.info":
+		id := r.Form.Get("user")
+		reply(map[string]any{"user": map[string]any{"id": id, "is_restricted": f.guests[id], "locale": f.locales[id]}})
+	case "conversations.open":
+		reply(map[string]any{"channel": map[string]any{"id": "D" + r.Form.Get("users")}})
+	case "chat.postMessage":
+		if f.limit429 > 0 {
+			f.limit429--
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		f.posts = append(f.posts, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
+		reply(map[string]any{"channel": r.Form.Get("channel"), "ts": "1.0"})
+	case "apps.connections.open":
+		reply(map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
+	}
+}
+
+func (f *fakeSlack) setMembers(channel string, users ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.members[channel] = users
+}
+
+func (f *fakeSlack) called(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == method {
+			n++
+		}
+	}
+	return n
+}
+
+func (f *fakeSlack) postsCopy() []fakePost {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakePost(nil), f.posts...)
+}
+
+func (f *fakeSlack) responsesCopy() []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]map[string]any(nil), f.responses...)
+}

@@ -1,0 +1,169 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// MaxBody caps a request body from Slack; slash commands and interactions
+// are a few kilobytes.
+const MaxBody = 64 << 10
+
+// Fixed answers: they never echo what was wrong (slack-go's verifier
+// error holds the valid signature).
+const (
+	msgUnauthorized = "invalid request signature"
+	msgTooLarge     = "request body too large"
+	msgForbidden    = "request from another workspace"
+	msgBadRequest   = "bad request"
+)
+
+// HTTP is the transport for Slack's HTTP mode: every request's signature
+// is verified before anything else looks at it.
+type HTTP struct {
+	Bot    *Bot
+	Secret string
+	Ready  func(ctx context.Context) error // the readiness check, e.g. a database ping
+}
+
+// Routes returns the HTTP routes of the contract (design.md §4.2).
+func (h *HTTP) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/commands", h.verified(h.command))
+	mux.HandleFunc("POST /slack/interactions", h.verified(h.interaction))
+	mux.HandleFunc("POST /slack/events", h.verified(h.event))
+	HealthRoutes(mux, h.Ready)
+	return mux
+}
+
+// HealthRoutes adds /healthz (liveness, no database), /readyz (readiness)
+// and /metrics to mux; Socket Mode serves them too.
+func HealthRoutes(mux *http.ServeMux, ready func(ctx context.Context) error) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if ready != nil {
+			if err := ready(ctx); err != nil {
+				http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.Handler())
+}
+
+// verified reads the capped body, checks Slack's signature over it and
+// only then calls next with the body.
+func (h *HTTP) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				http.Error(w, msgTooLarge, http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, msgBadRequest, http.StatusBadRequest)
+			return
+		}
+		sv, err := slack.NewSecretsVerifier(r.Header, h.Secret)
+		if err == nil {
+			sv.Write(body)
+			err = sv.Ensure()
+		}
+		if err != nil {
+			h.Bot.Log.Warn("request refused: bad signature", "path", r.URL.Path)
+			http.Error(w, msgUnauthorized, http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next(w, r, body)
+	}
+}
+
+// ours reports whether a request comes from the bot's own workspace.
+func (h *HTTP) ours(w http.ResponseWriter, teamID string) bool {
+	if teamID != h.Bot.Slack.TeamID {
+		h.Bot.Log.Warn("request refused: another workspace")
+		http.Error(w, msgForbidden, http.StatusForbidden)
+		return false
+	}
+	return true
+}
+
+func (h *HTTP) command(w http.ResponseWriter, r *http.Request, _ []byte) {
+	sc, err := slack.SlashCommandParse(r)
+	if err != nil {
+		http.Error(w, msgBadRequest, http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Get("ssl_check") == "1" {
+		return // Slack checking the certificate; signed like any request
+	}
+	if !h.ours(w, sc.TeamID) {
+		return
+	}
+	reply := h.Bot.Command(r.Context(), sc)
+	if reply == nil {
+		return // acknowledged; the answer follows through response_url
+	}
+	writeJSON(w, Ephemeral(*reply))
+}
+
+func (h *HTTP) interaction(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, msgBadRequest, http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, msgBadRequest, http.StatusBadRequest)
+		return
+	}
+	if !h.ours(w, cb.Team.ID) {
+		return
+	}
+	h.Bot.Log.Debug("interaction acknowledged", "type", cb.Type)
+}
+
+func (h *HTTP) event(w http.ResponseWriter, r *http.Request, body []byte) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		http.Error(w, msgBadRequest, http.StatusBadRequest)
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		var c slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &c); err != nil {
+			http.Error(w, msgBadRequest, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, c.Challenge)
+		return
+	}
+	if !h.ours(w, ev.TeamID) {
+		return
+	}
+	h.Bot.Log.Debug("event acknowledged", "type", ev.InnerEvent.Type)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,240 @@
+package bot_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"smallgoals/bot"
+	"smallgoals/commands"
+)
+
+// Signed commands over HTTP give the same results as in the shell, as
+// ephemeral Block Kit answers.
+func TestHTTPCommands(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA", "UCARL", "UBOT")
+	e.fake.locales["UBO"] = "en-US"
+
+	steps := []struct{ user, channel, text, want string }{
+		{"UANNA", "C1", "team opret Slusen", "Kanalen er nu teamet Slusen"},
+		{"UANNA", "C1", "borger ny AB", "Borger AB er oprettet"},
+		{"UANNA", "C1", "ny AB Tage bussen alene til arbejde", "Lille mål AB-1 oprettet"},
+		{"UANNA", "C1", "AB-1 4 b:6 Tog bussen med støtte", "Gemt på AB-1: 4 · borger 6"},
+		{"UANNA", "C1", "AB-1 11", "skriv et helt tal fra 1–10"},
+		{"UANNA", "C1", "AB-1 5 Ringede 010190-1234 i dag", "CPR-nummer"},
+		{"UANNA", "C1", "AB", "seneste 4 · borger 6"},
+		{"UANNA", "C1", "vis AB-1", "Tog bussen med støtte"},
+		{"UANNA", "C1", "revider AB-1 +1 fortsættes Gik bedre end ventet", "GAS +1 · fortsættes"},
+		{"UCARL", "C1", "AB-1 7 a &lt; b &amp; c", "Gemt på AB-1: 7"},
+		{"UANNA", "C1", "team", "@UCARL"},
+		{"UBO", "C2", "AB-1 5", "I don't know AB-1"},
+		{"UBO", "C2", "help", "how to use me"},
+	}
+	for _, s := range steps {
+		got := e.command(s.user, s.channel, s.text)
+		if !strings.Contains(bot.PlainText(got), s.want) && !strings.Contains(got, s.want) {
+			t.Errorf("%s %q:\n%s\nwant %q", s.user, s.text, got, s.want)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 2 {
+		t.Errorf("entries = %d, want 2", n)
+	}
+	if n := e.count(`SELECT count(*) FROM entries WHERE note = 'a < b & c'`); n != 1 {
+		t.Errorf("the escaped note was not stored as typed")
+	}
+	if n := e.count(`SELECT count(*) FROM team_members WHERE user_id = 'UANNA' AND coordinator`); n != 1 {
+		t.Errorf("creator is not coordinator")
+	}
+	// Membership was read from Slack, pages and all, and cached.
+	if n := e.fake.called("conversations.members"); n == 0 || n > 6 {
+		t.Errorf("conversations.members called %d times", n)
+	}
+	for _, leak := range []string{"Tog bussen", "Gik bedre", "010190", testToken, testSecret} {
+		if strings.Contains(e.logs.String(), leak) {
+			t.Errorf("logs hold %q", leak)
+		}
+	}
+}
+
+// A guest (restricted user) in the channel is never a member.
+func TestHTTPGuestIsNotAMember(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA", "UGUEST")
+	e.fake.guests["UGUEST"] = true
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.command("UANNA", "C1", "borger ny AB")
+	e.command("UANNA", "C1", "ny AB Tage bussen")
+	if got := e.command("UGUEST", "C1", "AB-1 5"); !strings.Contains(got, "kender ikke AB-1") {
+		t.Errorf("guest answer: %s", got)
+	}
+	if got := e.command("UGUEST", "C1", "AB"); strings.Contains(got, "Tage bussen") {
+		t.Errorf("guest sees the goals: %s", got)
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 0 {
+		t.Errorf("guest stored %d entries", n)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE actor = 'UGUEST' AND NOT allowed`); n < 2 {
+		t.Errorf("guest refusals audited %d times, want 2", n)
+	}
+}
+
+// Forged, stale, oversized and foreign requests are refused with a fixed
+// answer and have no effect.
+func TestHTTPRefusesBadRequests(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	good := e.commandForm("UANNA", "C1", "team opret Slusen", "t1").Encode()
+	now := time.Now()
+	noHeaders := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	forged := sign(good, now, "not-the-secret")
+	sslCheck := "ssl_check=1&token=x&" + good
+	foreign := e.commandForm("UANNA", "C1", "team opret Slusen", "t2")
+	foreign.Set("team_id", "TOTHER")
+	big := good + "&pad=" + strings.Repeat("x", 1<<20)
+	cases := []struct {
+		name   string
+		body   string
+		header http.Header
+		status int
+		answer string
+	}{
+		{"forged signature", good, forged, 401, "invalid request signature\n"},
+		{"301 s old", good, sign(good, now.Add(-301*time.Second), testSecret), 401, "invalid request signature\n"},
+		{"301 s ahead", good, sign(good, now.Add(301*time.Second), testSecret), 401, "invalid request signature\n"},
+		{"no headers", good, noHeaders, 401, "invalid request signature\n"},
+		{"forged ssl_check", sslCheck, forged, 401, "invalid request signature\n"},
+		{"body of 1 MiB", big, sign(big, now, testSecret), 413, "request body too large\n"},
+		{"another workspace", foreign.Encode(), sign(foreign.Encode(), now, testSecret), 403, "request from another workspace\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
+				status, body := e.post(path, c.body, c.header)
+				if path != "/slack/commands" && c.status == 403 {
+					continue // the workspace is read from each route's own format
+				}
+				if status != c.status || body != c.answer {
+					t.Errorf("%s: %d %q, want %d %q", path, status, body, c.status, c.answer)
+				}
+			}
+		})
+	}
+	// A signed ssl_check is acknowledged and does nothing.
+	status, body := e.post("/slack/commands", sslCheck, sign(sslCheck, now, testSecret))
+	if status != 200 || body != "" {
+		t.Errorf("signed ssl_check: %d %q", status, body)
+	}
+	if n := e.count(`SELECT count(*) FROM teams`) + e.count(`SELECT count(*) FROM audit_events`) + e.count(`SELECT count(*) FROM deliveries`); n != 0 {
+		t.Errorf("refused requests left %d rows", n)
+	}
+	logs := e.logs.String()
+	for _, leak := range []string{testSecret, testToken, "Slusen", "v0="} {
+		if strings.Contains(logs, leak) {
+			t.Errorf("logs hold %q:\n%s", leak, logs)
+		}
+	}
+}
+
+// Slack's redeliveries of one command (same trigger_id) store one entry.
+func TestHTTPRedeliveryHasOneEffect(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.command("UANNA", "C1", "borger ny AB")
+	e.command("UANNA", "C1", "ny AB Tage bussen")
+	body := e.commandForm("UANNA", "C1", "AB-1 6 Tog selv bussen", "trigger-42").Encode()
+	for i := 0; i < 4; i++ {
+		h := sign(body, time.Now(), testSecret)
+		if i > 0 {
+			h.Set("X-Slack-Retry-Num", strings.Repeat("1", 1))
+			h.Set("X-Slack-Retry-Reason", "http_timeout")
+		}
+		if status, resp := e.post("/slack/commands", body, h); status != 200 || !strings.Contains(resp, "ephemeral") {
+			t.Fatalf("delivery %d: %d %s", i, status, resp)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM entries WHERE staff_score = 6`); n != 1 {
+		t.Fatalf("entries = %d after 4 deliveries, want 1", n)
+	}
+}
+
+// An answer not ready within the acknowledgement window follows through
+// response_url; the request itself is acknowledged empty at once.
+func TestHTTPSlowAnswerGoesToResponseURL(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	release := make(chan struct{})
+	e.bot.Handler = handlerFunc(func(ctx context.Context, req commands.Request) commands.Reply {
+		<-release
+		return e.handler.Handle(ctx, req)
+	})
+	e.bot.AckWithin = 50 * time.Millisecond
+	body := e.commandForm("UANNA", "C1", "team opret Slusen", "slow").Encode()
+	status, resp := e.post("/slack/commands", body, sign(body, time.Now(), testSecret))
+	if status != 200 || resp != "" {
+		t.Fatalf("ack = %d %q, want 200 and an empty body", status, resp)
+	}
+	close(release)
+	e.bot.Wait()
+	rs := e.fake.responsesCopy()
+	if len(rs) != 1 || rs[0]["response_type"] != "ephemeral" || !strings.Contains(rs[0]["text"].(string), "Slusen") {
+		t.Fatalf("response_url got %v", rs)
+	}
+	if n := e.count(`SELECT count(*) FROM teams`); n != 1 {
+		t.Fatalf("teams = %d", n)
+	}
+}
+
+type handlerFunc func(ctx context.Context, req commands.Request) commands.Reply
+
+func (f handlerFunc) Handle(ctx context.Context, req commands.Request) commands.Reply { return f(ctx, req) }
+
+func TestHTTPEventsAndHealth(t *testing.T) {
+	e := newSlackEnv(t)
+	challenge := `{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`
+	status, body := e.post("/slack/events", challenge, sign(challenge, time.Now(), testSecret))
+	if status != 200 || body != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("url_verification: %d %q", status, body)
+	}
+	status, _ = e.post("/slack/events", challenge, sign(challenge, time.Now(), "wrong"))
+	if status != 401 {
+		t.Errorf("unsigned url_verification: %d", status)
+	}
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200} {
+		resp, err := http.Get(e.http.URL + path)
+		if err != nil || resp.StatusCode != want {
+			t.Errorf("%s: %v %v", path, resp, err)
+		}
+	}
+	e.db.Close()
+	if resp, _ := http.Get(e.http.URL + "/readyz"); resp.StatusCode != 503 {
+		t.Errorf("/readyz with the database closed: %d", resp.StatusCode)
+	}
+	if resp, _ := http.Get(e.http.URL + "/healthz"); resp.StatusCode != 200 {
+		t.Errorf("/healthz must not need the database: %d", resp.StatusCode)
+	}
+}
+
+// Posting honours 429 Retry-After and opens DMs with conversations.open.
+func TestPostHonoursRateLimits(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.limit429 = 1
+	start := time.Now()
+	r := commands.Reply{Blocks: []commands.Block{{Kind: commands.Section, Text: "*AB-1* revision"}}}
+	if err := e.slack.DM(context.Background(), "UANNA", r); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 900*time.Millisecond {
+		t.Errorf("retried after %v, before Retry-After", d)
+	}
+	posts := e.fake.postsCopy()
+	if len(posts) != 1 || posts[0].Channel != "DUANNA" || !strings.Contains(posts[0].Blocks, "revision") {
+		t.Fatalf("posts = %+v", posts)
+	}
+	if e.fake.called("conversations.open") != 1 || e.fake.called("chat.postMessage") != 2 {
+		t.Errorf("calls: open %d, post %d", e.fake.called("conversations.open"), e.fake.called("chat.postMessage"))
+	}
+}

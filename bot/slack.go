@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"smallgoals"
+	"smallgoals/commands"
+)
+
+// ErrAmbiguous means a post may or may not have reached Slack: the
+// connection failed after the request was sent. It is never re-posted
+// blindly; the caller records it.
+var ErrAmbiguous = errors.New("bot: the post's outcome is unknown")
+
+// Slack is the bot's side of Slack's Web API: the one client, the one
+// outbound path (rate-limited per channel, 429 honoured), and the
+// membership of team channels.
+type Slack struct {
+	api   *slack.Client
+	http  *http.Client
+	log   *slog.Logger
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+
+	TeamID    string // the workspace, learned from auth.test
+	BotUserID string
+
+	mu       sync.Mutex
+	nextPost map[string]time.Time // per channel: when the next post may go
+	channels map[string]cached[map[string]bool]
+	users    map[string]cached[userInfo]
+}
+
+type cached[T any] struct {
+	val     T
+	expires time.Time
+}
+
+type userInfo struct {
+	guest  bool
+	bot    bool
+	locale string
+}
+
+// Cache lifetimes: who is in a channel changes rarely and matters for
+// access, so briefly; a user's kind and locale hardly ever.
+const (
+	membersTTL = 30 * time.Second
+	usersTTL   = 10 * time.Minute
+	postGap    = time.Second // Slack allows about one message a second per channel
+	maxRetries = 5
+)
+
+// NewSlack returns a client for the Web API at apiURL (Slack's own, or a
+// local fake in tests). appToken is only needed for Socket Mode.
+func NewSlack(botToken, appToken, apiURL string, log *slog.Logger) *Slack {
+	hc := &http.Client{Timeout: 20 * time.Second}
+	opts := []slack.Option{slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)}
+	if appToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(appToken))
+	}
+	return &Slack{
+		api:      slack.New(botToken, opts...),
+		http:     hc,
+		log:      log,
+		now:      time.Now,
+		sleep:    sleepCtx,
+		nextPost: map[string]time.Time{},
+		channels: map[string]cached[map[string]bool]{},
+		users:    map[string]cached[userInfo]{},
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Connect checks the token with auth.test and learns the workspace.
+func (s *Slack) Connect(ctx context.Context) error {
+	r, err := s.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: auth.test: %w", err)
+	}
+	s.TeamID, s.BotUserID = r.TeamID, r.UserID
+	return nil
+}
+
+// Post sends a reply to a channel (or a DM channel). It waits its turn for
+// the channel, retries after Retry-After on 429, and returns ErrAmbiguous
+// when it cannot know whether the message went out.
+func (s *Slack) Post(ctx context.Context, channel string, r commands.Reply) error {
+	for attempt := 0; ; attempt++ {
+		if err := s.wait(ctx, channel); err != nil {
+			return err
+		}
+		_, _, err := s.api.PostMessageContext(ctx, channel,
+			slack.MsgOptionText(PlainText(r.Text()), false), slack.MsgOptionBlocks(Blocks(r)...))
+		var rl *slack.RateLimitedError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &rl) && attempt < maxRetries:
+			s.log.Warn("slack rate limited", "method", "chat.postMessage", "retry_after", rl.RetryAfter)
+			s.hold(channel, rl.RetryAfter)
+			continue
+		}
+		return s.classify("chat.postMessage", err)
+	}
+}
+
+// DM sends a reply to a user in a direct message.
+func (s *Slack) DM(ctx context.Context, user string, r commands.Reply) error {
+	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return fmt.Errorf("bot: conversations.open: %w", err)
+	}
+	return s.Post(ctx, ch.ID, r)
+}
+
+// Respond answers a slash command later, through its response_url,
+// visible only to the user.
+func (s *Slack) Respond(ctx context.Context, responseURL string, r commands.Reply) error {
+	blocks := slack.Blocks{BlockSet: Blocks(r)}
+	msg := &slack.WebhookMessage{Text: PlainText(r.Text()), Blocks: &blocks, ResponseType: slack.ResponseTypeEphemeral}
+	if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, s.http, msg); err != nil {
+		return s.classify("response_url", err)
+	}
+	return nil
+}
+
+// classify turns a failed call into an error that says whether Slack may
+// have acted on it.
+func (s *Slack) classify(method string, err error) error {
+	var api slack.SlackErrorResponse
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &api):
+		// Slack answered and refused: nothing was posted.
+		return fmt.Errorf("bot: %s: %s", method, api.Err)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Errorf("bot: %s: cannot connect: %w", method, err)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // the URL may hold a response_url token
+	}
+	s.log.Error("slack call outcome unknown", "method", method, "err", err)
+	return fmt.Errorf("%w: %s", ErrAmbiguous, method)
+}
+
+// wait blocks until channel may get its next post and books the slot after.
+func (s *Slack) wait(ctx context.Context, channel string) error {
+	s.mu.Lock()
+	now := s.now()
+	at := s.nextPost[channel]
+	if at.Before(now) {
+		at = now
+	}
+	s.nextPost[channel] = at.Add(postGap)
+	s.mu.Unlock()
+	if d := at.Sub(now); d > 0 {
+		return s.sleep(ctx, d)
+	}
+	return nil
+}
+
+// hold keeps a channel quiet for d (Slack's Retry-After).
+func (s *Slack) hold(channel string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if at := s.now().Add(d); at.After(s.nextPost[channel]) {
+		s.nextPost[channel] = at
+	}
+}
+
+// user returns a user's kind and locale from users.info, cached.
+func (s *Slack) user(ctx context.Context, id string) (userInfo, error) {
+	s.mu.Lock()
+	c, ok := s.users[id]
+	s.mu.Unlock()
+	if ok && s.now().Before(c.expires) {
+		return c.val, nil
+	}
+	u, err := s.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		return userInfo{}, fmt.Errorf("bot: users.info: %w", err)
+	}
+	info := userInfo{guest: u.IsRestricted || u.IsUltraRestricted, bot: u.IsBot, locale: u.Locale}
+	s.mu.Lock()
+	s.users[id] = cached[userInfo]{val: info, expires: s.now().Add(usersTTL)}
+	s.mu.Unlock()
+	return info, nil
+}
+
+// Locale returns a user's Slack locale, or "" if it cannot be had.
+func (s *Slack) Locale(ctx context.Context, id string) string {
+	u, err := s.user(ctx, id)
+	if err != nil {
+		s.log.Warn("no locale", "user", id, "err", err)
+		return ""
+	}
+	return u.locale
+}
+
+// channelMembers returns the members of a channel from conversations.members,
+// all pages, cached briefly.
+func (s *Slack) channelMembers(ctx context.Context, channel string) (map[string]bool, error) {
+	s.mu.Lock()
+	c, ok := s.channels[channel]
+	s.mu.Unlock()
+	if ok && s.now().Before(c.expires) {
+		return c.val, nil
+	}
+	members := map[string]bool{}
+	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 200}
+	for {
+		ids, cursor, err := s.api.GetUsersInConversationContext(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("bot: conversations.members: %w", err)
+		}
+		for _, id := range ids {
+			members[id] = true
+		}
+		if cursor == "" {
+			break
+		}
+		params.Cursor = cursor
+	}
+	s.mu.Lock()
+	s.channels[channel] = cached[map[string]bool]{val: members, expires: s.now().Add(membersTTL)}
+	s.mu.Unlock()
+	return members, nil
+}
+
+// Seen does nothing: in Slack the channel's members are the team.
+func (s *Slack) Seen(context.Context, commands.Tx, string, string, time.Time) error { return nil }
+
+// IsMember reports whether user is in the team's channel and not a guest.
+func (s *Slack) IsMember(ctx context.Context, _ commands.Tx, team smallgoals.Team, user string) (bool, error) {
+	members, err := s.channelMembers(ctx, team.ChannelID)
+	if err != nil || !members[user] {
+		return false, err
+	}
+	u, err := s.user(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	return !u.guest && !u.bot, nil
+}
+
+// List returns the team channel's members who are staff: no guests, no bots.
+func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) ([]string, error) {
+	members, err := s.channelMembers(ctx, team.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for id := range members {
+		if id == s.BotUserID {
+			continue
+		}
+		u, err := s.user(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !u.guest && !u.bot {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
