@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"smallgoals/store"
+)
+
+// `serve` in HTTP mode: connects to Slack (auth.test), answers the health
+// routes and refuses unsigned commands; `healthcheck` sees it; a cancel
+// stops it cleanly.
+func TestServeHTTPMode(t *testing.T) {
+	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/auth.test") {
+			io.WriteString(w, `{"ok":true,"team_id":"T1","user_id":"UBOT"}`)
+			return
+		}
+		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
+	}))
+	defer slackAPI.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	env := envFunc(map[string]string{
+		"DATABASE_URL":         store.TestURL(t),
+		"SLACK_BOT_TOKEN":      "xoxb-serve-test",
+		"SLACK_SIGNING_SECRET": "serve-test-secret",
+		"SLACK_API_URL":        slackAPI.URL + "/api/",
+		"HTTP_ADDR":            addr,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve"}, env, strings.NewReader(""), io.Discard, &stderr) }()
+
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not come up: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := healthcheck(context.Background(), env, io.Discard); code != 0 {
+		t.Errorf("healthcheck = %d", code)
+	}
+	resp, err := http.Post("http://"+addr+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader("text=hj%C3%A6lp"))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unsigned command: %v %v", resp, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exit %d:\n%s", code, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if code := healthcheck(context.Background(), env, io.Discard); code == 0 {
+		t.Error("healthcheck passes with serve stopped")
+	}
+	if strings.Contains(stderr.String(), "serve-test-secret") || strings.Contains(stderr.String(), "xoxb-serve-test") {
+		t.Error("a secret reached the log")
+	}
+}
