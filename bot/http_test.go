@@ -190,7 +190,9 @@ func TestHTTPSlowAnswerGoesToResponseURL(t *testing.T) {
 
 type handlerFunc func(ctx context.Context, req commands.Request) commands.Reply
 
-func (f handlerFunc) Handle(ctx context.Context, req commands.Request) commands.Reply { return f(ctx, req) }
+func (f handlerFunc) Handle(ctx context.Context, req commands.Request) commands.Reply {
+	return f(ctx, req)
+}
 
 func TestHTTPEventsAndHealth(t *testing.T) {
 	e := newSlackEnv(t)
