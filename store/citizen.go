@@ -43,13 +43,15 @@ func (tx *Tx) CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, er
 	return c, wrap("citizen by id", err)
 }
 
-// ListCitizens lists the team's citizens by alias with their number of
-// active goals.
+// ListCitizens lists the team's citizens in Danish alphabetical order
+// (Æ, Ø, Å after Z, whatever the database's collation) with their number
+// of active goals.
 func (tx *Tx) ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.CitizenSummary, error) {
 	var cs []smallgoals.CitizenSummary
 	err := tx.tx.SelectContext(ctx, &cs, `
 		SELECT c.id, c.team_id, c.alias, c.contact_user, c.created_at,
 		       (SELECT count(*) FROM goals g WHERE g.citizen_id = c.id AND g.status = 'active') AS active_goals
-		FROM citizens c WHERE c.team_id = $1 ORDER BY c.alias_key`, teamID)
+		FROM citizens c WHERE c.team_id = $1
+		ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C"`, teamID)
 	return cs, wrap("list citizens", err)
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -36,17 +37,24 @@ type Options struct {
 }
 
 // Open connects to the PostgreSQL database at url and checks it answers.
-func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", safe(err))
 	}
+	// A malformed URL's parse error quotes the URL, password and all.
+	defer func() {
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("store: invalid database URL: %w", ue.Err)
+		}
+	}()
 	if opt.MaxConns > 0 {
 		db.SetMaxOpenConns(opt.MaxConns)
 		db.SetMaxIdleConns(opt.MaxConns)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.PingContext(ctx); err != nil {
+	if err = db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
@@ -88,8 +96,11 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", safe(err))
 	}
+	// Rolls back on an error and on a panic someone recovers (net/http
+	// does): an open transaction would keep its locks. After a commit it
+	// does nothing.
+	defer tx.Rollback()
 	if err := fn(&Tx{tx: tx}); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {

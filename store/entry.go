@@ -38,7 +38,7 @@ func (tx *Tx) LatestOwnEntry(ctx context.Context, author string, goalID int64, s
 		SELECT `+entryColumns+`
 		FROM entries e
 		WHERE e.author = $1 AND e.kind = 'score' AND e.written_at >= $3
-		  AND ($2 = 0 OR e.goal_id = $2)
+		  AND ($2::bigint = 0 OR e.goal_id = $2::bigint)
 		  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
 		ORDER BY e.written_at DESC, e.id DESC
 		LIMIT 1
