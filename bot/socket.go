@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -16,29 +18,55 @@ type Socket struct {
 	Bot *Bot
 }
 
-// Run connects and serves envelopes until ctx is done.
+// drainFor bounds how long a shutdown waits for the commands in flight to
+// be answered over the connection.
+const drainFor = 5 * time.Second
+
+// Run connects and serves envelopes until ctx is done. On shutdown it
+// keeps the connection until the commands in flight are answered (their
+// acknowledgements need it), then closes it.
 func (s *Socket) Run(ctx context.Context) error {
 	client := socketmode.New(s.Bot.Slack.api)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	conn, closeConn := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeConn()
 	errc := make(chan error, 1)
-	go func() { errc <- client.RunContext(ctx) }()
+	go func() { errc <- client.RunContext(conn) }()
+	var inflight sync.WaitGroup
 	for {
 		select {
 		case <-ctx.Done():
+			drained := make(chan struct{})
+			go func() { inflight.Wait(); close(drained) }()
+			timeout := time.After(drainFor)
+		drain:
+			for {
+				select {
+				case <-drained:
+					break drain
+				case <-timeout:
+					s.Bot.Log.Warn("socket mode closed with commands in flight")
+					break drain
+				case ev := <-client.Events:
+					if ev.Request != nil && ev.Request.EnvelopeID != "" {
+						client.Ack(*ev.Request) // shutting down: take nothing new
+					}
+				case <-errc:
+					return nil
+				}
+			}
+			time.Sleep(100 * time.Millisecond) // let the last acknowledgements leave
+			closeConn()
+			<-errc
 			return nil
 		case err := <-errc:
-			if ctx.Err() != nil {
-				return nil
-			}
 			return err
 		case ev := <-client.Events:
-			s.handle(ctx, client, ev)
+			s.handle(ctx, client, ev, &inflight)
 		}
 	}
 }
 
-func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socketmode.Event) {
+func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socketmode.Event, inflight *sync.WaitGroup) {
 	log := s.Bot.Log
 	switch ev.Type {
 	case socketmode.EventTypeSlashCommand:
@@ -51,7 +79,10 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 			client.Ack(*ev.Request)
 			return
 		}
+		inflight.Add(1)
 		go func() {
+			defer inflight.Done()
+			ctx := context.WithoutCancel(ctx)
 			reply := s.Bot.Command(ctx, sc)
 			if reply == nil {
 				client.Ack(*ev.Request) // the answer follows through response_url
@@ -79,7 +110,11 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		// The event's error is not logged: a dial error holds the
+		// connection URL with its ticket.
 		log.Error("socket mode connection failed", "type", ev.Type)
+	case socketmode.EventTypeErrorWriteFailed:
+		log.Error("socket mode acknowledgement not written")
 	default:
 		if ev.Request != nil && ev.Request.EnvelopeID != "" {
 			client.Ack(*ev.Request)

@@ -1,0 +1,401 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"smallgoals/bot"
+	"smallgoals/commands"
+)
+
+// socketWait bounds every wait on the Socket Mode connection.
+const socketWait = 5 * time.Second
+
+// socketSlack is the Socket Mode side of the fake Slack: it accepts the
+// bot's WebSocket (the URL apps.connections.open hands out), says hello,
+// sends the envelopes the test asks for and collects the bot's acks.
+type socketSlack struct {
+	t     *testing.T
+	e     *slackEnv
+	done  chan struct{}        // closed when the test ends
+	conns chan *websocket.Conn // connections accepted, after their hello
+	acks  chan socketAck       // acks read from any connection
+	conn  *websocket.Conn      // the connection envelopes go to (test goroutine only)
+	early map[string]socketAck // acks that came while another was awaited
+	acked map[string]bool      // every envelope acked so far
+	n     int                  // envelopes sent
+	errs  chan error           // server-side failures, reported by the test goroutine
+}
+
+// socketAck is what the client writes back for an envelope.
+type socketAck struct {
+	EnvelopeID string          `json:"envelope_id"`
+	Payload    json.RawMessage `json:"payload"`
+}
+
+// socketAnswer is a slash command's answer riding on its ack.
+type socketAnswer struct {
+	ResponseType string            `json:"response_type"`
+	Text         string            `json:"text"`
+	Blocks       []json.RawMessage `json:"blocks"`
+}
+
+func newSocketSlack(t *testing.T, e *slackEnv) *socketSlack {
+	s := &socketSlack{
+		t: t, e: e,
+		done:  make(chan struct{}),
+		conns: make(chan *websocket.Conn, 4),
+		acks:  make(chan socketAck, 64),
+		early: map[string]socketAck{},
+		acked: map[string]bool{},
+		errs:  make(chan error, 4),
+	}
+	e.fake.mu.Lock()
+	e.fake.ws = s.serve
+	e.fake.mu.Unlock()
+	return s
+}
+
+// serve is the WebSocket endpoint: hello first, then it reads acks until
+// the connection ends.
+func (s *socketSlack) serve(w http.ResponseWriter, r *http.Request) {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		s.fail(fmt.Errorf("upgrade: %w", err))
+		return
+	}
+	defer conn.Close()
+	hello := `{"type":"hello","num_connections":1,` +
+		`"debug_info":{"host":"applink-fake","build_number":1,"approximate_connection_time":3600},` +
+		`"connection_info":{"app_id":"A1"}}`
+	if err := conn.WriteMessage(websocket.TextMessage, []byte(hello)); err != nil {
+		s.fail(fmt.Errorf("hello: %w", err))
+		return
+	}
+	select {
+	case s.conns <- conn:
+	case <-s.done:
+		return
+	}
+	for {
+		_, msg, err := conn.ReadMessage()
+		if err != nil {
+			return // the client closed or reconnected
+		}
+		var a socketAck
+		if err := json.Unmarshal(msg, &a); err != nil || a.EnvelopeID == "" {
+			s.fail(fmt.Errorf("not an ack: %q", msg))
+			continue
+		}
+		select {
+		case s.acks <- a:
+		case <-s.done:
+			return
+		}
+	}
+}
+
+func (s *socketSlack) fail(err error) {
+	select {
+	case s.errs <- err:
+	default:
+	}
+}
+
+// accept waits for the bot to connect and makes that connection current.
+func (s *socketSlack) accept(runDone <-chan error) {
+	s.t.Helper()
+	select {
+	case s.conn = <-s.conns:
+	case err := <-runDone:
+		s.t.Fatalf("Socket.Run returned before connecting: %v", err)
+	case err := <-s.errs:
+		s.t.Fatal(err)
+	case <-time.After(socketWait):
+		s.t.Fatal("the bot did not open a Socket Mode connection")
+	}
+}
+
+// send writes one envelope and returns its envelope_id.
+func (s *socketSlack) send(typ string, payload any, retry int, reason string) string {
+	s.t.Helper()
+	s.n++
+	id := fmt.Sprintf("env-%d-%s", s.n, randomID())
+	env := map[string]any{
+		"envelope_id":              id,
+		"type":                     typ,
+		"payload":                  payload,
+		"accepts_response_payload": typ == "slash_commands",
+		"retry_attempt":            retry,
+		"retry_reason":             reason,
+	}
+	s.conn.SetWriteDeadline(time.Now().Add(socketWait))
+	if err := s.conn.WriteJSON(env); err != nil {
+		s.t.Fatalf("sending %s envelope: %v", typ, err)
+	}
+	return id
+}
+
+// ack waits for the ack of envelope id.
+func (s *socketSlack) ack(id string) socketAck {
+	s.t.Helper()
+	if a, ok := s.early[id]; ok {
+		delete(s.early, id)
+		return a
+	}
+	timeout := time.NewTimer(socketWait)
+	defer timeout.Stop()
+	for {
+		select {
+		case a := <-s.acks:
+			if s.acked[a.EnvelopeID] {
+				s.t.Errorf("envelope %s acked twice", a.EnvelopeID)
+				continue
+			}
+			s.acked[a.EnvelopeID] = true
+			if a.EnvelopeID == id {
+				return a
+			}
+			s.early[a.EnvelopeID] = a
+		case err := <-s.errs:
+			s.t.Fatal(err)
+		case <-timeout.C:
+			s.t.Fatalf("envelope %s not acked within %v", id, socketWait)
+		}
+	}
+}
+
+// slash is a slash command's payload as Slack sends it in Socket Mode: the
+// HTTP form's fields as a JSON object of strings.
+func (s *socketSlack) slash(team, user, channel, text, trigger string) map[string]any {
+	return map[string]any{
+		"token": "legacy", "team_id": team, "team_domain": "test", "channel_id": channel, "channel_name": "slusen",
+		"user_id": user, "user_name": strings.ToLower(user), "command": "/maal", "text": text,
+		"api_app_id": "A1", "is_enterprise_install": "false",
+		"response_url": s.e.fake.ResponseURL(trigger), "trigger_id": trigger,
+	}
+}
+
+// command sends a slash command from the bot's workspace and returns its
+// envelope_id.
+func (s *socketSlack) command(user, channel, text, trigger string, retry int) string {
+	s.t.Helper()
+	reason := ""
+	if retry > 0 {
+		reason = "timeout"
+	}
+	return s.send("slash_commands", s.slash(s.e.fake.teamID, user, channel, text, trigger), retry, reason)
+}
+
+// answer waits for the ack of a slash command's envelope and returns the
+// text of the ephemeral Block Kit answer it carries.
+func (s *socketSlack) answer(id, text string) string {
+	s.t.Helper()
+	a := s.ack(id)
+	var msg socketAnswer
+	if err := json.Unmarshal(a.Payload, &msg); err != nil {
+		s.t.Fatalf("%q: ack payload is not an answer: %s", text, a.Payload)
+	}
+	if msg.ResponseType != "ephemeral" || len(msg.Blocks) == 0 || msg.Text == "" {
+		s.t.Fatalf("%q: ack payload is not an ephemeral Block Kit answer: %s", text, a.Payload)
+	}
+	return msg.Text
+}
+
+// run sends a command and returns its answer.
+func (s *socketSlack) run(user, channel, text string) string {
+	s.t.Helper()
+	return s.answer(s.command(user, channel, text, randomID(), 0), text)
+}
+
+func emptyPayload(p json.RawMessage) bool {
+	return len(p) == 0 || string(p) == "null"
+}
+
+// The real Socket Mode client, against a local Socket Mode server: slash
+// commands are answered on their acks, redeliveries have one effect,
+// strangers and other workspaces get nothing, every envelope is acked.
+func TestSocketModeEndToEnd(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.fake.setMembers("C9", "UANNA") // would be a team, were the workspace ours
+	s := newSocketSlack(t, e)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- (&bot.Socket{Bot: e.bot}).Run(ctx) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-runDone:
+			if err != nil {
+				t.Errorf("Socket.Run = %v after cancel, want nil", err)
+			}
+		case <-time.After(socketWait):
+			t.Errorf("Socket.Run did not return within %v of cancel", socketWait)
+		}
+		close(s.done)
+	}
+	t.Cleanup(stop) // runs before the bot, database and fake Slack close
+
+	s.accept(runDone)
+	if n := e.fake.called("apps.connections.open"); n != 1 {
+		t.Errorf("apps.connections.open called %d times, want 1", n)
+	}
+
+	steps := []struct{ text, want string }{
+		{"team opret Slusen", "Slusen"},
+		{"borger ny AB", "AB"},
+		{"ny AB Tage bussen", "AB-1"},
+		{"AB-1 4 b:6 Tog bussen", "4 · borger 6"},
+	}
+	for _, st := range steps {
+		if got := s.run("UANNA", "C1", st.text); !strings.Contains(got, st.want) {
+			t.Fatalf("%q answered %q, want it to contain %q", st.text, got, st.want)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM entries WHERE staff_score = 4 AND citizen_score = 6`); n != 1 {
+		t.Fatalf("entries 4/6 = %d, want 1", n)
+	}
+
+	// Slack redelivers the same command (same trigger_id) in new envelopes;
+	// all three are in flight at once, each is acked, one has an effect.
+	trigger := "trigger-" + randomID()
+	var redelivered []string
+	for retry := range 3 {
+		redelivered = append(redelivered, s.command("UANNA", "C1", "AB-1 5 igen", trigger, retry))
+	}
+	saved := 0
+	for _, id := range redelivered {
+		if got := s.answer(id, "AB-1 5 igen"); strings.Contains(got, "AB-1") && strings.Contains(got, "5") {
+			saved++
+		}
+	}
+	if saved != 1 {
+		t.Errorf("%d of 3 deliveries answered as saved, want 1", saved)
+	}
+	if n := e.count(`SELECT count(*) FROM entries WHERE staff_score = 5`); n != 1 {
+		t.Errorf("entries with staff_score 5 = %d after 3 deliveries, want 1", n)
+	}
+
+	// Someone not in the team's channel gets the answer for an unknown ref.
+	if got := s.run("UBO", "C2", "AB-1 5"); !strings.Contains(got, "kender ikke") {
+		t.Errorf("stranger's answer %q, want it to contain %q", got, "kender ikke")
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 2 {
+		t.Errorf("entries = %d, want 2", n)
+	}
+
+	// Another workspace's envelope is acked and has no effect.
+	foreign := s.send("slash_commands", s.slash("TOTHER", "UANNA", "C9", "team opret Andet", "trigger-"+randomID()), 0, "")
+	if a := s.ack(foreign); !emptyPayload(a.Payload) {
+		t.Errorf("another workspace got an answer: %s", a.Payload)
+	}
+	if n := e.count(`SELECT count(*) FROM teams WHERE channel_id = 'C9'`); n != 0 {
+		t.Errorf("another workspace's command created a team")
+	}
+	if n := e.count(`SELECT count(*) FROM teams`); n != 1 {
+		t.Errorf("teams = %d, want 1", n)
+	}
+
+	// Events and interactions are acked without a payload.
+	event := map[string]any{
+		"token": "x", "team_id": e.fake.teamID, "api_app_id": "A1", "type": "event_callback",
+		"event_id": "Ev" + randomID(), "event_time": 1700000000,
+		"event": map[string]any{"type": "app_home_opened", "user": "UANNA", "channel": "DUANNA", "tab": "home", "event_ts": "1700000000.000100"},
+	}
+	if a := s.ack(s.send("events_api", event, 0, "")); !emptyPayload(a.Payload) {
+		t.Errorf("events_api ack carries %s", a.Payload)
+	}
+	interaction := map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": e.fake.teamID}, "user": map[string]any{"id": "UANNA"},
+		"trigger_id": "trigger-" + randomID(),
+	}
+	if a := s.ack(s.send("interactive", interaction, 0, "")); !emptyPayload(a.Payload) {
+		t.Errorf("interactive ack carries %s", a.Payload)
+	}
+
+	// Slack asks the client to reconnect; it does, and serves on.
+	s.conn.SetWriteDeadline(time.Now().Add(socketWait))
+	disconnect := `{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-fake"}}`
+	if err := s.conn.WriteMessage(websocket.TextMessage, []byte(disconnect)); err != nil {
+		t.Fatal(err)
+	}
+	s.accept(runDone)
+	if n := e.fake.called("apps.connections.open"); n != 2 {
+		t.Errorf("apps.connections.open called %d times after a disconnect, want 2", n)
+	}
+	if got := s.run("UANNA", "C1", "AB"); !strings.Contains(got, "AB") {
+		t.Errorf("after reconnecting, %q answered %q", "AB", got)
+	}
+
+	// Every answer rode on its ack.
+	if rs := e.fake.responsesCopy(); len(rs) != 0 {
+		t.Errorf("answers went to response_url: %v", rs)
+	}
+	stop()
+	if len(s.early) != 0 {
+		t.Errorf("acks for envelopes never sent: %v", s.early)
+	}
+	logs := e.logs.String()
+	for _, leak := range []string{"Tog bussen", "Andet", testToken, "xapp-test-app-token"} {
+		if strings.Contains(logs, leak) {
+			t.Errorf("logs hold %q:\n%s", leak, logs)
+		}
+	}
+}
+
+// A shutdown while a command is being worked on still answers it on its
+// acknowledgement before the connection closes.
+func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	e.bot.Handler = handlerFunc(func(ctx context.Context, req commands.Request) commands.Reply {
+		started <- struct{}{}
+		<-release
+		return e.handler.Handle(ctx, req)
+	})
+	e.bot.AckWithin = 10 * time.Second
+	s := newSocketSlack(t, e)
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan error, 1)
+	go func() { runDone <- (&bot.Socket{Bot: e.bot}).Run(ctx) }()
+	s.accept(runDone)
+	id := s.command("UANNA", "C1", "team opret Slusen", randomID(), 0)
+	select {
+	case <-started:
+	case <-time.After(socketWait):
+		t.Fatal("the command never reached the handler")
+	}
+	cancel() // SIGTERM while the command is in flight
+	time.AfterFunc(100*time.Millisecond, func() { close(release) })
+	if got := s.answer(id, "team opret Slusen"); !strings.Contains(got, "Slusen") {
+		t.Errorf("answer after shutdown: %s", got)
+	}
+	select {
+	case err := <-runDone:
+		if err != nil {
+			t.Errorf("Run = %v", err)
+		}
+	case <-time.After(socketWait):
+		t.Fatal("Run did not return")
+	}
+	if n := e.count(`SELECT count(*) FROM teams`); n != 1 {
+		t.Errorf("teams = %d", n)
+	}
+}
