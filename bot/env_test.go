@@ -67,23 +67,14 @@ type slackEnv struct {
 func newSlackEnv(t *testing.T) *slackEnv {
 	t.Helper()
 	e := &slackEnv{t: t, fake: newFakeSlack(t), logs: &syncBuffer{}}
-	u := store.TestURL(t)
-	db, err := store.Open(context.Background(), u, store.Options{MaxConns: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	raw, err := sql.Open("postgres", u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	e.db, e.raw = db, raw
+	e.db, e.raw = store.OpenTest(t)
+	db := e.db
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.slack = bot.NewSlack(testToken, "xapp-test-app-token", e.fake.URL(), log)
 	if err := e.slack.Connect(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	e.handler, err = commands.New(commands.Config{Store: commands.NewStore(db.InTx), Members: e.slack, Logger: log})
 	if err != nil {
 		t.Fatal(err)

@@ -36,17 +36,7 @@ func mustLoc(name string) *time.Location {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	url := store.TestURL(t)
-	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	raw, err := sql.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
+	db, raw := store.OpenTest(t)
 	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Lang: "da", TZ: "Europe/Copenhagen"})
 	if err != nil {
 		t.Fatal(err)

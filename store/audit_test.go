@@ -136,7 +136,7 @@ func fmtEvent(ev smallgoals.AuditEvent) string {
 // from rows (PostgreSQL's "Failing row contains (…)" and "Key (…)=(…)").
 func TestErrorsHoldNoValues(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	var c smallgoals.Citizen

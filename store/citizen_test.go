@@ -11,7 +11,7 @@ import (
 
 func TestCitizens(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var t1, t2 smallgoals.Team
 	var ab1 smallgoals.Citizen
@@ -131,7 +131,7 @@ func TestCitizens(t *testing.T) {
 
 func TestListCitizens(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var team, other smallgoals.Team
 	var bo, al, ce smallgoals.Citizen
@@ -186,7 +186,7 @@ func TestListCitizens(t *testing.T) {
 // AE, Ø as O and Å as A. Danish order puts Æ, Ø, Å after Z.
 func TestListCitizensDanishOrder(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	within(t, db, func(tx *store.Tx) {

@@ -201,7 +201,7 @@ func TestOpenErrorsHoldNoValues(t *testing.T) {
 
 func TestPing(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	if err := db.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestPing(t *testing.T) {
 
 func TestInTx(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 
 	t.Run("commit on nil", func(t *testing.T) {
@@ -278,7 +278,7 @@ func TestInTx(t *testing.T) {
 // transaction" on the commit).
 func TestConflictThenCommit(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	var first smallgoals.Entry
@@ -359,7 +359,7 @@ func TestOpenMalformedURLHidesPassword(t *testing.T) {
 // the citizen blocks.
 func TestInTxPanic(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })

@@ -12,7 +12,7 @@ import (
 
 func TestClaimDelivery(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	claim := func(key string) bool {
 		t.Helper()

@@ -182,7 +182,7 @@ func TestEntries(t *testing.T) {
 
 func TestLatestOwnEntry(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	f := entrySetup(t, db)
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
@@ -334,7 +334,7 @@ func TestLatestOwnEntryBigID(t *testing.T) {
 
 func TestGoalOverviews(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var c, other smallgoals.Citizen
 	var g1, g2, g3, g4, closed smallgoals.Goal

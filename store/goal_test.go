@@ -15,7 +15,7 @@ import (
 
 func TestNumbering(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var ab, cd smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) {
@@ -118,7 +118,7 @@ func TestNumbering(t *testing.T) {
 
 func TestCreateGoalConcurrent(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })
@@ -164,7 +164,7 @@ func TestCreateGoalConcurrent(t *testing.T) {
 
 func TestGoalFields(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	within(t, db, func(tx *store.Tx) {
 		c := mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB")
@@ -215,7 +215,7 @@ func TestGoalFields(t *testing.T) {
 
 func TestGoalChecks(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })
@@ -279,7 +279,7 @@ func TestGoalChecks(t *testing.T) {
 
 func TestSetGoalRevision(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var g smallgoals.Goal
 	within(t, db, func(tx *store.Tx) { g = mkGoal(t, tx, mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB").ID, "G") })

@@ -28,17 +28,7 @@ type env struct {
 // newEnv opens a fresh database (a template clone) both ways.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	u := store.TestURL(t)
-	db, err := store.Open(context.Background(), u, store.Options{MaxConns: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	raw, err := sql.Open("postgres", u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
+	db, raw := store.OpenTest(t)
 	return &env{db: db, raw: raw}
 }
 

@@ -11,7 +11,7 @@ import (
 
 func TestRevisions(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var g, h smallgoals.Goal
 	within(t, db, func(tx *store.Tx) {

@@ -12,7 +12,7 @@ import (
 
 func TestTeams(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 
 	var team smallgoals.Team
@@ -84,7 +84,7 @@ func TestTeams(t *testing.T) {
 
 func TestMembers(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	var team, other smallgoals.Team
 	within(t, db, func(tx *store.Tx) {
@@ -189,7 +189,7 @@ func TestMembers(t *testing.T) {
 
 func TestUserLang(t *testing.T) {
 	t.Parallel()
-	db := store.OpenTest(t)
+	db, _ := store.OpenTest(t)
 	ctx := context.Background()
 	within(t, db, func(tx *store.Tx) {
 		check := func(user, want string) {

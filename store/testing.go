@@ -54,15 +54,22 @@ func TestURL(tb testing.TB) string {
 	return u
 }
 
-// OpenTest opens a new, migrated database of the test's own (see TestURL).
-func OpenTest(tb testing.TB) *DB {
+// OpenTest opens a new, migrated database of the test's own (see TestURL)
+// twice: as a *DB, and as a plain *sql.DB for assertions on its rows.
+func OpenTest(tb testing.TB) (*DB, *sql.DB) {
 	tb.Helper()
-	db, err := Open(context.Background(), TestURL(tb), Options{MaxConns: 10})
+	u := TestURL(tb)
+	db, err := Open(context.Background(), u, Options{MaxConns: 10})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return db
+	raw, err := sql.Open("postgres", u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return db, raw
 }
 
 // testTemplate makes sure a migrated template database exists for the
