@@ -27,6 +27,7 @@ type fakeSlack struct {
 	posts     []fakePost
 	responses []map[string]any // bodies posted to response_url
 	limit429  int              // how many chat.postMessage calls answer 429 first
+	notFound  map[string]bool  // channels the bot cannot see
 	ws        http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
 }
 
@@ -85,6 +86,11 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"team_id": f.teamID, "user_id": "UBOT", "team": "Test"})
 	case "conversations.members":
 		// Two members a page, to exercise the cursor.
+		if f.notFound[r.Form.Get("channel")] {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"ok":false,"error":"channel_not_found"}`)
+			return
+		}
 		all := f.members[r.Form.Get("channel")]
 		start, _ := strconv.Atoi(r.Form.Get("cursor"))
 		end := min(start+2, len(all))

@@ -240,3 +240,22 @@ func TestPostHonoursRateLimits(t *testing.T) {
 		t.Errorf("calls: open %d, post %d", e.fake.called("conversations.open"), e.fake.called("chat.postMessage"))
 	}
 }
+
+// In a private channel the bot was not invited to, Slack hides the
+// members: the user is told to invite the bot, nothing else happens.
+func TestHTTPBotNotInChannel(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.fake.mu.Lock()
+	delete(e.fake.members, "C1")
+	e.fake.notFound = map[string]bool{"C1": true}
+	e.fake.mu.Unlock()
+	e.slack.ForgetMembers("C1")
+	if got := e.command("UANNA", "C1", "borger ny AB"); !strings.Contains(got, "/invite") {
+		t.Errorf("answer: %s", got)
+	}
+	if n := e.count(`SELECT count(*) FROM citizens`); n != 0 {
+		t.Errorf("citizens = %d", n)
+	}
+}

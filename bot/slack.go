@@ -235,6 +235,11 @@ func (s *Slack) channelMembers(ctx context.Context, channel string) (map[string]
 	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 200}
 	for {
 		ids, cursor, err := s.api.GetUsersInConversationContext(ctx, params)
+		var api slack.SlackErrorResponse
+		if errors.As(err, &api) && (api.Err == "channel_not_found" || api.Err == "not_in_channel") {
+			// A private channel the bot was not invited to.
+			return nil, smallgoals.Errorf(smallgoals.EINVALID, "err.invite_bot")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("bot: conversations.members: %w", err)
 		}
@@ -250,6 +255,14 @@ func (s *Slack) channelMembers(ctx context.Context, channel string) (map[string]
 	s.channels[channel] = cached[map[string]bool]{val: members, expires: s.now().Add(membersTTL)}
 	s.mu.Unlock()
 	return members, nil
+}
+
+// ForgetMembers drops the cached members of a channel, so the next check
+// asks Slack.
+func (s *Slack) ForgetMembers(channel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.channels, channel)
 }
 
 // Seen does nothing: in Slack the channel's members are the team.
