@@ -6,6 +6,9 @@
 package smallgoals
 
 import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -112,8 +115,55 @@ type Goal struct {
 	CadenceDays  int        `db:"cadence_days"`
 	NextRevision *time.Time `db:"next_revision"` // a civil date; nil once closed
 	Status       string     `db:"status"`
+	GASLevels    GASLevels  `db:"gas_levels"` // the goal's own descriptions of −2..+2
 	CreatedBy    string     `db:"created_by"`
 	CreatedAt    time.Time  `db:"created_at"`
+}
+
+// GASLevels describes what each GAS level −2, −1, 0, +1, +2 means for one
+// goal; "" for a level not described. The zero value describes none.
+type GASLevels [5]string
+
+// Level returns the description of GAS level n (−2..+2).
+func (l GASLevels) Level(n int) string {
+	if n < GASMin || n > GASMax {
+		return ""
+	}
+	return l[n-GASMin]
+}
+
+// Empty reports whether no level is described.
+func (l GASLevels) Empty() bool { return l == GASLevels{} }
+
+// Value stores the descriptions as a JSON array, or NULL when empty.
+func (l GASLevels) Value() (driver.Value, error) {
+	if l.Empty() {
+		return nil, nil
+	}
+	b, err := json.Marshal(l[:])
+	return string(b), err
+}
+
+// Scan reads what Value stored.
+func (l *GASLevels) Scan(src any) error {
+	*l = GASLevels{}
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	default:
+		return fmt.Errorf("smallgoals: GAS levels from %T", src)
+	}
+	var s []string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("smallgoals: GAS levels: %w", err)
+	}
+	copy(l[:], s)
+	return nil
 }
 
 // Scale returns the goal's scale.
@@ -217,4 +267,12 @@ type GoalOverview struct {
 	LastCitizen *int  // the latest borger score, from any counting entry
 	Recent      []int // the latest staff scores, oldest first
 	EntryCount  int   // counting entries in all
+}
+
+// DueGoal is a goal due for revision, with its citizen's alias.
+type DueGoal struct {
+	Goal
+	Alias       string
+	TeamID      int64
+	ContactUser string
 }

@@ -33,11 +33,32 @@ func Blocks(r commands.Reply) []slack.Block {
 				out = append(out, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, false), nil, nil))
 			}
 		}
+		if len(b.Buttons) > 0 {
+			out = append(out, buttons(b.Buttons))
+		}
 	}
 	if len(out) > maxBlocks {
 		out = out[:maxBlocks]
 	}
 	return out
+}
+
+// buttons renders a block's buttons as an actions block. An action_id is
+// the action and its value ("log:42"): unique in the view, as Slack wants.
+func buttons(bs []commands.Button) slack.Block {
+	var els []slack.BlockElement
+	for i, b := range bs {
+		if i == 25 {
+			break // an actions block holds 25 elements
+		}
+		btn := slack.NewButtonBlockElement(b.Action+":"+b.Value, b.Value,
+			slack.NewTextBlockObject(slack.PlainTextType, cut(b.Label, 75), true, false))
+		if b.Primary {
+			btn.Style = slack.StylePrimary
+		}
+		els = append(els, btn)
+	}
+	return slack.NewActionBlock("", els...)
 }
 
 // cut shortens s to at most n runes.

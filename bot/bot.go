@@ -17,6 +17,7 @@ import (
 // Socket Mode transports share it.
 type Bot struct {
 	Handler Handler
+	Forms   Forms // forms and App Home; nil answers without them
 	Slack   *Slack
 	Log     *slog.Logger
 	// AckWithin is how long an answer may take before the request is
@@ -67,11 +68,18 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			Text:        SlackText(sc.Text),
 			Time:        b.now(),
 			Locale:      b.Slack.Locale(work, sc.UserID),
+			Modals:      b.Forms != nil && sc.TriggerID != "",
 		}
 		if sc.TriggerID != "" {
 			req.DeliveryKey = "command:" + sc.TriggerID
 		}
 		r := b.Handler.Handle(work, req)
+		if r.Modal != nil {
+			// The command asks for a form: open it; the acknowledgement
+			// says nothing.
+			b.openForm(work, sc.TriggerID, sc.UserID, sc.ChannelID, *r.Modal, formMeta{})
+			r = commands.Reply{}
+		}
 		mu.Lock()
 		if !late {
 			done <- r
@@ -79,6 +87,9 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			return
 		}
 		mu.Unlock()
+		if len(r.Blocks) == 0 {
+			return
+		}
 		if err := b.Slack.Respond(work, sc.ResponseURL, r); err != nil {
 			b.Log.Error("late answer not sent", "user", sc.UserID, "err", err)
 		}

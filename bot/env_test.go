@@ -79,7 +79,7 @@ func newSlackEnv(t *testing.T) *slackEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.bot = &bot.Bot{Handler: e.handler, Slack: e.slack, Log: log}
+	e.bot = &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: log}
 	e.http = httptest.NewServer((&bot.HTTP{Bot: e.bot, Secret: testSecret, Ready: db.Ping}).Routes())
 	t.Cleanup(e.http.Close)
 	t.Cleanup(e.bot.Wait)
@@ -157,4 +157,34 @@ func randomID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// interact posts a signed interaction payload and returns the status and
+// the acknowledgement's body, once the work after it is done.
+func (e *slackEnv) interact(payload map[string]any) (int, string) {
+	e.t.Helper()
+	if _, ok := payload["team"]; !ok {
+		payload["team"] = map[string]any{"id": e.fake.teamID}
+	}
+	if _, ok := payload["trigger_id"]; !ok {
+		payload["trigger_id"] = randomID()
+	}
+	b, _ := json.Marshal(payload)
+	body := url.Values{"payload": {string(b)}}.Encode()
+	status, resp := e.post("/slack/interactions", body, sign(body, time.Now(), testSecret))
+	e.bot.Wait()
+	return status, resp
+}
+
+// slash sends a signed slash command and returns the raw answer body,
+// once the work after it is done.
+func (e *slackEnv) slash(user, channel, text string) string {
+	e.t.Helper()
+	body := e.commandForm(user, channel, text, randomID()).Encode()
+	status, resp := e.post("/slack/commands", body, sign(body, time.Now(), testSecret))
+	if status != http.StatusOK {
+		e.t.Fatalf("%q: status %d: %s", text, status, resp)
+	}
+	e.bot.Wait()
+	return resp
 }

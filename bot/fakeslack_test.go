@@ -28,7 +28,16 @@ type fakeSlack struct {
 	responses []map[string]any // bodies posted to response_url
 	limit429  int              // how many chat.postMessage calls answer 429 first
 	notFound  map[string]bool  // channels the bot cannot see
+	views     []fakeView       // views.open, views.update, views.publish in order
+	ephemeral []fakePost       // chat.postEphemeral
 	ws        http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+}
+
+type fakeView struct {
+	Method string
+	User   string // views.publish
+	ViewID string // views.update
+	View   string // the view as JSON
 }
 
 type fakePost struct {
@@ -72,7 +81,12 @@ func (f *fakeSlack) ResponseURL(id string) string { return f.srv.URL + "/respond
 
 func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
-	r.ParseForm()
+	var body map[string]json.RawMessage
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		json.NewDecoder(r.Body).Decode(&body)
+	} else {
+		r.ParseForm()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method)
@@ -113,6 +127,15 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		}
 		f.posts = append(f.posts, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
 		reply(map[string]any{"channel": r.Form.Get("channel"), "ts": "1.0"})
+	case "views.open", "views.update", "views.publish":
+		var user, viewID string
+		json.Unmarshal(body["user_id"], &user)
+		json.Unmarshal(body["view_id"], &viewID)
+		f.views = append(f.views, fakeView{Method: method, User: user, ViewID: viewID, View: string(body["view"])})
+		reply(map[string]any{"view": map[string]any{"id": "V" + strconv.Itoa(len(f.views)), "hash": "h" + strconv.Itoa(len(f.views))}})
+	case "chat.postEphemeral":
+		f.ephemeral = append(f.ephemeral, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
+		reply(map[string]any{"message_ts": "1.0"})
 	case "apps.connections.open":
 		reply(map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 	default:
@@ -149,4 +172,29 @@ func (f *fakeSlack) responsesCopy() []map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]map[string]any(nil), f.responses...)
+}
+
+func (f *fakeSlack) viewsCopy() []fakeView {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeView(nil), f.views...)
+}
+
+// lastView returns the latest view sent with method, failing if none.
+func (f *fakeSlack) lastView(t *testing.T, method string) fakeView {
+	t.Helper()
+	vs := f.viewsCopy()
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Method == method {
+			return vs[i]
+		}
+	}
+	t.Fatalf("no %s reached Slack; views: %+v", method, vs)
+	return fakeView{}
+}
+
+func (f *fakeSlack) ephemeralCopy() []fakePost {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakePost(nil), f.ephemeral...)
 }

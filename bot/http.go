@@ -118,8 +118,8 @@ func (h *HTTP) command(w http.ResponseWriter, r *http.Request, _ []byte) {
 		return
 	}
 	reply := h.Bot.Command(r.Context(), sc)
-	if reply == nil {
-		return // acknowledged; the answer follows through response_url
+	if reply == nil || len(reply.Blocks) == 0 {
+		return // acknowledged; the answer follows through response_url, or a form opened
 	}
 	writeJSON(w, Ephemeral(*reply))
 }
@@ -138,7 +138,9 @@ func (h *HTTP) interaction(w http.ResponseWriter, r *http.Request, body []byte) 
 	if !h.ours(w, cb.Team.ID) {
 		return
 	}
-	h.Bot.Log.Debug("interaction acknowledged", "type", cb.Type)
+	if resp := h.Bot.Interaction(r.Context(), cb); resp != nil {
+		writeJSON(w, resp)
+	}
 }
 
 func (h *HTTP) event(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -160,7 +162,7 @@ func (h *HTTP) event(w http.ResponseWriter, r *http.Request, body []byte) {
 	if !h.ours(w, ev.TeamID) {
 		return
 	}
-	h.Bot.Log.Debug("event acknowledged", "type", ev.InnerEvent.Type)
+	h.Bot.Event(r.Context(), ev)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -47,6 +47,9 @@ func TestManifest(t *testing.T) {
 	if m.Settings.EventSubscriptions == nil || !slices.Contains(m.Settings.EventSubscriptions.BotEvents, "app_home_opened") {
 		t.Error("app_home_opened is not subscribed")
 	}
+	if len(m.Features.Shortcuts) != 1 || m.Features.Shortcuts[0].CallbackID != "log_from_message" || m.Features.Shortcuts[0].Type != slack.MessageShortcut {
+		t.Errorf("shortcuts = %+v, want the message shortcut log_from_message", m.Features.Shortcuts)
+	}
 	if !m.Settings.SocketModeEnabled {
 		t.Error("the manifest is for Socket Mode")
 	}

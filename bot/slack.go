@@ -303,3 +303,42 @@ func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) (
 	slices.Sort(out)
 	return out, nil
 }
+
+// OpenView opens a modal for the user who triggered triggerID.
+func (s *Slack) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) error {
+	if _, err := s.api.OpenViewContext(ctx, triggerID, v); err != nil {
+		return fmt.Errorf("bot: views.open: %w", err)
+	}
+	return nil
+}
+
+// UpdateView replaces an open modal; hash guards against a lost race
+// with another update.
+func (s *Slack) UpdateView(ctx context.Context, viewID, hash string, v slack.ModalViewRequest) error {
+	if _, err := s.api.UpdateViewContext(ctx, v, "", hash, viewID); err != nil {
+		return fmt.Errorf("bot: views.update: %w", err)
+	}
+	return nil
+}
+
+// PublishHome publishes a user's App Home.
+func (s *Slack) PublishHome(ctx context.Context, user string, v slack.HomeTabViewRequest) error {
+	if _, err := s.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: v}); err != nil {
+		return fmt.Errorf("bot: views.publish: %w", err)
+	}
+	return nil
+}
+
+// Ephemeral shows a reply to one user in a channel, or in a DM when the
+// channel is not known or cannot take it.
+func (s *Slack) Ephemeral(ctx context.Context, channel, user string, r commands.Reply) error {
+	if channel != "" {
+		_, err := s.api.PostEphemeralContext(ctx, channel, user,
+			slack.MsgOptionText(PlainText(r.Text()), false), slack.MsgOptionBlocks(Blocks(r)...))
+		if err == nil {
+			return nil
+		}
+		s.log.Warn("ephemeral message not posted; sending a DM", "err", err)
+	}
+	return s.DM(ctx, user, r)
+}

@@ -84,8 +84,8 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 			defer inflight.Done()
 			ctx := context.WithoutCancel(ctx)
 			reply := s.Bot.Command(ctx, sc)
-			if reply == nil {
-				client.Ack(*ev.Request) // the answer follows through response_url
+			if reply == nil || len(reply.Blocks) == 0 {
+				client.Ack(*ev.Request) // the answer follows through response_url, or a form opened
 				return
 			}
 			if err := client.Ack(*ev.Request, Ephemeral(*reply)); err != nil {
@@ -101,12 +101,31 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 			client.Ack(*ev.Request)
 		}
 		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
-			log.Debug("event acknowledged", "type", e.InnerEvent.Type)
+			if e.TeamID != s.Bot.Slack.TeamID {
+				log.Warn("envelope refused: another workspace")
+				return
+			}
+			s.Bot.Event(ctx, e)
 		}
 	case socketmode.EventTypeInteractive:
-		if ev.Request != nil {
-			client.Ack(*ev.Request)
+		cb, ok := ev.Data.(slack.InteractionCallback)
+		if !ok || ev.Request == nil {
+			return
 		}
+		if cb.Team.ID != s.Bot.Slack.TeamID {
+			log.Warn("envelope refused: another workspace")
+			client.Ack(*ev.Request)
+			return
+		}
+		inflight.Add(1)
+		go func() {
+			defer inflight.Done()
+			if resp := s.Bot.Interaction(context.WithoutCancel(ctx), cb); resp != nil {
+				client.Ack(*ev.Request, resp)
+				return
+			}
+			client.Ack(*ev.Request)
+		}()
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:

@@ -53,6 +53,13 @@ func RenderText(r commands.Reply) string {
 		default:
 			b.WriteString(PlainText(bl.Text) + "\n")
 		}
+		if len(bl.Buttons) > 0 {
+			var labels []string
+			for _, btn := range bl.Buttons {
+				labels = append(labels, "["+btn.Label+"]")
+			}
+			b.WriteString("  " + strings.Join(labels, " ") + "\n")
+		}
 	}
 	return b.String()
 }

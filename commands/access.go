@@ -117,15 +117,50 @@ func (c *call) citizen(alias, action string, notFound *smallgoals.Error) (found,
 	}
 }
 
-// citizenByAlias resolves an alias typed as such.
+// citizenByAlias resolves an alias typed as such, or the citizen chosen
+// in a form.
 func (c *call) citizenByAlias(alias, action string) (found, error) {
 	key := smallgoals.AliasKey(alias)
-	return c.citizen(alias, action, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_alias", "Alias", Escape(clip(key, 20))))
+	unknown := smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_alias", "Alias", Escape(clip(key, 20)))
+	if c.p.citizenID != 0 {
+		return c.citizenByID(c.p.citizenID, action, unknown)
+	}
+	return c.citizen(alias, action, unknown)
 }
 
-// goal resolves a goal ref for the caller, answering an unknown ref and a
-// ref on another team's citizen alike.
+// citizenByID resolves a citizen chosen in a form: known to the caller
+// only if the caller is on its team; otherwise notFound, audited.
+func (c *call) citizenByID(id int64, action string, notFound *smallgoals.Error) (found, error) {
+	ct, err := c.tx.CitizenByID(c.ctx, id)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return found{}, notFound
+	}
+	if err != nil {
+		return found{}, err
+	}
+	team, err := c.tx.TeamByID(c.ctx, ct.TeamID)
+	if err != nil {
+		return found{}, err
+	}
+	ok, err := c.h.members.IsMember(c.ctx, c.tx, team, c.req.UserID)
+	if err != nil {
+		return found{}, err
+	}
+	if !ok {
+		if err := c.audit(action, &team, &ct, nil, ct.Alias, false); err != nil {
+			return found{}, err
+		}
+		return found{}, notFound
+	}
+	return found{citizen: ct, team: team}, nil
+}
+
+// goal resolves a goal ref for the caller, or the goal chosen in a form,
+// answering an unknown ref and a ref on another team's citizen alike.
 func (c *call) goal(word, action string) (found, smallgoals.Goal, error) {
+	if c.p.goalID != 0 {
+		return c.goalByID(c.p.goalID, action)
+	}
 	ref, ok := smallgoals.ParseRef(word)
 	if !ok || ref.Plan {
 		return found{}, smallgoals.Goal{}, c.invalid("err.bad_ref", "Word", Escape(clip(word, 20)))
@@ -145,4 +180,18 @@ func (c *call) goal(word, action string) (found, smallgoals.Goal, error) {
 // ref returns a goal's ref, e.g. AB-2.
 func ref(alias string, g smallgoals.Goal) string {
 	return smallgoals.Ref{Alias: alias, N: g.Number}.String()
+}
+
+// goalByID resolves a goal chosen in a form.
+func (c *call) goalByID(id int64, action string) (found, smallgoals.Goal, error) {
+	unknown := smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_goal")
+	g, err := c.tx.GoalByID(c.ctx, id)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return found{}, g, unknown
+	}
+	if err != nil {
+		return found{}, g, err
+	}
+	f, err := c.citizenByID(g.CitizenID, action, unknown)
+	return f, g, err
 }

@@ -92,9 +92,18 @@ func (c *call) runPlan() (Reply, error) {
 	return r, nil
 }
 
-// title joins the words of a title and checks its length.
+// freeText is the free text of the request: from a form whole, else the
+// words typed joined by spaces.
+func (c *call) freeText(words []string) string {
+	if c.p.free != nil {
+		return strings.TrimSpace(*c.p.free)
+	}
+	return strings.Join(words, " ")
+}
+
+// title is the title of the request, its length checked.
 func (c *call) title(words []string) (string, error) {
-	title := strings.Join(words, " ")
+	title := c.freeText(words)
 	if title == "" {
 		return "", c.invalid("err.title_needed")
 	}

@@ -39,6 +39,7 @@ type Tx interface {
 	TeamByID(ctx context.Context, id int64) (smallgoals.Team, error)
 	AddMember(ctx context.Context, teamID int64, user string, coordinator bool, at time.Time) error
 	JoinChannel(ctx context.Context, channelID, user string, at time.Time) (bool, error)
+	ListTeams(ctx context.Context) ([]smallgoals.Team, error)
 	Members(ctx context.Context, teamID int64) ([]smallgoals.Member, error)
 	Member(ctx context.Context, teamID int64, user string) (smallgoals.Member, error)
 
@@ -49,6 +50,7 @@ type Tx interface {
 	CitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error)
 	CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, error)
 	ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.CitizenSummary, error)
+	RecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error)
 
 	CreatePlanGoal(ctx context.Context, p *smallgoals.PlanGoal) error
 	FindPlanGoal(ctx context.Context, citizenID int64, number int) (smallgoals.PlanGoal, error)
@@ -59,6 +61,7 @@ type Tx interface {
 	GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error)
 	GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error)
 	SetGoalRevision(ctx context.Context, goalID int64, next *time.Time) error
+	DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
 
 	CreateEntry(ctx context.Context, e *smallgoals.Entry) error
 	LatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error)
@@ -187,6 +190,9 @@ type Request struct {
 	// DeliveryKey identifies a delivery that may come again (a Slack
 	// trigger_id): a second request with the same key has no effect.
 	DeliveryKey string
+	// Modals tells that the transport has forms: commands that need more
+	// than was typed answer with a Modal to open instead of a usage hint.
+	Modals bool
 }
 
 // call is one request being answered inside its transaction.
@@ -205,14 +211,33 @@ type call struct {
 // Handle answers a request. It never fails: errors become a short reply
 // in the user's language, and internal errors are logged once.
 func (h *Handler) Handle(ctx context.Context, req Request) Reply {
+	req = h.normalize(req)
+	if req.Modals && strings.TrimSpace(req.Text) == "" {
+		return Reply{Modal: &Modal{Kind: FormLog}} // phone-first: /maal alone opens the log form
+	}
+	p, perr := parse(req.Text)
+	reply, _ := h.answer(ctx, req, p, perr, req.Text)
+	return reply
+}
+
+func (h *Handler) normalize(req Request) Request {
 	if req.Command == "" {
 		req.Command = "/maal"
 	}
 	if req.Time.IsZero() {
 		req.Time = time.Now()
 	}
-	p, perr := parse(req.Text)
-	var reply Reply
+	return req
+}
+
+// answer runs a parsed request in one transaction. free is every piece of
+// free text in it, checked for CPR numbers first. It returns the reply and,
+// for a refusal, the error behind it.
+func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parseError, free ...string) (Reply, *smallgoals.Error) {
+	var (
+		reply   Reply
+		refusal *smallgoals.Error
+	)
 	err := h.store.InTx(ctx, func(tx Tx) error {
 		c := &call{h: h, ctx: ctx, tx: tx, req: req, p: p}
 		if err := h.members.Seen(ctx, tx, req.ChannelID, req.UserID, req.Time); err != nil {
@@ -225,48 +250,70 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 		if err := c.chooseLang(hint); err != nil {
 			return err
 		}
-		if req.DeliveryKey != "" {
+		var err error
+		var r Reply
+		switch {
+		case containsCPR(free):
+			// Refused before anything else looks at the text.
+			err = smallgoals.Errorf(smallgoals.EINVALID, "err.cpr")
+		case perr != nil:
+			reply = c.parseErrorReply(perr)
+			return nil
+		default:
+			r, err = p.cmd.run(c)
+		}
+		var ue *smallgoals.Error
+		switch {
+		case err == nil && req.DeliveryKey != "":
+			// Claimed with the effect, in its transaction: a redelivery
+			// waits for the first to commit, then finds the claim and rolls
+			// its own effect back. A refusal claims nothing, so the same
+			// form can be sent again corrected.
 			first, err := tx.ClaimDelivery(ctx, req.DeliveryKey, req.Time)
 			if err != nil {
 				return err
 			}
 			if !first {
-				reply = textReply(c.t("err.duplicate"))
-				return nil
+				reply = Reply{Blocks: textReply(c.t("err.duplicate")).Blocks, Duplicate: true}
+				return errDuplicate
 			}
-		}
-		// A CPR number is refused before anything else looks at the text.
-		if smallgoals.ContainsCPR(req.Text) {
-			reply = textReply(c.t("err.cpr"))
-			return nil
-		}
-		if perr != nil {
-			reply = c.parseErrorReply(perr)
-			return nil
-		}
-		r, err := p.cmd.run(c)
-		var ue *smallgoals.Error
-		switch {
+			reply = r
 		case err == nil:
 			reply = r
 		case errors.As(err, &ue) && ue.Code != smallgoals.EINTERNAL:
 			// A refusal: nothing was written but its audit event, which
 			// the commit keeps.
-			reply = c.errorReply(ue)
+			reply, refusal = c.errorReply(ue), ue
 		default:
 			return err
 		}
 		return nil
 	})
+	if errors.Is(err, errDuplicate) {
+		return reply, nil
+	}
 	if err != nil {
 		h.log.Error("command failed", "user", req.UserID, "command", p.id(), "err", err)
 		lang := h.lang
 		if p.lang != "" {
 			lang = p.lang
 		}
-		return textReply(h.msg.T(lang, "err.internal"))
+		ie := smallgoals.Errorf(smallgoals.EINTERNAL, "err.internal")
+		return textReply(h.msg.T(lang, ie.MsgID)), ie
 	}
-	return reply
+	return reply, refusal
+}
+
+// errDuplicate rolls back the effect of a redelivered request.
+var errDuplicate = errors.New("commands: redelivery")
+
+func containsCPR(texts []string) bool {
+	for _, s := range texts {
+		if smallgoals.ContainsCPR(s) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p parsed) id() string {

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -18,7 +17,7 @@ func (c *call) runLog() (Reply, error) {
 	if !ok {
 		return Reply{}, c.invalid("err.score_needed", "Ref", Escape(clip(args[0], 20)))
 	}
-	note := strings.Join(args[2:], " ")
+	note := c.freeText(args[2:])
 	if n := utf8.RuneCountInString(note); n > smallgoals.MaxNoteLen {
 		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", n)
 	}

@@ -3,6 +3,7 @@ package commands
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"smallgoals"
 )
@@ -10,7 +11,15 @@ import (
 // runNew adds a small goal: ny ALIAS TITEL [plan:N] [frist:DATO]
 // [skala:A-B] [mål:N] [hver:N].
 func (c *call) runNew() (Reply, error) {
-	if len(c.p.args) < 2 {
+	if len(c.p.args) == 1 && c.p.free == nil && c.req.Modals && len(c.p.opts) == 0 {
+		// No title typed: the form asks for it.
+		f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenView)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Modal: &Modal{Kind: FormNew, CitizenID: f.citizen.ID}}, nil
+	}
+	if len(c.p.args) < 2 && c.p.free == nil {
 		return Reply{}, c.invalid("err.new_args")
 	}
 	title, err := c.title(c.p.args[1:])
@@ -40,6 +49,13 @@ func (c *call) runNew() (Reply, error) {
 		}
 		g.CadenceDays = n
 	}
+	for i := smallgoals.GASMin; i <= smallgoals.GASMax; i++ {
+		d := c.p.opts["gas"+strconv.Itoa(i)] // from the form only
+		if n := utf8.RuneCountInString(d); n > smallgoals.MaxTitleLen {
+			return Reply{}, c.invalid("err.title_long", "Max", smallgoals.MaxTitleLen, "Len", n)
+		}
+		g.GASLevels[i-smallgoals.GASMin] = d
+	}
 	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActGoalCreate)
 	if err != nil {
 		return Reply{}, err
@@ -57,7 +73,7 @@ func (c *call) runNew() (Reply, error) {
 		next = d
 	}
 	g.NextRevision = &next
-	if v, ok := c.p.opts["plan"]; ok {
+	if v, ok := c.p.opts["plan"]; ok && v != "" {
 		p, err := c.planGoal(f, v)
 		if err != nil {
 			return Reply{}, err

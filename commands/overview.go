@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 
 	"smallgoals"
@@ -34,7 +35,6 @@ func (c *call) runOverview() (Reply, error) {
 	}
 	if len(goals) == 0 {
 		r.add(Section, c.t("overview.no_goals", "Alias", alias))
-		return r, nil
 	}
 	for _, o := range goals {
 		line := "*" + ref(alias, o.Goal) + "* " + Escape(o.Title)
@@ -60,7 +60,16 @@ func (c *call) runOverview() (Reply, error) {
 		} else {
 			facts = append(facts, c.t("goal.fact_next", "Date", smallgoals.FormatDate(next)))
 		}
-		r.add(Section, line+"\n"+strings.Join(facts, " · "))
+		b := Block{Kind: Section, Text: line + "\n" + strings.Join(facts, " · ")}
+		if c.req.Modals {
+			gref := ref(alias, o.Goal)
+			b.Buttons = []Button{{Label: c.t("button.log", "Ref", gref), Action: ActLog, Value: fmt.Sprint(o.ID), Primary: true},
+				{Label: c.t("button.revise_ref", "Ref", gref), Action: ActRevise, Value: fmt.Sprint(o.ID)}}
+		}
+		r.Blocks = append(r.Blocks, b)
+	}
+	if c.req.Modals {
+		r.Blocks = append(r.Blocks, Block{Kind: Context, Buttons: []Button{{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(f.citizen.ID)}}})
 	}
 	return r, nil
 }

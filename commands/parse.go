@@ -30,6 +30,11 @@ type parsed struct {
 	lang string            // the language of the keyword typed, "" if it tells none
 	args []string          // the words after the keywords, options removed
 	opts map[string]string // option name -> value
+
+	// From a form rather than a typed line:
+	free      *string // the free text (note, title, reflection) whole
+	citizenID int64   // the citizen chosen
+	goalID    int64   // the goal chosen
 }
 
 // parseError is a line the parser cannot take; msgID names the message.

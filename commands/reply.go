@@ -17,14 +17,50 @@ const (
 // ~strike~, `code`, user mentions as <@USER>; user-written text in it is
 // escaped with Escape.
 type Block struct {
-	Kind BlockKind
-	Text string
+	Kind    BlockKind
+	Text    string
+	Buttons []Button // shown under the text, where the transport has buttons
 }
 
+// Button is an action a user can take from a reply: Action names it and
+// Value carries its argument (an ID, a language).
+type Button struct {
+	Label   string
+	Action  string
+	Value   string
+	Primary bool
+}
+
+// Button actions.
+const (
+	ActLog    = "log"    // open the log form; Value: a goal ID
+	ActNew    = "new"    // open the new-goal form; Value: a citizen ID
+	ActRevise = "revise" // open the revision form; Value: a goal ID
+	ActLang   = "lang"   // set my language; Value: da or en
+)
+
 // Reply is what a command answers: blocks for the person who typed it,
-// never visible to others (ephemeral in Slack).
+// never visible to others (ephemeral in Slack). Modal, when set, asks a
+// transport that has forms to open one instead.
 type Reply struct {
-	Blocks []Block
+	Blocks    []Block
+	Modal     *Modal
+	Duplicate bool // the request was a redelivery and had no effect
+}
+
+// Forms a reply can ask for.
+const (
+	FormLog    = "log"
+	FormNew    = "new"
+	FormRevise = "revise"
+)
+
+// Modal asks the transport to open a form, optionally with a citizen or
+// a goal chosen; the transport gets its content from Handler.Form.
+type Modal struct {
+	Kind      string
+	CitizenID int64
+	GoalID    int64
 }
 
 // Text returns the reply as one mrkdwn string, the notification fallback

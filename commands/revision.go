@@ -22,6 +22,14 @@ var yesNo = map[string]bool{"ja": true, "yes": true, "nej": false, "no": false}
 // revider REF GAS UDFALD [tekst] [dato:DATO] [næste:DATO] [borger:ja|nej].
 func (c *call) runRevise() (Reply, error) {
 	args := c.p.args
+	if len(args) == 1 && c.req.Modals && len(c.p.opts) == 0 {
+		// Only the ref typed: the form asks for the rest.
+		_, g, err := c.goal(args[0], smallgoals.ActGoalView)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Modal: &Modal{Kind: FormRevise, GoalID: g.ID}}, nil
+	}
 	if len(args) < 3 {
 		return Reply{}, c.invalid("err.revise_args")
 	}
@@ -33,7 +41,7 @@ func (c *call) runRevise() (Reply, error) {
 	if !ok {
 		return Reply{}, c.invalid("err.outcome", "Value", Escape(clip(args[2], 20)))
 	}
-	reflection := strings.Join(args[3:], " ")
+	reflection := c.freeText(args[3:])
 	if n := utf8.RuneCountInString(reflection); n > smallgoals.MaxNoteLen {
 		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", n)
 	}

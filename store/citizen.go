@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/lib/pq"
+
 	"smallgoals"
 )
 
@@ -54,4 +56,21 @@ func (tx *Tx) ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.Citi
 		FROM citizens c WHERE c.team_id = $1
 		ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C"`, teamID)
 	return cs, wrap("list citizens", err)
+}
+
+// RecentCitizens lists the citizens of the given teams, those the user
+// touched most recently first (by the audit log), then alphabetically.
+func (tx *Tx) RecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error) {
+	var cs []smallgoals.Citizen
+	err := tx.tx.SelectContext(ctx, &cs, `
+		SELECT c.id, c.team_id, c.alias, c.contact_user, c.created_at
+		FROM citizens c
+		LEFT JOIN LATERAL (
+			SELECT max(a.at) AS at FROM audit_events a
+			WHERE a.actor = $1 AND a.citizen_id = c.id AND a.allowed
+		) u ON true
+		WHERE c.team_id = ANY($2)
+		ORDER BY u.at DESC NULLS LAST, translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", c.team_id`,
+		user, pq.Array(teamIDs))
+	return cs, wrap("recent citizens", err)
 }

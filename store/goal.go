@@ -20,16 +20,17 @@ func (tx *Tx) CreateGoal(ctx context.Context, g *smallgoals.Goal) error {
 	}
 	const q = `
 		INSERT INTO goals (citizen_id, number, plan_goal_id, title, scale_min, scale_max, target,
-		                   cadence_days, next_revision, status, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11)
+		                   cadence_days, next_revision, status, gas_levels, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12)
 		RETURNING id, status`
 	err := tx.tx.QueryRowxContext(ctx, q, g.CitizenID, g.Number, g.PlanGoalID, g.Title, g.ScaleMin,
-		g.ScaleMax, g.Target, g.CadenceDays, g.NextRevision, g.CreatedBy, g.CreatedAt).Scan(&g.ID, &g.Status)
+		g.ScaleMax, g.Target, g.CadenceDays, g.NextRevision, g.GASLevels, g.CreatedBy, g.CreatedAt).Scan(&g.ID, &g.Status)
 	return wrap("create goal", err)
 }
 
 const goalColumns = `g.id, g.citizen_id, g.number, g.plan_goal_id, p.number AS plan_number, g.title,
-	g.scale_min, g.scale_max, g.target, g.cadence_days, g.next_revision, g.status, g.created_by, g.created_at`
+	g.scale_min, g.scale_max, g.target, g.cadence_days, g.next_revision, g.status, g.gas_levels,
+	g.created_by, g.created_at`
 
 // FindGoal returns the citizen's goal by number. Returns ENOTFOUND if
 // there is none.
@@ -99,7 +100,7 @@ func (tx *Tx) GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.
 		)
 		err := rows.Scan(&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &g.Title,
 			&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status,
-			&g.CreatedBy, &g.CreatedAt, &lastDay, &staff, &citizen, &o.EntryCount)
+			&g.GASLevels, &g.CreatedBy, &g.CreatedAt, &lastDay, &staff, &citizen, &o.EntryCount)
 		if err != nil {
 			return nil, wrap("goal overviews", err)
 		}
@@ -131,4 +132,33 @@ func (tx *Tx) SetGoalRevision(ctx context.Context, goalID int64, next *time.Time
 		WHERE id = $1`
 	_, err := tx.tx.ExecContext(ctx, q, goalID, next)
 	return wrap("set goal revision", err)
+}
+
+// DueGoals returns the active goals of the given teams whose next revision
+// is on or before until, the earliest first, with their citizen's alias.
+func (tx *Tx) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
+	var out []smallgoals.DueGoal
+	rows, err := tx.tx.QueryxContext(ctx, `
+		SELECT `+goalColumns+`, c.alias, c.team_id, c.contact_user
+		FROM goals g
+		JOIN citizens c ON c.id = g.citizen_id
+		LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
+		WHERE c.team_id = ANY($1) AND g.status = 'active' AND g.next_revision <= $2
+		ORDER BY g.next_revision, c.alias_key, g.number`, pq.Array(teamIDs), until)
+	if err != nil {
+		return nil, wrap("due goals", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d smallgoals.DueGoal
+		g := &d.Goal
+		err := rows.Scan(&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &g.Title,
+			&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status,
+			&g.GASLevels, &g.CreatedBy, &g.CreatedAt, &d.Alias, &d.TeamID, &d.ContactUser)
+		if err != nil {
+			return nil, wrap("due goals", err)
+		}
+		out = append(out, d)
+	}
+	return out, wrap("due goals", rows.Err())
 }

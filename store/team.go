@@ -91,3 +91,10 @@ func (tx *Tx) Member(ctx context.Context, teamID int64, user string) (smallgoals
 		WHERE team_id = $1 AND user_id = $2`, teamID, user)
 	return m, wrap("member", err)
 }
+
+// ListTeams returns every team by name.
+func (tx *Tx) ListTeams(ctx context.Context) ([]smallgoals.Team, error) {
+	var ts []smallgoals.Team
+	err := tx.tx.SelectContext(ctx, &ts, `SELECT `+teamColumns+` FROM teams ORDER BY name, id`)
+	return ts, wrap("list teams", err)
+}

@@ -161,7 +161,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	if err := m.Slack.Connect(ctx); err != nil {
 		return err
 	}
-	b := &bot.Bot{Handler: m.Commands, Slack: m.Slack, Log: m.Log}
+	b := &bot.Bot{Handler: m.Commands, Forms: m.Commands, Slack: m.Slack, Log: m.Log}
 	var handler http.Handler
 	var socket *bot.Socket
 	if t == TransportHTTP {

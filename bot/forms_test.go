@@ -1,0 +1,315 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// setupTeam makes team Slusen in C1 (UANNA coordinator) with AB and AB-1,
+// and team Lyngen in C2 (UCARL) with XY and XY-1.
+func setupTeams(e *slackEnv) (ab, ab1 int64) {
+	e.t.Helper()
+	e.fake.setMembers("C1", "UANNA", "UBOT")
+	e.fake.setMembers("C2", "UCARL")
+	for _, c := range []struct{ user, ch, text string }{
+		{"UANNA", "C1", "team opret Slusen"}, {"UANNA", "C1", "borger ny AB"}, {"UANNA", "C1", "ny AB Tage bussen alene"},
+		{"UCARL", "C2", "team opret Lyngen"}, {"UCARL", "C2", "borger ny XY"}, {"UCARL", "C2", "ny XY Lave mad selv"},
+	} {
+		e.command(c.user, c.ch, c.text)
+	}
+	e.raw.QueryRow(`SELECT c.id, g.id FROM citizens c JOIN goals g ON g.citizen_id = c.id WHERE c.alias = 'AB'`).Scan(&ab, &ab1)
+	return ab, ab1
+}
+
+// view decodes a view's JSON.
+func view(t *testing.T, raw string) (blocks string, meta string, title string) {
+	t.Helper()
+	var v struct {
+		Blocks          json.RawMessage `json:"blocks"`
+		PrivateMetadata string          `json:"private_metadata"`
+		Title           struct {
+			Text string `json:"text"`
+		} `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatalf("view is not JSON: %v: %s", err, raw)
+	}
+	return string(v.Blocks), v.PrivateMetadata, v.Title.Text
+}
+
+func viewPayload(typ, viewID, meta string, actions []map[string]any, values map[string]any) map[string]any {
+	p := map[string]any{
+		"type": typ,
+		"user": map[string]any{"id": "UANNA"},
+		"view": map[string]any{"id": viewID, "hash": "hash-" + viewID, "type": "modal", "private_metadata": meta,
+			"state": map[string]any{"values": values}},
+	}
+	if actions != nil {
+		p["actions"] = actions
+	}
+	return p
+}
+
+func selectAction(id, value string) []map[string]any {
+	return []map[string]any{{"action_id": id, "block_id": id, "type": "static_select", "selected_option": map[string]any{"value": value}}}
+}
+
+// The log form: /maal opens it, choosing a borger updates the goal list,
+// choosing a goal shows its scale, and submitting saves one entry — also
+// when Slack delivers the submission again.
+func TestLogForm(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, ab1 := setupTeams(e)
+
+	if resp := e.slash("UANNA", "C1", ""); resp != "" {
+		t.Fatalf("/maal answered %q; want an empty acknowledgement and a form", resp)
+	}
+	blocks, meta, title := view(t, e.fake.lastView(t, "views.open").View)
+	if title != "Registrér" || !strings.Contains(blocks, "AB · Slusen") || strings.Contains(blocks, "XY") {
+		t.Fatalf("log form = %q %s", title, blocks)
+	}
+
+	e.interact(viewPayload("block_actions", "V1", meta, selectAction("citizen", fmt.Sprint(ab)), nil))
+	upd := e.fake.lastView(t, "views.update")
+	blocks, meta, _ = view(t, upd.View)
+	if upd.ViewID != "V1" || !strings.Contains(blocks, "AB-1 Tage bussen alene") {
+		t.Fatalf("after choosing AB: %+v", upd)
+	}
+
+	e.interact(viewPayload("block_actions", "V1", meta, selectAction("goal", fmt.Sprint(ab1)), nil))
+	blocks, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
+	if !strings.Contains(blocks, `"radio_buttons"`) || !strings.Contains(blocks, fmt.Sprintf("score-%d", ab1)) || !strings.Contains(blocks, `"datepicker"`) {
+		t.Fatalf("after choosing AB-1 no score choices: %s", blocks)
+	}
+
+	values := map[string]any{
+		fmt.Sprintf("score-%d", ab1):         map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "6"}}},
+		fmt.Sprintf("citizen_score-%d", ab1): map[string]any{"citizen_score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "7"}}},
+		"date":                               map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": time.Now().Format("2006-01-02")}},
+		"note-false":                         map[string]any{"note": map[string]any{"type": "plain_text_input", "value": "Tog selv bussen\nog kom til tiden"}},
+	}
+	for i := 0; i < 3; i++ { // Slack redelivers
+		status, resp := e.interact(viewPayload("view_submission", "V1", meta, nil, values))
+		if status != 200 || !strings.Contains(resp, `"response_action":"clear"`) {
+			t.Fatalf("submission %d: %d %s", i, status, resp)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM entries WHERE staff_score = 6 AND citizen_score = 7 AND note = $1`, "Tog selv bussen\nog kom til tiden"); n != 1 {
+		t.Fatalf("entries = %d, want exactly 1", n)
+	}
+	eph := e.fake.ephemeralCopy()
+	if len(eph) != 1 || eph[0].Channel != "C1" || !strings.Contains(eph[0].Text, "Gemt på AB-1: 6 · borger 7") {
+		t.Fatalf("confirmations = %+v, want one in C1", eph)
+	}
+	if home := e.fake.lastView(t, "views.publish"); home.User != "UANNA" || !strings.Contains(home.View, "AB-1") {
+		t.Errorf("App Home not refreshed after the entry: %+v", home)
+	}
+}
+
+// Refusals show inline on their fields and store nothing.
+func TestLogFormInlineErrors(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, ab1 := setupTeams(e)
+	meta := fmt.Sprintf(`{"k":"log","ch":"C1","c":%d,"g":%d}`, ab, ab1)
+	score := func(v string) map[string]any {
+		return map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": v}}}
+	}
+	cases := []struct {
+		name   string
+		values map[string]any
+		block  string
+		want   string
+	}{
+		{"CPR in the note", map[string]any{fmt.Sprintf("score-%d", ab1): score("5"),
+			"note-false": map[string]any{"note": map[string]any{"value": "ring 010190-1234"}}}, "note-false", "CPR"},
+		{"future day", map[string]any{fmt.Sprintf("score-%d", ab1): score("5"),
+			"date": map[string]any{"date": map[string]any{"selected_date": "2099-01-01"}}}, "date", "fremtiden"},
+		{"score off the scale", map[string]any{fmt.Sprintf("score-%d", ab1): score("11")}, fmt.Sprintf("score-%d", ab1), "skalaen"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, resp := e.interact(viewPayload("view_submission", "V9", meta, nil, c.values))
+			var ack struct {
+				Action string            `json:"response_action"`
+				Errors map[string]string `json:"errors"`
+			}
+			json.Unmarshal([]byte(resp), &ack)
+			if status != 200 || ack.Action != "errors" || !strings.Contains(ack.Errors[c.block], c.want) {
+				t.Fatalf("ack = %d %s; want errors on %s with %q", status, resp, c.block, c.want)
+			}
+			if strings.Contains(resp, "010190") {
+				t.Error("the CPR number was echoed")
+			}
+		})
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 0 {
+		t.Fatalf("entries = %d after refusals", n)
+	}
+	// Corrected, the same form (same view and hash) saves.
+	status, resp := e.interact(viewPayload("view_submission", "V9", meta, nil, map[string]any{fmt.Sprintf("score-%d", ab1): score("5")}))
+	if status != 200 || !strings.Contains(resp, "clear") || e.count(`SELECT count(*) FROM entries`) != 1 {
+		t.Fatalf("corrected submission: %d %s", status, resp)
+	}
+}
+
+// A form naming a goal of another team answers as for an unknown goal and
+// stores nothing.
+func TestFormOutsider(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, ab1 := setupTeams(e)
+	payload := viewPayload("view_submission", "V5", fmt.Sprintf(`{"k":"log","ch":"C2","c":%d,"g":%d}`, ab, ab1), nil,
+		map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"selected_option": map[string]any{"value": "5"}}}})
+	payload["user"] = map[string]any{"id": "UCARL"}
+	_, resp := e.interact(payload)
+	if !strings.Contains(resp, "errors") || strings.Contains(resp, "Tage bussen") {
+		t.Fatalf("outsider submission: %s", resp)
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 0 {
+		t.Fatalf("an outsider stored %d entries", n)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE actor = 'UCARL' AND NOT allowed`); n != 1 {
+		t.Errorf("refusal audited %d times", n)
+	}
+	// Buttons with another team's goal open a form that knows nothing of it.
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UCARL"}, "channel": map[string]any{"id": "C2"},
+		"actions": []map[string]any{{"action_id": fmt.Sprintf("revise:%d", ab1), "block_id": "b1", "type": "button", "value": fmt.Sprint(ab1)}}})
+	blocks, _, _ := view(t, e.fake.lastView(t, "views.open").View)
+	if strings.Contains(blocks, "Tage bussen") || strings.Contains(blocks, "AB") {
+		t.Fatalf("outsider's revision form shows AB: %s", blocks)
+	}
+}
+
+// The message shortcut opens the log form from a message in a thread; the
+// note stays empty unless the user asks for the message's text.
+func TestShortcutFromThread(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, ab1 := setupTeams(e)
+	status, _ := e.interact(map[string]any{
+		"type": "message_action", "callback_id": "log_from_message", "user": map[string]any{"id": "UANNA"},
+		"channel": map[string]any{"id": "C1"},
+		"message": map[string]any{"type": "message", "text": "AB tog bussen i dag", "ts": "1700000001.000200", "thread_ts": "1700000000.000100"},
+	})
+	if status != 200 {
+		t.Fatalf("shortcut status %d", status)
+	}
+	blocks, meta, _ := view(t, e.fake.lastView(t, "views.open").View)
+	if !strings.Contains(blocks, "AB · Slusen") {
+		t.Fatalf("shortcut form: %s", blocks)
+	}
+	e.interact(viewPayload("block_actions", "V2", meta, selectAction("goal", fmt.Sprint(ab1)), nil))
+	blocks, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
+	if strings.Contains(blocks, "tog bussen i dag") || !strings.Contains(blocks, "use_message") {
+		t.Fatalf("note pre-filled without asking, or no choice offered: %s", blocks)
+	}
+	e.interact(viewPayload("block_actions", "V2", meta, []map[string]any{{"action_id": "use_message", "block_id": "use_message",
+		"type": "checkboxes", "selected_options": []map[string]any{{"value": "yes"}}}}, nil))
+	blocks, _, _ = view(t, e.fake.lastView(t, "views.update").View)
+	if !strings.Contains(blocks, `"initial_value":"AB tog bussen i dag"`) {
+		t.Fatalf("note not filled when asked: %s", blocks)
+	}
+	_ = ab
+}
+
+// The revision form shows the goal's recent scores and its own GAS level
+// descriptions; choosing "close" hides the next date; submitting closes.
+func TestRevisionAndNewGoalForms(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, _ := setupTeams(e)
+	e.slash("UANNA", "C1", "ny AB")
+	blocks, meta, title := view(t, e.fake.lastView(t, "views.open").View)
+	if title != "Nyt lille mål" || !strings.Contains(blocks, "slut-tilstand") || !strings.Contains(blocks, "gas+2") {
+		t.Fatalf("new-goal form: %q %s", title, blocks)
+	}
+	text := func(v string) map[string]any { return map[string]any{"value": v} }
+	_, resp := e.interact(viewPayload("view_submission", "V3", meta, nil, map[string]any{
+		"title": map[string]any{"title": text("Smører selv madpakke")}, "scale": map[string]any{"scale": map[string]any{"selected_option": map[string]any{"value": "gas"}}},
+		"every": map[string]any{"every": text("14")}, "gas+2": map[string]any{"gas+2": text("Hver dag uden hjælp")},
+		"gas-2": map[string]any{"gas-2": text("Aldrig")},
+	}))
+	if !strings.Contains(resp, "clear") {
+		t.Fatalf("new goal: %s", resp)
+	}
+	var ab2 int64
+	if err := e.raw.QueryRow(`SELECT id FROM goals WHERE citizen_id = $1 AND number = 2 AND scale_min = -2 AND cadence_days = 14
+		AND gas_levels->>4 = 'Hver dag uden hjælp' AND gas_levels->>0 = 'Aldrig'`, ab).Scan(&ab2); err != nil {
+		t.Fatalf("AB-2 not stored as filled in: %v", err)
+	}
+	e.command("UANNA", "C1", "AB-2 +1 første")
+
+	e.slash("UANNA", "C1", "revider AB-2")
+	blocks, meta, title = view(t, e.fake.lastView(t, "views.open").View)
+	if title != "Revidér" || !strings.Contains(blocks, "+2 — Hver dag uden hjælp") || !strings.Contains(blocks, ": 1") || !strings.Contains(blocks, `"next"`) {
+		t.Fatalf("revision form: %s", blocks)
+	}
+	e.interact(viewPayload("block_actions", "V4", meta, []map[string]any{{"action_id": "outcome", "block_id": "outcome",
+		"type": "radio_buttons", "selected_option": map[string]any{"value": "close"}}}, nil))
+	blocks, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
+	if strings.Contains(blocks, `"block_id":"next"`) {
+		t.Fatalf("next date shown when closing: %s", blocks)
+	}
+	_, resp = e.interact(viewPayload("view_submission", "V4", meta, nil, map[string]any{
+		"gas":        map[string]any{"gas": map[string]any{"selected_option": map[string]any{"value": "+2"}}},
+		"outcome":    map[string]any{"outcome": map[string]any{"selected_option": map[string]any{"value": "close"}}},
+		"took_part":  map[string]any{"took_part": map[string]any{"selected_options": []map[string]any{{"value": "yes"}}}},
+		"reflection": map[string]any{"reflection": text("Nået")},
+	}))
+	if !strings.Contains(resp, "clear") {
+		t.Fatalf("revision: %s", resp)
+	}
+	if n := e.count(`SELECT count(*) FROM revisions r JOIN goals g ON g.id = r.goal_id WHERE g.id = $1 AND r.gas_level = 2
+		AND r.outcome = 'close' AND r.citizen_took_part AND r.reflection = 'Nået' AND g.status = 'closed'`, ab2); n != 1 {
+		t.Fatalf("revision not stored as filled in")
+	}
+}
+
+// App Home lists only the user's own teams' borgere; a user with no team
+// gets the onboarding; the language follows the Slack locale.
+func TestAppHome(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.locales["UCARL"] = "en-GB"
+	setupTeams(e)
+	e.command("UANNA", "C1", "AB-1 4 b:6 Tog bussen")
+	event := func(user, id string) {
+		body := fmt.Sprintf(`{"token":"x","team_id":"%s","type":"event_callback","event_id":"%s","event_time":1,
+			"event":{"type":"app_home_opened","user":"%s","channel":"D1","tab":"home"}}`, e.fake.teamID, id, user)
+		status, _ := e.post("/slack/events", body, sign(body, time.Now(), testSecret))
+		if status != http.StatusOK {
+			t.Fatalf("event status %d", status)
+		}
+		e.bot.Wait()
+	}
+	event("UANNA", "Ev1")
+	home := e.fake.lastView(t, "views.publish")
+	if home.User != "UANNA" || !strings.Contains(home.View, "AB-1") || !strings.Contains(home.View, "4 · borger 6") ||
+		strings.Contains(home.View, "XY") || !strings.Contains(home.View, "Registrér AB-1") {
+		t.Fatalf("anna's home: %s", home.View)
+	}
+	if strings.Contains(home.View, "Tog bussen") {
+		t.Error("a note reached App Home")
+	}
+	event("UCARL", "Ev2")
+	home = e.fake.lastView(t, "views.publish")
+	if home.User != "UCARL" || strings.Contains(home.View, "AB") || !strings.Contains(home.View, "XY-1") || !strings.Contains(home.View, "Your citizens") {
+		t.Fatalf("carl's home: %s", home.View)
+	}
+	n := len(e.fake.viewsCopy())
+	event("UCARL", "Ev2") // redelivered
+	if len(e.fake.viewsCopy()) != n {
+		t.Error("a redelivered event published again")
+	}
+	event("UNEW", "Ev3")
+	home = e.fake.lastView(t, "views.publish")
+	if home.User != "UNEW" || !strings.Contains(home.View, "Kom i gang") || strings.Contains(home.View, "AB-1") || strings.Contains(home.View, "XY") {
+		t.Fatalf("new user's home: %s", home.View)
+	}
+	// The language switch on App Home.
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"},
+		"actions": []map[string]any{{"action_id": "lang:en", "block_id": "b2", "type": "button", "value": "en"}}})
+	if home = e.fake.lastView(t, "views.publish"); home.User != "UANNA" || !strings.Contains(home.View, "your overview") {
+		t.Fatalf("home after switching to English: %s", home.View)
+	}
+}

@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"smallgoals/commands"
+)
+
+// Forms is what the bot needs of commands for forms and App Home;
+// *commands.Handler is one.
+type Forms interface {
+	Form(ctx context.Context, req commands.Request, m commands.Modal) (commands.FormData, error)
+	Submit(ctx context.Context, req commands.Request, s commands.Submission) (commands.Reply, map[string]string)
+	Home(ctx context.Context, req commands.Request) (commands.Reply, bool, error)
+	T(lang, id string, kv ...any) string
+}
+
+// request is the commands.Request of an interaction's user.
+func (b *Bot) request(ctx context.Context, user, channel string) commands.Request {
+	return commands.Request{UserID: user, ChannelID: channel, Time: b.now(), Locale: b.Slack.Locale(ctx, user), Modals: true}
+}
+
+// openForm opens form m for the user who triggered triggerID.
+func (b *Bot) openForm(ctx context.Context, triggerID, user, channel string, m commands.Modal, meta formMeta) {
+	d, err := b.Forms.Form(ctx, b.request(ctx, user, channel), m)
+	if err != nil {
+		return // logged by commands
+	}
+	meta.Channel = channel
+	if err := b.Slack.OpenView(ctx, triggerID, views{b.Forms}.Modal(d, meta)); err != nil {
+		b.Log.Error("form not opened", "form", m.Kind, "err", err)
+	}
+}
+
+// async runs slow work after the acknowledgement, counted for shutdown.
+func (b *Bot) async(ctx context.Context, fn func(ctx context.Context)) {
+	b.late.Add(1)
+	go func() {
+		defer b.late.Done()
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), slowLimit)
+		defer cancel()
+		fn(work)
+	}()
+}
+
+// Interaction answers a button, a form or a shortcut. It returns the body
+// of the acknowledgement: nil, or a form submission's response_action.
+func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any {
+	if b.Forms == nil {
+		return nil
+	}
+	switch cb.Type {
+	case slack.InteractionTypeViewSubmission:
+		return b.submit(ctx, cb)
+	case slack.InteractionTypeBlockActions:
+		b.async(ctx, func(ctx context.Context) { b.blockActions(ctx, cb) })
+	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
+		if cb.CallbackID != shortcutLog {
+			return nil
+		}
+		// The message's text is offered as the note, used only if the
+		// user ticks the box.
+		meta := formMeta{Message: cut(cb.Message.Text, maxMetadataNote)}
+		b.async(ctx, func(ctx context.Context) {
+			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormLog}, meta)
+		})
+	}
+	return nil
+}
+
+// blockActions handles buttons in messages and App Home, and the choices
+// in a form that change what the form shows.
+func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
+	for _, a := range cb.ActionCallback.BlockActions {
+		if cb.View.Type == slack.VTModal {
+			b.formChanged(ctx, cb, a)
+			continue
+		}
+		action, value, _ := strings.Cut(a.ActionID, ":")
+		id, _ := strconv.ParseInt(value, 10, 64)
+		switch action {
+		case commands.ActLog:
+			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormLog, GoalID: id}, formMeta{})
+		case commands.ActNew:
+			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormNew, CitizenID: id}, formMeta{})
+		case commands.ActRevise:
+			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormRevise, GoalID: id}, formMeta{})
+		case commands.ActLang:
+			b.Handler.Handle(ctx, commands.Request{UserID: cb.User.ID, Time: b.now(), Text: "sprog " + value})
+			b.publishHome(ctx, cb.User.ID, "")
+		}
+	}
+}
+
+// formChanged updates an open form after a choice it depends on.
+func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	meta := readMeta(cb.View.PrivateMetadata)
+	m := commands.Modal{Kind: meta.Kind, CitizenID: meta.Citizen, GoalID: meta.Goal}
+	switch a.ActionID {
+	case "citizen":
+		m.CitizenID, _ = strconv.ParseInt(a.SelectedOption.Value, 10, 64)
+		m.GoalID = 0
+	case "goal":
+		m.GoalID, _ = strconv.ParseInt(a.SelectedOption.Value, 10, 64)
+	case "outcome":
+		meta.Outcome = a.SelectedOption.Value
+	case "use_message":
+		meta.UseMsg = len(a.SelectedOptions) > 0
+	default:
+		return
+	}
+	d, err := b.Forms.Form(ctx, b.request(ctx, cb.User.ID, meta.Channel), m)
+	if err != nil {
+		return
+	}
+	meta.Citizen, meta.Goal = 0, 0
+	if err := b.Slack.UpdateView(ctx, cb.View.ID, cb.View.Hash, views{b.Forms}.Modal(d, meta)); err != nil {
+		b.Log.Warn("form not updated", "form", meta.Kind, "err", err)
+	}
+}
+
+// submit saves a form. Refusals show on their fields; success closes the
+// form, confirms to the user and refreshes their App Home.
+func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
+	meta := readMeta(cb.View.PrivateMetadata)
+	s := submission(meta, cb.View.State)
+	req := b.request(ctx, cb.User.ID, meta.Channel)
+	req.DeliveryKey = "view:" + cb.View.ID + ":" + cb.View.Hash
+	reply, refusals := b.Forms.Submit(ctx, req, s)
+	if refusals != nil {
+		errs := map[string]string{}
+		for field, msg := range refusals {
+			errs[fieldBlock(field, meta, s)] = cut(PlainText(msg), 150)
+		}
+		return slack.NewErrorsViewSubmissionResponse(errs)
+	}
+	if !reply.Duplicate {
+		b.async(ctx, func(ctx context.Context) {
+			if err := b.Slack.Ephemeral(ctx, meta.Channel, cb.User.ID, reply); err != nil {
+				b.Log.Error("confirmation not sent", "err", err)
+			}
+			b.publishHome(ctx, cb.User.ID, "")
+		})
+	}
+	return slack.NewClearViewSubmissionResponse()
+}
+
+// publishHome publishes the user's App Home; eventID, if set, makes a
+// redelivered app_home_opened publish nothing more.
+func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
+	req := b.request(ctx, user, "")
+	if eventID != "" {
+		req.DeliveryKey = "event:" + eventID
+	}
+	r, fresh, err := b.Forms.Home(ctx, req)
+	if err != nil || !fresh {
+		return
+	}
+	if err := b.Slack.PublishHome(ctx, user, views{b.Forms}.Home(r)); err != nil {
+		b.Log.Error("home not published", "err", err)
+	}
+}
+
+// Event handles an Events API event; only app_home_opened has an effect.
+func (b *Bot) Event(ctx context.Context, ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || b.Forms == nil {
+		return
+	}
+	if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && home.Tab == "home" {
+		b.async(ctx, func(ctx context.Context) { b.publishHome(ctx, home.User, cb.EventID) })
+	}
+}

@@ -1,0 +1,380 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"smallgoals"
+	"smallgoals/commands"
+)
+
+// Callback IDs of the forms; the message shortcut's is in manifest.yml.
+const (
+	callbackLog      = "log"
+	callbackNew      = "new"
+	callbackRevise   = "revise"
+	shortcutLog      = "log_from_message"
+	maxMetadataNote  = 1000
+	modalTitleLength = 24
+)
+
+// formMeta rides in a modal's private_metadata: what the form is about and
+// where to confirm. Note is a shortcut's message text, offered as the note.
+type formMeta struct {
+	Kind    string `json:"k"`
+	Channel string `json:"ch,omitempty"`
+	Citizen int64  `json:"c,omitempty"`
+	Goal    int64  `json:"g,omitempty"`
+	Outcome string `json:"o,omitempty"`
+	Message string `json:"m,omitempty"`
+	UseMsg  bool   `json:"u,omitempty"`
+}
+
+func (m formMeta) String() string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func readMeta(s string) formMeta {
+	var m formMeta
+	json.Unmarshal([]byte(s), &m)
+	return m
+}
+
+// views builds Block Kit views from what commands give, with texts from
+// the message files.
+type views struct {
+	h Forms
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func option(value, label string) *slack.OptionBlockObject {
+	return slack.NewOptionBlockObject(value, plain(cut(label, 75)), nil)
+}
+
+// Modal builds the form d for meta.
+func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest {
+	t := func(id string, kv ...any) string { return v.h.T(d.Lang, id, kv...) }
+	var blocks []slack.Block
+	var title string
+	switch d.Kind {
+	case commands.FormNew:
+		title = t("modal.new.title")
+		blocks = v.newGoal(d, t)
+	case commands.FormRevise:
+		title = t("modal.revise.title")
+		blocks = v.revise(d, meta, t)
+	default:
+		title = t("modal.log.title")
+		blocks = v.log(d, meta, t)
+	}
+	meta.Kind = d.Kind
+	if d.Citizen != nil {
+		meta.Citizen = d.Citizen.ID
+	}
+	if d.Goal != nil {
+		meta.Goal = d.Goal.ID
+	}
+	m := slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      d.Kind,
+		Title:           plain(cut(title, modalTitleLength)),
+		Close:           plain(t("modal.cancel")),
+		Blocks:          slack.Blocks{BlockSet: blocks},
+		PrivateMetadata: meta.String(),
+	}
+	if len(d.Citizens) > 0 && (d.Kind == commands.FormLog || d.Citizen != nil) {
+		m.Submit = plain(t("modal.submit"))
+	}
+	return m
+}
+
+func (v views) citizenSelect(d commands.FormData, t func(string, ...any) string) slack.Block {
+	var opts []*slack.OptionBlockObject
+	var initial *slack.OptionBlockObject
+	for _, c := range d.Citizens {
+		o := option(strconv.FormatInt(c.ID, 10), c.Alias+" · "+c.Team)
+		opts = append(opts, o)
+		if d.Citizen != nil && c.ID == d.Citizen.ID {
+			initial = o
+		}
+	}
+	if len(opts) > 100 {
+		opts = opts[:100]
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.choose")), "citizen", opts...)
+	sel.InitialOption = initial
+	return slack.NewInputBlock("citizen", plain(t("modal.log.citizen")), nil, sel).WithDispatchAction(true)
+}
+
+// scoreChoices are a scale's scores as quick choices: big radio buttons
+// where the scale has at most 10 steps, a menu otherwise.
+func scoreChoices(action string, s smallgoals.Scale) slack.BlockElement {
+	var opts []*slack.OptionBlockObject
+	for n := s.Max; n >= s.Min; n-- {
+		label := strconv.Itoa(n)
+		if s.IsGAS() {
+			label = smallgoals.FormatGASLevel(n)
+		}
+		opts = append(opts, option(label, label))
+	}
+	if len(opts) <= 10 {
+		return slack.NewRadioButtonsBlockElement(action, opts...)
+	}
+	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(fmt.Sprintf("%d–%d", s.Min, s.Max)), action, opts...)
+}
+
+func (v views) log(d commands.FormData, meta formMeta, t func(string, ...any) string) []slack.Block {
+	if len(d.Citizens) == 0 {
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(t("modal.no_citizens")), nil, nil)}
+	}
+	blocks := []slack.Block{v.citizenSelect(d, t)}
+	if d.Citizen == nil {
+		return blocks
+	}
+	if len(d.Goals) == 0 {
+		return append(blocks, slack.NewSectionBlock(mrkdwn(t("modal.no_goals")), nil, nil))
+	}
+	var opts []*slack.OptionBlockObject
+	var initial *slack.OptionBlockObject
+	for _, g := range d.Goals {
+		o := option(strconv.FormatInt(g.ID, 10), d.Ref(g.Goal)+" "+g.Title)
+		opts = append(opts, o)
+		if d.Goal != nil && g.ID == d.Goal.ID {
+			initial = o
+		}
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.choose")), "goal", opts...)
+	sel.InitialOption = initial
+	// Block IDs carry the choice they depend on, so a new choice resets them.
+	blocks = append(blocks, slack.NewInputBlock(fmt.Sprintf("goal-%d", d.Citizen.ID), plain(t("modal.log.goal")), nil, sel).WithDispatchAction(true))
+	if d.Goal == nil {
+		return blocks
+	}
+	scale := d.Goal.Scale()
+	if tr := d.Goal.Recent; len(tr) > 1 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(t("modal.revise.recent")+": "+scoresLine(d.Goal.Recent))))
+	}
+	blocks = append(blocks,
+		slack.NewInputBlock(fmt.Sprintf("score-%d", d.Goal.ID), plain(t("modal.log.score")), nil, scoreChoices("score", scale)))
+	cs := slack.NewInputBlock(fmt.Sprintf("citizen_score-%d", d.Goal.ID), plain(t("modal.log.citizen_score")), nil, scoreChoices("citizen_score", scale))
+	cs.Optional = true
+	date := slack.NewDatePickerBlockElement("date")
+	date.InitialDate = smallgoals.FormatDate(d.Today)
+	note := slack.NewPlainTextInputBlockElement(plain(t("modal.log.note_hint")), "note")
+	note.Multiline = true
+	note.MaxLength = smallgoals.MaxNoteLen
+	if meta.UseMsg {
+		note.InitialValue = meta.Message
+	}
+	noteBlock := slack.NewInputBlock(fmt.Sprintf("note-%t", meta.UseMsg), plain(t("modal.log.note")), nil, note)
+	noteBlock.Optional = true
+	blocks = append(blocks, cs, slack.NewInputBlock("date", plain(t("modal.log.date")), nil, date), noteBlock)
+	if meta.Message != "" {
+		box := slack.NewCheckboxGroupsBlockElement("use_message", option("yes", t("modal.log.use_message")))
+		if meta.UseMsg {
+			box.InitialOptions = []*slack.OptionBlockObject{option("yes", t("modal.log.use_message"))}
+		}
+		blocks = append(blocks, slack.NewActionBlock("use_message", box))
+	}
+	return blocks
+}
+
+func scoresLine(scores []int) string {
+	s := make([]string, len(scores))
+	for i, n := range scores {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, " → ")
+}
+
+func (v views) newGoal(d commands.FormData, t func(string, ...any) string) []slack.Block {
+	if d.Citizen == nil {
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(t("modal.no_citizens")), nil, nil)}
+	}
+	title := slack.NewPlainTextInputBlockElement(nil, "title")
+	title.MaxLength = smallgoals.MaxTitleLen
+	blocks := []slack.Block{
+		slack.NewContextBlock("", mrkdwn("*"+d.Citizen.Alias+"* · "+commands.Escape(d.Citizen.Team))),
+		slack.NewInputBlock("title", plain(t("modal.new.goal_title")), plain(t("modal.new.goal_title_hint")), title),
+	}
+	if len(d.Plans) > 0 {
+		opts := []*slack.OptionBlockObject{}
+		for _, p := range d.Plans {
+			opts = append(opts, option(strconv.Itoa(p.Number), smallgoals.Ref{Alias: d.Citizen.Alias, Plan: true, N: p.Number}.String()+" "+p.Title))
+		}
+		pl := slack.NewInputBlock("plan", plain(t("modal.new.plan")), nil,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.new.plan_none")), "plan", opts...))
+		pl.Optional = true
+		blocks = append(blocks, pl)
+	}
+	scales := []*slack.OptionBlockObject{option("1-10", "1–10"), option("0-10", "0–10"), option("1-5", "1–5"), option("gas", "GAS −2…+2")}
+	scale := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "scale", scales...)
+	scale.InitialOption = scales[0]
+	target := slack.NewPlainTextInputBlockElement(nil, "target")
+	target.MaxLength = 3
+	tb := slack.NewInputBlock("target", plain(t("modal.new.target")), nil, target)
+	tb.Optional = true
+	every := slack.NewPlainTextInputBlockElement(nil, "every")
+	every.InitialValue = strconv.Itoa(smallgoals.DefaultCadenceDays)
+	every.MaxLength = 3
+	due := slack.NewDatePickerBlockElement("due")
+	db := slack.NewInputBlock("due", plain(t("modal.new.due")), nil, due)
+	db.Optional = true
+	blocks = append(blocks,
+		slack.NewInputBlock("scale", plain(t("modal.new.scale")), nil, scale), tb,
+		slack.NewInputBlock("every", plain(t("modal.new.every")), nil, every), db)
+	for n := smallgoals.GASMax; n >= smallgoals.GASMin; n-- {
+		lvl := smallgoals.FormatGASLevel(n)
+		in := slack.NewPlainTextInputBlockElement(nil, "gas"+lvl)
+		in.MaxLength = smallgoals.MaxTitleLen
+		b := slack.NewInputBlock("gas"+lvl, plain(t("modal.new.gas", "Level", lvl)), plain(t("modal.new.gas_hint")), in)
+		b.Optional = true
+		blocks = append(blocks, b)
+	}
+	return blocks
+}
+
+func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any) string) []slack.Block {
+	if d.Goal == nil {
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(t("err.unknown_goal")), nil, nil)}
+	}
+	g := d.Goal
+	recent := t("modal.revise.no_recent")
+	if len(d.Recent) > 0 {
+		var parts []string
+		for i := len(d.Recent) - 1; i >= 0; i-- {
+			e := d.Recent[i]
+			if e.Replaced || e.StaffScore == nil {
+				continue
+			}
+			p := smallgoals.FormatDate(e.Day)[5:] + ": " + strconv.Itoa(*e.StaffScore)
+			if e.CitizenScore != nil {
+				p += "/" + strconv.Itoa(*e.CitizenScore)
+			}
+			parts = append(parts, p)
+		}
+		if len(parts) > 0 {
+			recent = strings.Join(parts, " · ")
+		}
+	}
+	blocks := []slack.Block{
+		slack.NewSectionBlock(mrkdwn("*"+d.Ref(g.Goal)+"* "+commands.Escape(g.Title)), nil, nil),
+		slack.NewContextBlock("", mrkdwn(t("modal.revise.recent")+": "+recent)),
+	}
+	var gas []*slack.OptionBlockObject
+	for n := smallgoals.GASMax; n >= smallgoals.GASMin; n-- {
+		label := smallgoals.FormatGASLevel(n)
+		if desc := g.GASLevels.Level(n); desc != "" {
+			label += " — " + desc
+		}
+		gas = append(gas, option(smallgoals.FormatGASLevel(n), label))
+	}
+	outcomes := []*slack.OptionBlockObject{}
+	var initial *slack.OptionBlockObject
+	for _, o := range []string{smallgoals.OutcomeContinue, smallgoals.OutcomeAdjust, smallgoals.OutcomeClose, smallgoals.OutcomeRevisit} {
+		opt := option(o, t("outcome."+o))
+		outcomes = append(outcomes, opt)
+		if o == meta.Outcome {
+			initial = opt
+		}
+	}
+	outcome := slack.NewRadioButtonsBlockElement("outcome", outcomes...)
+	outcome.InitialOption = initial
+	took := slack.NewInputBlock("took_part", plain(t("modal.revise.took_part")), nil,
+		slack.NewCheckboxGroupsBlockElement("took_part", option("yes", t("modal.revise.took_part_yes"))))
+	took.Optional = true
+	refl := slack.NewPlainTextInputBlockElement(nil, "reflection")
+	refl.Multiline = true
+	refl.MaxLength = smallgoals.MaxNoteLen
+	rb := slack.NewInputBlock("reflection", plain(t("modal.revise.reflection")), nil, refl)
+	rb.Optional = true
+	blocks = append(blocks,
+		slack.NewInputBlock("gas", plain(t("modal.revise.gas")), nil, slack.NewRadioButtonsBlockElement("gas", gas...)),
+		slack.NewInputBlock("outcome", plain(t("modal.revise.outcome")), nil, outcome).WithDispatchAction(true),
+		took, rb)
+	if meta.Outcome != smallgoals.OutcomeClose {
+		next := slack.NewDatePickerBlockElement("next")
+		next.InitialDate = smallgoals.FormatDate(d.Today.AddDate(0, 0, g.CadenceDays))
+		blocks = append(blocks, slack.NewInputBlock("next", plain(t("modal.revise.next")), nil, next))
+	}
+	return blocks
+}
+
+// Home builds the App Home view from a reply.
+func (v views) Home(r commands.Reply) slack.HomeTabViewRequest {
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: Blocks(r)}}
+}
+
+// submission reads a submitted form's values by field name.
+func submission(meta formMeta, state *slack.ViewState) commands.Submission {
+	s := commands.Submission{Kind: meta.Kind, CitizenID: meta.Citizen, GoalID: meta.Goal, Values: map[string]string{}}
+	if state == nil {
+		return s
+	}
+	for blockID, actions := range state.Values {
+		for actionID, a := range actions {
+			var val string
+			switch {
+			case a.SelectedOption.Value != "":
+				val = a.SelectedOption.Value
+			case a.SelectedDate != "":
+				val = a.SelectedDate
+			case len(a.SelectedOptions) > 0:
+				val = a.SelectedOptions[0].Value
+			default:
+				val = a.Value
+			}
+			switch actionID {
+			case "citizen":
+				s.CitizenID, _ = strconv.ParseInt(val, 10, 64)
+			case "goal":
+				s.GoalID, _ = strconv.ParseInt(val, 10, 64)
+			case "took_part":
+				if val == "" {
+					val = "no"
+				}
+				s.Values[actionID] = val
+			case "use_message":
+			default:
+				_ = blockID
+				s.Values[actionID] = val
+			}
+		}
+	}
+	if meta.Kind == commands.FormRevise && s.Values["took_part"] == "" {
+		s.Values["took_part"] = "no"
+	}
+	return s
+}
+
+// fieldBlocks maps form fields to the block showing them, for inline errors.
+func fieldBlock(field string, meta formMeta, s commands.Submission) string {
+	switch field {
+	case "score", "citizen_score":
+		return fmt.Sprintf("%s-%d", field, s.GoalID)
+	case "note":
+		return fmt.Sprintf("note-%t", meta.UseMsg)
+	case commands.GeneralField:
+		switch meta.Kind {
+		case commands.FormLog:
+			return "citizen"
+		case commands.FormRevise:
+			return "gas"
+		default:
+			return "title"
+		}
+	}
+	return field
+}

@@ -1,0 +1,244 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"smallgoals"
+)
+
+// FormData is what a form shows a user: the choices they may make, in
+// their language. Only citizens of the user's own teams are in it.
+type FormData struct {
+	Kind     string
+	Lang     string
+	Today    time.Time
+	Citizens []CitizenChoice // the user's citizens, most recently used first
+	Citizen  *CitizenChoice  // the one chosen, if any
+	Goals    []smallgoals.GoalOverview
+	Goal     *smallgoals.GoalOverview // the one chosen, if any
+	Plans    []smallgoals.PlanGoal    // the chosen citizen's plan goals
+	Recent   []smallgoals.Entry       // the chosen goal's latest entries
+}
+
+// CitizenChoice is a citizen as a form lists it.
+type CitizenChoice struct {
+	ID    int64
+	Alias string
+	Team  string
+}
+
+// Ref returns a goal's ref for the chosen citizen.
+func (d FormData) Ref(g smallgoals.Goal) string {
+	if d.Citizen == nil {
+		return ""
+	}
+	return ref(d.Citizen.Alias, g)
+}
+
+// T translates a message for a form, in the user's language.
+func (h *Handler) T(lang, id string, kv ...any) string {
+	return h.msg.T(lang, id, append([]any{"Cmd", "/maal"}, kv...)...)
+}
+
+// Form returns the content of form m for the user of req. A citizen or
+// goal the user may not see is left out, as if not chosen.
+func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, error) {
+	req = h.normalize(req)
+	d := FormData{Kind: m.Kind}
+	err := h.store.InTx(ctx, func(tx Tx) error {
+		c := &call{h: h, ctx: ctx, tx: tx, req: req}
+		if err := c.chooseLang(""); err != nil {
+			return err
+		}
+		d.Lang = c.lang
+		teams, err := c.myTeams()
+		if err != nil {
+			return err
+		}
+		d.Today = smallgoals.Day(req.Time, h.location)
+		ids := make([]int64, 0, len(teams))
+		names := map[int64]string{}
+		for _, t := range teams {
+			ids = append(ids, t.ID)
+			names[t.ID] = t.Name
+		}
+		cs, err := tx.RecentCitizens(ctx, req.UserID, ids)
+		if err != nil {
+			return err
+		}
+		for _, ct := range cs {
+			d.Citizens = append(d.Citizens, CitizenChoice{ID: ct.ID, Alias: ct.Alias, Team: names[ct.TeamID]})
+		}
+		if m.GoalID != 0 {
+			g, err := tx.GoalByID(ctx, m.GoalID)
+			if err == nil {
+				m.CitizenID = g.CitizenID
+			} else if smallgoals.ErrorCode(err) != smallgoals.ENOTFOUND {
+				return err
+			}
+		}
+		for i := range d.Citizens {
+			if d.Citizens[i].ID == m.CitizenID {
+				d.Citizen = &d.Citizens[i]
+			}
+		}
+		if d.Citizen == nil {
+			return nil
+		}
+		ct, err := tx.CitizenByID(ctx, d.Citizen.ID)
+		if err != nil {
+			return err
+		}
+		team, err := tx.TeamByID(ctx, ct.TeamID)
+		if err != nil {
+			return err
+		}
+		d.Today = smallgoals.Day(req.Time, team.Location())
+		if d.Goals, err = tx.GoalOverviews(ctx, ct.ID); err != nil {
+			return err
+		}
+		if d.Plans, err = tx.ListPlanGoals(ctx, ct.ID); err != nil {
+			return err
+		}
+		for i := range d.Goals {
+			if d.Goals[i].ID == m.GoalID {
+				d.Goal = &d.Goals[i]
+			}
+		}
+		var goal *smallgoals.Goal
+		if d.Goal != nil {
+			goal = &d.Goal.Goal
+			if d.Recent, err = tx.GoalEntries(ctx, d.Goal.ID, 5); err != nil {
+				return err
+			}
+		}
+		return c.audit(smallgoals.ActCitizenView, &team, &ct, goal, ct.Alias, true)
+	})
+	if err != nil {
+		h.log.Error("form failed", "user", req.UserID, "form", m.Kind, "err", err)
+	}
+	return d, err
+}
+
+// myTeams returns the teams the caller is on.
+func (c *call) myTeams() ([]smallgoals.Team, error) {
+	all, err := c.tx.ListTeams(c.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var mine []smallgoals.Team
+	for _, t := range all {
+		ok, err := c.h.members.IsMember(c.ctx, c.tx, t, c.req.UserID)
+		if err != nil {
+			var ue *smallgoals.Error
+			if errors.As(err, &ue) {
+				continue // a channel the bot cannot see: not one of mine here
+			}
+			return nil, err
+		}
+		if ok {
+			mine = append(mine, t)
+		}
+	}
+	return mine, nil
+}
+
+// Submission is a filled form. Values holds its fields by name:
+//
+//	log:    score, citizen_score, date, note
+//	new:    title, plan, scale, target, every, due, gas-2 … gas+2
+//	revise: gas, outcome, took_part (yes|no), reflection, next
+type Submission struct {
+	Kind      string
+	CitizenID int64
+	GoalID    int64
+	Values    map[string]string
+}
+
+// fields maps a refusal's message to the form field it is about.
+var fields = map[string]map[string]string{
+	FormLog: {
+		"err.score_needed": "score", "err.score_range": "score", "err.citizen_score_range": "citizen_score",
+		"err.date": "date", "err.date_future": "date", "err.date_old": "date",
+		"err.note_long": "note", "err.cpr": "note",
+	},
+	FormNew: {
+		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.new_args": "title",
+		"err.scale": "scale", "err.target": "target", "err.every": "every", "err.date": "due",
+		"err.due_past": "due", "err.plan_unknown": "plan", "err.plan_option": "plan",
+	},
+	FormRevise: {
+		"err.gas": "gas", "err.outcome": "outcome", "err.yes_no": "took_part", "err.note_long": "reflection",
+		"err.cpr": "reflection", "err.date": "next", "err.next_past": "next", "err.next_on_close": "next",
+	},
+}
+
+// GeneralField is the field a refusal not about one field is shown on.
+const GeneralField = "general"
+
+// Submit saves a filled form as the matching command would, with the same
+// checks, authorization and audit. It returns the confirmation, or the
+// refusals by field (GeneralField for one about the whole form).
+func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply, map[string]string) {
+	req = h.normalize(req)
+	v := s.Values
+	free := v["note"]
+	p := parsed{citizenID: s.CitizenID, goalID: s.GoalID, opts: map[string]string{}, free: &free}
+	opt := func(name, field string) {
+		if x := v[field]; x != "" {
+			p.opts[name] = x
+		}
+	}
+	switch s.Kind {
+	case FormLog:
+		p.cmd = cmdLog
+		p.args = []string{"", v["score"]}
+		if v["score"] == "" {
+			p.args = p.args[:1]
+		}
+		opt("citizen", "citizen_score")
+		opt("date", "date")
+	case FormNew:
+		p.cmd = cmdNew
+		p.args = []string{""}
+		free = v["title"]
+		for _, o := range []string{"plan", "scale", "target", "every", "due"} {
+			opt(o, o)
+		}
+		for i := smallgoals.GASMin; i <= smallgoals.GASMax; i++ {
+			if x := v["gas"+smallgoals.FormatGASLevel(i)]; x != "" {
+				p.opts["gas"+strconv.Itoa(i)] = x
+			}
+		}
+	case FormRevise:
+		p.cmd = cmdRevise
+		p.args = []string{"", v["gas"], v["outcome"]}
+		free = v["reflection"]
+		opt("next", "next")
+		if x := v["took_part"]; x != "" {
+			p.opts["citizen"] = x
+		}
+	default:
+		return textReply(h.msg.T(h.lang, "err.internal")), map[string]string{GeneralField: h.msg.T(h.lang, "err.internal")}
+	}
+	texts := []string{free}
+	for _, x := range v {
+		texts = append(texts, x)
+	}
+	reply, refusal := h.answer(ctx, req, p, nil, texts...)
+	if refusal == nil {
+		return reply, nil
+	}
+	field := fields[s.Kind][refusal.MsgID]
+	if field == "" {
+		field = GeneralField
+	}
+	msg := reply.Text()
+	if len(reply.Blocks) > 0 {
+		msg = reply.Blocks[0].Text // without the usage line, which is about typing
+	}
+	return reply, map[string]string{field: msg}
+}

@@ -1,0 +1,167 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"smallgoals"
+)
+
+// homeBlocks caps the App Home (Slack allows 100 blocks in a view).
+const homeBlocks = 95
+
+// dueWithin is how far ahead "due for revision" looks.
+const dueWithin = 7
+
+// Home returns the App Home of the user of req: their own borgere (as
+// contact person) with goals, last scores, trend and buttons; goals due
+// for revision in their teams; the other borgere of their teams in
+// brief; a language switch. A user on no team gets a short onboarding.
+// It reports false for a redelivery (req.DeliveryKey seen before).
+func (h *Handler) Home(ctx context.Context, req Request) (Reply, bool, error) {
+	req = h.normalize(req)
+	var r Reply
+	fresh := true
+	err := h.store.InTx(ctx, func(tx Tx) error {
+		c := &call{h: h, ctx: ctx, tx: tx, req: req}
+		if req.DeliveryKey != "" {
+			first, err := tx.ClaimDelivery(ctx, req.DeliveryKey, req.Time)
+			if err != nil || !first {
+				fresh = false
+				return err
+			}
+		}
+		if err := c.chooseLang(""); err != nil {
+			return err
+		}
+		var err error
+		r, err = c.home()
+		return err
+	})
+	if err != nil {
+		h.log.Error("home failed", "user", req.UserID, "err", err)
+	}
+	return r, fresh, err
+}
+
+func (c *call) home() (Reply, error) {
+	var r Reply
+	r.add(Header, c.t("home.title"))
+	r.Blocks = append(r.Blocks, Block{Kind: Context, Text: c.t("home.lang"), Buttons: []Button{
+		{Label: "Dansk", Action: ActLang, Value: smallgoals.LangDanish, Primary: c.lang == smallgoals.LangDanish},
+		{Label: "English", Action: ActLang, Value: smallgoals.LangEnglish, Primary: c.lang == smallgoals.LangEnglish},
+	}})
+	teams, err := c.myTeams()
+	if err != nil {
+		return r, err
+	}
+	if len(teams) == 0 {
+		r.add(Section, c.t("home.onboarding"))
+		return r, nil
+	}
+	ids := make([]int64, len(teams))
+	byID := map[int64]*smallgoals.Team{}
+	for i := range teams {
+		ids[i] = teams[i].ID
+		byID[teams[i].ID] = &teams[i]
+	}
+	today := c.today(nil)
+	due, err := c.tx.DueGoals(c.ctx, ids, today.AddDate(0, 0, dueWithin))
+	if err != nil {
+		return r, err
+	}
+	r.add(Divider, "")
+	r.add(Section, "*"+c.t("home.due")+"*")
+	if len(due) == 0 {
+		r.add(Context, c.t("home.none_due", "Days", dueWithin))
+	}
+	for i, d := range due {
+		if i == 10 {
+			r.add(Context, c.t("home.more_due", "Count", len(due)-10))
+			break
+		}
+		line := "*" + ref(d.Alias, d.Goal) + "* " + Escape(d.Title) + " · "
+		if d.NextRevision.Before(c.today(byID[d.TeamID])) {
+			line += c.t("overview.overdue", "Date", smallgoals.FormatDate(*d.NextRevision))
+		} else {
+			line += c.t("goal.fact_next", "Date", smallgoals.FormatDate(*d.NextRevision))
+		}
+		r.Blocks = append(r.Blocks, Block{Kind: Section, Text: line, Buttons: []Button{
+			{Label: c.t("button.revise"), Action: ActRevise, Value: fmt.Sprint(d.ID), Primary: true},
+		}})
+	}
+	citizens, err := c.tx.RecentCitizens(c.ctx, c.req.UserID, ids)
+	if err != nil {
+		return r, err
+	}
+	r.add(Divider, "")
+	r.add(Section, "*"+c.t("home.mine")+"*")
+	others := map[int64][]string{}
+	mine := 0
+	for _, ct := range citizens {
+		if ct.ContactUser != c.req.UserID {
+			others[ct.TeamID] = append(others[ct.TeamID], ct.Alias)
+			continue
+		}
+		if len(r.Blocks) > homeBlocks-6 {
+			r.add(Context, c.t("home.truncated"))
+			break
+		}
+		mine++
+		if err := c.homeCitizen(&r, ct, byID[ct.TeamID]); err != nil {
+			return r, err
+		}
+	}
+	if mine == 0 {
+		r.add(Context, c.t("home.no_mine"))
+	}
+	for _, t := range teams {
+		if len(others[t.ID]) == 0 || len(r.Blocks) > homeBlocks-2 {
+			continue
+		}
+		if err := c.audit(smallgoals.ActCitizenList, &t, nil, nil, "", true); err != nil {
+			return r, err
+		}
+		r.add(Context, c.t("home.others", "Team", Escape(t.Name), "Aliases", strings.Join(others[t.ID], ", ")))
+	}
+	return r, nil
+}
+
+// homeCitizen adds a citizen's goals with buttons to log and revise.
+func (c *call) homeCitizen(r *Reply, ct smallgoals.Citizen, team *smallgoals.Team) error {
+	goals, err := c.tx.GoalOverviews(c.ctx, ct.ID)
+	if err != nil {
+		return err
+	}
+	if err := c.audit(smallgoals.ActCitizenView, team, &ct, nil, ct.Alias, true); err != nil {
+		return err
+	}
+	lines := []string{"*" + ct.Alias + "* · " + Escape(team.Name)}
+	var buttons []Button
+	for _, o := range goals {
+		gref := ref(ct.Alias, o.Goal)
+		line := "*" + gref + "* " + Escape(o.Title) + "\n"
+		if o.LastStaff == nil {
+			line += c.t("overview.no_entries")
+		} else {
+			line += c.t("overview.last", "Scores", c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen),
+				"Date", smallgoals.FormatDate(*o.LastDay))
+			if tr := trend(o.Scale(), o.Recent); tr != "" {
+				line += " · " + tr
+			}
+		}
+		lines = append(lines, line)
+		if len(buttons) < 22 {
+			buttons = append(buttons,
+				Button{Label: c.t("button.log", "Ref", gref), Action: ActLog, Value: fmt.Sprint(o.ID), Primary: true},
+				Button{Label: c.t("button.revise_ref", "Ref", gref), Action: ActRevise, Value: fmt.Sprint(o.ID)})
+		}
+	}
+	if len(goals) == 0 {
+		lines = append(lines, c.t("overview.no_goals", "Alias", ct.Alias))
+	}
+	buttons = append(buttons, Button{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(ct.ID)})
+	r.Blocks = append(r.Blocks, Block{Kind: Section, Text: strings.Join(lines, "\n"), Buttons: buttons})
+	return nil
+}
