@@ -24,9 +24,40 @@ type Bot struct {
 	// acknowledged without it; the answer then follows through
 	// response_url. Slack wants the acknowledgement within 3 s.
 	AckWithin time.Duration
+	// HomeDelay gathers a burst of changes into one App Home refresh
+	// (views.publish is rate-limited by Slack); default 500 ms.
+	HomeDelay time.Duration
 	Now       func() time.Time
 
 	late sync.WaitGroup // answers still being worked on after their ack
+
+	homeMu      sync.Mutex
+	homePending map[string]bool // users whose App Home is about to be refreshed
+}
+
+// refreshHome republishes a user's App Home shortly, once for a burst.
+func (b *Bot) refreshHome(ctx context.Context, user string) {
+	b.homeMu.Lock()
+	if b.homePending == nil {
+		b.homePending = map[string]bool{}
+	}
+	if b.homePending[user] {
+		b.homeMu.Unlock()
+		return
+	}
+	b.homePending[user] = true
+	b.homeMu.Unlock()
+	b.async(ctx, func(ctx context.Context) {
+		delay := b.HomeDelay
+		if delay <= 0 {
+			delay = 500 * time.Millisecond
+		}
+		sleepCtx(ctx, delay)
+		b.homeMu.Lock()
+		delete(b.homePending, user)
+		b.homeMu.Unlock()
+		b.publishHome(ctx, user, "")
+	})
 }
 
 // slowLimit bounds the work on one request after its acknowledgement.
@@ -74,6 +105,9 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			req.DeliveryKey = "command:" + sc.TriggerID
 		}
 		r := b.Handler.Handle(work, req)
+		if r.Changed && b.Forms != nil {
+			b.refreshHome(work, sc.UserID)
+		}
 		if r.Modal != nil {
 			// The command asks for a form: open it; the acknowledgement
 			// says nothing.

@@ -198,3 +198,16 @@ func (f *fakeSlack) ephemeralCopy() []fakePost {
 	defer f.mu.Unlock()
 	return append([]fakePost(nil), f.ephemeral...)
 }
+
+// lastHome returns the latest App Home published for user.
+func (f *fakeSlack) lastHome(t *testing.T, user string) fakeView {
+	t.Helper()
+	vs := f.viewsCopy()
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Method == "views.publish" && vs[i].User == user {
+			return vs[i]
+		}
+	}
+	t.Fatalf("no App Home published for %s", user)
+	return fakeView{}
+}

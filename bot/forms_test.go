@@ -105,7 +105,7 @@ func TestLogForm(t *testing.T) {
 	if len(eph) != 1 || eph[0].Channel != "C1" || !strings.Contains(eph[0].Text, "Gemt på AB-1: 6 · borger 7") {
 		t.Fatalf("confirmations = %+v, want one in C1", eph)
 	}
-	if home := e.fake.lastView(t, "views.publish"); home.User != "UANNA" || !strings.Contains(home.View, "AB-1") {
+	if home := e.fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "AB-1") {
 		t.Errorf("App Home not refreshed after the entry: %+v", home)
 	}
 }
@@ -273,6 +273,11 @@ func TestAppHome(t *testing.T) {
 	e.fake.locales["UCARL"] = "en-GB"
 	setupTeams(e)
 	e.command("UANNA", "C1", "AB-1 4 b:6 Tog bussen")
+	e.bot.Wait()
+	// A change made by a typed command refreshes App Home too.
+	if home := e.fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "4 · borger 6") {
+		t.Fatalf("home not refreshed after a typed entry: %s", home.View)
+	}
 	event := func(user, id string) {
 		body := fmt.Sprintf(`{"token":"x","team_id":"%s","type":"event_callback","event_id":"%s","event_time":1,
 			"event":{"type":"app_home_opened","user":"%s","channel":"D1","tab":"home"}}`, e.fake.teamID, id, user)
@@ -283,7 +288,7 @@ func TestAppHome(t *testing.T) {
 		e.bot.Wait()
 	}
 	event("UANNA", "Ev1")
-	home := e.fake.lastView(t, "views.publish")
+	home := e.fake.lastHome(t, "UANNA")
 	if home.User != "UANNA" || !strings.Contains(home.View, "AB-1") || !strings.Contains(home.View, "4 · borger 6") ||
 		strings.Contains(home.View, "XY") || !strings.Contains(home.View, "Registrér AB-1") {
 		t.Fatalf("anna's home: %s", home.View)
@@ -292,7 +297,7 @@ func TestAppHome(t *testing.T) {
 		t.Error("a note reached App Home")
 	}
 	event("UCARL", "Ev2")
-	home = e.fake.lastView(t, "views.publish")
+	home = e.fake.lastHome(t, "UCARL")
 	if home.User != "UCARL" || strings.Contains(home.View, "AB") || !strings.Contains(home.View, "XY-1") || !strings.Contains(home.View, "Your citizens") {
 		t.Fatalf("carl's home: %s", home.View)
 	}
@@ -302,14 +307,14 @@ func TestAppHome(t *testing.T) {
 		t.Error("a redelivered event published again")
 	}
 	event("UNEW", "Ev3")
-	home = e.fake.lastView(t, "views.publish")
+	home = e.fake.lastHome(t, "UNEW")
 	if home.User != "UNEW" || !strings.Contains(home.View, "Kom i gang") || strings.Contains(home.View, "AB-1") || strings.Contains(home.View, "XY") {
 		t.Fatalf("new user's home: %s", home.View)
 	}
 	// The language switch on App Home.
 	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"},
 		"actions": []map[string]any{{"action_id": "lang:en", "block_id": "b2", "type": "button", "value": "en"}}})
-	if home = e.fake.lastView(t, "views.publish"); home.User != "UANNA" || !strings.Contains(home.View, "your overview") {
+	if home = e.fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "your overview") {
 		t.Fatalf("home after switching to English: %s", home.View)
 	}
 }

@@ -144,8 +144,8 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 			if err := b.Slack.Ephemeral(ctx, meta.Channel, cb.User.ID, reply); err != nil {
 				b.Log.Error("confirmation not sent", "err", err)
 			}
-			b.publishHome(ctx, cb.User.ID, "")
 		})
+		b.refreshHome(ctx, cb.User.ID)
 	}
 	return slack.NewClearViewSubmissionResponse()
 }

@@ -34,9 +34,23 @@ type formMeta struct {
 	UseMsg  bool   `json:"u,omitempty"`
 }
 
+// maxMetadata is Slack's limit on a view's private_metadata.
+const maxMetadata = 3000
+
+// String encodes the metadata, shortening a shortcut's message until it
+// fits Slack's limit.
 func (m formMeta) String() string {
-	b, _ := json.Marshal(m)
-	return string(b)
+	for {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(m)
+		if b.Len() <= maxMetadata || m.Message == "" {
+			return strings.TrimSpace(b.String())
+		}
+		r := []rune(m.Message)
+		m.Message = string(r[:len(r)*3/4])
+	}
 }
 
 func readMeta(s string) formMeta {

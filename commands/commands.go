@@ -278,8 +278,10 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 				return errDuplicate
 			}
 			reply = r
+			reply.Changed = p.cmd.writes && r.Modal == nil
 		case err == nil:
 			reply = r
+			reply.Changed = p.cmd.writes && r.Modal == nil
 		case errors.As(err, &ue) && ue.Code != smallgoals.EINTERNAL:
 			// A refusal: nothing was written but its audit event, which
 			// the commit keeps.

@@ -16,6 +16,9 @@ type command struct {
 	en   []string // English keyword paths
 	opts []option
 	run  func(*call) (Reply, error)
+	// writes tells that a success changes what the user sees elsewhere
+	// (App Home).
+	writes bool
 }
 
 // option is a key:value option; keys are its spellings in both languages.

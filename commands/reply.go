@@ -46,6 +46,7 @@ type Reply struct {
 	Blocks    []Block
 	Modal     *Modal
 	Duplicate bool // the request was a redelivery and had no effect
+	Changed   bool // the request changed data the user's App Home shows
 }
 
 // Forms a reply can ask for.

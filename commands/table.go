@@ -37,5 +37,8 @@ var table []*command
 func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
 		cmdCitizenAdd, cmdCitizens, cmdTeamCreate, cmdTeam, cmdLang, cmdHelp}
+	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang} {
+		c.writes = true
+	}
 	reserve()
 }
