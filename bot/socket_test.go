@@ -327,6 +327,19 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	if a := s.ack(s.send("interactive", interaction, 0, "")); !emptyPayload(a.Payload) {
 		t.Errorf("interactive ack carries %s", a.Payload)
 	}
+	// A form submission's answer rides on its ack: here an inline error.
+	var ab1 int64
+	e.raw.QueryRow(`SELECT id FROM goals`).Scan(&ab1)
+	submission := map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": e.fake.teamID}, "user": map[string]any{"id": "UANNA"},
+		"view": map[string]any{"id": "VS1", "hash": "hs1", "type": "modal", "callback_id": "log",
+			"private_metadata": fmt.Sprintf(`{"k":"log","ch":"C1","g":%d}`, ab1),
+			"state": map[string]any{"values": map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{
+				"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "99"}}}}}},
+	}
+	if a := s.ack(s.send("interactive", submission, 0, "")); !strings.Contains(string(a.Payload), `"response_action":"errors"`) {
+		t.Errorf("view_submission ack = %s, want inline errors", a.Payload)
+	}
 
 	// Slack asks the client to reconnect; it does, and serves on.
 	s.conn.SetWriteDeadline(time.Now().Add(socketWait))
