@@ -43,6 +43,7 @@ type Team struct {
 	DigestWeekday time.Weekday `db:"digest_weekday"`
 	DigestTime    string       `db:"digest_time"`   // "HH:MM" in the team's zone
 	ReminderTime  string       `db:"reminder_time"` // "HH:MM" in the team's zone
+	RetentionDays *int         `db:"retention_days"` // nil: RETENTION_DAYS
 	CreatedBy     string       `db:"created_by"`
 	CreatedAt     time.Time    `db:"created_at"`
 }
@@ -80,8 +81,9 @@ type Citizen struct {
 	ID          int64     `db:"id"`
 	TeamID      int64     `db:"team_id"`
 	Alias       string    `db:"alias"` // folded: see AliasKey
-	ContactUser string    `db:"contact_user"`
-	CreatedAt   time.Time `db:"created_at"`
+	ContactUser string     `db:"contact_user"`
+	ExportedAt  *time.Time `db:"exported_at"` // the last export for the caseworker
+	CreatedAt   time.Time  `db:"created_at"`
 }
 
 // PlanGoal is a goal of the municipal action plan (handleplan) that small
@@ -250,7 +252,32 @@ const (
 	ActEntryCreate    = "entry.create"
 	ActEntryUndo      = "entry.undo"
 	ActRevisionCreate = "revision.create"
+	ActAuditView      = "audit.view"
+	ActCitizenErase   = "citizen.erase"
+	ActTeamSettings   = "team.settings"
+	ActRetention      = "retention.purge"
 )
+
+// FileRecord is a file the bot sent about a citizen, kept so it can be
+// deleted when it expires or the citizen is erased.
+type FileRecord struct {
+	ID        string    `db:"id"` // the Slack file ID, or the path the shell wrote
+	TeamID    *int64    `db:"team_id"`
+	CitizenID *int64    `db:"citizen_id"`
+	Name      string    `db:"name"`
+	CreatedAt time.Time `db:"created_at"`
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
+// Erasure counts what erasing a citizen removes.
+type Erasure struct {
+	Plans      int `db:"plans"`
+	Goals      int `db:"goals"`
+	Entries    int `db:"entries"`
+	Revisions  int `db:"revisions"`
+	Files      int `db:"files"`
+	Unexported int `db:"unexported"` // entries written after the last export
+}
 
 // CitizenSummary is a citizen as the team's list shows it.
 type CitizenSummary struct {

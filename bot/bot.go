@@ -19,6 +19,8 @@ type Bot struct {
 	Handler Handler
 	Forms   Forms // forms and App Home; nil answers without them
 	Slack   *Slack
+	FileLog FileLog       // where sent files are recorded; nil records nothing
+	FileTTL time.Duration // how long sent files stay in Slack; default DefaultFileTTL
 	Log     *slog.Logger
 	// AckWithin is how long an answer may take before the request is
 	// acknowledged without it; the answer then follows through
@@ -107,6 +109,11 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 		r := b.Handler.Handle(work, req)
 		if r.Changed && b.Forms != nil {
 			b.refreshHome(work, sc.UserID)
+		}
+		if len(r.Files) > 0 || len(r.Forget) > 0 {
+			// Slow work: after the acknowledgement, counted for shutdown.
+			files := r
+			b.async(work, func(ctx context.Context) { b.deliverFiles(ctx, sc.UserID, files) })
 		}
 		if r.Modal != nil {
 			// The command asks for a form: open it; the acknowledgement

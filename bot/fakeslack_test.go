@@ -18,19 +18,28 @@ type fakeSlack struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	teamID    string
-	members   map[string][]string // channel -> user IDs
-	guests    map[string]bool
-	locales   map[string]string
-	calls     []string // API methods in the order called
-	posts     []fakePost
-	responses []map[string]any // bodies posted to response_url
-	limit429  int              // how many chat.postMessage calls answer 429 first
-	notFound  map[string]bool  // channels the bot cannot see
-	views     []fakeView       // views.open, views.update, views.publish in order
-	ephemeral []fakePost       // chat.postEphemeral
-	ws        http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+	mu         sync.Mutex
+	teamID     string
+	members    map[string][]string // channel -> user IDs
+	guests     map[string]bool
+	locales    map[string]string
+	calls      []string // API methods in the order called
+	posts      []fakePost
+	responses  []map[string]any // bodies posted to response_url
+	limit429   int              // how many chat.postMessage calls answer 429 first
+	notFound   map[string]bool  // channels the bot cannot see
+	views      []fakeView       // views.open, views.update, views.publish in order
+	files      []fakeFile       // uploaded files
+	deleted    []string         // files.delete
+	uploaded   []byte           // the last upload's body
+	uploadName string
+	ephemeral  []fakePost       // chat.postEphemeral
+	ws         http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+}
+
+type fakeFile struct {
+	ID, Name, Channel string
+	Data              []byte
 }
 
 type fakeView struct {
@@ -57,6 +66,26 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		f.responses = append(f.responses, body)
 		f.mu.Unlock()
 		io.WriteString(w, "ok")
+	})
+	mux.HandleFunc("/upload/", func(w http.ResponseWriter, r *http.Request) {
+		var b []byte
+		if mr, err := r.MultipartReader(); err == nil {
+			for {
+				p, err := mr.NextPart()
+				if err != nil {
+					break
+				}
+				if p.FormName() == "file" {
+					b, _ = io.ReadAll(p)
+				}
+			}
+		} else {
+			b, _ = io.ReadAll(r.Body)
+		}
+		f.mu.Lock()
+		f.uploaded = b
+		f.mu.Unlock()
+		io.WriteString(w, "OK")
 	})
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
@@ -136,6 +165,21 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	case "chat.postEphemeral":
 		f.ephemeral = append(f.ephemeral, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
 		reply(map[string]any{"message_ts": "1.0"})
+	case "files.getUploadURLExternal":
+		f.uploadName = r.Form.Get("filename")
+		reply(map[string]any{"upload_url": f.srv.URL + "/upload/" + r.Form.Get("filename"), "file_id": "F" + strconv.Itoa(len(f.files)+1)})
+	case "files.completeUploadExternal":
+		var files []map[string]string
+		json.Unmarshal([]byte(r.Form.Get("files")), &files)
+		id := ""
+		if len(files) > 0 {
+			id = files[0]["id"]
+		}
+		f.files = append(f.files, fakeFile{ID: id, Name: f.uploadName, Channel: r.Form.Get("channel_id"), Data: f.uploaded})
+		reply(map[string]any{"files": []map[string]any{{"id": id, "title": r.Form.Get("title")}}})
+	case "files.delete":
+		f.deleted = append(f.deleted, r.Form.Get("file"))
+		reply(map[string]any{})
 	case "apps.connections.open":
 		reply(map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 	default:
@@ -210,4 +254,10 @@ func (f *fakeSlack) lastHome(t *testing.T, user string) fakeView {
 	}
 	t.Fatalf("no App Home published for %s", user)
 	return fakeView{}
+}
+
+func (f *fakeSlack) filesCopy() ([]fakeFile, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeFile(nil), f.files...), append([]string(nil), f.deleted...)
 }

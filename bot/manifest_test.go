@@ -23,7 +23,7 @@ func TestManifest(t *testing.T) {
 	if err := dec.Decode(&m); err != nil {
 		t.Fatalf("manifest.yml: %v", err)
 	}
-	allowed := []string{"commands", "chat:write", "im:write", "channels:read", "groups:read", "users:read"}
+	allowed := []string{"commands", "chat:write", "im:write", "channels:read", "groups:read", "users:read", "files:write"}
 	for _, s := range m.OAuthConfig.Scopes.Bot {
 		if !slices.Contains(allowed, s) {
 			t.Errorf("unexpected bot scope %q: add it here only with a reason", s)

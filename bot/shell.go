@@ -3,6 +3,8 @@ package bot
 import (
 	"bufio"
 	"context"
+	"errors"
+	"os"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,6 +31,10 @@ type Shell struct {
 	Now     func() time.Time // nil: time.Now
 	Log     *slog.Logger
 	Text    func(id string) string // the shell's own hints, from the message files
+	// FilesDir is where files for the user are written (SMALLGOALS_FILES_DIR).
+	FilesDir string
+	FileLog  FileLog       // where written files are recorded; nil records nothing
+	FileTTL  time.Duration // how long written files are kept; default DefaultFileTTL
 
 	mu      sync.Mutex // Out is shared with messages sent elsewhere
 	user    string
@@ -106,7 +112,8 @@ func (s *Shell) line(ctx context.Context, line string) {
 			Text:        text,
 			Time:        s.Now(),
 		}
-		s.write(RenderText(s.Handler.Handle(ctx, req)) + "\n")
+		r := s.Handler.Handle(ctx, req)
+		s.write(RenderText(r) + s.files(ctx, r) + "\n")
 	default:
 		s.write(s.Text("shell.hint") + "\n")
 	}
@@ -130,4 +137,41 @@ func (s *Shell) meta(line string) {
 // "→ @name" for a direct message, "→ #channel" for a channel post.
 func (s *Shell) Post(to string, r commands.Reply) {
 	s.write("→ " + to + "\n" + RenderText(r))
+}
+
+// files writes a reply's files into FilesDir and deletes those it asks to
+// forget; it returns a line per file written with its path.
+func (s *Shell) files(ctx context.Context, r commands.Reply) string {
+	var out strings.Builder
+	ttl := s.FileTTL
+	if ttl <= 0 {
+		ttl = DefaultFileTTL
+	}
+	dir := s.FilesDir
+	if dir == "" {
+		dir = "smallgoals-files"
+	}
+	for _, f := range r.Files {
+		path, err := writeFile(dir, f)
+		if err != nil {
+			s.Log.Error("file not written", "err", err)
+			continue
+		}
+		out.WriteString("📎 " + path + "\n")
+		if s.FileLog != nil {
+			if err := s.FileLog.RecordFile(ctx, fileRecord(path, f, s.Now(), ttl)); err != nil {
+				s.Log.Error("file not recorded", "err", err)
+			}
+		}
+	}
+	for _, path := range r.Forget {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.Log.Error("file not deleted", "err", err)
+			continue
+		}
+		if s.FileLog != nil {
+			s.FileLog.ForgetFile(ctx, path)
+		}
+	}
+	return out.String()
 }

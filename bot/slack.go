@@ -281,6 +281,12 @@ func (s *Slack) IsMember(ctx context.Context, _ commands.Tx, team smallgoals.Tea
 	return !u.guest && !u.bot, nil
 }
 
+// CanJoin reports whether user may get a role on the team: only staff
+// in its channel.
+func (s *Slack) CanJoin(ctx context.Context, tx commands.Tx, team smallgoals.Team, user string) (bool, error) {
+	return s.IsMember(ctx, tx, team, user)
+}
+
 // List returns the team channel's members who are staff: no guests, no bots.
 func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) ([]string, error) {
 	members, err := s.channelMembers(ctx, team.ChannelID)

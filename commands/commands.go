@@ -71,6 +71,12 @@ type Tx interface {
 	GoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error)
 
 	CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error
+	AuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error)
+
+	UpdateTeamSettings(ctx context.Context, t smallgoals.Team) error
+	ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasure, error)
+	EraseCitizen(ctx context.Context, citizenID int64) error
+	ExpireCitizenFiles(ctx context.Context, citizenID int64, at time.Time) ([]smallgoals.FileRecord, error)
 
 	ClaimDelivery(ctx context.Context, key string, at time.Time) (bool, error)
 }
@@ -85,6 +91,9 @@ type Members interface {
 	IsMember(ctx context.Context, tx Tx, team smallgoals.Team, user string) (bool, error)
 	// List returns the team's members.
 	List(ctx context.Context, tx Tx, team smallgoals.Team) ([]string, error)
+	// CanJoin reports whether user may be given a role on the team
+	// (coordinator, contact person).
+	CanJoin(ctx context.Context, tx Tx, team smallgoals.Team, user string) (bool, error)
 }
 
 // StoredMembers is membership kept in the database, as the shell has it:
@@ -105,6 +114,11 @@ func (StoredMembers) IsMember(ctx context.Context, tx Tx, team smallgoals.Team, 
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// CanJoin is always true: in the shell, being named makes you a member.
+func (StoredMembers) CanJoin(context.Context, Tx, smallgoals.Team, string) (bool, error) {
+	return true, nil
 }
 
 // List returns the team's stored members.

@@ -86,6 +86,11 @@ func (m *Messages) TData(lang, id string, data map[string]any) string {
 		cfg.PluralCount = n
 	}
 	s, err := l.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// Count is data here, not a plural form.
+		cfg.PluralCount = nil
+		s, err = l.Localize(cfg)
+	}
 	if err != nil {
 		return id
 	}

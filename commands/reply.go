@@ -44,6 +44,8 @@ const (
 // transport that has forms to open one instead.
 type Reply struct {
 	Blocks    []Block
+	Files     []File   // files for the user (CSV, charts): DMs in Slack, written to disk in the shell
+	Forget    []string // IDs of files the bot sent before, to delete (an erasure)
 	Modal     *Modal
 	Duplicate bool // the request was a redelivery and had no effect
 	Changed   bool // the request changed data the user's App Home shows
@@ -95,3 +97,14 @@ func Escape(s string) string {
 }
 
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// File is a file sent to the user who asked. TeamID and CitizenID say whom
+// it is about, so it can be deleted when it expires or the citizen is
+// erased.
+type File struct {
+	Name      string
+	Title     string
+	Data      []byte
+	TeamID    int64
+	CitizenID int64
+}

@@ -29,6 +29,16 @@ var (
 	cmdTeamCreate = &command{id: "team_create", da: []string{"team opret"}, en: []string{"team create"}, run: (*call).runTeamCreate}
 	cmdTeam       = &command{id: "team", da: []string{"team"}, en: []string{"team"}, run: (*call).runTeam}
 	cmdLang       = &command{id: "lang", da: []string{"sprog"}, en: []string{"lang", "language"}, run: (*call).runLang}
+	cmdTeamSet    = &command{id: "team_set", da: []string{"team indstil"}, en: []string{"team set"}, run: (*call).runTeamSet, opts: []option{
+		{name: "digest", keys: []string{"digest"}},
+		{name: "reminder", keys: []string{"påmindelse", "paamindelse", "reminder"}},
+		{name: "lang", keys: []string{"sprog", "lang"}},
+		{name: "tz", keys: []string{"tz"}},
+		{name: "retention", keys: []string{"opbevaring", "retention"}},
+	}}
+	cmdCoordinator = &command{id: "coordinator", da: []string{"koordinator"}, en: []string{"coordinator"}, run: (*call).runCoordinator}
+	cmdAuditLog    = &command{id: "audit", da: []string{"adgangslog"}, en: []string{"audit"}, run: (*call).runAuditLog}
+	cmdErase       = &command{id: "erase", da: []string{"borger slet"}, en: []string{"citizen delete"}, run: (*call).runErase}
 )
 
 // table lists every command; help shows them in this order.
@@ -36,8 +46,9 @@ var table []*command
 
 func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
-		cmdCitizenAdd, cmdCitizens, cmdTeamCreate, cmdTeam, cmdLang, cmdHelp}
-	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang} {
+		cmdCitizenAdd, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator, cmdAuditLog, cmdErase,
+		cmdLang, cmdHelp}
+	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase} {
 		c.writes = true
 	}
 	reserve()

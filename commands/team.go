@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -83,12 +82,8 @@ func (c *call) runTeam() (Reply, error) {
 	}
 	var r Reply
 	r.add(Header, c.t("team.title", "Name", t.Name))
-	r.add(Section, c.t("team.settings",
-		"Lang", c.t("lang.name."+t.Lang),
-		"TZ", t.TZ,
-		"Digest", fmt.Sprintf("%s %s", c.t(fmt.Sprintf("weekday.%d", t.DigestWeekday)), t.DigestTime),
-		"Reminder", t.ReminderTime,
-		"Citizens", len(citizens)))
+	r.add(Section, c.teamSettings(t))
+	r.add(Context, c.t("team.citizens", "Count", len(citizens)))
 	r.add(Section, c.t("team.coordinators", "Users", listOrNone(c, coords)))
 	r.add(Section, c.t("team.members", "Users", listOrNone(c, others)))
 	return r, nil

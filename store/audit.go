@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"smallgoals"
 )
@@ -17,11 +18,22 @@ func (tx *Tx) CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) e
 	return wrap("create audit event", err)
 }
 
-// AuditEvents lists the audit events about a citizen, oldest first.
-func (tx *Tx) AuditEvents(ctx context.Context, citizenID int64) ([]smallgoals.AuditEvent, error) {
+// AuditEvents lists the audit events about a citizen at or after from and
+// before to (zero times: no bound), oldest first.
+func (tx *Tx) AuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error) {
 	var evs []smallgoals.AuditEvent
 	err := tx.tx.SelectContext(ctx, &evs, `
 		SELECT id, at, actor, action, team_id, citizen_id, goal_id, ref, allowed
-		FROM audit_events WHERE citizen_id = $1 ORDER BY at, id`, citizenID)
+		FROM audit_events
+		WHERE citizen_id = $1
+		  AND at >= coalesce($2, '-infinity'::timestamptz) AND at < coalesce($3, 'infinity'::timestamptz)
+		ORDER BY at, id`, citizenID, nullTime(from), nullTime(to))
 	return evs, wrap("audit events", err)
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -46,7 +46,7 @@ func TestAuditEvents(t *testing.T) {
 
 	t.Run("by citizen, oldest first", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
-			got, err := tx.AuditEvents(ctx, c.ID)
+			got, err := tx.AuditEvents(ctx, c.ID, time.Time{}, time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,11 +59,11 @@ func TestAuditEvents(t *testing.T) {
 					t.Errorf("#%d = %s, want %s", i, s, w)
 				}
 			}
-			got, err = tx.AuditEvents(ctx, d.ID)
+			got, err = tx.AuditEvents(ctx, d.ID, time.Time{}, time.Time{})
 			if err != nil || len(got) != 1 || got[0].ID != evs[2].ID || got[0].TeamID != nil || got[0].GoalID != nil {
 				t.Fatalf("AuditEvents(CD) = %+v, %v", got, err)
 			}
-			got, err = tx.AuditEvents(ctx, c.ID+d.ID+1000)
+			got, err = tx.AuditEvents(ctx, c.ID+d.ID+1000, time.Time{}, time.Time{})
 			if err != nil || len(got) != 0 {
 				t.Fatalf("AuditEvents(missing) = %+v, %v", got, err)
 			}
@@ -99,7 +99,7 @@ func TestAuditEvents(t *testing.T) {
 			t.Fatalf("refused events = %d, want 1: the log changed", n)
 		}
 		within(t, db, func(tx *store.Tx) {
-			if got, _ := tx.AuditEvents(ctx, c.ID); len(got) != 3 || got[0].Actor != "U2" {
+			if got, _ := tx.AuditEvents(ctx, c.ID, time.Time{}, time.Time{}); len(got) != 3 || got[0].Actor != "U2" {
 				t.Fatalf("audit log changed: %+v", got)
 			}
 		})
@@ -112,7 +112,7 @@ func TestAuditEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		within(t, db, func(tx *store.Tx) {
-			if got, _ := tx.AuditEvents(ctx, c.ID); len(got) != 3 {
+			if got, _ := tx.AuditEvents(ctx, c.ID, time.Time{}, time.Time{}); len(got) != 3 {
 				t.Fatalf("AuditEvents after the erasure = %d events, want 3", len(got))
 			}
 			_, err := tx.GoalByID(ctx, g.ID)

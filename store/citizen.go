@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -27,7 +28,7 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error {
 	return wrap("create citizen", err)
 }
 
-const citizenColumns = `id, team_id, alias, contact_user, created_at`
+const citizenColumns = `id, team_id, alias, contact_user, exported_at, created_at`
 
 // CitizensByAlias returns the citizens with the folded alias in any team,
 // ordered by team.
@@ -51,7 +52,7 @@ func (tx *Tx) CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, er
 func (tx *Tx) ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.CitizenSummary, error) {
 	var cs []smallgoals.CitizenSummary
 	err := tx.tx.SelectContext(ctx, &cs, `
-		SELECT c.id, c.team_id, c.alias, c.contact_user, c.created_at,
+		SELECT c.id, c.team_id, c.alias, c.contact_user, c.exported_at, c.created_at,
 		       (SELECT count(*) FROM goals g WHERE g.citizen_id = c.id AND g.status = 'active') AS active_goals
 		FROM citizens c WHERE c.team_id = $1
 		ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C"`, teamID)
@@ -63,7 +64,7 @@ func (tx *Tx) ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.Citi
 func (tx *Tx) RecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error) {
 	var cs []smallgoals.Citizen
 	err := tx.tx.SelectContext(ctx, &cs, `
-		SELECT c.id, c.team_id, c.alias, c.contact_user, c.created_at
+		SELECT c.id, c.team_id, c.alias, c.contact_user, c.exported_at, c.created_at
 		FROM citizens c
 		LEFT JOIN LATERAL (
 			SELECT max(a.at) AS at FROM audit_events a
@@ -73,4 +74,10 @@ func (tx *Tx) RecentCitizens(ctx context.Context, user string, teamIDs []int64) 
 		ORDER BY u.at DESC NULLS LAST, translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", c.team_id`,
 		user, pq.Array(teamIDs))
 	return cs, wrap("recent citizens", err)
+}
+
+// MarkExported records that the citizen's data was exported at at.
+func (tx *Tx) MarkExported(ctx context.Context, citizenID int64, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE citizens SET exported_at = $2 WHERE id = $1`, citizenID, at)
+	return wrap("mark exported", err)
 }

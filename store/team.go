@@ -25,7 +25,8 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *smallgoals.Team) error {
 	return wrap("create team", err)
 }
 
-const teamColumns = `id, channel_id, name, lang, tz, digest_weekday, digest_time, reminder_time, created_by, created_at`
+const teamColumns = `id, channel_id, name, lang, tz, digest_weekday, digest_time, reminder_time, retention_days,
+	created_by, created_at`
 
 // TeamByChannel returns the team bound to a channel. Returns ENOTFOUND if
 // there is none.
@@ -97,4 +98,15 @@ func (tx *Tx) ListTeams(ctx context.Context) ([]smallgoals.Team, error) {
 	var ts []smallgoals.Team
 	err := tx.tx.SelectContext(ctx, &ts, `SELECT `+teamColumns+` FROM teams ORDER BY name, id`)
 	return ts, wrap("list teams", err)
+}
+
+// UpdateTeamSettings stores the team's language, zone, digest slot,
+// reminder time and retention.
+func (tx *Tx) UpdateTeamSettings(ctx context.Context, t smallgoals.Team) error {
+	const q = `
+		UPDATE teams SET lang = $2, tz = $3, digest_weekday = $4, digest_time = $5,
+		       reminder_time = $6, retention_days = $7
+		WHERE id = $1`
+	_, err := tx.tx.ExecContext(ctx, q, t.ID, t.Lang, t.TZ, t.DigestWeekday, t.DigestTime, t.ReminderTime, t.RetentionDays)
+	return wrap("update team settings", err)
 }

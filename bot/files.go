@@ -1,0 +1,128 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"smallgoals"
+	"smallgoals/commands"
+)
+
+// FileLog remembers the files the bot sent, so they can be deleted when
+// they expire or their citizen is erased; *store.DB is one.
+type FileLog interface {
+	RecordFile(ctx context.Context, f smallgoals.FileRecord) error
+	ForgetFile(ctx context.Context, id string) error
+}
+
+// DefaultFileTTL is how long a file the bot sent stays in Slack.
+const DefaultFileTTL = 72 * time.Hour
+
+func fileRecord(id string, f commands.File, now time.Time, ttl time.Duration) smallgoals.FileRecord {
+	r := smallgoals.FileRecord{ID: id, Name: f.Name, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if f.TeamID != 0 {
+		r.TeamID = &f.TeamID
+	}
+	if f.CitizenID != 0 {
+		r.CitizenID = &f.CitizenID
+	}
+	return r
+}
+
+// SendFile uploads a file to a user's DM and returns its Slack file ID.
+func (s *Slack) SendFile(ctx context.Context, user string, f commands.File) (string, error) {
+	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return "", fmt.Errorf("bot: conversations.open: %w", err)
+	}
+	sum, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: f.Title, Channel: ch.ID,
+	})
+	if err != nil {
+		return "", s.classify("files.upload", err)
+	}
+	return sum.ID, nil
+}
+
+// DeleteFile deletes a file the bot sent; one already gone counts as deleted.
+func (s *Slack) DeleteFile(ctx context.Context, id string) error {
+	err := s.api.DeleteFileContext(ctx, id)
+	var api slack.SlackErrorResponse
+	if errors.As(err, &api) && (api.Err == "file_not_found" || api.Err == "file_deleted") {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("bot: files.delete: %w", err)
+	}
+	return nil
+}
+
+// deliverFiles sends a reply's files to the user and deletes the files it
+// asks to forget, recording both.
+func (b *Bot) deliverFiles(ctx context.Context, user string, r commands.Reply) {
+	ttl := b.FileTTL
+	if ttl <= 0 {
+		ttl = DefaultFileTTL
+	}
+	for _, f := range r.Files {
+		id, err := b.Slack.SendFile(ctx, user, f)
+		if err != nil {
+			b.Log.Error("file not sent", "err", err)
+			continue
+		}
+		if b.FileLog != nil {
+			if err := b.FileLog.RecordFile(ctx, fileRecord(id, f, b.now(), ttl)); err != nil {
+				b.Log.Error("file not recorded", "file", id, "err", err)
+			}
+		}
+	}
+	for _, id := range r.Forget {
+		if err := b.Slack.DeleteFile(ctx, id); err != nil {
+			b.Log.Error("file not deleted; retention retries it", "file", id, "err", err)
+			continue
+		}
+		if b.FileLog != nil {
+			b.FileLog.ForgetFile(ctx, id)
+		}
+	}
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9ÆØÅæøå._-]+`)
+
+// writeFile writes a file into dir under a name of its own and returns the
+// path, one token without spaces.
+func writeFile(dir string, f commands.File) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	base := unsafeName.ReplaceAllString(f.Name, "_")
+	ext := filepath.Ext(base)
+	stem := base[:len(base)-len(ext)]
+	for i := 1; ; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d%s", stem, i, ext)
+		}
+		path := filepath.Join(dir, name)
+		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, err = fh.Write(f.Data)
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		return path, err
+	}
+}

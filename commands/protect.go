@@ -1,0 +1,193 @@
+package commands
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"time"
+
+	"smallgoals"
+)
+
+// requireCoordinator refuses a caller who is not a coordinator of the
+// citizen's team; the refusal is audited.
+func (c *call) requireCoordinator(f found, action string) error {
+	ok, err := c.isCoordinator(f.team)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := c.audit(action, &f.team, &f.citizen, nil, f.citizen.Alias, false); err != nil {
+			return err
+		}
+		return smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.coordinator_only")
+	}
+	return nil
+}
+
+// period reads optional FRA and TIL dates: from the start of FRA to the
+// end of TIL in the team's zone; zero times where not given.
+func (c *call) period(words []string, loc *time.Location) (from, to time.Time, err error) {
+	if len(words) > 2 {
+		return from, to, c.invalid("err.period")
+	}
+	var days [2]time.Time
+	for i, w := range words {
+		d, ok := smallgoals.ParseDate(w)
+		if !ok {
+			return from, to, c.invalid("err.date", "Value", Escape(clip(w, 20)))
+		}
+		days[i] = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	}
+	from = days[0]
+	if !days[1].IsZero() {
+		to = days[1].AddDate(0, 0, 1)
+	}
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		return from, to, c.invalid("err.period")
+	}
+	return from, to, nil
+}
+
+// auditShown is how many events the reply lists; the CSV has them all.
+const auditShown = 30
+
+// runAuditLog lists who accessed a citizen's data, for coordinators, and
+// sends all of it as CSV for an access request: adgangslog ALIAS [FRA] [TIL].
+func (c *call) runAuditLog() (Reply, error) {
+	if len(c.p.args) == 0 {
+		return Reply{}, c.invalid("err.alias_needed_cmd")
+	}
+	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActAuditView)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.requireCoordinator(f, smallgoals.ActAuditView); err != nil {
+		return Reply{}, err
+	}
+	loc := f.team.Location()
+	from, to, err := c.period(c.p.args[1:], loc)
+	if err != nil {
+		return Reply{}, err
+	}
+	// The lookup itself is an access: audited before the list is read, so
+	// it is in it.
+	if err := c.audit(smallgoals.ActAuditView, &f.team, &f.citizen, nil, f.citizen.Alias, true); err != nil {
+		return Reply{}, err
+	}
+	evs, err := c.tx.AuditEvents(c.ctx, f.citizen.ID, from, to)
+	if err != nil {
+		return Reply{}, err
+	}
+	var r Reply
+	r.add(Header, c.t("audit.title", "Alias", f.citizen.Alias))
+	r.add(Context, c.t("audit.count", "Count", len(evs)))
+	var lines []string
+	for i := len(evs) - 1; i >= 0 && len(lines) < auditShown; i-- {
+		lines = append(lines, c.auditLine(evs[i], loc))
+	}
+	if len(lines) > 0 {
+		r.add(Section, strings.Join(lines, "\n"))
+	}
+	rows := [][]string{{c.t("audit.col.time"), c.t("audit.col.user"), c.t("audit.col.action"), c.t("audit.col.ref"), c.t("audit.col.allowed")}}
+	for _, ev := range evs {
+		allowed := c.t("audit.yes")
+		if !ev.Allowed {
+			allowed = c.t("audit.no")
+		}
+		rows = append(rows, []string{ev.At.In(loc).Format("2006-01-02 15:04:05"), ev.Actor, c.t("action." + ev.Action), ev.Ref, allowed})
+	}
+	name := fmt.Sprintf("adgangslog-%s-%s.csv", f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team)))
+	r.Files = []File{{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias), Data: danishCSV(rows),
+		TeamID: f.team.ID, CitizenID: f.citizen.ID}}
+	r.add(Context, c.t("audit.csv"))
+	return r, nil
+}
+
+func (c *call) auditLine(ev smallgoals.AuditEvent, loc *time.Location) string {
+	line := ev.At.In(loc).Format("2006-01-02 15:04") + " · " + mention(ev.Actor) + " · " + c.t("action."+ev.Action)
+	if ev.Ref != "" {
+		line += " · " + ev.Ref
+	}
+	if !ev.Allowed {
+		line += " · " + c.t("audit.refused")
+	}
+	return line
+}
+
+// danishCSV writes rows as CSV that Danish Excel opens as it is: UTF-8
+// with a byte-order mark and ';' between fields.
+func danishCSV(rows [][]string) []byte {
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.Comma = ';'
+	w.UseCRLF = true
+	w.WriteAll(rows)
+	return b.Bytes()
+}
+
+// runErase erases a citizen, for coordinators: borger slet ALIAS [bekræft]
+// [tving]. Without bekræft it only says what would be erased.
+func (c *call) runErase() (Reply, error) {
+	if len(c.p.args) == 0 {
+		return Reply{}, c.invalid("err.alias_needed_cmd")
+	}
+	var confirm, force bool
+	for _, w := range c.p.args[1:] {
+		switch strings.ToLower(w) {
+		case "bekræft", "bekraeft", "confirm":
+			confirm = true
+		case "tving", "force":
+			force = true
+		default:
+			return Reply{}, c.invalid("err.unknown_sub", "Word", Escape(clip(w, 20)))
+		}
+	}
+	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenErase)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.requireCoordinator(f, smallgoals.ActCitizenErase); err != nil {
+		return Reply{}, err
+	}
+	e, err := c.tx.ErasureOf(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	alias := f.citizen.Alias
+	counts := c.t("erase.counts", "Plans", e.Plans, "Goals", e.Goals, "Entries", e.Entries, "Revisions", e.Revisions, "Files", e.Files)
+	if !confirm {
+		if err := c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, nil, alias, true); err != nil {
+			return Reply{}, err
+		}
+		r := textReply(c.t("erase.preview", "Alias", alias, "Counts", counts))
+		if e.Unexported > 0 {
+			r.add(Context, c.t("erase.unexported", "Alias", alias, "Count", e.Unexported))
+		}
+		r.add(Context, c.t("erase.how", "Alias", alias))
+		return r, nil
+	}
+	if e.Unexported > 0 && !force {
+		if err := c.audit(smallgoals.ActCitizenErase, &f.team, &f.citizen, nil, alias, false); err != nil {
+			return Reply{}, err
+		}
+		return Reply{}, smallgoals.Errorf(smallgoals.ECONFLICT, "err.erase_unexported", "Alias", alias, "Count", e.Unexported)
+	}
+	files, err := c.tx.ExpireCitizenFiles(c.ctx, f.citizen.ID, c.req.Time)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.tx.EraseCitizen(c.ctx, f.citizen.ID); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActCitizenErase, &f.team, &f.citizen, nil, alias, true); err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("erase.done", "Alias", alias, "Counts", counts))
+	for _, fr := range files {
+		r.Forget = append(r.Forget, fr.ID)
+	}
+	return r, nil
+}
