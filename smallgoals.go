@@ -41,8 +41,8 @@ type Team struct {
 	Lang          string       `db:"lang"`
 	TZ            string       `db:"tz"`
 	DigestWeekday time.Weekday `db:"digest_weekday"`
-	DigestTime    string       `db:"digest_time"`   // "HH:MM" in the team's zone
-	ReminderTime  string       `db:"reminder_time"` // "HH:MM" in the team's zone
+	DigestTime    string       `db:"digest_time"`    // "HH:MM" in the team's zone
+	ReminderTime  string       `db:"reminder_time"`  // "HH:MM" in the team's zone
 	RetentionDays *int         `db:"retention_days"` // nil: RETENTION_DAYS
 	CreatedBy     string       `db:"created_by"`
 	CreatedAt     time.Time    `db:"created_at"`
@@ -78,9 +78,9 @@ type Member struct {
 
 // Citizen (borger) belongs to one team and is shown only by its alias.
 type Citizen struct {
-	ID          int64     `db:"id"`
-	TeamID      int64     `db:"team_id"`
-	Alias       string    `db:"alias"` // folded: see AliasKey
+	ID          int64      `db:"id"`
+	TeamID      int64      `db:"team_id"`
+	Alias       string     `db:"alias"` // folded: see AliasKey
 	ContactUser string     `db:"contact_user"`
 	ExportedAt  *time.Time `db:"exported_at"` // the last export for the caseworker
 	CreatedAt   time.Time  `db:"created_at"`
