@@ -2,13 +2,11 @@
 // teams, citizens (borgere) known only by an alias, plan goals, small goals,
 // entries (registreringer) and revisions, plus the rules that need no
 // database or Slack: alias folding, refs, scales, dates, GAS T-scores and
-// CPR-number detection. It imports only the standard library.
+// CPR-number detection, and the keyring that encrypts free text at rest.
+// It imports only the standard library.
 package smallgoals
 
 import (
-	"database/sql/driver"
-	"encoding/json"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -124,6 +122,7 @@ type Goal struct {
 
 // GASLevels describes what each GAS level −2, −1, 0, +1, +2 means for one
 // goal; "" for a level not described. The zero value describes none.
+// The store keeps them encrypted, as a JSON array of five strings.
 type GASLevels [5]string
 
 // Level returns the description of GAS level n (−2..+2).
@@ -136,37 +135,6 @@ func (l GASLevels) Level(n int) string {
 
 // Empty reports whether no level is described.
 func (l GASLevels) Empty() bool { return l == GASLevels{} }
-
-// Value stores the descriptions as a JSON array, or NULL when empty.
-func (l GASLevels) Value() (driver.Value, error) {
-	if l.Empty() {
-		return nil, nil
-	}
-	b, err := json.Marshal(l[:])
-	return string(b), err
-}
-
-// Scan reads what Value stored.
-func (l *GASLevels) Scan(src any) error {
-	*l = GASLevels{}
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		return nil
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		return fmt.Errorf("smallgoals: GAS levels from %T", src)
-	}
-	var s []string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("smallgoals: GAS levels: %w", err)
-	}
-	copy(l[:], s)
-	return nil
-}
 
 // Scale returns the goal's scale.
 func (g Goal) Scale() Scale { return Scale{Min: g.ScaleMin, Max: g.ScaleMax} }

@@ -2,7 +2,8 @@
 // Migrations are embedded and applied with goose under a Postgres session
 // lock, so several replicas may start at once. One file per entity; every
 // user action runs in one transaction (DB.InTx) together with its audit
-// event.
+// event. Free text is encrypted before it reaches the database and
+// decrypted when read (see rekey.go), so callers see plain strings.
 package store
 
 import (
@@ -28,16 +29,25 @@ var migrations embed.FS
 
 // DB is the application's database.
 type DB struct {
-	db *sqlx.DB
+	db   *sqlx.DB
+	keys *smallgoals.Keyring
 }
 
-// Options tune the connection pool.
+// Options configure Open.
 type Options struct {
-	MaxConns int // 0: database/sql's default (unlimited)
+	MaxConns int // the connection pool's size; 0: database/sql's default (unlimited)
+
+	// Keys encrypts free text (notes, titles, GAS level descriptions,
+	// reflections) before it reaches the database and decrypts it when
+	// read; required.
+	Keys *smallgoals.Keyring
 }
 
 // Open connects to the PostgreSQL database at url and checks it answers.
 func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
+	if opt.Keys == nil {
+		return nil, errors.New("store: open: no data keys (Options.Keys): free text is stored encrypted")
+	}
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", safe(err))
@@ -58,7 +68,7 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
-	return &DB{db: db}, nil
+	return &DB{db: db, keys: opt.Keys}, nil
 }
 
 // Close closes the connection pool.
@@ -100,7 +110,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	// does): an open transaction would keep its locks. After a commit it
 	// does nothing.
 	defer tx.Rollback()
-	if err := fn(&Tx{tx: tx}); err != nil {
+	if err := fn(&Tx{tx: tx, keys: db.keys}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -111,7 +121,8 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 
 // Tx is one transaction; its methods are the store's operations.
 type Tx struct {
-	tx *sqlx.Tx
+	tx   *sqlx.Tx
+	keys *smallgoals.Keyring
 }
 
 // pgError is a PostgreSQL error without the parts that may hold values

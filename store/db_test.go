@@ -132,7 +132,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	const n = 3
 	dbs := make([]*store.DB, n)
 	for i := range dbs {
-		db, err := store.Open(ctx, u, store.Options{})
+		db, err := store.Open(ctx, u, store.Options{Keys: store.TestKeyring()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,7 +189,7 @@ func TestOpenErrorsHoldNoValues(t *testing.T) {
 	p.Path = "/sg_no_such_database_q7x"
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, p.String(), store.Options{})
+	db, err := store.Open(ctx, p.String(), store.Options{Keys: store.TestKeyring()})
 	if err == nil {
 		db.Close()
 		t.Fatal("Open of a missing database succeeded")
@@ -340,7 +340,7 @@ func TestOpenMalformedURLHidesPassword(t *testing.T) {
 		"postgres://u:s3cret%zzpw@127.0.0.1:1/db",
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		db, err := store.Open(ctx, u, store.Options{})
+		db, err := store.Open(ctx, u, store.Options{Keys: store.TestKeyring()})
 		cancel()
 		if err == nil {
 			db.Close()

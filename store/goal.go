@@ -18,39 +18,81 @@ func (tx *Tx) CreateGoal(ctx context.Context, g *smallgoals.Goal) error {
 	if err := tx.tx.QueryRowxContext(ctx, next, g.CitizenID).Scan(&g.Number); err != nil {
 		return wrap("create goal", err)
 	}
+	title, keyID, err := sealText(tx.keys, fieldGoalTitle, g.Title)
+	if err != nil {
+		return err
+	}
+	levels, err := sealGASLevels(tx.keys, g.GASLevels)
+	if err != nil {
+		return err
+	}
 	const q = `
 		INSERT INTO goals (citizen_id, number, plan_goal_id, title, scale_min, scale_max, target,
-		                   cadence_days, next_revision, status, gas_levels, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12)
+		                   cadence_days, next_revision, status, gas_levels, key_id, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12, $13)
 		RETURNING id, status`
-	err := tx.tx.QueryRowxContext(ctx, q, g.CitizenID, g.Number, g.PlanGoalID, g.Title, g.ScaleMin,
-		g.ScaleMax, g.Target, g.CadenceDays, g.NextRevision, g.GASLevels, g.CreatedBy, g.CreatedAt).Scan(&g.ID, &g.Status)
+	err = tx.tx.QueryRowxContext(ctx, q, g.CitizenID, g.Number, g.PlanGoalID, title, g.ScaleMin,
+		g.ScaleMax, g.Target, g.CadenceDays, g.NextRevision, levels, keyID, g.CreatedBy, g.CreatedAt).Scan(&g.ID, &g.Status)
 	return wrap("create goal", err)
 }
 
-const goalColumns = `g.id, g.citizen_id, g.number, g.plan_goal_id, p.number AS plan_number, g.title,
-	g.scale_min, g.scale_max, g.target, g.cadence_days, g.next_revision, g.status, g.gas_levels,
-	g.created_by, g.created_at`
+const goalColumns = `g.id, g.citizen_id, g.number, g.plan_goal_id, p.number AS plan_number, g.title AS title_ct,
+	g.scale_min, g.scale_max, g.target, g.cadence_days, g.next_revision, g.status, g.gas_levels AS gas_levels_ct,
+	g.key_id, g.created_by, g.created_at`
+
+// goalRow is a goal as stored, its title and GAS levels encrypted.
+type goalRow struct {
+	smallgoals.Goal
+	TitleCT     []byte `db:"title_ct"`
+	GASLevelsCT []byte `db:"gas_levels_ct"`
+	KeyID       string `db:"key_id"`
+}
+
+// scanDest returns the destinations of goalColumns, in order.
+func (r *goalRow) scanDest() []any {
+	g := &r.Goal
+	return []any{&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &r.TitleCT,
+		&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status, &r.GASLevelsCT,
+		&r.KeyID, &g.CreatedBy, &g.CreatedAt}
+}
+
+func (r *goalRow) open(kr *smallgoals.Keyring) (smallgoals.Goal, error) {
+	g := r.Goal
+	var err error
+	if g.Title, err = openText(kr, fieldGoalTitle, g.ID, r.TitleCT, r.KeyID); err != nil {
+		return smallgoals.Goal{}, err
+	}
+	if g.GASLevels, err = openGASLevels(kr, g.ID, r.GASLevelsCT, r.KeyID); err != nil {
+		return smallgoals.Goal{}, err
+	}
+	return g, nil
+}
 
 // FindGoal returns the citizen's goal by number. Returns ENOTFOUND if
 // there is none.
 func (tx *Tx) FindGoal(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error) {
-	var g smallgoals.Goal
-	err := tx.tx.GetContext(ctx, &g, `
+	var r goalRow
+	err := tx.tx.GetContext(ctx, &r, `
 		SELECT `+goalColumns+`
 		FROM goals g LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
 		WHERE g.citizen_id = $1 AND g.number = $2`, citizenID, number)
-	return g, wrap("find goal", err)
+	if err != nil {
+		return smallgoals.Goal{}, wrap("find goal", err)
+	}
+	return r.open(tx.keys)
 }
 
 // GoalByID returns a goal. Returns ENOTFOUND if there is none.
 func (tx *Tx) GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error) {
-	var g smallgoals.Goal
-	err := tx.tx.GetContext(ctx, &g, `
+	var r goalRow
+	err := tx.tx.GetContext(ctx, &r, `
 		SELECT `+goalColumns+`
 		FROM goals g LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
 		WHERE g.id = $1`, id)
-	return g, wrap("goal by id", err)
+	if err != nil {
+		return smallgoals.Goal{}, wrap("goal by id", err)
+	}
+	return r.open(tx.keys)
 }
 
 // recentScores is how many staff scores an overview carries per goal.
@@ -93,16 +135,17 @@ func (tx *Tx) GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.
 	for rows.Next() {
 		var (
 			o       smallgoals.GoalOverview
-			g       = &o.Goal
+			r       goalRow
 			lastDay sql.NullTime
 			staff   pq.Int64Array
 			citizen sql.NullInt64
 		)
-		err := rows.Scan(&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &g.Title,
-			&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status,
-			&g.GASLevels, &g.CreatedBy, &g.CreatedAt, &lastDay, &staff, &citizen, &o.EntryCount)
+		err := rows.Scan(append(r.scanDest(), &lastDay, &staff, &citizen, &o.EntryCount)...)
 		if err != nil {
 			return nil, wrap("goal overviews", err)
+		}
+		if o.Goal, err = r.open(tx.keys); err != nil {
+			return nil, err
 		}
 		if lastDay.Valid {
 			o.LastDay = &lastDay.Time
@@ -150,13 +193,16 @@ func (tx *Tx) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var d smallgoals.DueGoal
-		g := &d.Goal
-		err := rows.Scan(&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &g.Title,
-			&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status,
-			&g.GASLevels, &g.CreatedBy, &g.CreatedAt, &d.Alias, &d.TeamID, &d.ContactUser)
+		var (
+			d smallgoals.DueGoal
+			r goalRow
+		)
+		err := rows.Scan(append(r.scanDest(), &d.Alias, &d.TeamID, &d.ContactUser)...)
 		if err != nil {
 			return nil, wrap("due goals", err)
+		}
+		if d.Goal, err = r.open(tx.keys); err != nil {
+			return nil, err
 		}
 		out = append(out, d)
 	}

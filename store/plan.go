@@ -14,29 +14,63 @@ func (tx *Tx) CreatePlanGoal(ctx context.Context, p *smallgoals.PlanGoal) error 
 	if err := tx.tx.QueryRowxContext(ctx, next, p.CitizenID).Scan(&p.Number); err != nil {
 		return wrap("create plan goal", err)
 	}
+	title, keyID, err := sealText(tx.keys, fieldPlanGoalTitle, p.Title)
+	if err != nil {
+		return err
+	}
 	const q = `
-		INSERT INTO plan_goals (citizen_id, number, title, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5)
+		INSERT INTO plan_goals (citizen_id, number, title, key_id, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING id`
-	err := tx.tx.QueryRowxContext(ctx, q, p.CitizenID, p.Number, p.Title, p.CreatedBy, p.CreatedAt).Scan(&p.ID)
+	err = tx.tx.QueryRowxContext(ctx, q, p.CitizenID, p.Number, title, keyID, p.CreatedBy, p.CreatedAt).Scan(&p.ID)
 	return wrap("create plan goal", err)
+}
+
+const planGoalColumns = `id, citizen_id, number, title AS title_ct, key_id, created_by, created_at`
+
+// planGoalRow is a plan goal as stored, its title encrypted.
+type planGoalRow struct {
+	smallgoals.PlanGoal
+	TitleCT []byte `db:"title_ct"`
+	KeyID   string `db:"key_id"`
+}
+
+func (r *planGoalRow) open(kr *smallgoals.Keyring) (smallgoals.PlanGoal, error) {
+	p := r.PlanGoal
+	var err error
+	p.Title, err = openText(kr, fieldPlanGoalTitle, p.ID, r.TitleCT, r.KeyID)
+	return p, err
 }
 
 // FindPlanGoal returns the citizen's plan goal by number. Returns
 // ENOTFOUND if there is none.
 func (tx *Tx) FindPlanGoal(ctx context.Context, citizenID int64, number int) (smallgoals.PlanGoal, error) {
-	var p smallgoals.PlanGoal
-	err := tx.tx.GetContext(ctx, &p, `
-		SELECT id, citizen_id, number, title, created_by, created_at
+	var r planGoalRow
+	err := tx.tx.GetContext(ctx, &r, `
+		SELECT `+planGoalColumns+`
 		FROM plan_goals WHERE citizen_id = $1 AND number = $2`, citizenID, number)
-	return p, wrap("find plan goal", err)
+	if err != nil {
+		return smallgoals.PlanGoal{}, wrap("find plan goal", err)
+	}
+	return r.open(tx.keys)
 }
 
 // ListPlanGoals lists the citizen's plan goals by number.
 func (tx *Tx) ListPlanGoals(ctx context.Context, citizenID int64) ([]smallgoals.PlanGoal, error) {
-	var ps []smallgoals.PlanGoal
-	err := tx.tx.SelectContext(ctx, &ps, `
-		SELECT id, citizen_id, number, title, created_by, created_at
+	var rs []planGoalRow
+	err := tx.tx.SelectContext(ctx, &rs, `
+		SELECT `+planGoalColumns+`
 		FROM plan_goals WHERE citizen_id = $1 ORDER BY number`, citizenID)
-	return ps, wrap("list plan goals", err)
+	if err != nil {
+		return nil, wrap("list plan goals", err)
+	}
+	var ps []smallgoals.PlanGoal
+	for i := range rs {
+		p, err := rs[i].open(tx.keys)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
 }

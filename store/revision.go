@@ -8,24 +8,53 @@ import (
 
 // CreateRevision appends r and sets its ID.
 func (tx *Tx) CreateRevision(ctx context.Context, r *smallgoals.Revision) error {
+	reflection, keyID, err := sealText(tx.keys, fieldRevisionReflection, r.Reflection)
+	if err != nil {
+		return err
+	}
 	const q = `
 		INSERT INTO revisions (goal_id, author, day, written_at, gas_level, outcome,
-		                       citizen_took_part, reflection, next_revision)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		                       citizen_took_part, reflection, key_id, next_revision)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		RETURNING id`
-	err := tx.tx.QueryRowxContext(ctx, q, r.GoalID, r.Author, r.Day, r.WrittenAt, r.GASLevel,
-		r.Outcome, r.CitizenTookPart, r.Reflection, r.NextRevision).Scan(&r.ID)
+	err = tx.tx.QueryRowxContext(ctx, q, r.GoalID, r.Author, r.Day, r.WrittenAt, r.GASLevel,
+		r.Outcome, r.CitizenTookPart, reflection, keyID, r.NextRevision).Scan(&r.ID)
 	return wrap("create revision", err)
+}
+
+// revisionRow is a revision as stored, its reflection encrypted.
+type revisionRow struct {
+	smallgoals.Revision
+	ReflectionCT []byte `db:"reflection_ct"`
+	KeyID        string `db:"key_id"`
+}
+
+func (r *revisionRow) open(kr *smallgoals.Keyring) (smallgoals.Revision, error) {
+	v := r.Revision
+	var err error
+	v.Reflection, err = openText(kr, fieldRevisionReflection, v.ID, r.ReflectionCT, r.KeyID)
+	return v, err
 }
 
 // GoalRevisions returns the goal's latest revisions, newest first.
 func (tx *Tx) GoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error) {
-	var rs []smallgoals.Revision
-	err := tx.tx.SelectContext(ctx, &rs, `
+	var rows []revisionRow
+	err := tx.tx.SelectContext(ctx, &rows, `
 		SELECT id, goal_id, author, day, written_at, gas_level, outcome, citizen_took_part,
-		       reflection, next_revision
+		       reflection AS reflection_ct, key_id, next_revision
 		FROM revisions WHERE goal_id = $1
 		ORDER BY day DESC, id DESC
 		LIMIT $2`, goalID, limit)
-	return rs, wrap("goal revisions", err)
+	if err != nil {
+		return nil, wrap("goal revisions", err)
+	}
+	var rs []smallgoals.Revision
+	for i := range rows {
+		r, err := rows[i].open(tx.keys)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
 }

@@ -12,7 +12,27 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"smallgoals"
 )
+
+// testKey is the fixed data key of the test databases (base64 of 32
+// bytes); never use it for real data.
+const testKey = "c21hbGxnb2FscyB0ZXN0IGtleSAtIG5vdCBzZWNyZXQ="
+
+// TestKeyring returns the fixed keyring OpenTest opens the store with, so
+// tests can decrypt what they read with raw SQL (see TestPlaintexts).
+func TestKeyring() *smallgoals.Keyring {
+	k, err := smallgoals.ParseKey(testKey)
+	if err != nil {
+		panic(err)
+	}
+	kr, err := smallgoals.NewKeyring(k)
+	if err != nil {
+		panic(err)
+	}
+	return kr
+}
 
 // TestURL returns a URL for a new, migrated database of its own, cloned
 // from a template on the server at TEST_DATABASE_URL, and drops the
@@ -54,12 +74,48 @@ func TestURL(tb testing.TB) string {
 	return u
 }
 
+// TestPlaintexts runs query on raw — it must select an encrypted column
+// and the row's key_id — and returns the values decrypted with
+// TestKeyring, for assertions on what the store wrote:
+//
+//	notes := store.TestPlaintexts(t, raw, "entries.note", `SELECT note, key_id FROM entries WHERE day = $1`, d)
+//
+// The field names the column as "table.column"; goals.gas_levels is a
+// JSON array of five strings, NULL is "".
+func TestPlaintexts(tb testing.TB, raw *sql.DB, field, query string, args ...any) []string {
+	tb.Helper()
+	rows, err := raw.Query(query, args...)
+	if err != nil {
+		tb.Fatalf("store: TestPlaintexts: %v", err)
+	}
+	defer rows.Close()
+	kr := TestKeyring()
+	var out []string
+	for rows.Next() {
+		var ct []byte
+		var keyID string
+		if err := rows.Scan(&ct, &keyID); err != nil {
+			tb.Fatalf("store: TestPlaintexts: %v", err)
+		}
+		s, err := openText(kr, field, 0, ct, keyID)
+		if err != nil {
+			tb.Fatalf("store: TestPlaintexts: %v", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatalf("store: TestPlaintexts: %v", err)
+	}
+	return out
+}
+
 // OpenTest opens a new, migrated database of the test's own (see TestURL)
-// twice: as a *DB, and as a plain *sql.DB for assertions on its rows.
+// twice: as a *DB with TestKeyring's key, and as a plain *sql.DB for
+// assertions on its rows (where free text is encrypted).
 func OpenTest(tb testing.TB) (*DB, *sql.DB) {
 	tb.Helper()
 	u := TestURL(tb)
-	db, err := Open(context.Background(), u, Options{MaxConns: 10})
+	db, err := Open(context.Background(), u, Options{MaxConns: 10, Keys: TestKeyring()})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -99,7 +155,7 @@ func testTemplate(ctx context.Context, conn *sql.DB, admin string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	db, err := Open(ctx, u, Options{})
+	db, err := Open(ctx, u, Options{Keys: TestKeyring()})
 	if err != nil {
 		return "", err
 	}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +24,14 @@ type Config struct {
 	SlackSigningSecret string
 	SlackAPIURL        string
 
+	// DataKey encrypts free text at rest (nil: not set; the shell then
+	// uses ShellKeyFile); OldDataKeys still decrypt what older keys sealed.
+	DataKey     *smallgoals.Key
+	OldDataKeys []smallgoals.Key
+
 	HTTPAddr  string
 	TZ        string
 	Lang      string
-	DataKey   string
 	FilesDir  string
 	LogLevel  slog.Level
 	LogFormat string
@@ -38,7 +45,15 @@ const (
 )
 
 // secrets may also be given as NAME_FILE, the path of a file holding them.
-var secrets = []string{"DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SMALLGOALS_DATA_KEY"}
+var secrets = []string{"DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+	"SMALLGOALS_DATA_KEY", "SMALLGOALS_OLD_DATA_KEYS"}
+
+// ShellKeyFile is where the shell keeps the data key it generates when
+// SMALLGOALS_DATA_KEY is not set, in the working directory.
+const ShellKeyFile = ".smallgoals-data-key"
+
+// makeKey says how to make a data key.
+const makeKey = "make one with `openssl rand -base64 32`"
 
 // LoadConfig reads the configuration with getenv and checks it; errors
 // name the variable.
@@ -50,8 +65,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return def
 	}
 	vals := map[string]string{}
+	from := map[string]string{} // the variable a secret came from, for errors
 	for _, name := range secrets {
 		v := getenv(name)
+		from[name] = name
 		if file := getenv(name + "_FILE"); file != "" {
 			if v != "" {
 				return Config{}, fmt.Errorf("set %s or %s_FILE, not both", name, name)
@@ -61,6 +78,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 				return Config{}, fmt.Errorf("%s_FILE: cannot read the file", name)
 			}
 			v = string(b)
+			from[name] = name + "_FILE"
 		}
 		vals[name] = strings.TrimSpace(v)
 	}
@@ -69,7 +87,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SlackBotToken:      vals["SLACK_BOT_TOKEN"],
 		SlackAppToken:      vals["SLACK_APP_TOKEN"],
 		SlackSigningSecret: vals["SLACK_SIGNING_SECRET"],
-		DataKey:            vals["SMALLGOALS_DATA_KEY"],
 		SlackAPIURL:        env("SLACK_API_URL", "https://slack.com/api/"),
 		HTTPAddr:           env("HTTP_ADDR", ":3000"),
 		TZ:                 env("SMALLGOALS_TZ", "Europe/Copenhagen"),
@@ -99,10 +116,92 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
-	if _, err := c.Transport(); err != nil {
+	t, err := c.Transport()
+	if err != nil {
 		return c, err
 	}
+	// Key errors name the variable, never its value.
+	if v := vals["SMALLGOALS_DATA_KEY"]; v != "" {
+		k, err := smallgoals.ParseKey(v)
+		if err != nil {
+			return c, fmt.Errorf("%s must be base64 of 32 random bytes; %s", from["SMALLGOALS_DATA_KEY"], makeKey)
+		}
+		c.DataKey = &k
+	} else if t != TransportShell {
+		return c, fmt.Errorf("SMALLGOALS_DATA_KEY is required with Slack: it encrypts notes, titles and reflections in the database; %s, keep it safe and set it (or SMALLGOALS_DATA_KEY_FILE)", makeKey)
+	}
+	if v := vals["SMALLGOALS_OLD_DATA_KEYS"]; v != "" {
+		parts := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == ' ' || r == '\t' || r == '\r' })
+		for i, p := range parts {
+			k, err := smallgoals.ParseKey(p)
+			if err != nil {
+				return c, fmt.Errorf("%s: key %d of %d is not base64 of 32 bytes", from["SMALLGOALS_OLD_DATA_KEYS"], i+1, len(parts))
+			}
+			c.OldDataKeys = append(c.OldDataKeys, k)
+		}
+	}
 	return c, nil
+}
+
+// Keyring returns the data keys: SMALLGOALS_DATA_KEY to encrypt, with
+// SMALLGOALS_OLD_DATA_KEYS to decrypt as well. In the shell without
+// SMALLGOALS_DATA_KEY the key is read from ShellKeyFile in dir, which is
+// generated (mode 0600) the first time and logged once.
+func (c Config) Keyring(dir string, log *slog.Logger) (*smallgoals.Keyring, error) {
+	if c.DataKey != nil {
+		return smallgoals.NewKeyring(*c.DataKey, c.OldDataKeys...)
+	}
+	if t, _ := c.Transport(); t != TransportShell {
+		return nil, fmt.Errorf("SMALLGOALS_DATA_KEY is required with Slack; %s", makeKey)
+	}
+	k, err := shellKey(filepath.Join(dir, ShellKeyFile), log)
+	if err != nil {
+		return nil, err
+	}
+	return smallgoals.NewKeyring(k, c.OldDataKeys...)
+}
+
+// shellKey reads the shell's data key from path, or generates it there.
+func shellKey(path string, log *slog.Logger) (smallgoals.Key, error) {
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		k, err := smallgoals.ParseKey(string(b))
+		if err != nil {
+			return smallgoals.Key{}, fmt.Errorf("%s does not hold a data key (base64 of 32 bytes); set SMALLGOALS_DATA_KEY instead, or delete the file if the shell's database holds nothing you need", path)
+		}
+		return k, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return smallgoals.Key{}, fmt.Errorf("%s: cannot read the shell's data key", path)
+	}
+	k, b64 := smallgoals.GenerateKey()
+	// Written whole to a file of its own (CreateTemp makes it 0600), then
+	// linked into place, so a shell starting at the same moment never
+	// reads half a key and both end up with the same one.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ShellKeyFile+".*")
+	if err != nil {
+		return smallgoals.Key{}, fmt.Errorf("%s: cannot write the shell's data key", path)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(b64 + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Link(tmp.Name(), path)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return shellKey(path, log) // another shell was first
+	}
+	if err != nil {
+		return smallgoals.Key{}, fmt.Errorf("%s: cannot write the shell's data key", path)
+	}
+	log.Warn("SMALLGOALS_DATA_KEY is not set: generated a data key for the shell; keep the file, the shell's data cannot be read without it",
+		"file", path, "key_id", k.ID())
+	return k, nil
 }
 
 // Transport returns the transport the Slack variables choose:

@@ -5,9 +5,17 @@
 //	smallgoals migrate          apply migrations and exit
 //	smallgoals remind --once    run the reminder job once
 //	smallgoals digest --once    run the digest job once
+//	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
 //
-// Every command migrates the database first unless --no-migrate is given.
+// Every command migrates the database first unless --no-migrate is given,
+// and then encrypts any rows a migration left in clear.
+//
+// Free text (notes, titles, GAS level descriptions, reflections) is
+// encrypted at rest with SMALLGOALS_DATA_KEY; SMALLGOALS_OLD_DATA_KEYS
+// lists retired keys still needed to decrypt until `smallgoals rekey` has
+// moved every row under the current key. The shell, without
+// SMALLGOALS_DATA_KEY, keeps a generated key in .smallgoals-data-key.
 package main
 
 import (
@@ -21,11 +29,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones without the system's zone database (scratch images)
 
+	"smallgoals"
 	"smallgoals/bot"
 	"smallgoals/commands"
 	"smallgoals/store"
@@ -58,11 +68,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	switch name {
-	case "serve", "shell", "migrate", "remind", "digest":
+	case "serve", "shell", "migrate", "remind", "digest", "rekey":
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stderr)
 	default:
-		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, healthcheck)\n", name)
+		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, rekey, healthcheck)\n", name)
 		return 2
 	}
 	cfg, err := LoadConfig(getenv)
@@ -71,7 +81,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	log := newLogger(cfg, stderr)
-	m := &Main{Config: cfg, Log: log, Stdin: stdin, Stdout: stdout}
+	keys, err := cfg.Keyring(".", log)
+	if err != nil {
+		fmt.Fprintf(stderr, "smallgoals: configuration: %v\n", err)
+		return 2
+	}
+	m := &Main{Config: cfg, Keys: keys, Log: log, Stdin: stdin, Stdout: stdout}
 	if err := m.Open(ctx, !*noMigrate); err != nil {
 		log.Error("start-up failed", "err", err)
 		return 1
@@ -80,6 +95,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch name {
 	case "migrate":
 		log.Info("migrations applied")
+		return 0
+	case "rekey":
+		n, err := m.DB.Rekey(ctx)
+		n += m.Encrypted
+		if err != nil {
+			log.Error("rekey failed", "rows_done", n, "err", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "rekey: %d rows re-encrypted under key %s\n", n, keys.CurrentID())
 		return 0
 	case "remind", "digest":
 		if !*once {
@@ -103,19 +127,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // Main is the wired program; the end-to-end tests use it too.
 type Main struct {
 	Config Config
+	Keys   *smallgoals.Keyring // the data keys (Config.Keyring)
 	Log    *slog.Logger
 	Stdin  io.Reader
 	Stdout io.Writer
 
-	DB       *store.DB
-	Commands *commands.Handler
-	Slack    *bot.Slack // nil in the shell
+	DB        *store.DB
+	Encrypted int // rows left in clear by a migration that Open encrypted
+	Commands  *commands.Handler
+	Slack     *bot.Slack // nil in the shell
 }
 
-// Open connects to the database, migrates it if asked and builds the
-// command handler.
+// Open connects to the database, migrates it if asked (and then encrypts
+// the rows a migration left in clear), checks the data keys can read
+// what is stored and builds the command handler.
 func (m *Main) Open(ctx context.Context, migrate bool) error {
-	db, err := store.Open(ctx, m.Config.DatabaseURL, store.Options{MaxConns: m.Config.DatabaseMaxConns})
+	db, err := store.Open(ctx, m.Config.DatabaseURL, store.Options{MaxConns: m.Config.DatabaseMaxConns, Keys: m.Keys})
 	if err != nil {
 		return err
 	}
@@ -124,6 +151,17 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		if err := db.Migrate(ctx); err != nil {
 			return err
 		}
+		n, err := db.RekeyPlain(ctx)
+		m.Encrypted = n
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			m.Log.Info("encrypted the rows stored in clear", "rows", n, "key_id", m.Keys.CurrentID())
+		}
+	}
+	if err := m.checkKeys(ctx); err != nil {
+		return err
 	}
 	cc := commands.Config{
 		Store:  commands.NewStore(db.InTx),
@@ -141,6 +179,27 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	}
 	m.Commands = h
 	return nil
+}
+
+// checkKeys fails when rows are encrypted under a key the keyring lacks:
+// better not to start than to answer every read of them with an error.
+func (m *Main) checkKeys(ctx context.Context) error {
+	used, err := m.DB.KeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for id, n := range used {
+		if id != store.PlainKeyID && !m.Keys.Has(id) {
+			missing = append(missing, fmt.Sprintf("%s (%d rows)", id, n))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return fmt.Errorf("the database holds text encrypted under data key IDs %s, which neither SMALLGOALS_DATA_KEY (ID %s) nor SMALLGOALS_OLD_DATA_KEYS holds",
+		strings.Join(missing, ", "), m.Keys.CurrentID())
 }
 
 // Close releases what Open took.

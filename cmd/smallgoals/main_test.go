@@ -15,6 +15,24 @@ func envFunc(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// testDataKey is a data key for the tests (base64 of 32 bytes).
+const testDataKey = "Y21kIHRlc3QgZGF0YSBrZXkgLSBub3QgYSBzZWNyZXQ="
+
+// TestMain runs the tests in a directory of their own: the shell keeps a
+// generated data key in the working directory.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "smallgoals-cmd-test-")
+	if err != nil {
+		panic(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // The foundation issue's acceptance script, piped into `smallgoals shell`
 // against a fresh database.
 func TestShellAcceptance(t *testing.T) {
@@ -129,9 +147,9 @@ func TestLoadConfig(t *testing.T) {
 		err       string
 	}{
 		{"shell", map[string]string{"DATABASE_URL": "u"}, TransportShell, ""},
-		{"socket", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN": "b", "SLACK_APP_TOKEN": "a"}, TransportSocket, ""},
-		{"http", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN": "b", "SLACK_SIGNING_SECRET": "s"}, TransportHTTP, ""},
-		{"file secret", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN_FILE": tokenFile, "SLACK_SIGNING_SECRET": "s"}, TransportHTTP, ""},
+		{"socket", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN": "b", "SLACK_APP_TOKEN": "a", "SMALLGOALS_DATA_KEY": testDataKey}, TransportSocket, ""},
+		{"http", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN": "b", "SLACK_SIGNING_SECRET": "s", "SMALLGOALS_DATA_KEY": testDataKey}, TransportHTTP, ""},
+		{"file secret", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN_FILE": tokenFile, "SLACK_SIGNING_SECRET": "s", "SMALLGOALS_DATA_KEY": testDataKey}, TransportHTTP, ""},
 		{"both file and value", map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN_FILE": tokenFile, "SLACK_BOT_TOKEN": "x"}, "", "SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_FILE"},
 		{"missing file", map[string]string{"DATABASE_URL_FILE": filepath.Join(dir, "none")}, "", "DATABASE_URL_FILE"},
 		{"app only", map[string]string{"DATABASE_URL": "u", "SLACK_APP_TOKEN": "a"}, "", "SLACK_BOT_TOKEN is missing"},
@@ -159,7 +177,7 @@ func TestLoadConfig(t *testing.T) {
 			}
 		})
 	}
-	cfg, _ := LoadConfig(envFunc(map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN_FILE": tokenFile, "SLACK_SIGNING_SECRET": "s"}))
+	cfg, _ := LoadConfig(envFunc(map[string]string{"DATABASE_URL": "u", "SLACK_BOT_TOKEN_FILE": tokenFile, "SLACK_SIGNING_SECRET": "s", "SMALLGOALS_DATA_KEY": testDataKey}))
 	if cfg.SlackBotToken != "xoxb-from-file" {
 		t.Errorf("token from file = %q", cfg.SlackBotToken)
 	}

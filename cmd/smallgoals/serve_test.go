@@ -39,6 +39,7 @@ func TestServeHTTPMode(t *testing.T) {
 		"SLACK_SIGNING_SECRET": "serve-test-secret",
 		"SLACK_API_URL":        slackAPI.URL + "/api/",
 		"HTTP_ADDR":            addr,
+		"SMALLGOALS_DATA_KEY":  testDataKey,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
@@ -77,7 +78,8 @@ func TestServeHTTPMode(t *testing.T) {
 	if code := healthcheck(context.Background(), env, io.Discard); code == 0 {
 		t.Error("healthcheck passes with serve stopped")
 	}
-	if strings.Contains(stderr.String(), "serve-test-secret") || strings.Contains(stderr.String(), "xoxb-serve-test") {
+	if strings.Contains(stderr.String(), "serve-test-secret") || strings.Contains(stderr.String(), "xoxb-serve-test") ||
+		strings.Contains(stderr.String(), testDataKey) {
 		t.Error("a secret reached the log")
 	}
 }
