@@ -3,6 +3,8 @@ package commands_test
 import (
 	"strings"
 	"testing"
+
+	"smallgoals/store"
 )
 
 // The acceptance script of the foundation issue, checked reply by reply
@@ -23,8 +25,8 @@ func TestAcceptanceScript(t *testing.T) {
 
 	out = e.do("anna", "#slusen", "AB-1 4 b:6 Tog bussen med støtte")
 	contains(t, out, "*AB-1*", "4 · borger 6", "2026-11-23")
-	if n := e.count(`SELECT count(*) FROM entries WHERE staff_score = 4 AND citizen_score = 6 AND note = 'Tog bussen med støtte' AND day = '2026-11-23' AND author = 'anna'`); n != 1 {
-		t.Fatalf("entry rows = %d, want 1", n)
+	if notes := store.TestPlaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 4 AND citizen_score = 6 AND day = '2026-11-23' AND author = 'anna'`); len(notes) != 1 || notes[0] != "Tog bussen med støtte" {
+		t.Fatalf("entries' notes = %q, want 1", notes)
 	}
 
 	out = e.do("anna", "#slusen", "AB-1 11")
