@@ -126,3 +126,14 @@ func writeFile(dir string, f commands.File) (string, error) {
 		return path, err
 	}
 }
+
+// LocalFiles deletes files the shell wrote.
+type LocalFiles struct{}
+
+// DeleteFile removes a file; one already gone counts as deleted.
+func (LocalFiles) DeleteFile(_ context.Context, path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}

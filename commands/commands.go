@@ -306,6 +306,7 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		return nil
 	})
 	if errors.Is(err, errDuplicate) {
+		h.log.Debug("redelivery ignored", "user", req.UserID, "command", p.id())
 		return reply, nil
 	}
 	if err != nil {
@@ -316,6 +317,12 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		}
 		ie := smallgoals.Errorf(smallgoals.EINTERNAL, "err.internal")
 		return textReply(h.msg.T(lang, ie.MsgID)), ie
+	}
+	// What was asked and how it went; never the text.
+	if refusal != nil {
+		h.log.Debug("command refused", "user", req.UserID, "command", p.id(), "reason", refusal.MsgID)
+	} else {
+		h.log.Debug("command done", "user", req.UserID, "command", p.id())
 	}
 	return reply, refusal
 }

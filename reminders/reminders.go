@@ -1,7 +1,117 @@
-// Package reminders runs the scheduled jobs: revision reminders to contact
-// persons and coordinators, and the weekly digest to each team's channel
-// (design.md §5). The database is the source of truth and claims every
-// message by a unique key before it is sent, so several replicas send each
-// one once. The jobs arrive with their issues; this package holds their
-// place in the layout until then.
+// Package reminders runs the scheduled jobs (design.md §5): retention now;
+// revision reminders and the weekly digest with their issues. The
+// database is the source of truth; gocron only ticks, and every job is
+// safe to run on several replicas at once.
 package reminders
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+
+	"smallgoals"
+)
+
+// Store is what the jobs need of the database; *store.DB is one.
+type Store interface {
+	// Purge deletes entries older than their team's retention on closed
+	// goals, keeping those not exported since written; audited.
+	Purge(ctx context.Context, at time.Time, defaultDays int) (deleted, kept int, err error)
+	ExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error)
+	ForgetFile(ctx context.Context, id string) error
+}
+
+// Files deletes files the bot sent: from Slack, or from disk in the shell.
+type Files interface {
+	DeleteFile(ctx context.Context, id string) error
+}
+
+// Jobs are the scheduled jobs.
+type Jobs struct {
+	Store         Store
+	Files         Files
+	Log           *slog.Logger
+	RetentionDays int            // RETENTION_DAYS: entries on closed goals are kept this long
+	Location      *time.Location // SMALLGOALS_TZ: when the daily jobs run
+}
+
+// RetentionResult says what a retention run did.
+type RetentionResult struct {
+	Deleted      int // entries deleted
+	Kept         int // old entries kept because they were not exported
+	FilesDeleted int // expired files deleted
+	FilesFailed  int // expired files that could not be deleted (retried next run)
+}
+
+// fileBatch bounds the files one run deletes.
+const fileBatch = 500
+
+// Retention deletes what is past its time at at: old entries on closed
+// goals (exported first) and expired files.
+func (j *Jobs) Retention(ctx context.Context, at time.Time) (RetentionResult, error) {
+	var r RetentionResult
+	var err error
+	if j.RetentionDays > 0 {
+		if r.Deleted, r.Kept, err = j.Store.Purge(ctx, at, j.RetentionDays); err != nil {
+			return r, err
+		}
+	}
+	files, err := j.Store.ExpiredFiles(ctx, at, fileBatch)
+	if err != nil {
+		return r, err
+	}
+	for _, f := range files {
+		if err := j.Files.DeleteFile(ctx, f.ID); err != nil {
+			j.Log.Warn("expired file not deleted", "file", f.ID, "err", err)
+			r.FilesFailed++
+			continue
+		}
+		if err := j.Store.ForgetFile(ctx, f.ID); err != nil {
+			return r, err
+		}
+		r.FilesDeleted++
+	}
+	j.Log.Info("retention done", "entries_deleted", r.Deleted, "entries_kept_unexported", r.Kept,
+		"files_deleted", r.FilesDeleted, "files_failed", r.FilesFailed)
+	return r, nil
+}
+
+// Scheduler runs the jobs on their schedule until Shutdown.
+type Scheduler struct {
+	s gocron.Scheduler
+}
+
+// Start schedules the jobs in Location: retention every hour at :15
+// (entries go by the day, files by the hour; a run is idempotent, so
+// replicas running it together do no harm).
+func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
+	s, err := gocron.NewScheduler(gocron.WithLocation(j.Location), gocron.WithLogger(logger{j.Log}))
+	if err != nil {
+		return nil, err
+	}
+	run := func() {
+		if _, err := j.Retention(ctx, time.Now()); err != nil {
+			j.Log.Error("retention failed", "err", err)
+		}
+	}
+	_, err = s.NewJob(gocron.CronJob("15 * * * *", false), gocron.NewTask(run),
+		gocron.WithName("retention"), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+	if err != nil {
+		return nil, err
+	}
+	s.Start()
+	return &Scheduler{s: s}, nil
+}
+
+// Shutdown stops the scheduler and waits for running jobs.
+func (s *Scheduler) Shutdown() error { return s.s.Shutdown() }
+
+// logger adapts slog to gocron's logger.
+type logger struct{ l *slog.Logger }
+
+func (g logger) Debug(msg string, args ...any) { g.l.Debug(msg, args...) }
+func (g logger) Info(msg string, args ...any)  { g.l.Info(msg, args...) }
+func (g logger) Warn(msg string, args ...any)  { g.l.Warn(msg, args...) }
+func (g logger) Error(msg string, args ...any) { g.l.Error(msg, args...) }

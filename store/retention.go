@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"smallgoals"
 )
 
 // PurgeEntries deletes the entries on closed goals that are older than
@@ -18,10 +20,37 @@ func (tx *Tx) PurgeEntries(ctx context.Context, at time.Time, defaultDays int) (
 		JOIN citizens c ON c.id = g.citizen_id
 		JOIN teams t ON t.id = c.team_id
 		WHERE e.day < (($1::timestamptz AT TIME ZONE t.tz)::date - coalesce(t.retention_days, $2))`
+	// One audit event per citizen whose entries went, in the same statement.
 	const q = `
 		WITH old AS (` + old + `),
-		     gone AS (DELETE FROM entries WHERE id IN (SELECT id FROM old WHERE NOT unexported) RETURNING 1)
-		SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM old WHERE unexported)`
-	err = tx.tx.QueryRowxContext(ctx, q, at, defaultDays).Scan(&deleted, &kept)
+		     gone AS (DELETE FROM entries WHERE id IN (SELECT id FROM old WHERE NOT unexported) RETURNING goal_id),
+		     audit AS (
+		         INSERT INTO audit_events (at, actor, action, team_id, citizen_id, ref, allowed)
+		         SELECT $1, 'system', 'retention.purge', c.team_id, c.id, c.alias, true
+		         FROM citizens c
+		         WHERE c.id IN (SELECT g.citizen_id FROM goals g WHERE g.id IN (SELECT goal_id FROM gone))
+		         RETURNING 1)
+		SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM old WHERE unexported), (SELECT count(*) FROM audit)`
+	var audited int
+	err = tx.tx.QueryRowxContext(ctx, q, at, defaultDays).Scan(&deleted, &kept, &audited)
 	return deleted, kept, wrap("purge entries", err)
+}
+
+// Purge runs PurgeEntries in a transaction of its own.
+func (db *DB) Purge(ctx context.Context, at time.Time, defaultDays int) (deleted, kept int, err error) {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		deleted, kept, err = tx.PurgeEntries(ctx, at, defaultDays)
+		return err
+	})
+	return deleted, kept, err
+}
+
+// ExpiredFiles lists the files due for deletion at at.
+func (db *DB) ExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error) {
+	var fs []smallgoals.FileRecord
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		fs, err = tx.ExpiredFiles(ctx, at, limit)
+		return err
+	})
+	return fs, err
 }

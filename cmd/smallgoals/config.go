@@ -29,12 +29,16 @@ type Config struct {
 	DataKey     *smallgoals.Key
 	OldDataKeys []smallgoals.Key
 
-	HTTPAddr  string
-	TZ        string
-	Lang      string
-	FilesDir  string
-	LogLevel  slog.Level
-	LogFormat string
+	HTTPAddr string
+	TZ       string
+	Lang     string
+	FilesDir string
+	// RetentionDays keeps entries on closed goals this many days (a team
+	// may say otherwise); FileTTL keeps files the bot sent this long.
+	RetentionDays int
+	FileTTL       time.Duration
+	LogLevel      slog.Level
+	LogFormat     string
 }
 
 // Transports, chosen by which Slack variables are set.
@@ -103,6 +107,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("DATABASE_MAX_CONNS must be a whole number from 1 to 1000, not %q", v)
 		}
 		c.DatabaseMaxConns = n
+	}
+	if v := env("RETENTION_DAYS", "730"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 36500 {
+			return c, fmt.Errorf("RETENTION_DAYS must be a whole number of days from 0 (keep everything) to 36500, not %q", v)
+		}
+		c.RetentionDays = n
+	}
+	if v := env("SMALLGOALS_FILE_TTL", "72h"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return c, fmt.Errorf("SMALLGOALS_FILE_TTL must be a duration of at least 1m, e.g. 72h, not %q", v)
+		}
+		c.FileTTL = d
 	}
 	if _, err := time.LoadLocation(c.TZ); err != nil {
 		return c, fmt.Errorf("SMALLGOALS_TZ: unknown time zone %q", c.TZ)

@@ -5,6 +5,7 @@
 //	smallgoals migrate          apply migrations and exit
 //	smallgoals remind --once    run the reminder job once
 //	smallgoals digest --once    run the digest job once
+//	smallgoals retention --once delete what is past its retention once
 //	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
 //
@@ -38,6 +39,7 @@ import (
 	"smallgoals"
 	"smallgoals/bot"
 	"smallgoals/commands"
+	"smallgoals/reminders"
 	"smallgoals/store"
 )
 
@@ -68,11 +70,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	switch name {
-	case "serve", "shell", "migrate", "remind", "digest", "rekey":
+	case "serve", "shell", "migrate", "remind", "digest", "rekey", "retention":
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stderr)
 	default:
-		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, rekey, healthcheck)\n", name)
+		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, retention, rekey, healthcheck)\n", name)
 		return 2
 	}
 	cfg, err := LoadConfig(getenv)
@@ -105,19 +107,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		fmt.Fprintf(stderr, "rekey: %d rows re-encrypted under key %s\n", n, keys.CurrentID())
 		return 0
-	case "remind", "digest":
+	case "remind", "digest", "retention":
 		if !*once {
 			fmt.Fprintf(stderr, "smallgoals %s: only --once is supported; serve runs the job on its schedule\n", name)
 			return 2
 		}
+		clock := time.Now()
 		if *at != "" {
-			if _, err := time.Parse(time.RFC3339, *at); err != nil {
+			t, err := time.Parse(time.RFC3339, *at)
+			if err != nil {
 				fmt.Fprintf(stderr, "smallgoals %s: --at must be RFC 3339, e.g. 2026-11-23T09:00:00+01:00\n", name)
 				return 2
 			}
+			clock = t
 		}
-		fmt.Fprintf(stderr, "smallgoals %s: the %s job is not available yet\n", name, name)
-		return 2
+		if name != "retention" {
+			fmt.Fprintf(stderr, "smallgoals %s: the %s job is not available yet\n", name, name)
+			return 2
+		}
+		r, err := m.Jobs().Retention(ctx, clock)
+		if err != nil {
+			log.Error("retention failed", "err", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "retention: %d entries deleted, %d kept (not exported), %d files deleted, %d files failed\n",
+			r.Deleted, r.Kept, r.FilesDeleted, r.FilesFailed)
+		return 0
 	case "shell":
 		return m.exit(m.RunShell(ctx))
 	}
@@ -220,7 +235,13 @@ func (m *Main) Serve(ctx context.Context) error {
 	if err := m.Slack.Connect(ctx); err != nil {
 		return err
 	}
-	b := &bot.Bot{Handler: m.Commands, Forms: m.Commands, Slack: m.Slack, Log: m.Log}
+	b := &bot.Bot{Handler: m.Commands, Forms: m.Commands, Slack: m.Slack, Log: m.Log,
+		FileLog: m.DB, FileTTL: m.Config.FileTTL}
+	sched, err := m.Jobs().Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer sched.Shutdown()
 	var handler http.Handler
 	var socket *bot.Socket
 	if t == TransportHTTP {
@@ -257,6 +278,17 @@ func (m *Main) Serve(ctx context.Context) error {
 	return err
 }
 
+// Jobs returns the scheduled jobs, deleting files from Slack or, in the
+// shell, from disk.
+func (m *Main) Jobs() *reminders.Jobs {
+	j := &reminders.Jobs{Store: m.DB, Files: bot.LocalFiles{}, Log: m.Log,
+		RetentionDays: m.Config.RetentionDays, Location: smallgoals.Location(m.Config.TZ)}
+	if m.Slack != nil {
+		j.Files = m.Slack
+	}
+	return j
+}
+
 // RunShell runs the shell transport on standard input and output.
 func (m *Main) RunShell(ctx context.Context) error {
 	msg := m.Commands.Messages()
@@ -267,6 +299,10 @@ func (m *Main) RunShell(ctx context.Context) error {
 		Prompt:  isTerminal(m.Stdin),
 		Log:     m.Log,
 		Text:    func(id string) string { return msg.T(m.Config.Lang, id) },
+
+		FilesDir: m.Config.FilesDir,
+		FileLog:  m.DB,
+		FileTTL:  m.Config.FileTTL,
 	}
 	m.Log.Debug("shell started")
 	return sh.Run(ctx)
