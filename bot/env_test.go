@@ -79,7 +79,7 @@ func newSlackEnv(t *testing.T) *slackEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.bot = &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: log, HomeDelay: 5 * time.Millisecond}
+	e.bot = &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: log, HomeDelay: 5 * time.Millisecond, FileLog: e.db}
 	e.http = httptest.NewServer((&bot.HTTP{Bot: e.bot, Secret: testSecret, Ready: db.Ping}).Routes())
 	t.Cleanup(e.http.Close)
 	t.Cleanup(e.bot.Wait)

@@ -140,3 +140,34 @@ func TestNothingLeaks(t *testing.T) {
 		t.Errorf("entries = %d, want 2 (the CPR one and the off-scale ones refused)", n)
 	}
 }
+
+// The access log arrives as a CSV file in the coordinator's DM; erasing
+// the borger deletes that file from Slack too.
+func TestFilesSentAndErased(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	for _, c := range []string{"team opret Slusen", "borger ny AB", "ny AB Titel", "AB-1 5"} {
+		e.command("UANNA", "C1", c)
+	}
+	out := e.command("UANNA", "C1", "adgangslog AB")
+	if !strings.Contains(out, "CSV") {
+		t.Fatalf("answer: %s", out)
+	}
+	e.bot.Wait()
+	files, _ := e.fake.filesCopy()
+	if len(files) != 1 || files[0].Channel != "DUANNA" || !strings.HasPrefix(files[0].Name, "adgangslog-AB-") ||
+		!strings.Contains(string(files[0].Data), "Tidspunkt;Bruger;Handling") {
+		t.Fatalf("files = %+v", files)
+	}
+	if n := e.count(`SELECT count(*) FROM files WHERE id = $1 AND citizen_id IS NOT NULL AND expires_at > now()`, files[0].ID); n != 1 {
+		t.Fatalf("the sent file is not recorded")
+	}
+	e.command("UANNA", "C1", "borger slet AB bekræft tving")
+	e.bot.Wait()
+	if _, deleted := e.fake.filesCopy(); len(deleted) != 1 || deleted[0] != files[0].ID {
+		t.Fatalf("files deleted = %v, want %s", deleted, files[0].ID)
+	}
+	if n := e.count(`SELECT count(*) FROM files`); n != 0 {
+		t.Errorf("file records left: %d", n)
+	}
+}
