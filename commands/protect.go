@@ -11,19 +11,20 @@ import (
 )
 
 // requireCoordinator refuses a caller who is not a coordinator of the
-// citizen's team; the refusal is audited.
-func (c *call) requireCoordinator(f found, action string) error {
-	ok, err := c.isCoordinator(f.team)
-	if err != nil {
+// team; the refusal is audited, about the citizen when there is one.
+func (c *call) requireCoordinator(team smallgoals.Team, citizen *smallgoals.Citizen, action string) error {
+	ok, err := c.isCoordinator(team)
+	if err != nil || ok {
 		return err
 	}
-	if !ok {
-		if err := c.audit(action, &f.team, &f.citizen, nil, f.citizen.Alias, false); err != nil {
-			return err
-		}
-		return smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.coordinator_only")
+	ref := ""
+	if citizen != nil {
+		ref = citizen.Alias
 	}
-	return nil
+	if err := c.audit(action, &team, citizen, nil, ref, false); err != nil {
+		return err
+	}
+	return smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.coordinator_only")
 }
 
 // period reads optional FRA and TIL dates: from the start of FRA to the
@@ -63,7 +64,7 @@ func (c *call) runAuditLog() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := c.requireCoordinator(f, smallgoals.ActAuditView); err != nil {
+	if err := c.requireCoordinator(f.team, &f.citizen, smallgoals.ActAuditView); err != nil {
 		return Reply{}, err
 	}
 	loc := f.team.Location()
@@ -149,7 +150,7 @@ func (c *call) runErase() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := c.requireCoordinator(f, smallgoals.ActCitizenErase); err != nil {
+	if err := c.requireCoordinator(f.team, &f.citizen, smallgoals.ActCitizenErase); err != nil {
 		return Reply{}, err
 	}
 	e, err := c.tx.ErasureOf(c.ctx, f.citizen.ID)

@@ -40,13 +40,8 @@ func (c *call) runTeamSet() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if ok, err := c.isCoordinator(t); err != nil {
+	if err := c.requireCoordinator(t, nil, smallgoals.ActTeamSettings); err != nil {
 		return Reply{}, err
-	} else if !ok {
-		if err := c.audit(smallgoals.ActTeamSettings, &t, nil, nil, "", false); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.coordinator_only")
 	}
 	if v, ok := c.p.opts["digest"]; ok {
 		day, at, _ := strings.Cut(strings.ToLower(v), "-")
@@ -136,13 +131,8 @@ func (c *call) runCoordinator() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if ok, err := c.isCoordinator(t); err != nil {
+	if err := c.requireCoordinator(t, nil, smallgoals.ActTeamSettings); err != nil {
 		return Reply{}, err
-	} else if !ok {
-		if err := c.audit(smallgoals.ActTeamSettings, &t, nil, nil, "", false); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.coordinator_only")
 	}
 	// In Slack the channel is the team: a coordinator must be in it. In
 	// the shell, being named makes you a member.
