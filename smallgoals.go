@@ -116,6 +116,7 @@ type Goal struct {
 	NextRevision *time.Time `db:"next_revision"` // a civil date; nil once closed
 	Status       string     `db:"status"`
 	GASLevels    GASLevels  `db:"gas_levels"` // the goal's own descriptions of −2..+2
+	RevisitAt    *time.Time `db:"revisit_at"` // sent back to the municipality (revisitation), until revised again
 	CreatedBy    string     `db:"created_by"`
 	CreatedAt    time.Time  `db:"created_at"`
 }
@@ -224,6 +225,8 @@ const (
 	ActCitizenErase   = "citizen.erase"
 	ActTeamSettings   = "team.settings"
 	ActRetention      = "retention.purge"
+	ActGoalSnooze     = "goal.snooze"
+	ActContactSet     = "citizen.contact"
 )
 
 // FileRecord is a file the bot sent about a citizen, kept so it can be
@@ -270,4 +273,11 @@ type DueGoal struct {
 	Alias       string
 	TeamID      int64
 	ContactUser string
+}
+
+// Occurrence is one reminder of a goal: the date it is for (7 days before
+// the revision, the revision date, or a week on while overdue).
+type Occurrence struct {
+	GoalID int64
+	Date   time.Time
 }

@@ -110,6 +110,10 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 		if r.Changed && b.Forms != nil {
 			b.refreshHome(work, sc.UserID)
 		}
+		if len(r.Notify) > 0 {
+			notices := r
+			b.async(work, func(ctx context.Context) { b.notify(ctx, notices) })
+		}
 		if len(r.Files) > 0 || len(r.Forget) > 0 {
 			// Slow work: after the acknowledgement, counted for shutdown.
 			files := r

@@ -17,6 +17,7 @@ type Forms interface {
 	Form(ctx context.Context, req commands.Request, m commands.Modal) (commands.FormData, error)
 	Submit(ctx context.Context, req commands.Request, s commands.Submission) (commands.Reply, map[string]string)
 	Home(ctx context.Context, req commands.Request) (commands.Reply, bool, error)
+	Snooze(ctx context.Context, req commands.Request, goalID int64) commands.Reply
 	T(lang, id string, kv ...any) string
 }
 
@@ -90,6 +91,18 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormNew, CitizenID: id}, formMeta{})
 		case commands.ActRevise:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormRevise, GoalID: id}, formMeta{})
+		case commands.ActSnooze:
+			r := b.Forms.Snooze(ctx, b.request(ctx, cb.User.ID, cb.Channel.ID), id)
+			var err error
+			if cb.ResponseURL != "" {
+				err = b.Slack.Respond(ctx, cb.ResponseURL, r)
+			} else {
+				err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
+			}
+			if err != nil {
+				b.Log.Error("snooze answer not sent", "err", err)
+			}
+			b.refreshHome(ctx, cb.User.ID)
 		case commands.ActLang:
 			b.Handler.Handle(ctx, commands.Request{UserID: cb.User.ID, Time: b.now(), Text: "sprog " + value})
 			b.publishHome(ctx, cb.User.ID, "")
@@ -144,6 +157,7 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 			if err := b.Slack.Ephemeral(ctx, meta.Channel, cb.User.ID, reply); err != nil {
 				b.Log.Error("confirmation not sent", "err", err)
 			}
+			b.notify(ctx, reply)
 		})
 		b.refreshHome(ctx, cb.User.ID)
 	}
@@ -174,5 +188,14 @@ func (b *Bot) Event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	}
 	if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && home.Tab == "home" {
 		b.async(ctx, func(ctx context.Context) { b.publishHome(ctx, home.User, cb.EventID) })
+	}
+}
+
+// notify sends a reply's notices to their users as DMs.
+func (b *Bot) notify(ctx context.Context, r commands.Reply) {
+	for _, n := range r.Notify {
+		if err := b.Slack.DM(ctx, n.User, n.Reply); err != nil {
+			b.Log.Error("notice not sent", "user", n.User, "err", err)
+		}
 	}
 }

@@ -114,6 +114,9 @@ func (s *Shell) line(ctx context.Context, line string) {
 		}
 		r := s.Handler.Handle(ctx, req)
 		s.write(RenderText(r) + s.files(ctx, r) + "\n")
+		for _, n := range r.Notify {
+			s.DM(ctx, n.User, n.Reply)
+		}
 	default:
 		s.write(s.Text("shell.hint") + "\n")
 	}
@@ -133,10 +136,16 @@ func (s *Shell) meta(line string) {
 	}
 }
 
-// Post prints a message the bot sends elsewhere, under a header line:
-// "→ @name" for a direct message, "→ #channel" for a channel post.
-func (s *Shell) Post(to string, r commands.Reply) {
-	s.write("→ " + to + "\n" + RenderText(r))
+// DM prints a direct message the bot sends, under "→ @name".
+func (s *Shell) DM(_ context.Context, user string, r commands.Reply) error {
+	s.write("→ @" + user + "\n" + RenderText(r) + "\n")
+	return nil
+}
+
+// Post prints a channel post the bot sends, under "→ #channel".
+func (s *Shell) Post(_ context.Context, channel string, r commands.Reply) error {
+	s.write("→ #" + strings.TrimPrefix(channel, "#") + "\n" + RenderText(r) + "\n")
+	return nil
 }
 
 // files writes a reply's files into FilesDir and deletes those it asks to

@@ -20,8 +20,14 @@ import (
 
 // ErrAmbiguous means a post may or may not have reached Slack: the
 // connection failed after the request was sent. It is never re-posted
-// blindly; the caller records it.
-var ErrAmbiguous = errors.New("bot: the post's outcome is unknown")
+// blindly; the caller records it. Its Ambiguous method lets packages that
+// do not import bot recognise it.
+var ErrAmbiguous error = ambiguous{}
+
+type ambiguous struct{}
+
+func (ambiguous) Error() string   { return "bot: the post's outcome is unknown" }
+func (ambiguous) Ambiguous() bool { return true }
 
 // Slack is the bot's side of Slack's Web API: the one client, the one
 // outbound path (rate-limited per channel, 429 honoured), and the

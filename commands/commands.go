@@ -60,7 +60,10 @@ type Tx interface {
 	FindGoal(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error)
 	GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error)
 	GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error)
-	SetGoalRevision(ctx context.Context, goalID int64, next *time.Time) error
+	ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.Time) error
+	SnoozeGoal(ctx context.Context, goalID int64, date time.Time) error
+	SetAway(ctx context.Context, user string, until *time.Time, at time.Time) error
+	SetContact(ctx context.Context, citizenID int64, user string) error
 	DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
 
 	CreateEntry(ctx context.Context, e *smallgoals.Entry) error
@@ -220,6 +223,7 @@ type call struct {
 
 	team       *smallgoals.Team // the current channel's team, once looked up
 	teamLoaded bool
+	notices    []Notice // messages for others, sent with the reply
 }
 
 // Handle answers a request. It never fails: errors become a short reply

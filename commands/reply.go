@@ -37,6 +37,7 @@ const (
 	ActNew    = "new"    // open the new-goal form; Value: a citizen ID
 	ActRevise = "revise" // open the revision form; Value: a goal ID
 	ActLang   = "lang"   // set my language; Value: da or en
+	ActSnooze = "snooze" // move a revision 7 days; Value: a goal ID
 )
 
 // Reply is what a command answers: blocks for the person who typed it,
@@ -46,6 +47,7 @@ type Reply struct {
 	Blocks    []Block
 	Files     []File   // files for the user (CSV, charts): DMs in Slack, written to disk in the shell
 	Forget    []string // IDs of files the bot sent before, to delete (an erasure)
+	Notify    []Notice // direct messages to others (coordinators told of a revisitation)
 	Modal     *Modal
 	Duplicate bool // the request was a redelivery and had no effect
 	Changed   bool // the request changed data the user's App Home shows
@@ -107,4 +109,10 @@ type File struct {
 	Data      []byte
 	TeamID    int64
 	CitizenID int64
+}
+
+// Notice is a direct message the bot sends to another user.
+type Notice struct {
+	User  string
+	Reply Reply
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"smallgoals"
@@ -88,7 +89,11 @@ func (c *call) runRevise() (Reply, error) {
 	if err := c.tx.CreateRevision(c.ctx, &rv); err != nil {
 		return Reply{}, err
 	}
-	if err := c.tx.SetGoalRevision(c.ctx, g.ID, rv.NextRevision); err != nil {
+	var revisit *time.Time
+	if outcome == smallgoals.OutcomeRevisit {
+		revisit = &c.req.Time
+	}
+	if err := c.tx.ReviseGoal(c.ctx, g.ID, rv.NextRevision, revisit); err != nil {
 		return Reply{}, err
 	}
 	if err := c.audit(smallgoals.ActRevisionCreate, &f.team, &f.citizen, &g, gref, true); err != nil {
@@ -103,6 +108,10 @@ func (c *call) runRevise() (Reply, error) {
 	}
 	if outcome == smallgoals.OutcomeRevisit {
 		r.add(Context, c.t("revise.revisit"))
+		if err := c.notifyCoordinators(f.team, gref, g.Title); err != nil {
+			return Reply{}, err
+		}
+		r.Notify = c.notices
 	}
 	return r, nil
 }

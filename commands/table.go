@@ -39,6 +39,11 @@ var (
 	cmdCoordinator = &command{id: "coordinator", da: []string{"koordinator"}, en: []string{"coordinator"}, run: (*call).runCoordinator}
 	cmdAuditLog    = &command{id: "audit", da: []string{"adgangslog"}, en: []string{"audit"}, run: (*call).runAuditLog}
 	cmdErase       = &command{id: "erase", da: []string{"borger slet"}, en: []string{"citizen delete"}, run: (*call).runErase}
+	cmdContact     = &command{id: "contact", da: []string{"borger kontakt"}, en: []string{"citizen contact"}, run: (*call).runContact}
+	cmdDue         = &command{id: "due", da: []string{"frist"}, en: []string{"due"}, run: (*call).runDue}
+	cmdAway        = &command{id: "away", da: []string{"fri"}, en: []string{"away"}, run: (*call).runAway}
+	// cmdSnooze is the reminders' button, not typed.
+	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
 
 // table lists every command; help shows them in this order.
@@ -46,9 +51,10 @@ var table []*command
 
 func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
-		cmdCitizenAdd, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator, cmdAuditLog, cmdErase,
-		cmdLang, cmdHelp}
-	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase} {
+		cmdDue, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
+		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp}
+	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
+		cmdContact, cmdSnooze} {
 		c.writes = true
 	}
 	reserve()

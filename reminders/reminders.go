@@ -35,6 +35,7 @@ type Jobs struct {
 	Log           *slog.Logger
 	RetentionDays int            // RETENTION_DAYS: entries on closed goals are kept this long
 	Location      *time.Location // SMALLGOALS_TZ: when the daily jobs run
+	Reminder      *Reminder      // the revision reminders; nil: none
 }
 
 // RetentionResult says what a retention run did.
@@ -83,9 +84,10 @@ type Scheduler struct {
 	s gocron.Scheduler
 }
 
-// Start schedules the jobs in Location: retention every hour at :15
-// (entries go by the day, files by the hour; a run is idempotent, so
-// replicas running it together do no harm).
+// Start schedules the jobs in Location: reminders every minute (each team's
+// slot is found by the job) and retention every hour at :15 (entries go by
+// the day, files by the hour). Runs are idempotent or claimed, so replicas
+// running them together do no harm.
 func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 	s, err := gocron.NewScheduler(gocron.WithLocation(j.Location), gocron.WithLogger(logger{j.Log}))
 	if err != nil {
@@ -100,6 +102,20 @@ func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 		gocron.WithName("retention"), gocron.WithSingletonMode(gocron.LimitModeReschedule))
 	if err != nil {
 		return nil, err
+	}
+	if j.Reminder != nil {
+		// Every minute: each team's own reminder time, in its own zone,
+		// is found by the job; claims make a second run a no-op.
+		remind := func() {
+			if _, err := j.Reminder.Remind(ctx, time.Now()); err != nil {
+				j.Log.Error("reminders failed", "err", err)
+			}
+		}
+		_, err = s.NewJob(gocron.CronJob("* * * * *", false), gocron.NewTask(remind),
+			gocron.WithName("reminders"), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		if err != nil {
+			return nil, err
+		}
 	}
 	s.Start()
 	return &Scheduler{s: s}, nil

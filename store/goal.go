@@ -38,7 +38,7 @@ func (tx *Tx) CreateGoal(ctx context.Context, g *smallgoals.Goal) error {
 
 const goalColumns = `g.id, g.citizen_id, g.number, g.plan_goal_id, p.number AS plan_number, g.title AS title_ct,
 	g.scale_min, g.scale_max, g.target, g.cadence_days, g.next_revision, g.status, g.gas_levels AS gas_levels_ct,
-	g.key_id, g.created_by, g.created_at`
+	g.key_id, g.revisit_at, g.created_by, g.created_at`
 
 // goalRow is a goal as stored, its title and GAS levels encrypted.
 type goalRow struct {
@@ -53,7 +53,7 @@ func (r *goalRow) scanDest() []any {
 	g := &r.Goal
 	return []any{&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &r.TitleCT,
 		&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status, &r.GASLevelsCT,
-		&r.KeyID, &g.CreatedBy, &g.CreatedAt}
+		&r.KeyID, &g.RevisitAt, &g.CreatedBy, &g.CreatedAt}
 }
 
 func (r *goalRow) open(kr *smallgoals.Keyring) (smallgoals.Goal, error) {
@@ -169,12 +169,18 @@ func (tx *Tx) GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.
 // SetGoalRevision sets the goal's next revision date, or closes it when
 // next is nil.
 func (tx *Tx) SetGoalRevision(ctx context.Context, goalID int64, next *time.Time) error {
+	return tx.ReviseGoal(ctx, goalID, next, nil)
+}
+
+// ReviseGoal sets the goal's next revision date (nil closes it) and its
+// revisitation flag (nil clears it).
+func (tx *Tx) ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.Time) error {
 	const q = `
-		UPDATE goals SET next_revision = $2,
+		UPDATE goals SET next_revision = $2, revisit_at = $3,
 		       status = CASE WHEN $2::date IS NULL THEN 'closed' ELSE 'active' END
 		WHERE id = $1`
-	_, err := tx.tx.ExecContext(ctx, q, goalID, next)
-	return wrap("set goal revision", err)
+	_, err := tx.tx.ExecContext(ctx, q, goalID, next, revisit)
+	return wrap("revise goal", err)
 }
 
 // DueGoals returns the active goals of the given teams whose next revision
@@ -207,4 +213,10 @@ func (tx *Tx) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([
 		out = append(out, d)
 	}
 	return out, wrap("due goals", rows.Err())
+}
+
+// SnoozeGoal moves the goal's next revision to date.
+func (tx *Tx) SnoozeGoal(ctx context.Context, goalID int64, date time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE goals SET next_revision = $2 WHERE id = $1 AND status = 'active'`, goalID, date)
+	return wrap("snooze goal", err)
 }

@@ -121,9 +121,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			clock = t
 		}
-		if name != "retention" {
+		switch name {
+		case "digest":
 			fmt.Fprintf(stderr, "smallgoals %s: the %s job is not available yet\n", name, name)
 			return 2
+		case "remind":
+			j, err := m.OneShotJobs(ctx)
+			if err != nil {
+				log.Error("start-up failed", "err", err)
+				return 1
+			}
+			r, err := j.Reminder.Remind(ctx, clock)
+			if err != nil {
+				log.Error("reminders failed", "err", err)
+				return 1
+			}
+			fmt.Fprintf(stderr, "remind: %d DMs with %d goals (%d teams due; %d failed, %d ambiguous)\n",
+				r.DMs, r.Goals, r.Teams, r.Failed, r.Ambiguous)
+			return 0
 		}
 		r, err := m.Jobs().Retention(ctx, clock)
 		if err != nil {
@@ -278,15 +293,38 @@ func (m *Main) Serve(ctx context.Context) error {
 	return err
 }
 
-// Jobs returns the scheduled jobs, deleting files from Slack or, in the
-// shell, from disk.
+// Jobs returns the scheduled jobs. With Slack they post and delete files
+// there; in the shell they print what they would send, as the shell
+// prints, and delete files from disk.
 func (m *Main) Jobs() *reminders.Jobs {
 	j := &reminders.Jobs{Store: m.DB, Files: bot.LocalFiles{}, Log: m.Log,
 		RetentionDays: m.Config.RetentionDays, Location: smallgoals.Location(m.Config.TZ)}
+	rem := &reminders.Reminder{Store: m.DB, Text: m.Commands, Calendar: reminders.NewCalendar(), Log: m.Log}
 	if m.Slack != nil {
 		j.Files = m.Slack
+		rem.Post = m.Slack
+		rem.IsMember = func(ctx context.Context, t smallgoals.Team, user string) (bool, error) {
+			return m.Slack.IsMember(ctx, nil, t, user)
+		}
+	} else {
+		rem.Post = &bot.Shell{Out: m.Stdout}
+		rem.IsMember = func(ctx context.Context, t smallgoals.Team, user string) (bool, error) {
+			return m.DB.IsStoredMember(ctx, t.ID, user)
+		}
 	}
+	j.Reminder = rem
 	return j
+}
+
+// OneShotJobs returns the jobs for a --once run, connected to Slack when
+// the configuration has it.
+func (m *Main) OneShotJobs(ctx context.Context) (*reminders.Jobs, error) {
+	if m.Slack != nil {
+		if err := m.Slack.Connect(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return m.Jobs(), nil
 }
 
 // RunShell runs the shell transport on standard input and output.
