@@ -322,3 +322,38 @@ func TestAppHome(t *testing.T) {
 		t.Fatalf("home after switching to English: %s", home.View)
 	}
 }
+
+// The reminder DM's buttons: "Revidér nu" opens the revision form;
+// "Udsæt 7 dage" moves the date and answers through response_url.
+func TestReminderButtons(t *testing.T) {
+	e := newSlackEnv(t)
+	_, ab1 := setupTeams(e)
+	var before string
+	e.raw.QueryRow(`SELECT next_revision::text FROM goals WHERE id = $1`, ab1).Scan(&before)
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "DUANNA"},
+		"response_url": e.fake.ResponseURL("snooze"),
+		"actions":      []map[string]any{{"action_id": fmt.Sprintf("snooze:%d", ab1), "block_id": "b", "type": "button"}}})
+	var after string
+	e.raw.QueryRow(`SELECT next_revision::text FROM goals WHERE id = $1`, ab1).Scan(&after)
+	rs := e.fake.responsesCopy()
+	if len(rs) != 1 || !strings.Contains(rs[0]["text"].(string), "udsat til "+after) || after == before {
+		t.Fatalf("snooze: %s → %s, answers %v", before, after, rs)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'goal.snooze' AND actor = 'UANNA' AND allowed`); n != 1 {
+		t.Errorf("snooze not audited")
+	}
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "DUANNA"},
+		"actions": []map[string]any{{"action_id": fmt.Sprintf("revise:%d", ab1), "block_id": "b", "type": "button"}}})
+	if blocks, _, title := view(t, e.fake.lastView(t, "views.open").View); title != "Revidér" || !strings.Contains(blocks, "AB-1") {
+		t.Fatalf("revise now: %q %s", title, blocks)
+	}
+	// An outsider's postpone changes nothing.
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UCARL"}, "channel": map[string]any{"id": "DUCARL"},
+		"response_url": e.fake.ResponseURL("snooze2"),
+		"actions":      []map[string]any{{"action_id": fmt.Sprintf("snooze:%d", ab1), "block_id": "b", "type": "button"}}})
+	var again string
+	e.raw.QueryRow(`SELECT next_revision::text FROM goals WHERE id = $1`, ab1).Scan(&again)
+	if again != after {
+		t.Errorf("an outsider moved the date to %s", again)
+	}
+}

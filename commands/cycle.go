@@ -46,7 +46,7 @@ func (c *call) runDue() (Reply, error) {
 	var r Reply
 	r.add(Header, c.t("due.title"))
 	if len(teams) == 0 {
-		r.add(Section, c.t("home.no_mine"))
+		r.add(Section, c.t("modal.no_citizens"))
 		return r, nil
 	}
 	ids := make([]int64, len(teams))
