@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"smallgoals"
 	"smallgoals/bot"
 	"smallgoals/commands"
@@ -325,5 +327,42 @@ func TestRemindExactlyOnceAcrossReplicas(t *testing.T) {
 	before := posts.Load()
 	if res, _ := w.rem(sl2).Remind(context.Background(), later.Add(time.Minute)); res.DMs != 0 || posts.Load() != before {
 		t.Errorf("an ambiguous DM was sent again: %+v", res)
+	}
+}
+
+// Three schedulers (three replicas' gocron, on one fake clock) tick at
+// the team's reminder time against one database: three DMs in all.
+func TestThreeSchedulers(t *testing.T) {
+	w := newWorld(t)
+	p := &printer{}
+	cph := smallgoals.Location("Europe/Copenhagen")
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 12, 2, 7, 58, 30, 0, cph))
+	ctx := context.Background()
+	for range 3 {
+		j := &reminders.Jobs{Store: w.db, Files: nil, Log: slog.New(slog.DiscardHandler), Location: cph, Clock: clock, Reminder: w.rem(p)}
+		s, err := j.Start(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Shutdown()
+	}
+	// Five seconds at a time to 08:02, giving the schedulers' goroutines
+	// real time to fire and re-arm between steps.
+	for range 42 {
+		time.Sleep(20 * time.Millisecond)
+		clock.Advance(5 * time.Second)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for p.count() < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // let any duplicate show itself
+	if n := p.count(); n != 3 {
+		t.Fatalf("DMs = %d (%v), want 3", n, p.dms)
+	}
+	for _, u := range []string{"carl", "anna", "dora"} {
+		if len(p.dms[u]) != 1 {
+			t.Errorf("%s got %d DMs", u, len(p.dms[u]))
+		}
 	}
 }

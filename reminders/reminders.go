@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
 
 	"smallgoals"
 )
@@ -33,9 +34,17 @@ type Jobs struct {
 	Store         Store
 	Files         Files
 	Log           *slog.Logger
-	RetentionDays int            // RETENTION_DAYS: entries on closed goals are kept this long
-	Location      *time.Location // SMALLGOALS_TZ: when the daily jobs run
-	Reminder      *Reminder      // the revision reminders; nil: none
+	RetentionDays int             // RETENTION_DAYS: entries on closed goals are kept this long
+	Location      *time.Location  // SMALLGOALS_TZ: when the daily jobs run
+	Reminder      *Reminder       // the revision reminders; nil: none
+	Clock         clockwork.Clock // the scheduler's clock; nil: the real one (tests set a fake)
+}
+
+func (j *Jobs) now() time.Time {
+	if j.Clock != nil {
+		return j.Clock.Now()
+	}
+	return time.Now()
 }
 
 // RetentionResult says what a retention run did.
@@ -89,12 +98,16 @@ type Scheduler struct {
 // the day, files by the hour). Runs are idempotent or claimed, so replicas
 // running them together do no harm.
 func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
-	s, err := gocron.NewScheduler(gocron.WithLocation(j.Location), gocron.WithLogger(logger{j.Log}))
+	opts := []gocron.SchedulerOption{gocron.WithLocation(j.Location), gocron.WithLogger(logger{j.Log})}
+	if j.Clock != nil {
+		opts = append(opts, gocron.WithClock(j.Clock))
+	}
+	s, err := gocron.NewScheduler(opts...)
 	if err != nil {
 		return nil, err
 	}
 	run := func() {
-		if _, err := j.Retention(ctx, time.Now()); err != nil {
+		if _, err := j.Retention(ctx, j.now()); err != nil {
 			j.Log.Error("retention failed", "err", err)
 		}
 	}
@@ -107,7 +120,7 @@ func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 		// Every minute: each team's own reminder time, in its own zone,
 		// is found by the job; claims make a second run a no-op.
 		remind := func() {
-			if _, err := j.Reminder.Remind(ctx, time.Now()); err != nil {
+			if _, err := j.Reminder.Remind(ctx, j.now()); err != nil {
 				j.Log.Error("reminders failed", "err", err)
 			}
 		}
