@@ -227,6 +227,8 @@ const (
 	ActRetention      = "retention.purge"
 	ActGoalSnooze     = "goal.snooze"
 	ActContactSet     = "citizen.contact"
+	ActGoalChart      = "goal.chart"
+	ActCitizenExport  = "citizen.export"
 )
 
 // FileRecord is a file the bot sent about a citizen, kept so it can be
@@ -280,4 +282,47 @@ type DueGoal struct {
 type Occurrence struct {
 	GoalID int64
 	Date   time.Time
+}
+
+// DigestGoal is one goal's figures for a team's weekly digest.
+type DigestGoal struct {
+	GoalID       int64      `db:"goal_id"`
+	CitizenID    int64      `db:"citizen_id"`
+	Alias        string     `db:"alias"`
+	Number       int        `db:"number"`
+	ScaleMin     int        `db:"scale_min"`
+	ScaleMax     int        `db:"scale_max"`
+	NextRevision *time.Time `db:"next_revision"`
+	WeekEntries  int        `db:"week_entries"` // counting entries about days in the week
+	LastInWeek   *int       `db:"last_in_week"` // the week's latest staff score
+	LastBefore   *int       `db:"last_before"`  // the latest staff score before the week
+	BestBefore   *int       `db:"best_before"`  // the best staff score before the week
+	BestInWeek   *int       `db:"best_in_week"`
+	LastDay      *time.Time `db:"last_day"`    // the day of the latest counting entry
+	GapStaff     *int       `db:"gap_staff"`   // the week's latest entry with borger and staff 3 or more apart
+	GapCitizen   *int       `db:"gap_citizen"` // its borger score
+}
+
+// Ref returns the goal's ref.
+func (g DigestGoal) Ref() string { return Ref{Alias: g.Alias, N: g.Number}.String() }
+
+// DigestRevision is a revision for the digest: no reflection.
+type DigestRevision struct {
+	GoalID    int64     `db:"goal_id"`
+	CitizenID int64     `db:"citizen_id"`
+	Alias     string    `db:"alias"`
+	Number    int       `db:"number"`
+	Day       time.Time `db:"day"`
+	GASLevel  int       `db:"gas_level"`
+	Outcome   string    `db:"outcome"`
+	Latest    bool      `db:"latest"` // the goal's latest revision
+}
+
+// Digest is what a team's weekly digest is made of: numbers and refs only.
+type Digest struct {
+	From, To  time.Time // the week: From to To inclusive, civil dates
+	Entries   int
+	Authors   int
+	Goals     []DigestGoal
+	Revisions []DigestRevision // revisions in the week, and each goal's latest
 }

@@ -137,3 +137,40 @@ func (LocalFiles) DeleteFile(_ context.Context, path string) error {
 	}
 	return nil
 }
+
+// PostFile shares a file in a channel and returns its Slack file ID.
+func (s *Slack) PostFile(ctx context.Context, channel string, f commands.File) (string, error) {
+	sum, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: f.Title, Channel: channel,
+	})
+	if err != nil {
+		return "", s.classify("files.upload", err)
+	}
+	return sum.ID, nil
+}
+
+// IsPrivate reports whether a channel is private (conversations.info).
+func (s *Slack) IsPrivate(ctx context.Context, channel string) (bool, error) {
+	ch, err := s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	if err != nil {
+		return false, fmt.Errorf("bot: conversations.info: %w", err)
+	}
+	return ch.IsPrivate || ch.IsIM || ch.IsMpIM, nil
+}
+
+// PostFile writes a file into FilesDir and prints its path.
+func (s *Shell) PostFile(_ context.Context, _ string, f commands.File) (string, error) {
+	dir := s.FilesDir
+	if dir == "" {
+		dir = "smallgoals-files"
+	}
+	path, err := writeFile(dir, f)
+	if err != nil {
+		return "", err
+	}
+	s.write("📎 " + path + "\n\n")
+	return path, nil
+}
+
+// IsPrivate is true: in the shell every channel counts as private.
+func (s *Shell) IsPrivate(context.Context, string) (bool, error) { return true, nil }

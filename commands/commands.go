@@ -80,6 +80,10 @@ type Tx interface {
 	ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasure, error)
 	EraseCitizen(ctx context.Context, citizenID int64) error
 	ExpireCitizenFiles(ctx context.Context, citizenID int64, at time.Time) ([]smallgoals.FileRecord, error)
+	MarkExported(ctx context.Context, citizenID int64, at time.Time) error
+	CitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error)
+	CitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error)
+	CitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error)
 
 	ClaimDelivery(ctx context.Context, key string, at time.Time) (bool, error)
 }

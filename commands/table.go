@@ -42,6 +42,8 @@ var (
 	cmdContact     = &command{id: "contact", da: []string{"borger kontakt"}, en: []string{"citizen contact"}, run: (*call).runContact}
 	cmdDue         = &command{id: "due", da: []string{"frist"}, en: []string{"due"}, run: (*call).runDue}
 	cmdAway        = &command{id: "away", da: []string{"fri"}, en: []string{"away"}, run: (*call).runAway}
+	cmdChart       = &command{id: "chart", da: []string{"graf"}, en: []string{"chart"}, run: (*call).runChart}
+	cmdExport      = &command{id: "export", da: []string{"eksport"}, en: []string{"export"}, run: (*call).runExport}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
@@ -51,10 +53,10 @@ var table []*command
 
 func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
-		cmdDue, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
+		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
-		cmdContact, cmdSnooze} {
+		cmdContact, cmdSnooze, cmdExport} {
 		c.writes = true
 	}
 	reserve()

@@ -37,6 +37,7 @@ type Jobs struct {
 	RetentionDays int             // RETENTION_DAYS: entries on closed goals are kept this long
 	Location      *time.Location  // SMALLGOALS_TZ: when the daily jobs run
 	Reminder      *Reminder       // the revision reminders; nil: none
+	Digester      *Digester       // the weekly digests; nil: none
 	Clock         clockwork.Clock // the scheduler's clock; nil: the real one (tests set a fake)
 }
 
@@ -116,12 +117,20 @@ func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if j.Reminder != nil {
-		// Every minute: each team's own reminder time, in its own zone,
-		// is found by the job; claims make a second run a no-op.
+	if j.Reminder != nil || j.Digester != nil {
+		// Every minute: each team's own reminder and digest times, in its
+		// own zone, are found by the jobs; claims make a second run a no-op.
 		remind := func() {
-			if _, err := j.Reminder.Remind(ctx, j.now()); err != nil {
-				j.Log.Error("reminders failed", "err", err)
+			at := j.now()
+			if j.Reminder != nil {
+				if _, err := j.Reminder.Remind(ctx, at); err != nil {
+					j.Log.Error("reminders failed", "err", err)
+				}
+			}
+			if j.Digester != nil {
+				if _, err := j.Digester.Digest(ctx, at); err != nil {
+					j.Log.Error("digests failed", "err", err)
+				}
 			}
 		}
 		_, err = s.NewJob(gocron.CronJob("* * * * *", false), gocron.NewTask(remind),

@@ -6,6 +6,7 @@
 //	smallgoals remind --once    run the reminder job once
 //	smallgoals digest --once    run the digest job once
 //	smallgoals retention --once delete what is past its retention once
+//	smallgoals demo             fill the database with a small Danish demo data set
 //	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
 //
@@ -38,6 +39,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/bot"
+	"smallgoals/chart"
 	"smallgoals/commands"
 	"smallgoals/reminders"
 	"smallgoals/store"
@@ -70,11 +72,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	switch name {
-	case "serve", "shell", "migrate", "remind", "digest", "rekey", "retention":
+	case "serve", "shell", "migrate", "remind", "digest", "rekey", "retention", "demo":
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stderr)
 	default:
-		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, retention, rekey, healthcheck)\n", name)
+		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, retention, rekey, demo, healthcheck)\n", name)
 		return 2
 	}
 	cfg, err := LoadConfig(getenv)
@@ -123,8 +125,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		switch name {
 		case "digest":
-			fmt.Fprintf(stderr, "smallgoals %s: the %s job is not available yet\n", name, name)
-			return 2
+			j, err := m.OneShotJobs(ctx)
+			if err != nil {
+				log.Error("start-up failed", "err", err)
+				return 1
+			}
+			r, err := j.Digester.Digest(ctx, clock)
+			if err != nil {
+				log.Error("digests failed", "err", err)
+				return 1
+			}
+			fmt.Fprintf(stderr, "digest: %d posted, %d counts only (public channels), %d failed, %d ambiguous\n",
+				r.Posted, r.CountsOnly, r.Failed, r.Ambiguous)
+			return 0
 		case "remind":
 			j, err := m.OneShotJobs(ctx)
 			if err != nil {
@@ -150,6 +163,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	case "shell":
 		return m.exit(m.RunShell(ctx))
+	case "demo":
+		if err := m.Demo(ctx, time.Now(), stderr); err != nil {
+			log.Error("demo failed", "err", err)
+			return 1
+		}
+		return 0
 	}
 	return m.exit(m.Serve(ctx))
 }
@@ -299,21 +318,46 @@ func (m *Main) Serve(ctx context.Context) error {
 func (m *Main) Jobs() *reminders.Jobs {
 	j := &reminders.Jobs{Store: m.DB, Files: bot.LocalFiles{}, Log: m.Log,
 		RetentionDays: m.Config.RetentionDays, Location: smallgoals.Location(m.Config.TZ)}
-	rem := &reminders.Reminder{Store: m.DB, Text: m.Commands, Calendar: reminders.NewCalendar(), Log: m.Log}
+	calendar := reminders.NewCalendar()
+	rem := &reminders.Reminder{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log}
+	dig := &reminders.Digester{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log, Chart: m.teamChart,
+		Sent: func(ctx context.Context, id string, f commands.File) error {
+			now := time.Now()
+			return m.DB.RecordFile(ctx, smallgoals.FileRecord{ID: id, TeamID: &f.TeamID, Name: f.Name, CreatedAt: now,
+				ExpiresAt: now.Add(m.Config.FileTTL)})
+		}}
+	j.Digester = dig
 	if m.Slack != nil {
 		j.Files = m.Slack
+		dig.Post = m.Slack
 		rem.Post = m.Slack
 		rem.IsMember = func(ctx context.Context, t smallgoals.Team, user string) (bool, error) {
 			return m.Slack.IsMember(ctx, nil, t, user)
 		}
 	} else {
-		rem.Post = &bot.Shell{Out: m.Stdout}
+		printer := &bot.Shell{Out: m.Stdout, FilesDir: m.Config.FilesDir}
+		rem.Post = printer
+		dig.Post = printer
 		rem.IsMember = func(ctx context.Context, t smallgoals.Team, user string) (bool, error) {
 			return m.DB.IsStoredMember(ctx, t.ID, user)
 		}
 	}
 	j.Reminder = rem
 	return j
+}
+
+// teamChart draws a digest's overview chart in lang.
+func (m *Main) teamChart(title string, goals []smallgoals.DigestGoal, lang string) ([]byte, error) {
+	tg := make([]chart.TeamGoal, 0, len(goals))
+	for _, g := range goals {
+		now := g.LastInWeek
+		if now == nil {
+			now = g.LastBefore
+		}
+		tg = append(tg, chart.TeamGoal{Ref: g.Ref(), Min: g.ScaleMin, Max: g.ScaleMax, Now: now, Before: g.LastBefore})
+	}
+	t := func(id string) string { return m.Commands.T(lang, id) }
+	return chart.TeamPNG(title, tg, chart.TeamLabels{Now: t("chart.now"), Before: t("chart.before"), Scale: t("chart.scale")})
 }
 
 // OneShotJobs returns the jobs for a --once run, connected to Slack when

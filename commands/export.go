@@ -1,0 +1,310 @@
+package commands
+
+import (
+	"bytes"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"smallgoals"
+	"smallgoals/chart"
+)
+
+//go:embed templates/status.html
+var templates embed.FS
+
+var statusPage = template.Must(template.ParseFS(templates, "templates/status.html"))
+
+// goalPNG draws a goal's chart from its counting entries, in lang.
+func (c *call) goalPNG(alias string, g smallgoals.Goal, entries []smallgoals.Entry) ([]byte, error) {
+	cg := chart.Goal{Ref: ref(alias, g), Title: g.Title, Min: g.ScaleMin, Max: g.ScaleMax, Target: g.Target}
+	for _, e := range entries {
+		if e.GoalID != g.ID || e.Replaced || e.StaffScore == nil {
+			continue
+		}
+		cg.Staff = append(cg.Staff, chart.Point{Day: e.Day, Score: *e.StaffScore})
+		if e.CitizenScore != nil {
+			cg.Citizen = append(cg.Citizen, chart.Point{Day: e.Day, Score: *e.CitizenScore})
+		}
+	}
+	return chart.GoalPNG(cg, chart.Labels{Staff: c.t("chart.staff"), Citizen: c.t("chart.citizen"),
+		Target: c.t("chart.target"), Score: c.t("chart.score"), Date: c.t("chart.date")})
+}
+
+// runChart sends me a goal's progress chart as a PNG: graf REF.
+func (c *call) runChart() (Reply, error) {
+	if len(c.p.args) != 1 {
+		return Reply{}, c.invalid("err.ref_arg")
+	}
+	f, g, err := c.goal(c.p.args[0], smallgoals.ActGoalChart)
+	if err != nil {
+		return Reply{}, err
+	}
+	entries, err := c.tx.CitizenEntries(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
+	if err != nil {
+		return Reply{}, err
+	}
+	png, err := c.goalPNG(f.citizen.Alias, g, entries)
+	if err != nil {
+		return Reply{}, err
+	}
+	gref := ref(f.citizen.Alias, g)
+	if err := c.audit(smallgoals.ActGoalChart, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("chart.sent", "Ref", gref))
+	r.Files = []File{{Name: fmt.Sprintf("graf-%s-%s.png", gref, smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
+		Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}}
+	return r, nil
+}
+
+// runExport sends me a borger's entries and revisions as CSV and a
+// printable status page for the caseworker, and marks the data exported:
+// eksport ALIAS [FRA] [TIL].
+func (c *call) runExport() (Reply, error) {
+	if len(c.p.args) == 0 {
+		return Reply{}, c.invalid("err.alias_needed_cmd")
+	}
+	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenExport)
+	if err != nil {
+		return Reply{}, err
+	}
+	from, to, err := c.period(c.p.args[1:], time.UTC)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !to.IsZero() {
+		to = to.AddDate(0, 0, -1) // inclusive civil date
+	}
+	goals, err := c.tx.CitizenGoals(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	plans, err := c.tx.ListPlanGoals(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	entries, err := c.tx.CitizenEntries(c.ctx, f.citizen.ID, from, to)
+	if err != nil {
+		return Reply{}, err
+	}
+	revisions, err := c.tx.CitizenRevisions(c.ctx, f.citizen.ID, from, to)
+	if err != nil {
+		return Reply{}, err
+	}
+	alias := f.citizen.Alias
+	csv := c.exportCSV(alias, goals, plans, entries, revisions)
+	page, err := c.statusPage(f, goals, plans, entries, revisions, from, to)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.tx.MarkExported(c.ctx, f.citizen.ID, c.req.Time); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActCitizenExport, &f.team, &f.citizen, nil, alias, true); err != nil {
+		return Reply{}, err
+	}
+	stamp := smallgoals.FormatDate(c.today(&f.team))
+	r := textReply(c.t("export.sent", "Alias", alias, "Entries", countingEntries(entries), "Revisions", len(revisions)))
+	r.Files = []File{
+		{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
+			TeamID: f.team.ID, CitizenID: f.citizen.ID},
+		{Name: fmt.Sprintf("status-%s-%s.html", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: page,
+			TeamID: f.team.ID, CitizenID: f.citizen.ID},
+	}
+	return r, nil
+}
+
+func countingEntries(es []smallgoals.Entry) int {
+	n := 0
+	for _, e := range es {
+		if !e.Replaced {
+			n++
+		}
+	}
+	return n
+}
+
+// decimal writes a number with one decimal, a comma in Danish.
+func (c *call) decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if c.lang == smallgoals.LangDanish {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// tscore is the citizen's GAS T-score over the latest revision of each
+// goal, and whether there is one.
+func tscore(revisions []smallgoals.Revision) (float64, bool) {
+	latest := map[int64]int{}
+	for _, r := range revisions { // oldest first: the last one wins
+		latest[r.GoalID] = r.GASLevel
+	}
+	levels := make([]int, 0, len(latest))
+	for _, l := range latest {
+		levels = append(levels, l)
+	}
+	return smallgoals.TScore(levels, nil)
+}
+
+// exportCSV writes entries and revisions for Danish Excel: UTF-8 with BOM,
+// ';', ISO dates, decimal comma.
+func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry, revisions []smallgoals.Revision) []byte {
+	byID := map[int64]smallgoals.Goal{}
+	for _, g := range goals {
+		byID[g.ID] = g
+	}
+	planTitle := map[int]string{}
+	for _, p := range plans {
+		planTitle[p.Number] = p.Title
+	}
+	yes, no := c.t("audit.yes"), c.t("audit.no")
+	yn := func(b bool) string {
+		if b {
+			return yes
+		}
+		return no
+	}
+	num := func(g smallgoals.Goal, n *int) string {
+		if n == nil {
+			return ""
+		}
+		return formatScore(g.Scale(), *n)
+	}
+	rows := [][]string{{c.t("export.col.kind"), c.t("export.col.ref"), c.t("export.col.goal"), c.t("export.col.plan"),
+		c.t("export.col.date"), c.t("export.col.staff"), c.t("export.col.citizen"), c.t("export.col.gas"),
+		c.t("export.col.outcome"), c.t("export.col.took_part"), c.t("export.col.text"), c.t("export.col.by"),
+		c.t("export.col.written"), c.t("export.col.undone")}}
+	plan := func(g smallgoals.Goal) string {
+		if g.PlanNumber == nil {
+			return ""
+		}
+		return smallgoals.Ref{Alias: alias, Plan: true, N: *g.PlanNumber}.String() + " " + planTitle[*g.PlanNumber]
+	}
+	for _, e := range entries {
+		g := byID[e.GoalID]
+		rows = append(rows, []string{c.t("export.kind_entry"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(e.Day),
+			num(g, e.StaffScore), num(g, e.CitizenScore), "", "", "", e.Note, e.Author,
+			e.WrittenAt.UTC().Format(time.RFC3339), yn(e.Replaced)})
+	}
+	for _, r := range revisions {
+		g := byID[r.GoalID]
+		took := ""
+		if r.CitizenTookPart != nil {
+			took = yn(*r.CitizenTookPart)
+		}
+		rows = append(rows, []string{c.t("export.kind_revision"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(r.Day),
+			"", "", smallgoals.FormatGASLevel(r.GASLevel), c.t("outcome." + r.Outcome), took, r.Reflection, r.Author,
+			r.WrittenAt.UTC().Format(time.RFC3339), ""})
+	}
+	if ts, ok := tscore(revisions); ok {
+		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts), "", "", "", "", "", ""})
+	}
+	return danishCSV(rows)
+}
+
+type pageGoal struct {
+	Ref, Title, Scale, Target, Staff, Citizen, Next string
+	Chart                                           template.URL
+	Revisions                                       []pageRevision
+}
+
+type pageRevision struct{ Date, GAS, Outcome, TookPart, Reflection string }
+
+type pagePlan struct {
+	Heading string
+	Goals   []pageGoal
+}
+
+// statusPage is the one-page status for the caseworker, laid out by plan
+// goal: both scores, the chart, the revisions and the GAS T-score.
+func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry,
+	revisions []smallgoals.Revision, from, to time.Time) ([]byte, error) {
+	alias := f.citizen.Alias
+	period := c.t("export.all_time")
+	if !from.IsZero() || !to.IsZero() {
+		period = c.t("export.period", "From", dateOr(from, "…"), "To", dateOr(to, "…"))
+	}
+	ts := c.t("export.no_tscore")
+	if v, ok := tscore(revisions); ok {
+		ts = c.t("export.tscore", "T", c.decimal(v))
+	}
+	byPlan := map[int][]pageGoal{}
+	for _, g := range goals {
+		pg := pageGoal{Ref: ref(alias, g), Title: g.Title, Scale: g.Scale().String(), Next: c.t("goal.fact_closed")}
+		if g.Target != nil {
+			pg.Target = strconv.Itoa(*g.Target)
+		}
+		if g.NextRevision != nil {
+			pg.Next = smallgoals.FormatDate(*g.NextRevision)
+		}
+		for _, e := range entries {
+			if e.GoalID == g.ID && !e.Replaced {
+				pg.Staff = formatScore(g.Scale(), *e.StaffScore)
+				pg.Citizen = ""
+				if e.CitizenScore != nil {
+					pg.Citizen = formatScore(g.Scale(), *e.CitizenScore)
+				}
+			}
+		}
+		if png, err := c.goalPNG(alias, g, entries); err == nil {
+			pg.Chart = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+		}
+		for _, r := range revisions {
+			if r.GoalID != g.ID {
+				continue
+			}
+			took := ""
+			if r.CitizenTookPart != nil {
+				took = c.t("show.took_part." + strconv.FormatBool(*r.CitizenTookPart))
+			}
+			pg.Revisions = append(pg.Revisions, pageRevision{Date: smallgoals.FormatDate(r.Day),
+				GAS: smallgoals.FormatGASLevel(r.GASLevel), Outcome: c.t("outcome." + r.Outcome), TookPart: took, Reflection: r.Reflection})
+		}
+		n := 0
+		if g.PlanNumber != nil {
+			n = *g.PlanNumber
+		}
+		byPlan[n] = append(byPlan[n], pg)
+	}
+	var pp []pagePlan
+	for _, p := range plans {
+		if len(byPlan[p.Number]) > 0 {
+			pp = append(pp, pagePlan{Heading: smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String() + " " + p.Title, Goals: byPlan[p.Number]})
+		}
+	}
+	if len(byPlan[0]) > 0 {
+		pp = append(pp, pagePlan{Heading: c.t("export.no_plan"), Goals: byPlan[0]})
+	}
+	data := map[string]any{
+		"Lang":   c.lang,
+		"Title":  c.t("export.page_title", "Alias", alias),
+		"Meta":   c.t("export.meta", "Team", f.team.Name, "Period", period, "Date", smallgoals.FormatDate(c.today(&f.team))),
+		"TScore": ts,
+		"Plans":  pp,
+		"Footer": c.t("export.footer"),
+		"L": map[string]string{
+			"Goal": c.t("export.col.goal"), "Scale": c.t("export.scale"), "Target": c.t("export.target"),
+			"Staff": c.t("export.col.staff"), "Citizen": c.t("export.col.citizen"), "Next": c.t("export.next"),
+			"Date": c.t("export.col.date"), "Outcome": c.t("export.col.outcome"), "TookPart": c.t("export.col.took_part"),
+			"Reflection": c.t("export.reflection"), "NoRevisions": c.t("export.no_revisions"),
+		},
+	}
+	var b bytes.Buffer
+	if err := statusPage.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("commands: status page: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func dateOr(d time.Time, none string) string {
+	if d.IsZero() {
+		return none
+	}
+	return smallgoals.FormatDate(d)
+}

@@ -1,0 +1,106 @@
+package commands_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"image/png"
+	"strings"
+	"testing"
+
+	"smallgoals/commands"
+)
+
+func TestExportAndChart(t *testing.T) {
+	e := newEnv(t)
+	e.setup() // AB-1 "Tage bussen alene til arbejde"
+	e.do("anna", "#slusen", "plan AB Klare sig selv på arbejdsmarkedet")
+	e.do("anna", "#slusen", "ny AB Øve æøå-ord plan:1 skala:gas")
+	e.now = e.now.AddDate(0, 0, -3)
+	e.do("anna", "#slusen", "AB-1 4 b:6 Første tur; med støtte")
+	e.now = e.now.AddDate(0, 0, 2)
+	e.do("anna", "#slusen", "AB-1 6 b:7 Anden tur \"alene\"")
+	e.do("anna", "#slusen", "AB-2 +1 b:+2 Sagde æble, øl og å")
+	e.do("anna", "#slusen", "revider AB-1 +1 fortsættes borger:ja God udvikling")
+	e.now = e.now.AddDate(0, 0, 1)
+
+	r := e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB", Time: e.now})
+	contains(t, r.Text(), "3 registreringer og 1 revisioner")
+	if len(r.Files) != 2 {
+		t.Fatalf("files = %d", len(r.Files))
+	}
+	data := string(r.Files[0].Data)
+	if !strings.HasPrefix(data, "\ufeff") || !strings.HasSuffix(r.Files[0].Name, ".csv") {
+		t.Fatalf("CSV: %q %q", r.Files[0].Name, data[:20])
+	}
+	rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(data, "\ufeff")))
+	rd.Comma = ';'
+	rows, err := rd.ReadAll()
+	if err != nil {
+		t.Fatalf("CSV does not read back: %v", err)
+	}
+	if len(rows) != 1+3+1+1 || rows[0][0] != "Type" || rows[0][5] != "Personale" {
+		t.Fatalf("rows = %d, header %v", len(rows), rows[0])
+	}
+	found := map[string]bool{}
+	for _, row := range rows[1:] {
+		found[strings.Join(row, "|")] = true
+	}
+	for _, want := range []string{
+		"registrering|AB-1|Tage bussen alene til arbejde||2026-11-20|4|6||||Første tur; med støtte|anna|",
+		"registrering|AB-2|Øve æøå-ord|AB-P1 Klare sig selv på arbejdsmarkedet|2026-11-22|+1|+2||||Sagde æble, øl og å|anna|",
+		"revision|AB-1|Tage bussen alene til arbejde||2026-11-22|||+1|fortsættes|ja|God udvikling|anna|",
+		"GAS T-score|AB||||||60,0||||||",
+	} {
+		ok := false
+		for k := range found {
+			if strings.HasPrefix(k, want) {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("CSV lacks a row starting %q; rows:\n%s", want, strings.Join(keys(found), "\n"))
+		}
+	}
+	page := string(r.Files[1].Data)
+	for _, want := range []string{"<html lang=\"da\">", "Status for AB", "GAS T-score: 60,0", "AB-P1 Klare sig selv på arbejdsmarkedet",
+		"Små mål uden handleplansmål", "<b>AB-1</b> Tage bussen alene til arbejde", "data:image/png;base64,", "God udvikling"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("status page lacks %q", want)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 1 {
+		t.Error("not marked as exported")
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'citizen.export' AND allowed`); n != 1 {
+		t.Error("export not audited")
+	}
+	// The erasure no longer asks to export first.
+	lacks(t, e.do("anna", "#slusen", "borger slet AB"), "ikke eksporteret")
+
+	// A period: only the day of the second entry.
+	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB 22.11.2026 22.11.2026", Time: e.now})
+	contains(t, r.Text(), "2 registreringer og 1 revisioner")
+
+	// The chart: a PNG of the expected size.
+	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "graf AB-1", Time: e.now})
+	contains(t, r.Text(), "Grafen for *AB-1*")
+	if len(r.Files) != 1 {
+		t.Fatalf("chart files = %d", len(r.Files))
+	}
+	img, err := png.Decode(bytes.NewReader(r.Files[0].Data))
+	if err != nil || img.Bounds().Dx() != 1200 || img.Bounds().Dy() != 800 {
+		t.Fatalf("chart: %v %v", err, img.Bounds())
+	}
+	// Outsiders get neither.
+	contains(t, e.do("bo", "#andet", "eksport AB"), "kender ingen borger")
+	contains(t, e.do("bo", "#andet", "graf AB-1"), "kender ikke")
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"smallgoals"
+)
+
+// DigestOf computes a team's digest figures for the week from to to
+// (civil dates, inclusive) with three set-based queries: no query per
+// goal or per citizen.
+func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error) {
+	d := smallgoals.Digest{From: from, To: to}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		// The week's counting entries and how many staff wrote them.
+		err := tx.tx.QueryRowxContext(ctx, `
+			SELECT count(*), count(DISTINCT e.author)
+			FROM entries e
+			JOIN goals g ON g.id = e.goal_id
+			JOIN citizens c ON c.id = g.citizen_id
+			WHERE c.team_id = $1 AND e.kind = 'score' AND e.day BETWEEN $2 AND $3
+			  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)`, teamID, from, to).Scan(&d.Entries, &d.Authors)
+		if err != nil {
+			return wrap("digest entries", err)
+		}
+		// Per active goal: the week against the time before it.
+		err = tx.tx.SelectContext(ctx, &d.Goals, `
+			WITH e AS (
+				SELECT e.goal_id, e.day, e.id, e.staff_score, e.citizen_score
+				FROM entries e
+				JOIN goals g ON g.id = e.goal_id AND g.status = 'active'
+				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+				WHERE e.kind = 'score' AND e.day <= $3
+				  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
+			), s AS (
+				SELECT goal_id,
+				       count(*) FILTER (WHERE day >= $2) AS week_entries,
+				       (array_agg(staff_score ORDER BY day DESC, id DESC) FILTER (WHERE day >= $2))[1] AS last_in_week,
+				       (array_agg(staff_score ORDER BY day DESC, id DESC) FILTER (WHERE day < $2))[1] AS last_before,
+				       max(staff_score) FILTER (WHERE day < $2) AS best_before,
+				       max(staff_score) FILTER (WHERE day >= $2) AS best_in_week,
+				       max(day) AS last_day,
+				       (array_agg(staff_score ORDER BY day DESC, id DESC)
+				           FILTER (WHERE day >= $2 AND abs(staff_score - citizen_score) >= 3))[1] AS gap_staff,
+				       (array_agg(citizen_score ORDER BY day DESC, id DESC)
+				           FILTER (WHERE day >= $2 AND abs(staff_score - citizen_score) >= 3))[1] AS gap_citizen
+				FROM e GROUP BY goal_id
+			)
+			SELECT g.id AS goal_id, c.id AS citizen_id, c.alias, g.number, g.scale_min, g.scale_max, g.next_revision,
+			       coalesce(s.week_entries, 0) AS week_entries, s.last_in_week, s.last_before, s.best_before,
+			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen
+			FROM goals g
+			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+			LEFT JOIN s ON s.goal_id = g.id
+			WHERE g.status = 'active' AND g.created_at::date <= $3
+			ORDER BY c.alias_key, g.number`, teamID, from, to)
+		if err != nil {
+			return wrap("digest goals", err)
+		}
+		// The week's revisions, and each goal's latest (for the GAS T-score).
+		err = tx.tx.SelectContext(ctx, &d.Revisions, `
+			SELECT goal_id, citizen_id, alias, number, day, gas_level, outcome, latest FROM (
+				SELECT r.goal_id, c.id AS citizen_id, c.alias, g.number, r.day, r.gas_level, r.outcome, c.alias_key,
+				       row_number() OVER (PARTITION BY r.goal_id ORDER BY r.day DESC, r.id DESC) = 1 AS latest
+				FROM revisions r
+				JOIN goals g ON g.id = r.goal_id
+				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+				WHERE r.day <= $3
+			) x
+			WHERE latest OR day >= $2
+			ORDER BY alias_key, number, day`, teamID, from, to)
+		return wrap("digest revisions", err)
+	})
+	return d, err
+}
+
+// ClaimDigest claims the team's digest of an ISO week; false if it was
+// claimed before (by this run or a replica).
+func (db *DB) ClaimDigest(ctx context.Context, teamID int64, year, week int, at time.Time) (bool, error) {
+	res, err := db.db.ExecContext(ctx, `
+		INSERT INTO digest_claims (team_id, iso_year, iso_week, claimed_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, teamID, year, week, at)
+	if err != nil {
+		return false, wrap("claim digest", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// SetDigestStatus records how the team's digest of a week went.
+func (db *DB) SetDigestStatus(ctx context.Context, teamID int64, year, week int, status string) error {
+	_, err := db.db.ExecContext(ctx, `UPDATE digest_claims SET status = $4 WHERE team_id = $1 AND iso_year = $2 AND iso_week = $3`,
+		teamID, year, week, status)
+	return wrap("set digest status", err)
+}

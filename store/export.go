@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"smallgoals"
+)
+
+// CitizenGoals returns all the citizen's goals, active and closed, by number.
+func (tx *Tx) CitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error) {
+	var rows []goalRow
+	err := tx.tx.SelectContext(ctx, &rows, `
+		SELECT `+goalColumns+`
+		FROM goals g LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
+		WHERE g.citizen_id = $1 ORDER BY g.number`, citizenID)
+	if err != nil {
+		return nil, wrap("citizen goals", err)
+	}
+	out := make([]smallgoals.Goal, 0, len(rows))
+	for i := range rows {
+		g, err := rows[i].open(tx.keys)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// CitizenEntries returns the citizen's score entries about days from from
+// to to (inclusive; zero: no bound), oldest first, counting or not.
+func (tx *Tx) CitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error) {
+	var rows []entryRow
+	err := tx.tx.SelectContext(ctx, &rows, `
+		SELECT `+entryColumns+`
+		FROM entries e JOIN goals g ON g.id = e.goal_id
+		WHERE g.citizen_id = $1 AND e.kind = 'score'
+		  AND e.day >= coalesce($2, '-infinity'::date) AND e.day <= coalesce($3, 'infinity'::date)
+		ORDER BY e.day, e.id`, citizenID, nullTime(from), nullTime(to))
+	if err != nil {
+		return nil, wrap("citizen entries", err)
+	}
+	out := make([]smallgoals.Entry, 0, len(rows))
+	for i := range rows {
+		e, err := rows[i].open(tx.keys)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// CitizenRevisions returns the citizen's revisions from from to to
+// (inclusive; zero: no bound), oldest first.
+func (tx *Tx) CitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error) {
+	var rows []revisionRow
+	err := tx.tx.SelectContext(ctx, &rows, `
+		SELECT r.id, r.goal_id, r.author, r.day, r.written_at, r.gas_level, r.outcome, r.citizen_took_part,
+		       r.reflection AS reflection_ct, r.key_id, r.next_revision
+		FROM revisions r JOIN goals g ON g.id = r.goal_id
+		WHERE g.citizen_id = $1
+		  AND r.day >= coalesce($2, '-infinity'::date) AND r.day <= coalesce($3, 'infinity'::date)
+		ORDER BY r.day, r.id`, citizenID, nullTime(from), nullTime(to))
+	if err != nil {
+		return nil, wrap("citizen revisions", err)
+	}
+	out := make([]smallgoals.Revision, 0, len(rows))
+	for i := range rows {
+		v, err := rows[i].open(tx.keys)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
