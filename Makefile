@@ -6,7 +6,7 @@ GO       ?= go
 BIN      := bin/smallgoals
 PKGS     := ./...
 
-.PHONY: all build run test check fmt vet fuzz clean
+.PHONY: all build run demo test check fmt vet fuzz clean
 
 all: check build
 
@@ -16,6 +16,11 @@ build:
 # Runs the bot: the shell transport when no Slack tokens are set.
 run: build
 	@scripts/with-postgres DATABASE_URL -- $(BIN)
+
+# Fills a throwaway database with the demo data set, then opens the shell
+# on it (or uses DATABASE_URL).
+demo: build
+	@scripts/with-postgres DATABASE_URL -- sh -c '$(BIN) demo && exec $(BIN) shell'
 
 # Format check, vet and the race-enabled tests against a real PostgreSQL.
 test: check
