@@ -28,6 +28,7 @@ type fakeSlack struct {
 	responses  []map[string]any // bodies posted to response_url
 	limit429   int              // how many chat.postMessage calls answer 429 first
 	notFound   map[string]bool  // channels the bot cannot see
+	public     map[string]bool  // public channels (conversations.info)
 	views      []fakeView       // views.open, views.update, views.publish in order
 	files      []fakeFile       // uploaded files
 	deleted    []string         // files.delete
@@ -165,6 +166,9 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	case "chat.postEphemeral":
 		f.ephemeral = append(f.ephemeral, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
 		reply(map[string]any{"message_ts": "1.0"})
+	case "conversations.info":
+		id := r.Form.Get("channel")
+		reply(map[string]any{"channel": map[string]any{"id": id, "is_channel": true, "is_private": !f.public[id]}})
 	case "files.getUploadURLExternal":
 		f.uploadName = r.Form.Get("filename")
 		reply(map[string]any{"upload_url": f.srv.URL + "/upload/" + r.Form.Get("filename"), "file_id": "F" + strconv.Itoa(len(f.files)+1)})

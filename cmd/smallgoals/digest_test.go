@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"smallgoals/store"
+)
+
+// In the shell, after a few registrations: digest --once at the next
+// Monday 09:00 prints the digest under → #channel with a chart path, no
+// note text; a second run that week prints nothing. graf writes a PNG,
+// eksport a CSV and a status page.
+func TestShellDigestChartExport(t *testing.T) {
+	url := store.TestURL(t)
+	dir := t.TempDir()
+	env := envFunc(map[string]string{"DATABASE_URL": url, "SMALLGOALS_FILES_DIR": dir})
+	script := strings.Join([]string{
+		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal borger ny AB",
+		"/maal ny AB Tage bussen alene", "/maal AB-1 4 b:8 HEMMELIGNOTE en",
+		":user bo", "/maal AB-1 6 b:6 HEMMELIGNOTE to",
+		"/maal graf AB-1", "/maal eksport AB",
+	}, "\n") + "\n"
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"shell"}, env, strings.NewReader(script), &out, &errs); code != 0 {
+		t.Fatalf("shell: %d %s", code, errs.String())
+	}
+	paths := regexp.MustCompile(`📎 (\S+)`).FindAllStringSubmatch(out.String(), -1)
+	if len(paths) != 3 {
+		t.Fatalf("file paths printed: %v\n%s", paths, out.String())
+	}
+	img, err := os.ReadFile(paths[0][1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(img)); err != nil || cfg.Width != 1200 || cfg.Height != 800 {
+		t.Errorf("chart %s: %v %+v", paths[0][1], err, cfg)
+	}
+	if csv, _ := os.ReadFile(paths[1][1]); !strings.Contains(string(csv), "HEMMELIGNOTE en") || !strings.HasSuffix(paths[1][1], ".csv") {
+		t.Errorf("export CSV %s lacks the notes", paths[1][1])
+	}
+	if page, _ := os.ReadFile(paths[2][1]); !strings.Contains(string(page), "Status for AB") {
+		t.Errorf("status page %s", paths[2][1])
+	}
+
+	// The digest the next Monday (today's week is the week it covers).
+	monday := nextMonday(time.Now()).Format("2006-01-02") + "T09:00:00+01:00"
+	var dout, derr bytes.Buffer
+	if code := run(context.Background(), []string{"digest", "--once", "--at", monday}, env, nil, &dout, &derr); code != 0 {
+		t.Fatalf("digest: %d %s", code, derr.String())
+	}
+	d := dout.String()
+	for _, want := range []string{"→ #slusen", "Ugens små mål — Slusen", "Registreringer: 2 af 2 medarbejdere", "fra hinanden: AB-1 (personale 4 · borger 8)", "Til personalemødet", "📎 "} {
+		if !strings.Contains(d, want) {
+			t.Errorf("digest lacks %q:\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, "HEMMELIG") {
+		t.Errorf("note text in the digest:\n%s", d)
+	}
+	dout.Reset()
+	run(context.Background(), []string{"digest", "--once", "--at", monday}, env, nil, &dout, &derr)
+	if dout.Len() != 0 {
+		t.Errorf("second digest run printed:\n%s", dout.String())
+	}
+}
+
+func nextMonday(t time.Time) time.Time {
+	d := t.AddDate(0, 0, 1)
+	for d.Weekday() != time.Monday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
+// smallgoals demo fills a database the shell then shows.
+func TestDemo(t *testing.T) {
+	env := envFunc(map[string]string{"DATABASE_URL": store.TestURL(t), "SMALLGOALS_FILES_DIR": t.TempDir()})
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"demo"}, env, nil, &out, &errs); code != 0 || !strings.Contains(errs.String(), "5 borgere") {
+		t.Fatalf("demo: %d %s", code, errs.String())
+	}
+	if code := run(context.Background(), []string{"demo"}, env, nil, &out, &errs); code == 0 {
+		t.Error("a second demo run did not refuse")
+	}
+	script := ":user anna\n:channel #lyngbakken\n/maal borgere\n/maal AB\n"
+	out.Reset()
+	run(context.Background(), []string{"shell"}, env, strings.NewReader(script), &out, &errs)
+	for _, want := range []string{"AB · kontaktperson @anna · 3 aktive mål", "KJ", "MØ", "SL", "TR", "AB-1 Står selv op kl. 7", "seneste"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo shell lacks %q:\n%s", want, out.String())
+		}
+	}
+}
