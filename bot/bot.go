@@ -83,6 +83,7 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 	if ackWithin <= 0 {
 		ackWithin = 2 * time.Second
 	}
+	start := time.Now()
 	var (
 		mu   sync.Mutex
 		late bool
@@ -123,7 +124,7 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			// The command asks for a form: open it; the acknowledgement
 			// says nothing.
 			b.openForm(work, sc.TriggerID, sc.UserID, sc.ChannelID, *r.Modal, formMeta{})
-			r = commands.Reply{}
+			r = commands.Reply{Command: r.Command, Outcome: "form"}
 		}
 		mu.Lock()
 		if !late {
@@ -143,15 +144,18 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		observeCommand("slack", start, r.Command, outcome(r))
 		return &r
 	case <-timer.C:
 		mu.Lock()
 		defer mu.Unlock()
 		select {
 		case r := <-done:
+			observeCommand("slack", start, r.Command, outcome(r))
 			return &r
 		default:
 			late = true
+			observeCommand("slack", start, "", "late")
 			return nil
 		}
 	}
@@ -174,4 +178,11 @@ var slackMention = regexp.MustCompile(`<@([A-Z0-9]+)(?:\|[^>]*)?>`)
 func SlackText(s string) string {
 	s = slackMention.ReplaceAllString(s, "@$1")
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+func outcome(r commands.Reply) string {
+	if r.Outcome == "" {
+		return "done"
+	}
+	return r.Outcome
 }

@@ -34,21 +34,34 @@ type HTTP struct {
 	Bot    *Bot
 	Secret string
 	Ready  func(ctx context.Context) error // the readiness check, e.g. a database ping
+	// NoMetrics leaves /metrics out (it has an address of its own).
+	NoMetrics bool
 }
 
 // Routes returns the HTTP routes of the contract (design.md §4.2).
 func (h *HTTP) Routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /slack/commands", h.verified(h.command))
-	mux.HandleFunc("POST /slack/interactions", h.verified(h.interaction))
-	mux.HandleFunc("POST /slack/events", h.verified(h.event))
-	HealthRoutes(mux, h.Ready)
+	mux.HandleFunc("POST /slack/commands", counted("commands", h.verified(h.command)))
+	mux.HandleFunc("POST /slack/interactions", counted("interactions", h.verified(h.interaction)))
+	mux.HandleFunc("POST /slack/events", counted("events", h.verified(h.event)))
+	if h.NoMetrics {
+		HealthOnly(mux, h.Ready)
+	} else {
+		HealthRoutes(mux, h.Ready)
+	}
 	return mux
 }
 
 // HealthRoutes adds /healthz (liveness, no database), /readyz (readiness)
 // and /metrics to mux; Socket Mode serves them too.
 func HealthRoutes(mux *http.ServeMux, ready func(ctx context.Context) error) {
+	HealthOnly(mux, ready)
+	mux.Handle("GET /metrics", promhttp.Handler())
+}
+
+// HealthOnly adds /healthz and /readyz, for when /metrics has an address
+// of its own (METRICS_ADDR).
+func HealthOnly(mux *http.ServeMux, ready func(ctx context.Context) error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})
@@ -63,7 +76,6 @@ func HealthRoutes(mux *http.ServeMux, ready func(ctx context.Context) error) {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	mux.Handle("GET /metrics", promhttp.Handler())
 }
 
 // verified reads the capped body, checks Slack's signature over it and

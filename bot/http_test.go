@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -258,5 +259,32 @@ func TestHTTPBotNotInChannel(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM citizens`); n != 0 {
 		t.Errorf("citizens = %d", n)
+	}
+}
+
+// /metrics shows acknowledgement latency by command, Slack API calls and
+// requests by route.
+func TestMetrics(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.command("UANNA", "C1", "AB-1 99")
+	resp, err := http.Get(e.http.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	body := string(b)
+	for _, want := range []string{
+		`smallgoals_ack_seconds_bucket{command="team_create",transport="slack"`,
+		`smallgoals_commands_total{command="team_create",outcome="done"}`,
+		`smallgoals_commands_total{command="log",outcome="refused"}`,
+		`smallgoals_slack_calls_total{method="auth.test",outcome="ok"}`,
+		`smallgoals_http_requests_total{route="commands",status="200"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

@@ -71,7 +71,7 @@ const (
 // NewSlack returns a client for the Web API at apiURL (Slack's own, or a
 // local fake in tests). appToken is only needed for Socket Mode.
 func NewSlack(botToken, appToken, apiURL string, log *slog.Logger) *Slack {
-	hc := &http.Client{Timeout: 20 * time.Second}
+	hc := &http.Client{Timeout: 20 * time.Second, Transport: countingTransport{http.DefaultTransport}}
 	opts := []slack.Option{slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)}
 	if appToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(appToken))

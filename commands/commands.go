@@ -324,10 +324,14 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 			lang = p.lang
 		}
 		ie := smallgoals.Errorf(smallgoals.EINTERNAL, "err.internal")
-		return textReply(h.msg.T(lang, ie.MsgID)), ie
+		r := textReply(h.msg.T(lang, ie.MsgID))
+		r.Command, r.Outcome = p.id(), "failed"
+		return r, ie
 	}
+	reply.Command, reply.Outcome = p.id(), "done"
 	// What was asked and how it went; never the text.
 	if refusal != nil {
+		reply.Outcome = "refused"
 		h.log.Debug("command refused", "user", req.UserID, "command", p.id(), "reason", refusal.MsgID)
 	} else {
 		h.log.Debug("command done", "user", req.UserID, "command", p.id())

@@ -49,8 +49,10 @@ type Reply struct {
 	Forget    []string // IDs of files the bot sent before, to delete (an erasure)
 	Notify    []Notice // direct messages to others (coordinators told of a revisitation)
 	Modal     *Modal
-	Duplicate bool // the request was a redelivery and had no effect
-	Changed   bool // the request changed data the user's App Home shows
+	Duplicate bool   // the request was a redelivery and had no effect
+	Command   string // the command's ID (log, show, …), for metrics
+	Outcome   string // done, refused or failed, for metrics
+	Changed   bool   // the request changed data the user's App Home shows
 }
 
 // Forms a reply can ask for.

@@ -90,8 +90,8 @@ func (d *Digester) slot(t smallgoals.Team, at time.Time) (day time.Time, year, w
 // Digest posts the weekly digests due at at: every team whose slot is at
 // or before at that day, once per team and ISO week whatever runs at the
 // same time.
-func (d *Digester) Digest(ctx context.Context, at time.Time) (DigestResult, error) {
-	var res DigestResult
+func (d *Digester) Digest(ctx context.Context, at time.Time) (res DigestResult, err error) {
+	defer func() { run("digest", err) }()
 	teams, err := d.Store.ListTeams(ctx)
 	if err != nil {
 		return res, err
@@ -108,10 +108,12 @@ func (d *Digester) Digest(ctx context.Context, at time.Time) (DigestResult, erro
 		if !won {
 			continue
 		}
+		claims.WithLabelValues("digest").Inc()
 		status, err := d.post(ctx, t, day, week)
 		if err != nil {
 			return res, err
 		}
+		sends.WithLabelValues("digest", status).Inc()
 		switch status {
 		case "sent":
 			res.Posted++

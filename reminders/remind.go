@@ -111,8 +111,8 @@ const maxItems = 20
 // gets one DM with the goals whose occurrence is today. Claims in the
 // database make each DM and each goal reminder go out once, whatever runs
 // at the same time.
-func (r *Reminder) Remind(ctx context.Context, at time.Time) (RemindResult, error) {
-	var res RemindResult
+func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, err error) {
+	defer func() { run("remind", err) }()
 	teams, err := r.Store.ListTeams(ctx)
 	if err != nil {
 		return res, err
@@ -201,6 +201,7 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (RemindResult, erro
 		if len(won) == 0 {
 			continue
 		}
+		claims.WithLabelValues("reminder_dm").Inc()
 		items = claimed(items, won)
 		msg, err := r.message(ctx, k.user, k.day, items)
 		if err != nil {
@@ -222,6 +223,7 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (RemindResult, erro
 			res.DMs++
 			res.Goals += len(items)
 		}
+		sends.WithLabelValues("reminder_dm", status).Inc()
 		if err := r.Store.SetReminderStatus(ctx, k.user, k.day, status); err != nil {
 			return res, err
 		}

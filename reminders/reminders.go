@@ -61,9 +61,8 @@ const fileBatch = 500
 
 // Retention deletes what is past its time at at: old entries on closed
 // goals (exported first) and expired files.
-func (j *Jobs) Retention(ctx context.Context, at time.Time) (RetentionResult, error) {
-	var r RetentionResult
-	var err error
+func (j *Jobs) Retention(ctx context.Context, at time.Time) (r RetentionResult, err error) {
+	defer func() { run("retention", err) }()
 	if j.RetentionDays > 0 {
 		if r.Deleted, r.Kept, err = j.Store.Purge(ctx, at, j.RetentionDays); err != nil {
 			return r, err

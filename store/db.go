@@ -71,6 +71,9 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	return &DB{db: db, keys: opt.Keys}, nil
 }
 
+// SQL returns the connection pool, for its statistics (metrics).
+func (db *DB) SQL() *sql.DB { return db.db.DB }
+
 // Close closes the connection pool.
 func (db *DB) Close() error { return db.db.Close() }
 

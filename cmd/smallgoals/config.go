@@ -30,9 +30,11 @@ type Config struct {
 	OldDataKeys []smallgoals.Key
 
 	HTTPAddr string
-	TZ       string
-	Lang     string
-	FilesDir string
+	// MetricsAddr, when set, serves /metrics there instead of on HTTPAddr.
+	MetricsAddr string
+	TZ          string
+	Lang        string
+	FilesDir    string
 	// RetentionDays keeps entries on closed goals this many days (a team
 	// may say otherwise); FileTTL keeps files the bot sent this long.
 	RetentionDays int
@@ -93,6 +95,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SlackSigningSecret: vals["SLACK_SIGNING_SECRET"],
 		SlackAPIURL:        env("SLACK_API_URL", "https://slack.com/api/"),
 		HTTPAddr:           env("HTTP_ADDR", ":3000"),
+		MetricsAddr:        env("METRICS_ADDR", ""),
 		TZ:                 env("SMALLGOALS_TZ", "Europe/Copenhagen"),
 		Lang:               env("SMALLGOALS_LANG", smallgoals.LangDanish),
 		FilesDir:           env("SMALLGOALS_FILES_DIR", "./smallgoals-files"),

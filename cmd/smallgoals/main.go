@@ -33,11 +33,16 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones without the system's zone database (scratch images)
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"smallgoals"
+
 	"smallgoals/bot"
 	"smallgoals/chart"
 	"smallgoals/commands"
@@ -196,6 +201,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		return err
 	}
 	m.DB = db
+	registerPoolMetrics(db)
 	if migrate {
 		if err := db.Migrate(ctx); err != nil {
 			return err
@@ -278,13 +284,27 @@ func (m *Main) Serve(ctx context.Context) error {
 	defer sched.Shutdown()
 	var handler http.Handler
 	var socket *bot.Socket
+	separate := m.Config.MetricsAddr != ""
 	if t == TransportHTTP {
-		handler = (&bot.HTTP{Bot: b, Secret: m.Config.SlackSigningSecret, Ready: m.DB.Ping}).Routes()
+		handler = (&bot.HTTP{Bot: b, Secret: m.Config.SlackSigningSecret, Ready: m.DB.Ping, NoMetrics: separate}).Routes()
 	} else {
 		mux := http.NewServeMux()
-		bot.HealthRoutes(mux, m.DB.Ping)
+		if separate {
+			bot.HealthOnly(mux, m.DB.Ping)
+		} else {
+			bot.HealthRoutes(mux, m.DB.Ping)
+		}
 		handler = mux
 		socket = &bot.Socket{Bot: b}
+	}
+	if separate {
+		mln, err := net.Listen("tcp", m.Config.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR %s: %w", m.Config.MetricsAddr, err)
+		}
+		msrv := &http.Server{Handler: promhttp.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
 	}
 	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
 	if err != nil {
@@ -443,4 +463,14 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 		return 1
 	}
 	return 0
+}
+
+var poolMetrics sync.Once
+
+// registerPoolMetrics exports the connection pool's use on /metrics (once
+// per process: tests open several databases).
+func registerPoolMetrics(db *store.DB) {
+	poolMetrics.Do(func() {
+		prometheus.MustRegister(collectors.NewDBStatsCollector(db.SQL(), "smallgoals"))
+	})
 }
