@@ -243,10 +243,9 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 		if g.NextRevision != nil {
 			pg.Next = smallgoals.FormatDate(*g.NextRevision)
 		}
-		for _, e := range entries {
+		for _, e := range entries { // oldest first: the latest of each score wins
 			if e.GoalID == g.ID && !e.Replaced {
 				pg.Staff = formatScore(g.Scale(), *e.StaffScore)
-				pg.Citizen = ""
 				if e.CitizenScore != nil {
 					pg.Citizen = formatScore(g.Scale(), *e.CitizenScore)
 				}
