@@ -20,7 +20,15 @@ const testDataKey = "Y21kIHRlc3QgZGF0YSBrZXkgLSBub3QgYSBzZWNyZXQ="
 
 // TestMain runs the tests in a directory of their own: the shell keeps a
 // generated data key in the working directory.
+// repo is the repository's root, found before TestMain leaves it.
+var repo string
+
 func TestMain(m *testing.M) {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	repo = filepath.Join(wd, "..", "..")
 	dir, err := os.MkdirTemp("", "smallgoals-cmd-test-")
 	if err != nil {
 		panic(err)

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The container files agree with the binary: every variable the compose
+// file sets is one the README documents (or a documented secret's _FILE),
+// every secret file it names is declared, and the Dockerfile's commands
+// are the binary's.
+func TestDeploymentFilesMatchTheBinary(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repo, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z_]+)` \\|").FindAllStringSubmatch(string(readme), -1) {
+		documented[m[1]] = true
+	}
+	if len(documented) < 10 {
+		t.Fatalf("found only %d documented variables in the README", len(documented))
+	}
+	raw, err := os.ReadFile(filepath.Join(repo, "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+			Secrets     []string          `yaml:"secrets"`
+		} `yaml:"services"`
+		Secrets map[string]struct {
+			File string `yaml:"file"`
+		} `yaml:"secrets"`
+	}
+	if err := yaml.Unmarshal(raw, &compose); err != nil {
+		t.Fatal(err)
+	}
+	bot, ok := compose.Services["bot"]
+	if !ok {
+		t.Fatal("no bot service")
+	}
+	for name, value := range bot.Environment {
+		base := strings.TrimSuffix(name, "_FILE")
+		if !documented[name] && !(base != name && documented[base] && slices.Contains(secrets, base)) {
+			t.Errorf("compose sets %s, which the README does not document", name)
+		}
+		if strings.HasPrefix(value, "/run/secrets/") && !slices.Contains(bot.Secrets, strings.TrimPrefix(value, "/run/secrets/")) {
+			t.Errorf("%s points at a secret the bot service does not mount: %s", name, value)
+		}
+	}
+	for _, s := range bot.Secrets {
+		if _, ok := compose.Secrets[s]; !ok {
+			t.Errorf("secret %s is not declared", s)
+		}
+	}
+	// The configuration the compose file gives is one the binary accepts.
+	env := map[string]string{}
+	for k, v := range bot.Environment {
+		env[k] = v
+	}
+	dir := t.TempDir()
+	for _, s := range []string{"database_url", "slack_bot_token", "slack_app_token", "data_key"} {
+		content := "x"
+		if s == "data_key" {
+			content = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+		}
+		os.WriteFile(dir+"/"+s, []byte(content), 0o600)
+	}
+	for k, v := range env {
+		env[k] = strings.Replace(v, "/run/secrets", dir, 1)
+	}
+	cfg, err := LoadConfig(envFunc(env))
+	if err != nil {
+		t.Fatalf("the compose configuration does not load: %v", err)
+	}
+	if tr, _ := cfg.Transport(); tr != TransportSocket {
+		t.Errorf("compose transport = %s, want socket", tr)
+	}
+
+	docker, err := os.ReadFile(filepath.Join(repo, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`CMD ["/smallgoals", "healthcheck"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "USER nonroot", "./cmd/smallgoals"} {
+		if !bytes.Contains(docker, []byte(want)) {
+			t.Errorf("Dockerfile lacks %s", want)
+		}
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"healthcheck"}, envFunc(map[string]string{"HTTP_ADDR": "127.0.0.1:1"}), nil, &stderr, &stderr); code != 1 {
+		t.Errorf("healthcheck without a server = %d, want 1", code)
+	}
+}
