@@ -6,7 +6,7 @@ GO       ?= go
 BIN      := bin/smallgoals
 PKGS     := ./...
 
-.PHONY: all build run demo test check fmt vet fuzz clean
+.PHONY: all build run demo test check fmt vet fuzz loadtest clean
 
 all: check build
 
@@ -34,6 +34,10 @@ fmt:
 
 vet:
 	$(GO) vet $(PKGS)
+
+# The load test of BENCHMARKS.md on a throwaway PostgreSQL (or DATABASE_URL).
+loadtest:
+	scripts/with-postgres DATABASE_URL -- scripts/loadtest
 
 # Fuzzes the command parser for a while (not part of make test).
 fuzz:

@@ -60,6 +60,7 @@ type Tx interface {
 	FindGoal(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error)
 	GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error)
 	GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error)
+	RecentScores(ctx context.Context, goalID int64, n int) ([]int, error)
 	ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.Time) error
 	SnoozeGoal(ctx context.Context, goalID int64, date time.Time) error
 	SetAway(ctx context.Context, user string, until *time.Time, at time.Time) error

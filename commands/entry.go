@@ -69,18 +69,16 @@ func (c *call) runLog() (Reply, error) {
 }
 
 // goalTrend is a goal's sparkline after an entry, or "".
-func (c *call) goalTrend(f found, g smallgoals.Goal) (string, error) {
-	ovs, err := c.tx.GoalOverviews(c.ctx, f.citizen.ID)
+func (c *call) goalTrend(_ found, g smallgoals.Goal) (string, error) {
+	scores, err := c.tx.RecentScores(c.ctx, g.ID, recentScores)
 	if err != nil {
 		return "", err
 	}
-	for _, o := range ovs {
-		if o.ID == g.ID {
-			return trend(g.Scale(), o.Recent), nil
-		}
-	}
-	return "", nil
+	return trend(g.Scale(), scores), nil
 }
+
+// recentScores is how many scores a sparkline shows.
+const recentScores = 8
 
 // pastDate reads the day an entry or revision is about: today or up to
 // MaxBackdateDays before it.

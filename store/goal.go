@@ -220,3 +220,17 @@ func (tx *Tx) SnoozeGoal(ctx context.Context, goalID int64, date time.Time) erro
 	_, err := tx.tx.ExecContext(ctx, `UPDATE goals SET next_revision = $2 WHERE id = $1 AND status = 'active'`, goalID, date)
 	return wrap("snooze goal", err)
 }
+
+// RecentScores returns the goal's latest counting staff scores, oldest
+// first, at most n.
+func (tx *Tx) RecentScores(ctx context.Context, goalID int64, n int) ([]int, error) {
+	var scores []int
+	err := tx.tx.SelectContext(ctx, &scores, `
+		SELECT staff_score FROM (
+			SELECT e.staff_score, e.day, e.id FROM entries e
+			WHERE e.goal_id = $1 AND e.kind = 'score'
+			  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
+			ORDER BY e.day DESC, e.id DESC LIMIT $2
+		) x ORDER BY day, id`, goalID, n)
+	return scores, wrap("recent scores", err)
+}

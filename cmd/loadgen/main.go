@@ -1,0 +1,187 @@
+// Command loadgen sends signed Slack slash commands to a smallgoals bot in
+// HTTP mode at a fixed, open-loop rate and reports latency percentiles
+// measured from each request's scheduled send time (so a server that falls
+// behind is charged for the queue it causes). It can also play a minimal
+// Slack Web API for the bot (auth.test, conversations.members, users.info),
+// so a load test needs no network.
+//
+//	loadgen -fake-slack 127.0.0.1:9999 -users 50                        # the fake Slack API
+//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -setup  # team, borger, goal
+//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -rate 1000 -duration 20s
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	var (
+		target   = flag.String("url", "http://127.0.0.1:3000/slack/commands", "the bot's command URL")
+		secret   = flag.String("secret", "load-test-secret", "the signing secret")
+		rate     = flag.Float64("rate", 200, "requests per second, open loop")
+		duration = flag.Duration("duration", 10*time.Second, "how long to send")
+		users    = flag.Int("users", 50, "distinct users (U0001…) sending")
+		team     = flag.String("team", "T1", "the workspace ID")
+		channel  = flag.String("channel", "C1", "the team channel")
+		text     = flag.String("text", "AB-1 %d b:%d Tog selv bussen i dag", "the command text; %d are filled with scores")
+		setup    = flag.Bool("setup", false, "create the team, borger AB and goal AB-1, then exit")
+		fake     = flag.String("fake-slack", "", "serve a fake Slack Web API on this address instead")
+		jsonOut  = flag.Bool("json", false, "print the result as JSON")
+	)
+	flag.Parse()
+	if *fake != "" {
+		serveFakeSlack(*fake, *team, *channel, *users)
+		return
+	}
+	c := &client{url: *target, secret: []byte(*secret), team: *team, channel: *channel,
+		http: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4096, MaxConnsPerHost: 0}}}
+	if *setup {
+		for _, cmd := range []string{"team opret Load", "borger ny AB", "ny AB Tage bussen alene"} {
+			status, body, err := c.send("U0001", cmd)
+			if err != nil || status != 200 || !strings.Contains(body, "✅") {
+				log.Fatalf("setup %q: %d %v %s", cmd, status, err, body)
+			}
+		}
+		fmt.Println("setup done: team Load, AB, AB-1")
+		return
+	}
+	r := c.run(*rate, *duration, *users, *text)
+	if *jsonOut {
+		json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	fmt.Printf("rate %.0f/s for %s: sent %d, ok %d, errors %d, achieved %.0f/s\n", *rate, *duration, r.Sent, r.OK, r.Errors, r.Achieved)
+	fmt.Printf("latency from scheduled send: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n",
+		r.P50, r.P90, r.P99, r.P999, r.Max)
+}
+
+type client struct {
+	url, team, channel string
+	secret             []byte
+	http               *http.Client
+	seq                atomic.Int64
+}
+
+// send posts one signed slash command and returns the status and body.
+func (c *client) send(user, text string) (int, string, error) {
+	n := c.seq.Add(1)
+	form := url.Values{
+		"token": {"x"}, "team_id": {c.team}, "channel_id": {c.channel}, "channel_name": {"load"},
+		"user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {"/maal"}, "text": {text},
+		"trigger_id":   {fmt.Sprintf("load.%d.%d", time.Now().UnixNano(), n)},
+		"response_url": {"http://127.0.0.1:1/respond"},
+	}
+	body := form.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, c.secret)
+	io.WriteString(mac, "v0:"+ts+":"+body)
+	req, _ := http.NewRequest(http.MethodPost, c.url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), nil
+}
+
+// Result is what a run measured; latencies in milliseconds.
+type Result struct {
+	Rate, Achieved           float64
+	Sent, OK, Errors         int
+	P50, P90, P99, P999, Max float64
+	DurationSeconds, Seconds float64
+}
+
+// run sends at rate for d: request i is due at start + i/rate, whether or
+// not earlier ones have answered (open loop).
+func (c *client) run(rate float64, d time.Duration, users int, text string) Result {
+	n := int(rate * d.Seconds())
+	lat := make([]float64, n)
+	var ok, errs atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now().Add(50 * time.Millisecond)
+	interval := time.Duration(float64(time.Second) / rate)
+	for i := 0; i < n; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if w := time.Until(due); w > 0 {
+			time.Sleep(w)
+		}
+		wg.Add(1)
+		go func(i int, due time.Time) {
+			defer wg.Done()
+			user := fmt.Sprintf("U%04d", i%users+1)
+			score := i%10 + 1
+			status, body, err := c.send(user, fmt.Sprintf(text, score, (score+3)%10+1))
+			lat[i] = float64(time.Since(due).Microseconds()) / 1000
+			if err != nil || status != 200 || !strings.Contains(body, `"response_type":"ephemeral"`) {
+				errs.Add(1)
+				return
+			}
+			ok.Add(1)
+		}(i, due)
+	}
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+	sort.Float64s(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[int(math.Min(float64(len(lat)-1), math.Ceil(p*float64(len(lat)))-1))]
+	}
+	return Result{Rate: rate, Achieved: float64(n) / elapsed, Sent: n, OK: int(ok.Load()), Errors: int(errs.Load()),
+		P50: pct(.50), P90: pct(.90), P99: pct(.99), P999: pct(.999), Max: pct(1), DurationSeconds: d.Seconds(), Seconds: elapsed}
+}
+
+// serveFakeSlack answers the Web API calls the bot makes while logging:
+// auth.test, conversations.members (users U0001…) and users.info.
+func serveFakeSlack(addr, team, channel string, users int) {
+	var members []string
+	for i := 1; i <= users; i++ {
+		members = append(members, fmt.Sprintf("U%04d", i))
+	}
+	membersJSON, _ := json.Marshal(map[string]any{"ok": true, "members": members, "response_metadata": map[string]string{"next_cursor": ""}})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch strings.TrimPrefix(r.URL.Path, "/api/") {
+		case "auth.test":
+			fmt.Fprintf(w, `{"ok":true,"team_id":%q,"user_id":"UBOT"}`, team)
+		case "conversations.members":
+			w.Write(membersJSON)
+		case "users.info":
+			r.ParseForm()
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"locale":"da-DK"}}`, r.Form.Get("user"))
+		default:
+			w.Write([]byte(`{"ok":true}`))
+		}
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("fake Slack API on http://%s/api/ (team %s, channel %s, %d members)", ln.Addr(), team, channel, users)
+	log.Fatal(http.Serve(ln, mux))
+}
