@@ -6,7 +6,7 @@ GO       ?= go
 BIN      := bin/smallgoals
 PKGS     := ./...
 
-.PHONY: all build run demo test check fmt vet fuzz loadtest clean
+.PHONY: all build run demo test check fmt vet fuzz loadtest faulttest clean
 
 all: check build
 
@@ -38,6 +38,10 @@ vet:
 # The load test of BENCHMARKS.md on a throwaway PostgreSQL (or DATABASE_URL).
 loadtest:
 	scripts/with-postgres DATABASE_URL -- scripts/loadtest
+
+# PostgreSQL restart and SIGTERM under load, on a PostgreSQL of its own.
+faulttest:
+	scripts/with-postgres FAULTTEST_DB -- sh -c 'DATABASE_URL="$$FAULTTEST_DB" scripts/faulttest'
 
 # Fuzzes the command parser for a while (not part of make test).
 fuzz:

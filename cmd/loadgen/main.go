@@ -25,7 +25,6 @@ import (
 	"net/url"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +44,12 @@ func main() {
 		setup    = flag.Bool("setup", false, "create the team, borger AB and goal AB-1, then exit")
 		fake     = flag.String("fake-slack", "", "serve a fake Slack Web API on this address instead")
 		jsonOut  = flag.Bool("json", false, "print the result as JSON")
+		faultN   = flag.Int("fault", 0, "fault test: send this many notes, restart PostgreSQL after a third (-restart), check each acknowledged note is stored once (-db, -key)")
+		restart  = flag.String("restart", "", "fault test: the shell command that restarts PostgreSQL")
+		dbURL    = flag.String("db", "", "fault test: the bot's database URL")
+		key      = flag.String("key", "", "fault test: the bot's data key (base64)")
+		termPID  = flag.Int("sigterm", 0, "SIGTERM test: the server's PID, sent SIGTERM after -sigterm-after during the run")
+		termAt   = flag.Duration("sigterm-after", 2*time.Second, "SIGTERM test: when to send it")
 	)
 	flag.Parse()
 	if *fake != "" {
@@ -61,6 +66,18 @@ func main() {
 			}
 		}
 		fmt.Println("setup done: team Load, AB, AB-1")
+		return
+	}
+	switch {
+	case *faultN > 0:
+		if err := c.fault(*faultN, *rate, *restart, *dbURL, *key); err != nil {
+			log.Fatal(err)
+		}
+		return
+	case *termPID > 0:
+		if err := c.sigterm(*rate, *duration, *termAt, *termPID); err != nil {
+			log.Fatal(err)
+		}
 		return
 	}
 	r := c.run(*rate, *duration, *users, *text)
@@ -80,23 +97,32 @@ type client struct {
 	seq                atomic.Int64
 }
 
-// send posts one signed slash command and returns the status and body.
-func (c *client) send(user, text string) (int, string, error) {
-	n := c.seq.Add(1)
-	form := url.Values{
+// form is a slash command's body as Slack sends it.
+func (c *client) form(user, text, trigger string) string {
+	return url.Values{
 		"token": {"x"}, "team_id": {c.team}, "channel_id": {c.channel}, "channel_name": {"load"},
 		"user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {"/maal"}, "text": {text},
-		"trigger_id":   {fmt.Sprintf("load.%d.%d", time.Now().UnixNano(), n)},
-		"response_url": {"http://127.0.0.1:1/respond"},
-	}
-	body := form.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+		"trigger_id": {trigger}, "response_url": {"http://127.0.0.1:1/respond"},
+	}.Encode()
+}
+
+// sign returns the X-Slack-Signature of body at timestamp ts.
+func (c *client) sign(ts, body string) string {
 	mac := hmac.New(sha256.New, c.secret)
 	io.WriteString(mac, "v0:"+ts+":"+body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// send posts one signed slash command and returns the status and body.
+func (c *client) send(user, text string) (int, string, error) {
+	body, h := c.signedForm(user, text, fmt.Sprintf("load.%d.%d", time.Now().UnixNano(), c.seq.Add(1)))
+	return c.post(body, h)
+}
+
+// post sends a body with headers to the command URL.
+func (c *client) post(body string, h http.Header) (int, string, error) {
 	req, _ := http.NewRequest(http.MethodPost, c.url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header = h
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, "", err

@@ -30,6 +30,9 @@ type Config struct {
 	OldDataKeys []smallgoals.Key
 
 	HTTPAddr string
+	// ShutdownDrain is how long serve keeps serving after SIGTERM with
+	// /readyz at 503, so a load balancer stops sending first.
+	ShutdownDrain time.Duration
 	// MetricsAddr, when set, serves /metrics there instead of on HTTPAddr.
 	MetricsAddr string
 	TZ          string
@@ -117,6 +120,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("RETENTION_DAYS must be a whole number of days from 0 (keep everything) to 36500, not %q", v)
 		}
 		c.RetentionDays = n
+	}
+	if v := env("SHUTDOWN_DRAIN", "3s"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 5*time.Minute {
+			return c, fmt.Errorf("SHUTDOWN_DRAIN must be a duration from 0s to 5m, e.g. 3s, not %q", v)
+		}
+		c.ShutdownDrain = d
 	}
 	if v := env("SMALLGOALS_FILE_TTL", "72h"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -34,6 +34,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones without the system's zone database (scratch images)
@@ -282,17 +283,25 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	defer sched.Shutdown()
+	// Readiness: the database answers and we are not draining.
+	var draining atomic.Bool
+	ready := func(ctx context.Context) error {
+		if draining.Load() {
+			return errors.New("draining")
+		}
+		return m.DB.Ping(ctx)
+	}
 	var handler http.Handler
 	var socket *bot.Socket
 	separate := m.Config.MetricsAddr != ""
 	if t == TransportHTTP {
-		handler = (&bot.HTTP{Bot: b, Secret: m.Config.SlackSigningSecret, Ready: m.DB.Ping, NoMetrics: separate}).Routes()
+		handler = (&bot.HTTP{Bot: b, Secret: m.Config.SlackSigningSecret, Ready: ready, NoMetrics: separate}).Routes()
 	} else {
 		mux := http.NewServeMux()
 		if separate {
-			bot.HealthOnly(mux, m.DB.Ping)
+			bot.HealthOnly(mux, ready)
 		} else {
-			bot.HealthRoutes(mux, m.DB.Ping)
+			bot.HealthRoutes(mux, ready)
 		}
 		handler = mux
 		socket = &bot.Socket{Bot: b}
@@ -320,6 +329,12 @@ func (m *Main) Serve(ctx context.Context) error {
 	m.Log.Info("serving", "transport", t, "addr", ln.Addr().String(), "team", m.Slack.TeamID)
 	select {
 	case <-ctx.Done():
+		// Draining: /readyz says 503 so the load balancer stops sending
+		// here, while requests that still come are served; then the
+		// listener closes and the requests in flight finish.
+		draining.Store(true)
+		m.Log.Info("draining", "for", m.Config.ShutdownDrain)
+		time.Sleep(m.Config.ShutdownDrain)
 	case err = <-errc:
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
