@@ -39,6 +39,7 @@ func TestServeHTTPMode(t *testing.T) {
 		"SLACK_SIGNING_SECRET": "serve-test-secret",
 		"SLACK_API_URL":        slackAPI.URL + "/api/",
 		"HTTP_ADDR":            addr,
+		"SHUTDOWN_DRAIN":       "0s",
 		"SMALLGOALS_DATA_KEY":  testDataKey,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
