@@ -2,9 +2,13 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -286,5 +290,48 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// Two replicas behind a load balancer, one database: the same command
+// delivered to both at once (Slack retrying while the first is slow) has
+// one effect.
+func TestTwoReplicasOneEffect(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.command("UANNA", "C1", "borger ny AB")
+	e.command("UANNA", "C1", "ny AB Tage bussen")
+	log := slog.New(slog.DiscardHandler)
+	other := bot.NewSlack(testToken, "", e.fake.URL(), log)
+	if err := other.Connect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h2, err := commands.New(commands.Config{Store: commands.NewStore(e.db.InTx), Members: other, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2 := &bot.Bot{Handler: h2, Forms: h2, Slack: other, Log: log}
+	srv2 := httptest.NewServer((&bot.HTTP{Bot: b2, Secret: testSecret}).Routes())
+	defer srv2.Close()
+	defer b2.Wait()
+	for round := 0; round < 10; round++ {
+		body := e.commandForm("UANNA", "C1", fmt.Sprintf("AB-1 %d runde", round%10+1), fmt.Sprintf("twin-%d", round)).Encode()
+		var wg sync.WaitGroup
+		for _, base := range []string{e.http.URL, srv2.URL} {
+			wg.Add(1)
+			go func(base string) {
+				defer wg.Done()
+				req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+				req.Header = sign(body, time.Now(), testSecret)
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					resp.Body.Close()
+				}
+			}(base)
+		}
+		wg.Wait()
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 10 {
+		t.Fatalf("entries = %d after 10 commands each delivered to both replicas, want 10", n)
 	}
 }
