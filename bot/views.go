@@ -337,7 +337,7 @@ func submission(meta formMeta, state *slack.ViewState) commands.Submission {
 	if state == nil {
 		return s
 	}
-	for blockID, actions := range state.Values {
+	for _, actions := range state.Values {
 		for actionID, a := range actions {
 			var val string
 			switch {
@@ -362,7 +362,6 @@ func submission(meta formMeta, state *slack.ViewState) commands.Submission {
 				s.Values[actionID] = val
 			case "use_message":
 			default:
-				_ = blockID
 				s.Values[actionID] = val
 			}
 		}
