@@ -35,10 +35,15 @@ type Bot struct {
 
 	homeMu      sync.Mutex
 	homePending map[string]bool // users whose App Home is about to be refreshed
+	homeUsers   sync.Map        // users who opened App Home here: theirs is kept fresh
 }
 
-// refreshHome republishes a user's App Home shortly, once for a burst.
+// refreshHome republishes a user's App Home shortly, once for a burst —
+// for users who have opened it (it is published afresh whenever it opens).
 func (b *Bot) refreshHome(ctx context.Context, user string) {
+	if _, ok := b.homeUsers.Load(user); !ok {
+		return
+	}
 	b.homeMu.Lock()
 	if b.homePending == nil {
 		b.homePending = map[string]bool{}

@@ -67,6 +67,7 @@ func TestLogForm(t *testing.T) {
 	e := newSlackEnv(t)
 	ab, ab1 := setupTeams(e)
 
+	openHome(e, "UANNA", "EvLog")
 	if resp := e.slash("UANNA", "C1", ""); resp != "" {
 		t.Fatalf("/maal answered %q; want an empty acknowledgement and a form", resp)
 	}
@@ -276,6 +277,7 @@ func TestAppHome(t *testing.T) {
 	e := newSlackEnv(t)
 	e.fake.locales["UCARL"] = "en-GB"
 	setupTeams(e)
+	openHome(e, "UANNA", "Ev0")
 	e.command("UANNA", "C1", "AB-1 4 b:6 Tog bussen")
 	e.bot.Wait()
 	// A change made by a typed command refreshes App Home too.
@@ -356,4 +358,15 @@ func TestReminderButtons(t *testing.T) {
 	if again != after {
 		t.Errorf("an outsider moved the date to %s", again)
 	}
+}
+
+// openHome sends app_home_opened for user, as Slack does when the tab opens.
+func openHome(e *slackEnv, user, eventID string) {
+	e.t.Helper()
+	body := fmt.Sprintf(`{"token":"x","team_id":"%s","type":"event_callback","event_id":"%s","event_time":1,
+		"event":{"type":"app_home_opened","user":"%s","channel":"D1","tab":"home"}}`, e.fake.teamID, eventID, user)
+	if status, _ := e.post("/slack/events", body, sign(body, time.Now(), testSecret)); status != http.StatusOK {
+		e.t.Fatalf("event status %d", status)
+	}
+	e.bot.Wait()
 }

@@ -167,6 +167,7 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 // publishHome publishes the user's App Home; eventID, if set, makes a
 // redelivered app_home_opened publish nothing more.
 func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
+	b.homeUsers.Store(user, true)
 	req := b.request(ctx, user, "")
 	if eventID != "" {
 		req.DeliveryKey = "event:" + eventID
