@@ -33,6 +33,8 @@ type Config struct {
 	// ShutdownDrain is how long serve keeps serving after SIGTERM with
 	// /readyz at 503, so a load balancer stops sending first.
 	ShutdownDrain time.Duration
+	// PprofAddr, when set, serves Go's profiler there (for benchmarks).
+	PprofAddr string
 	// MetricsAddr, when set, serves /metrics there instead of on HTTPAddr.
 	MetricsAddr string
 	TZ          string
@@ -99,6 +101,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SlackAPIURL:        env("SLACK_API_URL", "https://slack.com/api/"),
 		HTTPAddr:           env("HTTP_ADDR", ":3000"),
 		MetricsAddr:        env("METRICS_ADDR", ""),
+		PprofAddr:          env("PPROF_ADDR", ""),
 		TZ:                 env("SMALLGOALS_TZ", "Europe/Copenhagen"),
 		Lang:               env("SMALLGOALS_LANG", smallgoals.LangDanish),
 		FilesDir:           env("SMALLGOALS_FILES_DIR", "./smallgoals-files"),

@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"slices"
@@ -305,6 +306,15 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		handler = mux
 		socket = &bot.Socket{Bot: b}
+	}
+	if m.Config.PprofAddr != "" {
+		pmux := http.NewServeMux()
+		pmux.HandleFunc("/debug/pprof/", pprof.Index)
+		pmux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		pmux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		psrv := &http.Server{Addr: m.Config.PprofAddr, Handler: pmux, ReadHeaderTimeout: 5 * time.Second}
+		go psrv.ListenAndServe()
+		defer psrv.Close()
 	}
 	if separate {
 		mln, err := net.Listen("tcp", m.Config.MetricsAddr)
