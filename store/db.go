@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	neturl "net/url"
 	"time"
 
@@ -48,7 +49,7 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	if opt.Keys == nil {
 		return nil, errors.New("store: open: no data keys (Options.Keys): free text is stored encrypted")
 	}
-	db, err := sqlx.Open("postgres", url)
+	db, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", safe(err))
 	}
@@ -69,6 +70,26 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
 	return &DB{db: db, keys: opt.Keys}, nil
+}
+
+// withBinaryParameters asks lib/pq to send parameters in binary, which
+// spares a round trip per query (no describe before the bind), unless the
+// URL says otherwise.
+func withBinaryParameters(url string) string {
+	if strings.Contains(url, "binary_parameters") {
+		return url
+	}
+	switch {
+	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
+		if strings.Contains(url, "?") {
+			return url + "&binary_parameters=yes"
+		}
+		return url + "?binary_parameters=yes"
+	case url == "":
+		return url
+	default: // key=value form
+		return url + " binary_parameters=yes"
+	}
 }
 
 // SQL returns the connection pool, for its statistics (metrics).
