@@ -49,3 +49,11 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# The digest at scale (BENCHMARKS.md): loads 1,000 teams' two years of
+# entries (~21 million rows, ~6 GB in /tmp) into a throwaway PostgreSQL and
+# computes every team's digest; about 20 minutes. Not part of make test.
+.PHONY: bench-digest
+bench-digest:
+	SMALLGOALS_SCALE=1 scripts/with-postgres TEST_DATABASE_URL -- \
+		$(GO) test -run='^$$' -bench=BenchmarkDigests -benchtime=3x -timeout=90m -v ./store/
