@@ -52,7 +52,7 @@ clean:
 
 # The digest at scale (BENCHMARKS.md): loads 1,000 teams' two years of
 # entries (~21 million rows, ~6 GB in /tmp) into a throwaway PostgreSQL and
-# computes every team's digest; about 20 minutes. Not part of make test.
+# computes every team's digest; about 10 minutes. Not part of make test.
 .PHONY: bench-digest
 bench-digest:
 	SMALLGOALS_SCALE=1 scripts/with-postgres TEST_DATABASE_URL -- \
