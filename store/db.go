@@ -13,8 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 	neturl "net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
