@@ -167,3 +167,30 @@ func TestDigestHolidaySlot(t *testing.T) {
 		t.Errorf("the moved digest belongs to week 12:\n%s", ch.posts[0])
 	}
 }
+
+// An entry undone in the week counts nowhere in the digest.
+func TestDigestIgnoresUndone(t *testing.T) {
+	w, mk := digestWorld(t)
+	cph := smallgoals.Location("Europe/Copenhagen")
+	at := time.Date(2026, 11, 21, 15, 0, 0, 0, cph)
+	for _, text := range []string{"AB-1 10 b:2 NOTEU", "fortryd AB-1"} {
+		r := w.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: text, Time: at})
+		if !strings.Contains(r.Text(), "✅") && !strings.Contains(r.Text(), "↩") {
+			t.Fatalf("%q: %s", text, r.Text())
+		}
+		at = at.Add(time.Minute)
+	}
+	ch := &channels{private: true}
+	if res, err := mk(ch).Digest(context.Background(), time.Date(2026, 11, 23, 9, 0, 0, 0, cph)); err != nil || res.Posted != 1 {
+		t.Fatalf("digest: %+v %v", res, err)
+	}
+	got := ch.posts[0]
+	for _, want := range []string{"Registreringer:* 3 af 3 medarbejdere", "Fremgang:* AB-1 (4→7)", "Små sejre — bedste score hidtil:* AB-1 (7)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("digest lacks %q (the undone 10 counted?):\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "borger 2") {
+		t.Errorf("the undone entry's gap is in the digest:\n%s", got)
+	}
+}

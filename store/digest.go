@@ -26,13 +26,18 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 		}
 		// Per active goal: the week against the time before it.
 		err = tx.tx.SelectContext(ctx, &d.Goals, `
-			WITH e AS (
-				SELECT e.goal_id, e.day, e.id, e.staff_score, e.citizen_score
-				FROM entries e
-				JOIN goals g ON g.id = e.goal_id AND g.status = 'active'
+			WITH tg AS (
+				SELECT g.id FROM goals g
 				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+				WHERE g.status = 'active'
+			), e AS (
+				-- An undo is on the goal of the entry it replaces (a
+				-- trigger makes sure), so only the team's undo rows count.
+				SELECT e.goal_id, e.day, e.id, e.staff_score, e.citizen_score
+				FROM tg JOIN entries e ON e.goal_id = tg.id
 				WHERE e.kind = 'score' AND e.day <= $3
-				  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
+				  AND NOT EXISTS (SELECT 1 FROM tg t JOIN entries u ON u.goal_id = t.id
+				                  WHERE u.replaces = e.id AND u.replaces IS NOT NULL)
 			), s AS (
 				SELECT goal_id,
 				       count(*) FILTER (WHERE day >= $2) AS week_entries,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -444,4 +445,43 @@ func TestGoalOverviews(t *testing.T) {
 			t.Fatalf("GoalOverviews(missing) = %+v, %v", none, err)
 		}
 	})
+}
+
+// An entry replaces only an entry of its own goal.
+func TestReplacesSameGoal(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	db := e.db
+	var a, b smallgoals.Entry
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		team := smallgoals.Team{ChannelID: "#r", Name: "R", Lang: "da", TZ: "UTC", CreatedBy: "u", CreatedAt: time.Now()}
+		if err := tx.CreateTeam(ctx, &team); err != nil {
+			return err
+		}
+		c := smallgoals.Citizen{TeamID: team.ID, Alias: "AB", ContactUser: "u", CreatedAt: time.Now()}
+		if err := tx.CreateCitizen(ctx, &c); err != nil {
+			return err
+		}
+		day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+		var goals [2]smallgoals.Goal
+		for i := range goals {
+			goals[i] = smallgoals.Goal{CitizenID: c.ID, Title: "G", ScaleMin: 1, ScaleMax: 10, CadenceDays: 42, NextRevision: &day, CreatedBy: "u", CreatedAt: time.Now()}
+			if err := tx.CreateGoal(ctx, &goals[i]); err != nil {
+				return err
+			}
+		}
+		five := 5
+		a = smallgoals.Entry{GoalID: goals[0].ID, Kind: smallgoals.EntryScore, Author: "u", Day: day, WrittenAt: time.Now(), StaffScore: &five}
+		if err := tx.CreateEntry(ctx, &a); err != nil {
+			return err
+		}
+		b = smallgoals.Entry{GoalID: goals[1].ID, Kind: smallgoals.EntryUndo, Author: "u", Day: day, WrittenAt: time.Now(), Replaces: &a.ID}
+		return tx.CreateEntry(ctx, &b)
+	})
+	if err == nil {
+		t.Fatal("an undo on another goal was stored")
+	}
+	if strings.Contains(err.Error(), "Failing row") {
+		t.Errorf("the error holds row values: %v", err)
+	}
 }
