@@ -49,12 +49,7 @@ func (c *call) runDue() (Reply, error) {
 		r.add(Section, c.t("modal.no_citizens"))
 		return r, nil
 	}
-	ids := make([]int64, len(teams))
-	byID := map[int64]*smallgoals.Team{}
-	for i := range teams {
-		ids[i] = teams[i].ID
-		byID[teams[i].ID] = &teams[i]
-	}
+	ids, byID := index(teams)
 	due, err := c.tx.DueGoals(c.ctx, ids, c.today(nil).AddDate(0, 0, dueWithinDays+1))
 	if err != nil {
 		return Reply{}, err

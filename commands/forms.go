@@ -123,6 +123,17 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 	return d, err
 }
 
+// index returns the teams' IDs and the teams by ID.
+func index(teams []smallgoals.Team) ([]int64, map[int64]*smallgoals.Team) {
+	ids := make([]int64, len(teams))
+	byID := make(map[int64]*smallgoals.Team, len(teams))
+	for i := range teams {
+		ids[i] = teams[i].ID
+		byID[teams[i].ID] = &teams[i]
+	}
+	return ids, byID
+}
+
 // myTeams returns the teams the caller is on.
 func (c *call) myTeams() ([]smallgoals.Team, error) {
 	all, err := c.tx.ListTeams(c.ctx)

@@ -60,12 +60,7 @@ func (c *call) home() (Reply, error) {
 		r.add(Section, c.t("home.onboarding"))
 		return r, nil
 	}
-	ids := make([]int64, len(teams))
-	byID := map[int64]*smallgoals.Team{}
-	for i := range teams {
-		ids[i] = teams[i].ID
-		byID[teams[i].ID] = &teams[i]
-	}
+	ids, byID := index(teams)
 	today := c.today(nil)
 	due, err := c.tx.DueGoals(c.ctx, ids, today.AddDate(0, 0, dueWithin))
 	if err != nil {
