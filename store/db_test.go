@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"net/url"
 	"os"
@@ -101,33 +99,9 @@ func TestMigrateTwice(t *testing.T) {
 // connections at once, as replicas starting together do.
 func TestMigrateConcurrent(t *testing.T) {
 	t.Parallel()
-	admin := os.Getenv("TEST_DATABASE_URL")
-	if admin == "" {
-		t.Skip("TEST_DATABASE_URL is not set")
-	}
+	u := emptyDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	adm, err := sql.Open("postgres", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { adm.Close() })
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "sg_migrate_" + hex.EncodeToString(b)
-	if _, err := adm.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { adm.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
-	p, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Path = "/" + name
-	q := p.Query()
-	q.Del("dbname")
-	p.RawQuery = q.Encode()
-	u := p.String()
 
 	const n = 3
 	dbs := make([]*store.DB, n)
