@@ -326,3 +326,35 @@ type Digest struct {
 	Goals     []DigestGoal
 	Revisions []DigestRevision // revisions in the week, and each goal's latest
 }
+
+// QuickScore is a score typed in a team's channel on one of its citizens'
+// goals (REF SCORE [b:SCORE] [NOTE], the most common command), in the form
+// the store can log in a single statement together with concurrent ones.
+// Anything out of the ordinary is left to the general path.
+type QuickScore struct {
+	ChannelID    string // the team's channel, typed in
+	AliasKey     string // the folded alias of the ref
+	GoalNumber   int    // the ref's number
+	Author       string
+	StaffScore   int
+	CitizenScore *int
+	Note         string
+	At           time.Time
+	DeliveryKey  string // "" if the delivery cannot come again
+}
+
+// QuickScoreResult is what logging a QuickScore did. Unless Stored,
+// nothing was written: the team, citizen or goal was not found, the goal
+// is not active, a score is off its scale, or DeliveryKey was claimed
+// already; the general path then tells which.
+type QuickScoreResult struct {
+	Stored     bool
+	EntryID    int64
+	TeamLang   string
+	UserLang   string // the user's chosen language, or ""
+	Alias      string // the citizen's alias as written
+	GoalNumber int
+	Scale      Scale
+	Day        time.Time
+	Recent     []int // the goal's latest counting staff scores, oldest first, the new one last
+}

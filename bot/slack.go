@@ -287,6 +287,12 @@ func (s *Slack) IsMember(ctx context.Context, _ commands.Tx, team smallgoals.Tea
 	return !u.guest && !u.bot, nil
 }
 
+// IsChannelMember reports whether user is a staff member of the channel
+// (commands.ChannelMembers): the quick path asks before it writes.
+func (s *Slack) IsChannelMember(ctx context.Context, channelID, user string) (bool, error) {
+	return s.IsMember(ctx, nil, smallgoals.Team{ChannelID: channelID}, user)
+}
+
 // CanJoin reports whether user may get a role on the team: only staff
 // in its channel.
 func (s *Slack) CanJoin(ctx context.Context, tx commands.Tx, team smallgoals.Team, user string) (bool, error) {

@@ -147,6 +147,11 @@ type Config struct {
 	Logger   *slog.Logger // nil: discard
 	Lang     string       // the default language, SMALLGOALS_LANG
 	TZ       string       // the default time zone of new teams, SMALLGOALS_TZ
+
+	// Quick logs typed scores in one statement (store.DB); nil: every
+	// command takes the general path. Used only with Members that are
+	// ChannelMembers. See quick.go.
+	Quick QuickLogger
 }
 
 // Handler answers commands.
@@ -158,12 +163,13 @@ type Handler struct {
 	lang     string
 	tz       string
 	location *time.Location
+	quickLog QuickLogger
 }
 
 // New returns a Handler, or an error naming what is wrong with cfg.
 func New(cfg Config) (*Handler, error) {
 	h := &Handler{store: cfg.Store, members: cfg.Members, msg: cfg.Messages, log: cfg.Logger,
-		lang: cfg.Lang, tz: cfg.TZ}
+		lang: cfg.Lang, tz: cfg.TZ, quickLog: cfg.Quick}
 	if h.store == nil {
 		return nil, errors.New("commands: no store")
 	}
@@ -239,6 +245,11 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 		return Reply{Modal: &Modal{Kind: FormLog}} // phone-first: /maal alone opens the log form
 	}
 	p, perr := parse(req.Text)
+	if perr == nil {
+		if r, ok := h.quick(ctx, req, p); ok {
+			return r
+		}
+	}
 	reply, _ := h.answer(ctx, req, p, perr, req.Text)
 	return reply
 }
@@ -319,15 +330,7 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		return reply, nil
 	}
 	if err != nil {
-		h.log.Error("command failed", "user", req.UserID, "command", p.id(), "err", err)
-		lang := h.lang
-		if p.lang != "" {
-			lang = p.lang
-		}
-		ie := smallgoals.Errorf(smallgoals.EINTERNAL, "err.internal")
-		r := textReply(h.msg.T(lang, ie.MsgID))
-		r.Command, r.Outcome = p.id(), "failed"
-		return r, ie
+		return h.failure(req, p, err)
 	}
 	reply.Command, reply.Outcome = p.id(), "done"
 	// What was asked and how it went; never the text.
@@ -338,6 +341,19 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		h.log.Debug("command done", "user", req.UserID, "command", p.id())
 	}
 	return reply, refusal
+}
+
+// failure logs an internal error once and answers that nothing was saved.
+func (h *Handler) failure(req Request, p parsed, err error) (Reply, *smallgoals.Error) {
+	h.log.Error("command failed", "user", req.UserID, "command", p.id(), "err", err)
+	lang := h.lang
+	if p.lang != "" {
+		lang = p.lang
+	}
+	ie := smallgoals.Errorf(smallgoals.EINTERNAL, "err.internal")
+	r := textReply(h.msg.T(lang, ie.MsgID))
+	r.Command, r.Outcome = p.id(), "failed"
+	return r, ie
 }
 
 // errDuplicate rolls back the effect of a redelivered request.
@@ -367,26 +383,29 @@ func (c *call) chooseLang(hint string) error {
 	if err != nil {
 		return err
 	}
-	if lang == "" {
-		lang = hint
-	}
-	if lang == "" {
-		lang = localeLang(c.req.Locale)
-	}
-	if lang == "" {
+	teamLang := ""
+	if lang == "" && hint == "" && localeLang(c.req.Locale) == "" {
 		t, err := c.currentTeam()
 		if err != nil {
 			return err
 		}
 		if t != nil {
-			lang = t.Lang
+			teamLang = t.Lang
 		}
 	}
-	if lang == "" {
-		lang = c.h.lang
-	}
-	c.lang = lang
+	c.lang = c.h.pickLang(lang, hint, c.req.Locale, teamLang)
 	return nil
+}
+
+// pickLang is the first of: the user's choice, the language of the
+// keyword typed, the Slack locale's, the team's, the default.
+func (h *Handler) pickLang(user, hint, locale, team string) string {
+	for _, l := range []string{user, hint, localeLang(locale), team} {
+		if l != "" {
+			return l
+		}
+	}
+	return h.lang
 }
 
 // localeLang maps a Slack locale such as "da-DK" or "en-GB" to a language

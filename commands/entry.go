@@ -57,24 +57,23 @@ func (c *call) runLog() (Reply, error) {
 	if err := c.audit(smallgoals.ActEntryCreate, &f.team, &f.citizen, &g, gref, true); err != nil {
 		return Reply{}, err
 	}
+	scores, err := c.tx.RecentScores(c.ctx, g.ID, recentScores)
+	if err != nil {
+		return Reply{}, err
+	}
+	return c.logged(gref, scale, e, scores), nil
+}
+
+// logged is the answer to a logged score; recent are the goal's latest
+// scores, the new one last.
+func (c *call) logged(gref string, scale smallgoals.Scale, e smallgoals.Entry, recent []int) Reply {
 	r := textReply(c.t("log.saved", "Ref", gref, "Scores", c.scoreText(scale, e.StaffScore, e.CitizenScore),
 		"Date", smallgoals.FormatDate(e.Day)))
-	if ov, err := c.goalTrend(f, g); err != nil {
-		return Reply{}, err
-	} else if ov != "" {
+	if ov := trend(scale, recent); ov != "" {
 		r.add(Context, ov)
 	}
 	r.add(Context, c.t("log.undo_hint", "Ref", gref))
-	return r, nil
-}
-
-// goalTrend is a goal's sparkline after an entry, or "".
-func (c *call) goalTrend(_ found, g smallgoals.Goal) (string, error) {
-	scores, err := c.tx.RecentScores(c.ctx, g.ID, recentScores)
-	if err != nil {
-		return "", err
-	}
-	return trend(g.Scale(), scores), nil
+	return r
 }
 
 // recentScores is how many scores a sparkline shows.

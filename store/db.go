@@ -30,8 +30,9 @@ var migrations embed.FS
 
 // DB is the application's database.
 type DB struct {
-	db   *sqlx.DB
-	keys *smallgoals.Keyring
+	db    *sqlx.DB
+	keys  *smallgoals.Keyring
+	quick *quickBatcher // see quickscore.go
 }
 
 // Options configure Open.
@@ -69,7 +70,7 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
-	return &DB{db: db, keys: opt.Keys}, nil
+	return &DB{db: db, keys: opt.Keys, quick: newQuickBatcher(quickStatements(opt.MaxConns))}, nil
 }
 
 // withBinaryParameters asks lib/pq to send parameters in binary, which

@@ -222,6 +222,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	}
 	cc := commands.Config{
 		Store:  commands.NewStore(db.InTx),
+		Quick:  db,
 		Logger: m.Log,
 		Lang:   m.Config.Lang,
 		TZ:     m.Config.TZ,
