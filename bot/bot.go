@@ -181,8 +181,13 @@ var slackMention = regexp.MustCompile(`<@([A-Z0-9]+)(?:\|[^>]*)?>`)
 // commands read: a mention <@U123|anna> becomes @U123 (the shell's form),
 // and &amp; &lt; &gt; become the characters typed.
 func SlackText(s string) string {
-	s = slackMention.ReplaceAllString(s, "@$1")
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	if strings.Contains(s, "<@") {
+		s = slackMention.ReplaceAllString(s, "@$1")
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = unescape.Replace(s)
+	}
+	return s
 }
 
 func outcome(r commands.Reply) string {

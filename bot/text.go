@@ -23,18 +23,32 @@ var (
 // PlainText renders mrkdwn as plain text for a terminal: mentions become
 // @user, emphasis and code marks go, escapes are undone.
 func PlainText(s string) string {
-	s = mentionRe.ReplaceAllStringFunc(s, func(m string) string {
-		sub := mentionRe.FindStringSubmatch(m)
-		if sub[2] != "" {
-			return "@" + sub[2]
-		}
-		return "@" + sub[1]
-	})
-	s = linkRe.ReplaceAllString(s, "$2 ($1)")
-	s = boldRe.ReplaceAllString(s, "$1")
-	s = codeRe.ReplaceAllString(s, "$1")
-	s = italicRe.ReplaceAllString(s, "$1$2")
-	return unescape.Replace(s)
+	// Each pattern only where its mark is: most replies have few.
+	if strings.Contains(s, "<@") {
+		s = mentionRe.ReplaceAllStringFunc(s, func(m string) string {
+			sub := mentionRe.FindStringSubmatch(m)
+			if sub[2] != "" {
+				return "@" + sub[2]
+			}
+			return "@" + sub[1]
+		})
+	}
+	if strings.Contains(s, "<http") {
+		s = linkRe.ReplaceAllString(s, "$2 ($1)")
+	}
+	if strings.IndexByte(s, '*') >= 0 {
+		s = boldRe.ReplaceAllString(s, "$1")
+	}
+	if strings.IndexByte(s, '`') >= 0 {
+		s = codeRe.ReplaceAllString(s, "$1")
+	}
+	if strings.IndexByte(s, '_') >= 0 {
+		s = italicRe.ReplaceAllString(s, "$1$2")
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = unescape.Replace(s)
+	}
+	return s
 }
 
 // RenderText renders a reply as readable lines of plain text.

@@ -293,11 +293,14 @@ LEFT JOIN m ON m.i = r.i
 LEFT JOIN e ON e.id = m.entry_id
 LEFT JOIN users us ON us.id = r.actor`
 
-// quickStatements is how many quick-score statements may run at once: a
-// quarter of the pool, at least 2, so other work keeps its connections.
+// quickStatements is how many quick-score statements run at once. Two:
+// while one is being written the requests that arrive gather for the
+// next, and bigger batches cost the database less than parallel small
+// ones (measured on 2 cores at 1,000–3,000 requests a second; see
+// BENCHMARKS.md). A pool smaller than 4 gets one.
 func quickStatements(maxConns int) int {
-	if maxConns <= 0 {
-		return 4
+	if maxConns > 0 && maxConns < 4 {
+		return 1
 	}
-	return max(2, maxConns/4)
+	return 2
 }

@@ -40,8 +40,9 @@ func main() {
 		users    = flag.Int("users", 50, "distinct users (U0001…) sending")
 		team     = flag.String("team", "T1", "the workspace ID")
 		channel  = flag.String("channel", "C1", "the team channel")
-		text     = flag.String("text", "AB-1 %d b:%d Tog selv bussen i dag", "the command text; %d are filled with scores")
-		setup    = flag.Bool("setup", false, "create the team, borger AB and goal AB-1, then exit")
+		text     = flag.String("text", "%s %d b:%d Tog selv bussen i dag", "the command text: %s is a ref, the %d are filled with scores")
+		setup    = flag.Bool("setup", false, "create the team, borger AB with goal AB-1 and -citizens more with a goal each (B1-1 …), then exit")
+		citizens = flag.Int("citizens", 20, "the borgere B1…BN whose goals the commands log on (made by -setup)")
 		fake     = flag.String("fake-slack", "", "serve a fake Slack Web API on this address instead")
 		jsonOut  = flag.Bool("json", false, "print the result as JSON")
 		faultN   = flag.Int("fault", 0, "fault test: send this many notes, restart PostgreSQL after a third (-restart), check each acknowledged note is stored once (-db, -key)")
@@ -59,13 +60,17 @@ func main() {
 	c := &client{url: *target, secret: []byte(*secret), team: *team, channel: *channel,
 		http: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4096, MaxConnsPerHost: 0}}}
 	if *setup {
-		for _, cmd := range []string{"team opret Load", "borger ny AB", "ny AB Tage bussen alene"} {
+		cmds := []string{"team opret Load", "borger ny AB", "ny AB Tage bussen alene"}
+		for i := 1; i <= *citizens; i++ {
+			cmds = append(cmds, fmt.Sprintf("borger ny B%d", i), fmt.Sprintf("ny B%d Smøre madpakke selv", i))
+		}
+		for _, cmd := range cmds {
 			status, body, err := c.send("U0001", cmd)
 			if err != nil || status != 200 || !strings.Contains(body, "✅") {
 				log.Fatalf("setup %q: %d %v %s", cmd, status, err, body)
 			}
 		}
-		fmt.Println("setup done: team Load, AB, AB-1")
+		fmt.Printf("setup done: team Load, AB-1 and B1-1 … B%d-1\n", *citizens)
 		return
 	}
 	switch {
@@ -80,7 +85,7 @@ func main() {
 		}
 		return
 	}
-	r := c.run(*rate, *duration, *users, *text)
+	r := c.run(*rate, *duration, *users, max(1, *citizens), *text)
 	if *jsonOut {
 		json.NewEncoder(os.Stdout).Encode(r)
 		return
@@ -142,7 +147,7 @@ type Result struct {
 
 // run sends at rate for d: request i is due at start + i/rate, whether or
 // not earlier ones have answered (open loop).
-func (c *client) run(rate float64, d time.Duration, users int, text string) Result {
+func (c *client) run(rate float64, d time.Duration, users, citizens int, text string) Result {
 	n := int(rate * d.Seconds())
 	lat := make([]float64, n)
 	var ok, errs atomic.Int64
@@ -159,7 +164,8 @@ func (c *client) run(rate float64, d time.Duration, users int, text string) Resu
 			defer wg.Done()
 			user := fmt.Sprintf("U%04d", i%users+1)
 			score := i%10 + 1
-			status, body, err := c.send(user, fmt.Sprintf(text, score, (score+3)%10+1))
+			ref := fmt.Sprintf("B%d-1", i%citizens+1)
+			status, body, err := c.send(user, fmt.Sprintf(text, ref, score, (score+3)%10+1))
 			lat[i] = float64(time.Since(due).Microseconds()) / 1000
 			if err != nil || status != 200 || !strings.Contains(body, `"response_type":"ephemeral"`) {
 				errs.Add(1)
