@@ -61,43 +61,63 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 			err = fmt.Errorf("store: invalid database URL: %w", ue.Err)
 		}
 	}()
+	quickConns := quickStatements(opt.MaxConns)
 	if opt.MaxConns > 0 {
-		db.SetMaxOpenConns(opt.MaxConns)
-		db.SetMaxIdleConns(opt.MaxConns)
+		n := max(1, opt.MaxConns-quickConns)
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err = db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
-	return &DB{db: db, keys: opt.Keys, quick: newQuickBatcher(quickStatements(opt.MaxConns))}, nil
+	// The quick path's own connections plan its statement once: left to
+	// choose, PostgreSQL plans it afresh for every small batch, which
+	// costs more than running it (see quickscore.go).
+	quick, err := sqlx.Open("postgres", withParam(withBinaryParameters(url), "plan_cache_mode", "force_generic_plan"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open: %w", safe(err))
+	}
+	quick.SetMaxOpenConns(quickConns)
+	quick.SetMaxIdleConns(quickConns)
+	quick.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{db: db, keys: opt.Keys, quick: newQuickBatcher(quick, quickConns)}, nil
 }
 
 // withBinaryParameters asks lib/pq to send parameters in binary, which
 // spares a round trip per query (no describe before the bind), unless the
 // URL says otherwise.
 func withBinaryParameters(url string) string {
-	if strings.Contains(url, "binary_parameters") {
+	return withParam(url, "binary_parameters", "yes")
+}
+
+// withParam adds a connection parameter to a lib/pq URL or key=value
+// string unless it names the key already. lib/pq sends the ones it does
+// not know to the server as settings of the session.
+func withParam(url, key, value string) string {
+	if strings.Contains(url, key) {
 		return url
 	}
 	switch {
 	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
 		if strings.Contains(url, "?") {
-			return url + "&binary_parameters=yes"
+			return url + "&" + key + "=" + value
 		}
-		return url + "?binary_parameters=yes"
+		return url + "?" + key + "=" + value
 	case url == "":
 		return url
 	default: // key=value form
-		return url + " binary_parameters=yes"
+		return url + " " + key + "=" + value
 	}
 }
 
 // SQL returns the connection pool, for its statistics (metrics).
 func (db *DB) SQL() *sql.DB { return db.db.DB }
 
-// Close closes the connection pool.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the connection pools.
+func (db *DB) Close() error { return errors.Join(db.quick.db.Close(), db.db.Close()) }
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return safe(db.db.PingContext(ctx)) }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"smallgoals"
@@ -31,6 +32,7 @@ const quickBatchTimeout = 10 * time.Second
 // everything waiting and writes it, so no goroutine runs in the
 // background and a lone request is written at once.
 type quickBatcher struct {
+	db    *sqlx.DB // its own pool, cap(slots) connections
 	slots chan struct{}
 
 	prepMu sync.Mutex
@@ -50,8 +52,8 @@ type quickReq struct {
 	done chan struct{}
 }
 
-func newQuickBatcher(statements int) *quickBatcher {
-	return &quickBatcher{slots: make(chan struct{}, max(1, statements))}
+func newQuickBatcher(db *sqlx.DB, statements int) *quickBatcher {
+	return &quickBatcher{db: db, slots: make(chan struct{}, max(1, statements))}
 }
 
 // LogQuickScore logs q in one statement, maybe together with concurrent
@@ -186,7 +188,7 @@ func (db *DB) quickStmt(ctx context.Context) (*sql.Stmt, error) {
 	b.prepMu.Lock()
 	defer b.prepMu.Unlock()
 	if b.stmt == nil {
-		st, err := db.db.PrepareContext(ctx, quickScoreSQL)
+		st, err := b.db.PrepareContext(ctx, quickScoreSQL)
 		if err != nil {
 			return nil, err
 		}
@@ -293,11 +295,12 @@ LEFT JOIN m ON m.i = r.i
 LEFT JOIN e ON e.id = m.entry_id
 LEFT JOIN users us ON us.id = r.actor`
 
-// quickStatements is how many quick-score statements run at once. Two:
+// quickStatements is how many quick-score statements run at once, each on
+// a connection of the quick path's own, counted in Options.MaxConns. Two:
 // while one is being written the requests that arrive gather for the
 // next, and bigger batches cost the database less than parallel small
 // ones (measured on 2 cores at 1,000–3,000 requests a second; see
-// BENCHMARKS.md). A pool smaller than 4 gets one.
+// BENCHMARKS.md). A pool of fewer than 4 gives it one.
 func quickStatements(maxConns int) int {
 	if maxConns > 0 && maxConns < 4 {
 		return 1
