@@ -537,6 +537,10 @@ func (c *scaleChannels) PostFile(context.Context, string, commands.File) (string
 }
 func (c *scaleChannels) IsPrivate(context.Context, string) (bool, error) { return true, nil }
 
+type scaleDMs struct{ n int }
+
+func (d *scaleDMs) DM(context.Context, string, commands.Reply) error { d.n++; return nil }
+
 // BenchmarkDigests computes all teams' digests of one week, sequentially:
 // each team's DigestOf (three queries in a transaction) and the message
 // Digester.Message formats from it. One iteration is all the teams.
@@ -684,6 +688,36 @@ func BenchmarkDigests(b *testing.B) {
 		b.Fatalf("job posted %+v (%d posts), want %d", res, ch.posts, teamCount)
 	}
 	b.Logf("the digest job (Digester.Digest, no charts): %d digests posted in %.2f s", res.Posted, time.Since(t0).Seconds())
+
+	// The reminder job once, on Monday at 08:00, every team's reminder
+	// time: the scan of all due goals, the grouping, a claim and a DM (to
+	// a stand-in) per recipient. Then again, as another replica ticking at
+	// the same minute would: everything is claimed, nothing is sent.
+	dms := &scaleDMs{}
+	rem := &reminders.Reminder{Store: db, Post: dms, Text: h, Calendar: reminders.NewCalendar(),
+		IsMember: func(context.Context, smallgoals.Team, string) (bool, error) { return true, nil },
+		Log:      slog.New(slog.DiscardHandler)}
+	remindAt := time.Date(2026, 11, 23, 8, 0, 0, 0, smallgoals.Location("Europe/Copenhagen"))
+	t0 = time.Now()
+	rres, err := rem.Remind(ctx, remindAt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first := time.Since(t0)
+	if rres.Teams != teamCount || rres.DMs == 0 || rres.DMs != dms.n {
+		b.Fatalf("reminder job: %+v (%d DMs posted), want all %d teams and some DMs", rres, dms.n, teamCount)
+	}
+	t0 = time.Now()
+	again, err := rem.Remind(ctx, remindAt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if again.DMs != 0 {
+		b.Fatalf("reminder job again: %+v, want nothing sent", again)
+	}
+	b.Logf("the reminder job (Reminder.Remind at 08:00, %d teams): %d DMs with %d goal reminders in %.2f s; again at once (all claimed): %.2f s",
+		rres.Teams, rres.DMs, rres.Goals, first.Seconds(), time.Since(t0).Seconds())
+	b.ReportMetric(first.Seconds(), "s/reminder-job")
 
 	// Charts, measured apart: the team overview of the first teams'
 	// digests, drawn as cmd/smallgoals draws it.
