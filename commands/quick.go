@@ -40,8 +40,10 @@ func (h *Handler) quick(ctx context.Context, req Request, p parsed) (Reply, bool
 		req.ChannelID == "" || len(p.args) < 2 {
 		return Reply{}, false
 	}
-	if _, ok := p.opts["date"]; ok {
-		return Reply{}, false
+	for name := range p.opts {
+		if name != "citizen" { // dato: is checked against the team's today
+			return Reply{}, false
+		}
 	}
 	ref, ok := smallgoals.ParseRef(p.args[0])
 	if !ok || ref.Plan {

@@ -43,7 +43,6 @@ type quickBatcher struct {
 }
 
 type quickReq struct {
-	ctx  context.Context
 	in   smallgoals.QuickScore
 	note []byte // encrypted
 	key  string
@@ -64,7 +63,7 @@ func (db *DB) LogQuickScore(ctx context.Context, q smallgoals.QuickScore) (small
 	if err != nil {
 		return smallgoals.QuickScoreResult{}, err
 	}
-	r := &quickReq{ctx: ctx, in: q, note: note, key: keyID, done: make(chan struct{})}
+	r := &quickReq{in: q, note: note, key: keyID, done: make(chan struct{})}
 	b := db.quick
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
