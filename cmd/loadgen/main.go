@@ -6,8 +6,8 @@
 // so a load test needs no network.
 //
 //	loadgen -fake-slack 127.0.0.1:9999 -users 50                        # the fake Slack API
-//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -setup  # team, borger, goal
-//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -rate 1000 -duration 20s
+//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -setup  # team, borgere AB and B1…B20, a goal each
+//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -rate 1000 -duration 20s   # scores on B1-1…B20-1
 package main
 
 import (
