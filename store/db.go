@@ -72,10 +72,18 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
+	out := &DB{db: db, keys: opt.Keys}
+	if quickConns == 0 {
+		return out, nil // a pool of one: every command takes the general path
+	}
 	// The quick path's own connections plan its statement once: left to
 	// choose, PostgreSQL plans it afresh for every small batch, which
-	// costs more than running it (see quickscore.go).
-	quick, err := sqlx.Open("postgres", withParam(withBinaryParameters(url), "plan_cache_mode", "force_generic_plan"))
+	// costs more than running it. A lock held elsewhere (a redelivery's
+	// claim, an erasure) fails the statement after 2 s rather than hold up
+	// the batch behind it; its requests then take the general path (see
+	// quickscore.go).
+	qurl := withParam(withParam(withBinaryParameters(url), "plan_cache_mode", "force_generic_plan"), "lock_timeout", "2000")
+	quick, err := sqlx.Open("postgres", qurl)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open: %w", safe(err))
@@ -83,7 +91,8 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	quick.SetMaxOpenConns(quickConns)
 	quick.SetMaxIdleConns(quickConns)
 	quick.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{db: db, keys: opt.Keys, quick: newQuickBatcher(quick, quickConns)}, nil
+	out.quick = newQuickBatcher(quick, quickConns)
+	return out, nil
 }
 
 // withBinaryParameters asks lib/pq to send parameters in binary, which
@@ -117,7 +126,12 @@ func withParam(url, key, value string) string {
 func (db *DB) SQL() *sql.DB { return db.db.DB }
 
 // Close closes the connection pools.
-func (db *DB) Close() error { return errors.Join(db.quick.db.Close(), db.db.Close()) }
+func (db *DB) Close() error {
+	if db.quick != nil {
+		return errors.Join(db.quick.db.Close(), db.db.Close())
+	}
+	return db.db.Close()
+}
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return safe(db.db.PingContext(ctx)) }

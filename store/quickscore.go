@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -38,6 +40,11 @@ type quickBatcher struct {
 	prepMu sync.Mutex
 	stmt   *sql.Stmt // quickScoreSQL, prepared on each connection as it is used
 
+	// zones caches each team channel's time zone (channel ID → name): the
+	// entry's day is worked out in Go, as the general path does, and the
+	// statement checks the zone is still the team's.
+	zones sync.Map
+
 	mu    sync.Mutex
 	queue []*quickReq
 }
@@ -59,6 +66,9 @@ func newQuickBatcher(db *sqlx.DB, statements int) *quickBatcher {
 // requests, and commits it. See smallgoals.QuickScoreResult for when it
 // writes nothing.
 func (db *DB) LogQuickScore(ctx context.Context, q smallgoals.QuickScore) (smallgoals.QuickScoreResult, error) {
+	if db.quick == nil {
+		return smallgoals.QuickScoreResult{}, nil // no connections of its own: the general path
+	}
 	note, keyID, err := sealText(db.keys, fieldEntryNote, q.Note)
 	if err != nil {
 		return smallgoals.QuickScoreResult{}, err
@@ -72,6 +82,11 @@ func (db *DB) LogQuickScore(ctx context.Context, q smallgoals.QuickScore) (small
 		select {
 		case <-r.done:
 			return r.out, r.err
+		default:
+		}
+		select {
+		case <-r.done:
+			return r.out, r.err
 		case <-ctx.Done():
 			if b.withdraw(r) {
 				return smallgoals.QuickScoreResult{}, fmt.Errorf("store: quick score: %w", ctx.Err())
@@ -80,10 +95,10 @@ func (db *DB) LogQuickScore(ctx context.Context, q smallgoals.QuickScore) (small
 			return r.out, r.err
 		case b.slots <- struct{}{}:
 			batch := b.take()
-			if len(batch) > 0 {
+			func() {
+				defer func() { <-b.slots }()
 				db.writeQuick(batch)
-			}
-			<-b.slots
+			}()
 			if len(batch) == 0 {
 				<-r.done // taken by another statement
 				return r.out, r.err
@@ -112,7 +127,9 @@ func (b *quickBatcher) take() []*quickReq {
 	n := min(len(b.queue), quickBatchMax)
 	batch := make([]*quickReq, n)
 	copy(batch, b.queue)
-	b.queue = append(b.queue[:0], b.queue[n:]...)
+	rest := copy(b.queue, b.queue[n:])
+	clear(b.queue[rest:]) // no request kept alive by the backing array
+	b.queue = b.queue[:rest]
 	return batch
 }
 
@@ -133,10 +150,14 @@ func (db *DB) writeQuick(batch []*quickReq) {
 		}
 		now = append(now, r)
 	}
-	db.writeQuickOnce(now)
-	for _, r := range now {
-		close(r.done)
-	}
+	func() {
+		defer func() {
+			for _, r := range now {
+				close(r.done)
+			}
+		}()
+		db.writeQuickOnce(now)
+	}()
 	if len(again) > 0 {
 		db.writeQuick(again)
 	}
@@ -145,6 +166,16 @@ func (db *DB) writeQuick(batch []*quickReq) {
 // writeQuickOnce runs quickScoreSQL for batch, whose delivery keys differ.
 func (db *DB) writeQuickOnce(batch []*quickReq) {
 	n := len(batch)
+	if n == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), quickBatchTimeout)
+	defer cancel()
+	b := db.quick
+	if err := b.loadZones(ctx, batch); err != nil {
+		b.fail(batch, err)
+		return
+	}
 	var (
 		ord                       = make(pq.Int64Array, n)
 		channels, aliases, actors = make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
@@ -152,6 +183,7 @@ func (db *DB) writeQuickOnce(batch []*quickReq) {
 		hasCitizen                = make(pq.BoolArray, n)
 		notes                     = make(pq.ByteaArray, n)
 		keyIDs, ats, dkeys        = make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+		zones, days               = make(pq.StringArray, n), make(pq.StringArray, n)
 	)
 	for i, r := range batch {
 		q := r.in
@@ -164,20 +196,55 @@ func (db *DB) writeQuickOnce(batch []*quickReq) {
 		notes[i], keyIDs[i] = r.note, r.key
 		ats[i] = q.At.UTC().Format(time.RFC3339Nano)
 		dkeys[i] = q.DeliveryKey
+		days[i] = "1970-01-01" // no team known: the statement finds none
+		if tz, ok := b.zones.Load(q.ChannelID); ok {
+			zones[i] = tz.(string)
+			days[i] = smallgoals.Day(q.At, smallgoals.Location(zones[i])).Format(time.DateOnly)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), quickBatchTimeout)
-	defer cancel()
 	err := db.scanQuick(ctx, batch, ord, channels, aliases, numbers, actors, staff, citizen, hasCitizen,
-		notes, keyIDs, ats, dkeys)
+		notes, keyIDs, ats, dkeys, zones, days)
 	if err != nil {
 		// Whether it committed is unknown only if the connection broke
 		// while the answer came back: the general path's commit has the
 		// same gap, and the delivery key makes a retry harmless.
-		err = wrap("quick score", err)
-		for _, r := range batch {
-			r.out, r.err = smallgoals.QuickScoreResult{}, err
+		b.fail(batch, err)
+	}
+}
+
+// fail answers every request of batch with err.
+func (b *quickBatcher) fail(batch []*quickReq, err error) {
+	err = wrap("quick score", err)
+	for _, r := range batch {
+		r.out, r.err = smallgoals.QuickScoreResult{}, err
+	}
+}
+
+// loadZones looks up the time zones of the batch's channels not cached
+// yet, in one query. A channel that is no team's stays unknown.
+func (b *quickBatcher) loadZones(ctx context.Context, batch []*quickReq) error {
+	var missing pq.StringArray
+	for _, r := range batch {
+		if _, ok := b.zones.Load(r.in.ChannelID); !ok {
+			missing = append(missing, r.in.ChannelID)
 		}
 	}
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := b.db.QueryContext(ctx, `SELECT channel_id, tz FROM teams WHERE channel_id = ANY($1)`, missing)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var channel, tz string
+		if err := rows.Scan(&channel, &tz); err != nil {
+			return err
+		}
+		b.zones.Store(channel, tz)
+	}
+	return rows.Err()
 }
 
 // quickStmt prepares quickScoreSQL once it can: planning the statement
@@ -206,21 +273,28 @@ func (db *DB) scanQuick(ctx context.Context, batch []*quickReq, args ...any) err
 		return err
 	}
 	defer rows.Close()
+	// Every row is read: the statement commits once they are, so a row
+	// that cannot be decoded fails its own request, not the others.
+	answered := make([]bool, len(batch))
+	var rowErr error
 	for rows.Next() {
 		var (
 			i                  int
 			entryID            *int64
 			teamLang, userLang *string
+			tz                 *string
 			alias              string
 			number, lo, hi     int
 			day                time.Time
 			recent             pq.Int64Array
 		)
-		if err := rows.Scan(&i, &entryID, &teamLang, &userLang, &alias, &number, &lo, &hi, &day, &recent); err != nil {
-			return err
+		if err := rows.Scan(&i, &entryID, &teamLang, &userLang, &tz, &alias, &number, &lo, &hi, &day, &recent); err != nil || i < 0 || i >= len(batch) {
+			rowErr = cmp.Or(err, fmt.Errorf("row %d of %d", i, len(batch)))
+			continue
 		}
-		if i < 0 || i >= len(batch) {
-			return fmt.Errorf("quick score: row %d of %d", i, len(batch))
+		answered[i] = true
+		if tz != nil {
+			db.quick.zones.Store(batch[i].in.ChannelID, *tz) // a team's zone may have changed
 		}
 		if entryID == nil {
 			continue // nothing written: the general path tells why
@@ -239,7 +313,17 @@ func (db *DB) scanQuick(ctx context.Context, batch []*quickReq, args ...any) err
 		out.Recent = append(out.Recent, batch[i].in.StaffScore)
 		batch[i].out = out
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, ok := range answered {
+		if !ok {
+			// Written or not, unknown: the delivery key makes the general
+			// path's try harmless; without one the user is told it failed.
+			batch[i].out, batch[i].err = smallgoals.QuickScoreResult{}, wrap("quick score", cmp.Or(rowErr, errors.New("no row")))
+		}
+	}
+	return nil
 }
 
 // quickScoreSQL writes the scores whose team, citizen and active goal are
@@ -252,17 +336,17 @@ func (db *DB) scanQuick(ctx context.Context, batch []*quickReq, args ...any) err
 const quickScoreSQL = `
 WITH r AS (
 	SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[],
-	                     $8::bool[], $9::bytea[], $10::text[], $11::timestamptz[], $12::text[])
-	    AS r(i, channel_id, alias_key, number, actor, staff, citizen, has_citizen, note, key_id, at, dkey)
+	                     $8::bool[], $9::bytea[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::date[])
+	    AS r(i, channel_id, alias_key, number, actor, staff, citizen, has_citizen, note, key_id, at, dkey, tz, day)
 ), m AS MATERIALIZED (
 	SELECT r.*, t.id AS team_id, t.lang AS team_lang, c.id AS citizen_id, c.alias, g.id AS goal_id,
-	       g.scale_min, g.scale_max, (r.at AT TIME ZONE t.tz)::date AS day,
-	       nextval('entries_id_seq') AS entry_id
+	       g.scale_min, g.scale_max, nextval('entries_id_seq') AS entry_id
 	FROM r
 	JOIN teams t ON t.channel_id = r.channel_id
 	JOIN citizens c ON c.team_id = t.id AND c.alias_key = r.alias_key
 	JOIN goals g ON g.citizen_id = c.id AND g.number = r.number
 	WHERE g.status = 'active'
+	  AND t.tz = r.tz -- the day was worked out in this zone
 	  AND r.staff BETWEEN g.scale_min AND g.scale_max
 	  AND (NOT r.has_citizen OR r.citizen BETWEEN g.scale_min AND g.scale_max)
 ), d AS (
@@ -282,7 +366,7 @@ WITH r AS (
 	SELECT at, actor, '` + smallgoals.ActEntryCreate + `', team_id, citizen_id, goal_id, left(alias || '-' || number, 40), true
 	FROM w
 )
-SELECT r.i, e.id, m.team_lang, us.lang, coalesce(m.alias, ''), r.number, coalesce(m.scale_min, 0),
+SELECT r.i, e.id, m.team_lang, us.lang, tt.tz, coalesce(m.alias, ''), r.number, coalesce(m.scale_min, 0),
        coalesce(m.scale_max, 0), coalesce(m.day, '1970-01-01'),
        CASE WHEN e.id IS NULL THEN '{}'::int[] ELSE ARRAY(
            SELECT x.staff_score FROM entries x
@@ -292,16 +376,20 @@ SELECT r.i, e.id, m.team_lang, us.lang, coalesce(m.alias, ''), r.number, coalesc
 FROM r
 LEFT JOIN m ON m.i = r.i
 LEFT JOIN e ON e.id = m.entry_id
-LEFT JOIN users us ON us.id = r.actor`
+LEFT JOIN users us ON us.id = r.actor
+LEFT JOIN teams tt ON tt.channel_id = r.channel_id`
 
 // quickStatements is how many quick-score statements run at once, each on
 // a connection of the quick path's own, counted in Options.MaxConns. Two:
 // while one is being written the requests that arrive gather for the
 // next, and bigger batches cost the database less than parallel small
 // ones (measured on 2 cores at 1,000–3,000 requests a second; see
-// BENCHMARKS.md). A pool of fewer than 4 gives it one.
+// BENCHMARKS.md). A pool of 2 or 3 gives it one, a pool of 1 none.
 func quickStatements(maxConns int) int {
-	if maxConns > 0 && maxConns < 4 {
+	switch {
+	case maxConns == 1:
+		return 0
+	case maxConns > 0 && maxConns < 4:
 		return 1
 	}
 	return 2

@@ -241,3 +241,37 @@ func (e *env) count(t *testing.T, query string, args ...any) int {
 	}
 	return n
 }
+
+// The day is the team's, worked out in Go as the general path does; a
+// team whose zone changed since it was cached is left to the general
+// path once, and the next score uses the new zone.
+func TestLogQuickScoreZone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	f := entrySetup(t, e.db)
+	at := time.Date(2025, 3, 10, 11, 30, 0, 0, time.UTC) // 12:30 in Copenhagen, 01:30 the next day at UTC+14
+	q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: f.g.Number, Author: "U1", StaffScore: 5, At: at}
+	res, err := e.db.LogQuickScore(ctx, q)
+	if err != nil || !res.Stored || ymd(res.Day) != "2025-03-10" {
+		t.Fatalf("in Copenhagen: %+v, %v; want stored on 2025-03-10", res, err)
+	}
+	if _, err := e.raw.Exec(`UPDATE teams SET tz = 'Pacific/Kiritimati' WHERE id = $1`, f.team.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err = e.db.LogQuickScore(ctx, q)
+	if err != nil || res.Stored {
+		t.Fatalf("zone changed since cached: %+v, %v; want nothing stored", res, err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM entries`); n != 1 {
+		t.Fatalf("%d entries, want 1", n)
+	}
+	res, err = e.db.LogQuickScore(ctx, q)
+	if err != nil || !res.Stored || ymd(res.Day) != "2025-03-11" {
+		t.Fatalf("at UTC+14: %+v, %v; want stored on 2025-03-11", res, err)
+	}
+	var d time.Time
+	if err := e.raw.QueryRow(`SELECT day FROM entries WHERE id = $1`, res.EntryID).Scan(&d); err != nil || ymd(d) != "2025-03-11" {
+		t.Errorf("stored day %v, %v; want 2025-03-11", d, err)
+	}
+}
