@@ -125,6 +125,15 @@ func withParam(url, key, value string) string {
 // SQL returns the connection pool, for its statistics (metrics).
 func (db *DB) SQL() *sql.DB { return db.db.DB }
 
+// QuickSQL returns the quick path's own connections, for their statistics,
+// or nil if it has none (a pool of one).
+func (db *DB) QuickSQL() *sql.DB {
+	if db.quick == nil {
+		return nil
+	}
+	return db.quick.db.DB
+}
+
 // Close closes the connection pools.
 func (db *DB) Close() error {
 	if db.quick != nil {

@@ -498,5 +498,8 @@ var poolMetrics sync.Once
 func registerPoolMetrics(db *store.DB) {
 	poolMetrics.Do(func() {
 		prometheus.MustRegister(collectors.NewDBStatsCollector(db.SQL(), "smallgoals"))
+		if q := db.QuickSQL(); q != nil {
+			prometheus.MustRegister(collectors.NewDBStatsCollector(q, "smallgoals_quick"))
+		}
 	})
 }
