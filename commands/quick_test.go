@@ -184,3 +184,57 @@ func TestQuickPathAsGeneral(t *testing.T) {
 		t.Errorf("notes differ:\nquick:   %s\ngeneral: %s", q, g)
 	}
 }
+
+// BenchmarkLog answers typed scores from many goroutines at once through
+// the handler, with the quick path and without: the handler's and the
+// database's share of the load test (BENCHMARKS.md).
+//
+//	go test -run='^$' -bench=BenchmarkLog -benchtime=10000x ./commands
+func BenchmarkLog(b *testing.B) {
+	members := channelMembers{"#slusen": {"anna"}}
+	for _, quick := range []bool{true, false} {
+		name := map[bool]string{true: "quick", false: "general"}[quick]
+		b.Run(name, func(b *testing.B) {
+			db, raw := store.OpenTest(b)
+			cfg := commands.Config{Store: commands.NewStore(db.InTx), Members: members, Lang: "da", TZ: "Europe/Copenhagen"}
+			if quick {
+				cfg.Quick = db
+			}
+			h, err := commands.New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var seq atomic.Int64
+			do := func(text string) string {
+				i := seq.Add(1)
+				return h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: text,
+					Time: monday.Add(time.Duration(i) * time.Millisecond), DeliveryKey: fmt.Sprint("command:", i)}).Text()
+			}
+			setup := []string{"team opret Slusen"}
+			for i := 1; i <= 20; i++ {
+				setup = append(setup, fmt.Sprintf("borger ny B%d", i), fmt.Sprintf("ny B%d Smøre madpakke", i))
+			}
+			for i := 0; i < 2000; i++ { // history, as a database in use has
+				setup = append(setup, fmt.Sprintf("B%d-1 %d", i%20+1, i%10+1))
+			}
+			for _, text := range setup {
+				if out := do(text); !strings.Contains(out, "✅") {
+					b.Fatalf("%q: %s", text, out)
+				}
+			}
+			if _, err := raw.Exec(`ANALYZE`); err != nil {
+				b.Fatal(err)
+			}
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := seq.Load()
+					if out := do(fmt.Sprintf("B%d-1 %d b:%d Tog selv bussen i dag", i%20+1, i%10+1, (i+3)%10+1)); !strings.Contains(out, "✅") {
+						b.Fatalf("%s", out)
+					}
+				}
+			})
+		})
+	}
+}

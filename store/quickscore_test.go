@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -274,4 +275,60 @@ func TestLogQuickScoreZone(t *testing.T) {
 	if err := e.raw.QueryRow(`SELECT day FROM entries WHERE id = $1`, res.EntryID).Scan(&d); err != nil || ymd(d) != "2025-03-11" {
 		t.Errorf("stored day %v, %v; want 2025-03-11", d, err)
 	}
+}
+
+// BenchmarkLogQuickScore logs scores from many goroutines at once on 20
+// goals, as a shift change does, without HTTP: the database's share of
+// the load test (BENCHMARKS.md). go test -run='^$' -bench=LogQuickScore ./store
+func BenchmarkLogQuickScore(b *testing.B) {
+	db, raw := store.OpenTest(b)
+	ctx := context.Background()
+	var goals []smallgoals.Goal
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		tm := smallgoals.Team{ChannelID: "C1", Name: "Team", Lang: "da", TZ: "Europe/Copenhagen", CreatedBy: "U1", CreatedAt: t0}
+		if err := tx.CreateTeam(ctx, &tm); err != nil {
+			return err
+		}
+		c := smallgoals.Citizen{TeamID: tm.ID, Alias: "AB", ContactUser: "U1", CreatedAt: t0}
+		if err := tx.CreateCitizen(ctx, &c); err != nil {
+			return err
+		}
+		for i := range 20 {
+			g := newGoal(c.ID, fmt.Sprint("G", i))
+			if err := tx.CreateGoal(ctx, &g); err != nil {
+				return err
+			}
+			goals = append(goals, g)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var seq atomic.Int64
+	log := func() {
+		i := seq.Add(1)
+		q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: goals[i%20].Number,
+			Author: fmt.Sprintf("U%d", i%50), StaffScore: int(1 + i%10), Note: "Tog selv bussen i dag",
+			At: t0.Add(time.Duration(i) * time.Millisecond), DeliveryKey: fmt.Sprint("command:", i)}
+		res, err := db.LogQuickScore(ctx, q)
+		if err != nil || !res.Stored {
+			b.Fatalf("LogQuickScore = %+v, %v", res, err)
+		}
+	}
+	// A history of 100 scores a goal, and statistics, as a database in
+	// use has (see the load test in BENCHMARKS.md).
+	for range 2000 {
+		log()
+	}
+	if _, err := raw.Exec(`ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(16) // 16 goroutines a core wait on the database together
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			log()
+		}
+	})
 }
