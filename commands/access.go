@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"slices"
+
 	"smallgoals"
 )
 
@@ -79,6 +81,14 @@ func (c *call) citizen(alias, action string, notFound *smallgoals.Error) (found,
 	cur, err := c.currentTeam()
 	if err != nil {
 		return found{}, err
+	}
+	// The current channel's team first: a member there needs no other
+	// team's membership looked up (nor Slack asked about it).
+	if cur != nil {
+		if i := slices.IndexFunc(cands, func(ct smallgoals.Citizen) bool { return ct.TeamID == cur.ID }); i > 0 {
+			ct := cands[i]
+			cands = slices.Insert(slices.Delete(cands, i, i+1), 0, ct)
+		}
 	}
 	var mine, refused []found
 	for _, ct := range cands {

@@ -238,3 +238,44 @@ func BenchmarkLog(b *testing.B) {
 		})
 	}
 }
+
+// flakyMembers fails every membership check of one channel once set.
+type flakyMembers struct {
+	channelMembers
+	failing string
+}
+
+func (m *flakyMembers) IsMember(ctx context.Context, tx commands.Tx, t smallgoals.Team, user string) (bool, error) {
+	if t.ChannelID == m.failing {
+		return false, fmt.Errorf("slack: %s unavailable", t.ChannelID)
+	}
+	return m.channelMembers.IsMember(ctx, tx, t, user)
+}
+
+// A ref is resolved in the current channel's team first: another team
+// with the same alias is not asked about (in Slack: no call that could
+// fail), so both paths store the score.
+func TestAliasCurrentTeamFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	m := &flakyMembers{channelMembers: channelMembers{"#slusen": {"anna"}, "#andet": {"anna"}}}
+	h, err := commands.New(commands.Config{Store: commands.NewStore(e.db.InTx), Members: m, Lang: "da", TZ: "Europe/Copenhagen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = h
+	// #andet's team is made first, so its AB comes first by team.
+	for _, c := range [][2]string{{"#andet", "team opret Andet"}, {"#andet", "borger ny AB"}, {"#andet", "ny AB Rydde op"},
+		{"#slusen", "team opret Slusen"}, {"#slusen", "borger ny AB"}, {"#slusen", "ny AB Tage bussen"}} {
+		if out := e.do("anna", c[0], c[1]); !strings.Contains(out, "✅") {
+			t.Fatalf("%q: %s", c[1], out)
+		}
+	}
+	m.failing = "#andet"
+	out := e.do("anna", "#slusen", "AB-1 5")
+	contains(t, out, "✅", "AB-1")
+	if n := e.count(`SELECT count(*) FROM entries e JOIN goals g ON g.id = e.goal_id JOIN citizens c ON c.id = g.citizen_id
+		JOIN teams t ON t.id = c.team_id WHERE t.channel_id = '#slusen'`); n != 1 {
+		t.Errorf("%d entries on Slusen's AB-1, want 1", n)
+	}
+}
