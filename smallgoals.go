@@ -341,6 +341,7 @@ type QuickScore struct {
 	Note         string
 	At           time.Time
 	DeliveryKey  string // "" if the delivery cannot come again
+	Recent       int    // how many of the goal's latest scores to return, the new one included
 }
 
 // QuickScoreResult is what logging a QuickScore did. Unless Stored,
@@ -356,5 +357,5 @@ type QuickScoreResult struct {
 	GoalNumber int
 	Scale      Scale
 	Day        time.Time
-	Recent     []int // the goal's latest counting staff scores, oldest first, the new one last
+	Recent     []int // the goal's latest counting staff scores (QuickScore.Recent at most), oldest first, the new one last
 }

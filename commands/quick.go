@@ -55,7 +55,7 @@ func (h *Handler) quick(ctx context.Context, req Request, p parsed) (Reply, bool
 	}
 	q := smallgoals.QuickScore{ChannelID: req.ChannelID, AliasKey: ref.Alias, GoalNumber: ref.N,
 		Author: req.UserID, StaffScore: staff, Note: strings.Join(p.args[2:], " "), At: req.Time,
-		DeliveryKey: req.DeliveryKey}
+		DeliveryKey: req.DeliveryKey, Recent: recentScores}
 	if utf8.RuneCountInString(q.Note) > smallgoals.MaxNoteLen || containsCPR([]string{req.Text}) {
 		return Reply{}, false
 	}

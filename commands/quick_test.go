@@ -122,6 +122,10 @@ func TestQuickPathAsGeneral(t *testing.T) {
 		{"anna", "#andet", "AB-1 2", "command:20", true},      // the other team's AB
 		{"eve", "#slusen", "AB-1 4", "", true},                // no delivery key (the shell)
 	}
+	// More scores than the sparkline shows: both paths show the same latest ones.
+	for i := range 6 {
+		steps = append(steps, step{"carl", "#slusen", fmt.Sprintf("AB-1 %d", 10-i), fmt.Sprint("command:more", i), true})
+	}
 	wantQuick := int64(0)
 	for i, s := range steps {
 		r := commands.Request{UserID: s.user, ChannelID: s.channel, Text: s.text, DeliveryKey: s.key,

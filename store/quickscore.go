@@ -184,6 +184,7 @@ func (db *DB) writeQuickOnce(batch []*quickReq) {
 		notes                     = make(pq.ByteaArray, n)
 		keyIDs, ats, dkeys        = make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
 		zones, days               = make(pq.StringArray, n), make(pq.StringArray, n)
+		recent                    = make(pq.Int64Array, n)
 	)
 	for i, r := range batch {
 		q := r.in
@@ -195,7 +196,7 @@ func (db *DB) writeQuickOnce(batch []*quickReq) {
 		}
 		notes[i], keyIDs[i] = r.note, r.key
 		ats[i] = q.At.UTC().Format(time.RFC3339Nano)
-		dkeys[i] = q.DeliveryKey
+		dkeys[i], recent[i] = q.DeliveryKey, int64(q.Recent)
 		days[i] = "1970-01-01" // no team known: the statement finds none
 		if tz, ok := b.zones.Load(q.ChannelID); ok {
 			zones[i] = tz.(string)
@@ -203,7 +204,7 @@ func (db *DB) writeQuickOnce(batch []*quickReq) {
 		}
 	}
 	err := db.scanQuick(ctx, batch, ord, channels, aliases, numbers, actors, staff, citizen, hasCitizen,
-		notes, keyIDs, ats, dkeys, zones, days)
+		notes, keyIDs, ats, dkeys, zones, days, recent)
 	if err != nil {
 		// Whether it committed is unknown only if the connection broke
 		// while the answer came back: the general path's commit has the
@@ -294,7 +295,10 @@ func (db *DB) scanQuick(ctx context.Context, batch []*quickReq, args ...any) err
 		}
 		answered[i] = true
 		if tz != nil {
-			db.quick.zones.Store(batch[i].in.ChannelID, *tz) // a team's zone may have changed
+			// A team's zone may have changed: the next score uses the new one.
+			if old, ok := db.quick.zones.Load(batch[i].in.ChannelID); !ok || old != *tz {
+				db.quick.zones.Store(batch[i].in.ChannelID, *tz)
+			}
 		}
 		if entryID == nil {
 			continue // nothing written: the general path tells why
@@ -331,13 +335,14 @@ func (db *DB) scanQuick(ctx context.Context, batch []*quickReq, args ...any) err
 // keys, and audits them; one row a request, entry_id NULL if nothing was
 // written. It is the general path's runLog in one statement: compare
 // commands/entry.go. The statement sees the goal's entries as they were
-// before it, so the 7 latest and the new score make the 8 of the general
-// path's sparkline.
+// before it, so the Recent-1 latest and the new score make the Recent of
+// the general path's sparkline.
 const quickScoreSQL = `
 WITH r AS (
 	SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[],
-	                     $8::bool[], $9::bytea[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::date[])
-	    AS r(i, channel_id, alias_key, number, actor, staff, citizen, has_citizen, note, key_id, at, dkey, tz, day)
+	                     $8::bool[], $9::bytea[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::date[],
+	                     $15::int[])
+	    AS r(i, channel_id, alias_key, number, actor, staff, citizen, has_citizen, note, key_id, at, dkey, tz, day, recent)
 ), m AS MATERIALIZED (
 	SELECT r.*, t.id AS team_id, t.lang AS team_lang, c.id AS citizen_id, c.alias, g.id AS goal_id,
 	       g.scale_min, g.scale_max, nextval('entries_id_seq') AS entry_id
@@ -372,7 +377,7 @@ SELECT r.i, e.id, m.team_lang, us.lang, tt.tz, coalesce(m.alias, ''), r.number, 
            SELECT x.staff_score FROM entries x
            WHERE x.goal_id = m.goal_id AND x.kind = 'score'
              AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = x.id)
-           ORDER BY x.day DESC, x.id DESC LIMIT 7) END
+           ORDER BY x.day DESC, x.id DESC LIMIT greatest(m.recent - 1, 0)) END
 FROM r
 LEFT JOIN m ON m.i = r.i
 LEFT JOIN e ON e.id = m.entry_id

@@ -39,7 +39,7 @@ func TestLogQuickScore(t *testing.T) {
 	// 23:30 UTC on 10 March is 11 March in Copenhagen: the day is the team's.
 	at := time.Date(2025, 3, 10, 23, 30, 0, 0, time.UTC)
 	q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: f.g.Number, Author: "U7",
-		StaffScore: 6, CitizenScore: ip(3), Note: "Tog selv bussen", At: at, DeliveryKey: "command:T1"}
+		StaffScore: 6, CitizenScore: ip(3), Note: "Tog selv bussen", At: at, DeliveryKey: "command:T1", Recent: 8}
 
 	res, err := e.db.LogQuickScore(ctx, q)
 	if err != nil {
@@ -122,6 +122,14 @@ func TestLogQuickScore(t *testing.T) {
 	var cs *int
 	if err := e.raw.QueryRow(`SELECT citizen_score FROM entries WHERE id = $1`, res.EntryID).Scan(&cs); err != nil || cs != nil {
 		t.Errorf("citizen score stored = %v, %v; want NULL", cs, err)
+	}
+
+	// As many recent scores as asked for, the new one included.
+	q4 := q3
+	q4.Recent, q4.StaffScore = 2, 7
+	res, err = e.db.LogQuickScore(ctx, q4)
+	if err != nil || !res.Stored || !reflect.DeepEqual(res.Recent, []int{6, 7}) {
+		t.Fatalf("LogQuickScore with Recent 2 = %+v, %v; want recent [6 7]", res, err)
 	}
 }
 
