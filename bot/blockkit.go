@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -9,56 +8,91 @@ import (
 	"smallgoals/commands"
 )
 
-// Block Kit limits: a header's text, a section's text, and blocks per
-// message.
+// Block Kit limits: a header's text, a button's label.
+// https://api.slack.com/reference/block-kit/blocks#header,
+// https://api.slack.com/reference/block-kit/block-elements#button
 const (
-	maxHeader  = 150
-	maxSection = 3000
-	maxBlocks  = 50
+	maxHeader = 150
+	maxLabel  = 75
 )
 
-// Blocks renders a reply as Block Kit blocks.
-func Blocks(r commands.Reply) []slack.Block {
+// Blocks renders a reply as Block Kit blocks, at most limit of them
+// (commands.MessageBlocks for a message, commands.ViewBlocks for App Home).
+// Commands plan their replies within the limit (Reply.Fit); should one
+// not, the reply is shortened between its blocks, never inside one.
+func Blocks(r commands.Reply, limit int) []slack.Block {
+	fits := r.Size() <= limit
 	var out []slack.Block
 	for _, b := range r.Blocks {
-		switch b.Kind {
-		case commands.Divider:
-			out = append(out, slack.NewDividerBlock())
-		case commands.Header:
-			out = append(out, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, cut(PlainText(b.Text), maxHeader), true, false)))
-		case commands.Context:
-			out = append(out, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, cut(b.Text, maxSection), false, false)))
-		default:
-			for _, part := range split(b.Text, maxSection) {
-				out = append(out, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, false), nil, nil))
-			}
+		if !fits && len(out)+b.Size() > limit-1 {
+			out = append(out, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "…", false, false)))
+			break
 		}
-		if len(b.Buttons) > 0 {
-			out = append(out, buttons(b.Buttons))
-		}
-	}
-	if len(out) > maxBlocks {
-		out = out[:maxBlocks]
+		out = append(out, block(b)...)
 	}
 	return out
 }
 
-// buttons renders a block's buttons as an actions block. An action_id is
-// the action and its value ("log:42"): unique in the view, as Slack wants.
-func buttons(bs []commands.Button) slack.Block {
-	var els []slack.BlockElement
-	for i, b := range bs {
-		if i == 25 {
-			break // an actions block holds 25 elements
-		}
-		btn := slack.NewButtonBlockElement(b.Action+":"+b.Value, b.Value,
-			slack.NewTextBlockObject(slack.PlainTextType, cut(b.Label, 75), true, false))
-		if b.Primary {
-			btn.Style = slack.StylePrimary
-		}
-		els = append(els, btn)
+// maxFallback bounds a message's top-level text, what notifications and
+// screen readers show; Slack truncates it at 40,000 characters and
+// advises at most 4,000 (https://api.slack.com/methods/chat.postMessage).
+const maxFallback = 3000
+
+// Fallback is a reply's top-level text: its mrkdwn without emphasis
+// marks, still escaped as in its blocks, so that user-written text never
+// becomes a live mention or link there either.
+func Fallback(r commands.Reply) string {
+	s := unmark(r.Text())
+	if utf8.RuneCountInString(s) <= maxFallback {
+		return s
 	}
-	return slack.NewActionBlock("", els...)
+	return commands.SplitText(s, maxFallback-1)[0] + "…"
+}
+
+// block renders one block of a reply: b.Size() Block Kit blocks.
+func block(b commands.Block) []slack.Block {
+	var out []slack.Block
+	switch {
+	case b.Kind == commands.Divider:
+		return []slack.Block{slack.NewDividerBlock()}
+	case b.Text == "":
+		// Only buttons: a text object may not be empty.
+	case b.Kind == commands.Header:
+		out = append(out, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, cut(PlainText(b.Text), maxHeader), true, false)))
+	case b.Kind == commands.Context:
+		out = append(out, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, cut(b.Text, commands.MaxBlockText), false, false)))
+	default:
+		parts := commands.SplitText(b.Text, commands.MaxBlockText)
+		for i, part := range parts {
+			var accessory *slack.Accessory
+			if i == len(parts)-1 && len(parts) == 1 && len(b.Buttons) == 1 {
+				accessory = slack.NewAccessory(button(b.Buttons[0]))
+			}
+			out = append(out, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, false), nil, accessory))
+		}
+		if len(parts) == 1 && len(b.Buttons) == 1 {
+			return out
+		}
+	}
+	for i := 0; i < len(b.Buttons); i += commands.MaxRowButtons {
+		var els []slack.BlockElement
+		for _, btn := range b.Buttons[i:min(i+commands.MaxRowButtons, len(b.Buttons))] {
+			els = append(els, button(btn))
+		}
+		out = append(out, slack.NewActionBlock("", els...))
+	}
+	return out
+}
+
+// button renders a button. Its action_id is the action and its value
+// ("log:42"): unique in the view, as Slack wants.
+func button(b commands.Button) *slack.ButtonBlockElement {
+	btn := slack.NewButtonBlockElement(b.Action+":"+b.Value, b.Value,
+		slack.NewTextBlockObject(slack.PlainTextType, cut(b.Label, maxLabel), true, false))
+	if b.Primary {
+		btn.Style = slack.StylePrimary
+	}
+	return btn
 }
 
 // cut shortens s to at most n runes.
@@ -67,19 +101,4 @@ func cut(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
-}
-
-// split breaks s into parts of at most n runes, at line ends where it can.
-func split(s string, n int) []string {
-	var parts []string
-	for utf8.RuneCountInString(s) > n {
-		r := []rune(s)
-		head := string(r[:n])
-		if i := strings.LastIndexByte(head, '\n'); i > 0 {
-			head = head[:i]
-		}
-		parts = append(parts, head)
-		s = strings.TrimPrefix(s[len(head):], "\n")
-	}
-	return append(parts, s)
 }

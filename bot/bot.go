@@ -108,6 +108,7 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			Time:        b.now(),
 			Locale:      b.Slack.Locale(work, sc.UserID),
 			Modals:      b.Forms != nil && sc.TriggerID != "",
+			MaxBlocks:   commands.MessageBlocks,
 		}
 		if sc.TriggerID != "" {
 			req.DeliveryKey = "command:" + sc.TriggerID
@@ -170,8 +171,8 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 func Ephemeral(r commands.Reply) map[string]any {
 	return map[string]any{
 		"response_type": slack.ResponseTypeEphemeral,
-		"text":          PlainText(r.Text()),
-		"blocks":        Blocks(r),
+		"text":          Fallback(r),
+		"blocks":        Blocks(r, commands.MessageBlocks),
 	}
 }
 

@@ -169,6 +169,11 @@ func (e *slackEnv) interact(payload map[string]any) (int, string) {
 	if _, ok := payload["trigger_id"]; !ok {
 		payload["trigger_id"] = randomID()
 	}
+	// Slack sends the view the user has open, blocks and all: a test that
+	// does not give them submits the form the bot showed last.
+	if v, ok := payload["view"].(map[string]any); ok && v["blocks"] == nil && v["type"] == "modal" {
+		v["blocks"] = e.fake.lastModalBlocks()
+	}
 	b, _ := json.Marshal(payload)
 	body := url.Values{"payload": {string(b)}}.Encode()
 	status, resp := e.post("/slack/interactions", body, sign(body, time.Now(), testSecret))

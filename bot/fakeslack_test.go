@@ -3,12 +3,15 @@ package bot_test
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeSlack is a local stand-in for Slack's Web API (SLACK_API_URL) and
@@ -36,6 +39,18 @@ type fakeSlack struct {
 	uploadName string
 	ephemeral  []fakePost       // chat.postEphemeral
 	ws         http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+	// Latency is how long every Web API call takes, as a slow Slack would
+	// (each method may have its own in slow); at records when each call
+	// arrived, in order.
+	latency time.Duration
+	slow    map[string]time.Duration
+	at      []fakeCall
+}
+
+type fakeCall struct {
+	Method  string
+	Channel string
+	At      time.Time
 }
 
 type fakeFile struct {
@@ -118,6 +133,14 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 	}
 	f.mu.Lock()
+	f.at = append(f.at, fakeCall{method, r.Form.Get("channel"), time.Now()})
+	delay := f.latency
+	if d, ok := f.slow[method]; ok {
+		delay = d
+	}
+	f.mu.Unlock()
+	time.Sleep(delay)
+	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method)
 	reply := func(v map[string]any) {
@@ -143,6 +166,24 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 			next = strconv.Itoa(end)
 		}
 		reply(map[string]any{"members": all[start:end], "response_metadata": map[string]any{"next_cursor": next}})
+	case "users.conversations":
+		// The channels the user is in, at most 20 a page, to exercise the
+		// cursor.
+		user := r.Form.Get("user")
+		var all []map[string]any
+		for _, ch := range slices.Sorted(maps.Keys(f.members)) {
+			if slices.Contains(f.members[ch], user) && !f.notFound[ch] {
+				all = append(all, map[string]any{"id": ch, "is_private": !f.public[ch]})
+			}
+		}
+		start, _ := strconv.Atoi(r.Form.Get("cursor"))
+		limit, _ := strconv.Atoi(r.Form.Get("limit"))
+		end := min(start+min(max(limit, 1), 20), len(all))
+		next := ""
+		if end < len(all) {
+			next = strconv.Itoa(end)
+		}
+		reply(map[string]any{"channels": all[start:end], "response_metadata": map[string]any{"next_cursor": next}})
 	case "users.info":
 		id := r.Form.Get("user")
 		reply(map[string]any{"user": map[string]any{"id": id, "is_restricted": f.guests[id], "locale": f.locales[id]}})
@@ -192,6 +233,30 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// setLatency makes every call take d, and method's take its own.
+func (f *fakeSlack) setLatency(d time.Duration, method ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.latency = d
+	f.slow = map[string]time.Duration{}
+	for i := 0; i+1 < len(method); i += 2 {
+		f.slow[method[i].(string)] = method[i+1].(time.Duration)
+	}
+}
+
+// callsSince returns the calls that arrived at or after t.
+func (f *fakeSlack) callsSince(t time.Time) []fakeCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []fakeCall
+	for _, c := range f.at {
+		if !c.At.Before(t) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func (f *fakeSlack) setMembers(channel string, users ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -239,6 +304,31 @@ func (f *fakeSlack) lastView(t *testing.T, method string) fakeView {
 	}
 	t.Fatalf("no %s reached Slack; views: %+v", method, vs)
 	return fakeView{}
+}
+
+// lastModal returns the latest modal opened or updated, or nil.
+func (f *fakeSlack) lastModal() []byte {
+	for _, v := range slices.Backward(f.viewsCopy()) {
+		if v.Method != "views.publish" {
+			return []byte(v.View)
+		}
+	}
+	return nil
+}
+
+// lastModalBlocks returns the blocks of the latest modal opened or
+// updated, or nil.
+func (f *fakeSlack) lastModalBlocks() json.RawMessage {
+	for _, v := range slices.Backward(f.viewsCopy()) {
+		if v.Method != "views.publish" {
+			var m struct {
+				Blocks json.RawMessage `json:"blocks"`
+			}
+			json.Unmarshal([]byte(v.View), &m)
+			return m.Blocks
+		}
+	}
+	return nil
 }
 
 func (f *fakeSlack) ephemeralCopy() []fakePost {

@@ -71,7 +71,7 @@ func TestLogForm(t *testing.T) {
 	if resp := e.slash("UANNA", "C1", ""); resp != "" {
 		t.Fatalf("/maal answered %q; want an empty acknowledgement and a form", resp)
 	}
-	blocks, meta, title := view(t, e.fake.lastView(t, "views.open").View)
+	blocks, meta, title := view(t, e.fake.lastView(t, "views.update").View)
 	if title != "Registrér" || !strings.Contains(blocks, "AB · Slusen") || strings.Contains(blocks, "XY") {
 		t.Fatalf("log form = %q %s", title, blocks)
 	}
@@ -118,6 +118,9 @@ func TestLogFormInlineErrors(t *testing.T) {
 	e := newSlackEnv(t)
 	ab, ab1 := setupTeams(e)
 	meta := fmt.Sprintf(`{"k":"log","ch":"C1","c":%d,"g":%d}`, ab, ab1)
+	// The form as the user has it open, from AB-1's button.
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "C1"},
+		"actions": []map[string]any{{"action_id": fmt.Sprintf("log:%d", ab1), "block_id": "b", "type": "button"}}})
 	score := func(v string) map[string]any {
 		return map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": v}}}
 	}
@@ -168,7 +171,7 @@ func TestFormOutsider(t *testing.T) {
 		map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"selected_option": map[string]any{"value": "5"}}}})
 	payload["user"] = map[string]any{"id": "UCARL"}
 	_, resp := e.interact(payload)
-	if !strings.Contains(resp, "errors") || strings.Contains(resp, "Tage bussen") {
+	if !strings.Contains(resp, "kan jeg ikke finde") || strings.Contains(resp, "Tage bussen") {
 		t.Fatalf("outsider submission: %s", resp)
 	}
 	if n := e.count(`SELECT count(*) FROM entries`); n != 0 {
@@ -180,7 +183,7 @@ func TestFormOutsider(t *testing.T) {
 	// Buttons with another team's goal open a form that knows nothing of it.
 	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UCARL"}, "channel": map[string]any{"id": "C2"},
 		"actions": []map[string]any{{"action_id": fmt.Sprintf("revise:%d", ab1), "block_id": "b1", "type": "button", "value": fmt.Sprint(ab1)}}})
-	blocks, _, _ := view(t, e.fake.lastView(t, "views.open").View)
+	blocks, _, _ := view(t, e.fake.lastView(t, "views.update").View)
 	if strings.Contains(blocks, "Tage bussen") || strings.Contains(blocks, "AB") {
 		t.Fatalf("outsider's revision form shows AB: %s", blocks)
 	}
@@ -199,7 +202,7 @@ func TestShortcutFromThread(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("shortcut status %d", status)
 	}
-	blocks, meta, _ := view(t, e.fake.lastView(t, "views.open").View)
+	blocks, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
 	if !strings.Contains(blocks, "AB · Slusen") {
 		t.Fatalf("shortcut form: %s", blocks)
 	}
@@ -223,7 +226,7 @@ func TestRevisionAndNewGoalForms(t *testing.T) {
 	e := newSlackEnv(t)
 	ab, _ := setupTeams(e)
 	e.slash("UANNA", "C1", "ny AB")
-	blocks, meta, title := view(t, e.fake.lastView(t, "views.open").View)
+	blocks, meta, title := view(t, e.fake.lastView(t, "views.update").View)
 	if title != "Nyt lille mål" || !strings.Contains(blocks, "slut-tilstand") || !strings.Contains(blocks, "gas+2") {
 		t.Fatalf("new-goal form: %q %s", title, blocks)
 	}
@@ -246,7 +249,7 @@ func TestRevisionAndNewGoalForms(t *testing.T) {
 	e.command("UANNA", "C1", "AB-2 +1 første")
 
 	e.slash("UANNA", "C1", "revider AB-2")
-	blocks, meta, title = view(t, e.fake.lastView(t, "views.open").View)
+	blocks, meta, title = view(t, e.fake.lastView(t, "views.update").View)
 	if title != "Revidér" || !strings.Contains(blocks, "+2 — Hver dag uden hjælp") || !strings.Contains(blocks, ": 1") || !strings.Contains(blocks, `"next"`) {
 		t.Fatalf("revision form: %s", blocks)
 	}
@@ -346,7 +349,7 @@ func TestReminderButtons(t *testing.T) {
 	}
 	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "DUANNA"},
 		"actions": []map[string]any{{"action_id": fmt.Sprintf("revise:%d", ab1), "block_id": "b", "type": "button"}}})
-	if blocks, _, title := view(t, e.fake.lastView(t, "views.open").View); title != "Revidér" || !strings.Contains(blocks, "AB-1") {
+	if blocks, _, title := view(t, e.fake.lastView(t, "views.update").View); title != "Revidér" || !strings.Contains(blocks, "AB-1") {
 		t.Fatalf("revise now: %q %s", title, blocks)
 	}
 	// An outsider's postpone changes nothing.

@@ -15,9 +15,13 @@ import (
 	"github.com/slack-go/slack/slackevents"
 )
 
-// MaxBody caps a request body from Slack; slash commands and interactions
-// are a few kilobytes.
-const MaxBody = 64 << 10
+// MaxBody caps a request body from Slack. A slash command is a few
+// kilobytes, but a button in App Home or a form brings the whole view
+// along, state included: a full App Home (100 blocks) or a form listing
+// hundreds of borgere is several hundred kilobytes once form-encoded. A
+// test renders the largest views the bot makes and checks that Slack's
+// request for them fits.
+const MaxBody = 1 << 20
 
 // Fixed answers: they never echo what was wrong (slack-go's verifier
 // error holds the valid signature).

@@ -2,8 +2,12 @@ package bot
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -17,24 +21,39 @@ type Forms interface {
 	Form(ctx context.Context, req commands.Request, m commands.Modal) (commands.FormData, error)
 	Submit(ctx context.Context, req commands.Request, s commands.Submission) (commands.Reply, map[string]string)
 	Home(ctx context.Context, req commands.Request) (commands.Reply, bool, error)
+	Lang(ctx context.Context, req commands.Request) string
 	Snooze(ctx context.Context, req commands.Request, goalID int64) commands.Reply
 	T(lang, id string, kv ...any) string
 }
 
 // request is the commands.Request of an interaction's user.
 func (b *Bot) request(ctx context.Context, user, channel string) commands.Request {
-	return commands.Request{UserID: user, ChannelID: channel, Time: b.now(), Locale: b.Slack.Locale(ctx, user), Modals: true}
+	return commands.Request{UserID: user, ChannelID: channel, Time: b.now(), Locale: b.Slack.Locale(ctx, user), Modals: true,
+		MaxBlocks: commands.MessageBlocks}
 }
 
-// openForm opens form m for the user who triggered triggerID.
+// openForm opens form m for the user who triggered triggerID. The form
+// opens at once, saying it is on its way, and is filled in after: Slack's
+// trigger_id expires 3 seconds after the click or the command, and
+// finding a user's teams may take longer.
 func (b *Bot) openForm(ctx context.Context, triggerID, user, channel string, m commands.Modal, meta formMeta) {
-	d, err := b.Forms.Form(ctx, b.request(ctx, user, channel), m)
+	req := b.request(ctx, user, channel)
+	lang := b.Forms.Lang(ctx, req)
+	v := views{b.Forms}
+	id, hash, err := b.Slack.OpenView(ctx, triggerID, v.Loading(lang, m.Kind))
 	if err != nil {
-		return // logged by commands
-	}
-	meta.Channel = channel
-	if err := b.Slack.OpenView(ctx, triggerID, views{b.Forms}.Modal(d, meta)); err != nil {
 		b.Log.Error("form not opened", "form", m.Kind, "err", err)
+		return
+	}
+	var full slack.ModalViewRequest
+	if d, err := b.Forms.Form(ctx, req, m); err != nil {
+		full = v.Message(lang, m.Kind, b.Forms.T(lang, "modal.failed")) // the error is logged by commands
+	} else {
+		meta.Channel = channel
+		full = v.Modal(d, meta)
+	}
+	if err := b.Slack.UpdateView(ctx, id, hash, full); err != nil {
+		b.Log.Error("form not filled in", "form", m.Kind, "err", err)
 	}
 }
 
@@ -66,7 +85,7 @@ func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any
 		}
 		// The message's text is offered as the note, used only if the
 		// user ticks the box.
-		meta := formMeta{Message: cut(cb.Message.Text, maxMetadataNote)}
+		meta := formMeta{Message: cut(b.messageText(ctx, cb.Message.Text), maxMetadataNote), Thread: cb.Message.ThreadTimestamp}
 		b.async(ctx, func(ctx context.Context) {
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormLog}, meta)
 		})
@@ -138,30 +157,122 @@ func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *
 }
 
 // submit saves a form. Refusals show on their fields; success closes the
-// form, confirms to the user and refreshes their App Home.
+// form, confirms to the user and refreshes their App Home. Slack wants
+// the answer within 3 seconds: a save that takes longer closes the form,
+// and its outcome follows as a message.
 func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 	meta := readMeta(cb.View.PrivateMetadata)
 	s := submission(meta, cb.View.State)
-	req := b.request(ctx, cb.User.ID, meta.Channel)
-	req.DeliveryKey = "view:" + cb.View.ID + ":" + cb.View.Hash
-	reply, refusals := b.Forms.Submit(ctx, req, s)
-	if refusals != nil {
-		errs := map[string]string{}
-		for field, msg := range refusals {
-			errs[fieldBlock(field, meta, s)] = cut(PlainText(msg), 150)
+	type result struct {
+		reply    commands.Reply
+		refusals map[string]string
+	}
+	var (
+		mu   sync.Mutex
+		late bool
+		done = make(chan result, 1)
+	)
+	b.async(ctx, func(ctx context.Context) {
+		req := b.request(ctx, cb.User.ID, meta.Channel)
+		req.DeliveryKey = "view:" + cb.View.ID + ":" + cb.View.Hash
+		reply, refusals := b.Forms.Submit(ctx, req, s)
+		mu.Lock()
+		if !late {
+			done <- result{reply, refusals}
+			mu.Unlock()
+			return
 		}
-		return slack.NewErrorsViewSubmissionResponse(errs)
-	}
-	if !reply.Duplicate {
-		b.async(ctx, func(ctx context.Context) {
-			if err := b.Slack.Ephemeral(ctx, meta.Channel, cb.User.ID, reply); err != nil {
-				b.Log.Error("confirmation not sent", "err", err)
+		mu.Unlock()
+		if refusals != nil {
+			lang := b.Forms.Lang(ctx, req)
+			reply = commands.Reply{Blocks: []commands.Block{{Kind: commands.Section,
+				Text: b.Forms.T(lang, "modal.late_refused", "Reason", firstRefusal(refusals))}}}
+			if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, cb.User.ID, reply); err != nil {
+				b.Log.Error("late refusal not sent", "err", err)
 			}
-			b.notify(ctx, reply)
-		})
-		b.refreshHome(ctx, cb.User.ID)
+			return
+		}
+		b.saved(ctx, meta, cb.User.ID, reply)
+	})
+	ackWithin := b.AckWithin
+	if ackWithin <= 0 {
+		ackWithin = 2 * time.Second
 	}
+	timer := time.NewTimer(ackWithin)
+	defer timer.Stop()
+	var res result
+	select {
+	case res = <-done:
+	case <-timer.C:
+		mu.Lock()
+		select {
+		case res = <-done:
+			mu.Unlock()
+		default:
+			late = true
+			mu.Unlock()
+			return slack.NewClearViewSubmissionResponse()
+		}
+	}
+	if res.refusals != nil {
+		return b.refused(ctx, cb, meta, s, res.refusals)
+	}
+	b.async(ctx, func(ctx context.Context) { b.saved(ctx, meta, cb.User.ID, res.reply) })
 	return slack.NewClearViewSubmissionResponse()
+}
+
+// saved confirms a saved form to its user, sends its notices and
+// refreshes the user's App Home; a redelivery does nothing.
+func (b *Bot) saved(ctx context.Context, meta formMeta, user string, reply commands.Reply) {
+	if reply.Duplicate {
+		return
+	}
+	if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
+		b.Log.Error("confirmation not sent", "err", err)
+	}
+	b.notify(ctx, reply)
+	b.refreshHome(ctx, user)
+}
+
+// refused shows a form's refusals on the input blocks they are about, as
+// Slack wants: a key that is no input block of the view fails the whole
+// answer. A refusal whose block is not in the view shows on the first
+// input; a view without inputs is replaced by the message.
+func (b *Bot) refused(ctx context.Context, cb slack.InteractionCallback, meta formMeta, s commands.Submission, refusals map[string]string) any {
+	inputs := inputBlocks(cb.View)
+	errs := map[string]string{}
+	for field, msg := range refusals {
+		id := fieldBlock(field, meta, s)
+		if !slices.Contains(inputs, id) {
+			if len(inputs) == 0 {
+				lang := b.Forms.Lang(ctx, b.request(ctx, cb.User.ID, meta.Channel))
+				m := views{b.Forms}.Message(lang, meta.Kind, msg)
+				return slack.NewUpdateViewSubmissionResponse(&m)
+			}
+			id = inputs[0]
+		}
+		errs[id] = cut(PlainText(msg), 150)
+	}
+	return slack.NewErrorsViewSubmissionResponse(errs)
+}
+
+// inputBlocks returns the block IDs of a view's input blocks.
+func inputBlocks(v slack.View) []string {
+	var ids []string
+	for _, bl := range v.Blocks.BlockSet {
+		if in, ok := bl.(*slack.InputBlock); ok {
+			ids = append(ids, in.BlockID)
+		}
+	}
+	return ids
+}
+
+// firstRefusal is the text of one refusal, for a message.
+func firstRefusal(refusals map[string]string) string {
+	for _, k := range slices.Sorted(maps.Keys(refusals)) {
+		return refusals[k]
+	}
+	return ""
 }
 
 // publishHome publishes the user's App Home; eventID, if set, makes a
@@ -169,6 +280,7 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
 	b.homeUsers.Store(user, true)
 	req := b.request(ctx, user, "")
+	req.MaxBlocks = commands.ViewBlocks
 	if eventID != "" {
 		req.DeliveryKey = "event:" + eventID
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,10 +43,11 @@ type Slack struct {
 	TeamID    string // the workspace, learned from auth.test
 	BotUserID string
 
-	mu       sync.Mutex
-	nextPost map[string]time.Time // per channel: when the next post may go
-	channels map[string]cached[map[string]bool]
-	users    map[string]cached[userInfo]
+	mu        sync.Mutex
+	nextPost  map[string]time.Time // per channel: when the next post may go
+	channels  map[string]cached[map[string]bool]
+	userChans map[string]cached[userChans] // per user: the channels they are in
+	users     map[string]cached[userInfo]
 }
 
 type cached[T any] struct {
@@ -57,6 +59,7 @@ type userInfo struct {
 	guest  bool
 	bot    bool
 	locale string
+	name   string // the name others see
 }
 
 // Cache lifetimes: who is in a channel changes rarely and matters for
@@ -77,14 +80,15 @@ func NewSlack(botToken, appToken, apiURL string, log *slog.Logger) *Slack {
 		opts = append(opts, slack.OptionAppLevelToken(appToken))
 	}
 	return &Slack{
-		api:      slack.New(botToken, opts...),
-		http:     hc,
-		log:      log,
-		now:      time.Now,
-		sleep:    sleepCtx,
-		nextPost: map[string]time.Time{},
-		channels: map[string]cached[map[string]bool]{},
-		users:    map[string]cached[userInfo]{},
+		api:       slack.New(botToken, opts...),
+		http:      hc,
+		log:       log,
+		now:       time.Now,
+		sleep:     sleepCtx,
+		nextPost:  map[string]time.Time{},
+		channels:  map[string]cached[map[string]bool]{},
+		userChans: map[string]cached[userChans]{},
+		users:     map[string]cached[userInfo]{},
 	}
 }
 
@@ -118,7 +122,7 @@ func (s *Slack) Post(ctx context.Context, channel string, r commands.Reply) erro
 			return err
 		}
 		_, _, err := s.api.PostMessageContext(ctx, channel,
-			slack.MsgOptionText(PlainText(r.Text()), false), slack.MsgOptionBlocks(Blocks(r)...))
+			slack.MsgOptionText(Fallback(r), false), slack.MsgOptionBlocks(Blocks(r, commands.MessageBlocks)...))
 		var rl *slack.RateLimitedError
 		switch {
 		case err == nil:
@@ -144,8 +148,8 @@ func (s *Slack) DM(ctx context.Context, user string, r commands.Reply) error {
 // Respond answers a slash command later, through its response_url,
 // visible only to the user.
 func (s *Slack) Respond(ctx context.Context, responseURL string, r commands.Reply) error {
-	blocks := slack.Blocks{BlockSet: Blocks(r)}
-	msg := &slack.WebhookMessage{Text: PlainText(r.Text()), Blocks: &blocks, ResponseType: slack.ResponseTypeEphemeral}
+	blocks := slack.Blocks{BlockSet: Blocks(r, commands.MessageBlocks)}
+	msg := &slack.WebhookMessage{Text: Fallback(r), Blocks: &blocks, ResponseType: slack.ResponseTypeEphemeral}
 	if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, s.http, msg); err != nil {
 		return s.classify("response_url", err)
 	}
@@ -211,7 +215,10 @@ func (s *Slack) user(ctx context.Context, id string) (userInfo, error) {
 	if err != nil {
 		return userInfo{}, fmt.Errorf("bot: users.info: %w", err)
 	}
-	info := userInfo{guest: u.IsRestricted || u.IsUltraRestricted, bot: u.IsBot, locale: u.Locale}
+	info := userInfo{guest: u.IsRestricted || u.IsUltraRestricted, bot: u.IsBot, locale: u.Locale, name: u.Profile.DisplayName}
+	if info.name == "" {
+		info.name = cmp.Or(u.RealName, u.Name)
+	}
 	s.mu.Lock()
 	s.users[id] = cached[userInfo]{val: info, expires: s.now().Add(usersTTL)}
 	s.mu.Unlock()
@@ -226,6 +233,15 @@ func (s *Slack) Locale(ctx context.Context, id string) string {
 		return ""
 	}
 	return u.locale
+}
+
+// Name returns the name others see for a user, or "" if it cannot be had.
+func (s *Slack) Name(ctx context.Context, id string) string {
+	u, err := s.user(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return u.name
 }
 
 // channelMembers returns the members of a channel from conversations.members,
@@ -263,12 +279,73 @@ func (s *Slack) channelMembers(ctx context.Context, channel string) (map[string]
 	return members, nil
 }
 
+// userChannels returns which of the teams' channels a user is in, from
+// users.conversations: one call (a page per 200 channels) whatever the
+// number of teams, cached briefly like a channel's members — and asked
+// again when a team is new since (its channel was not known then).
+func (s *Slack) userChannels(ctx context.Context, user string, teams []smallgoals.Team) (map[string]bool, error) {
+	s.mu.Lock()
+	c, ok := s.userChans[user]
+	s.mu.Unlock()
+	if ok && s.now().Before(c.expires) && !slices.ContainsFunc(teams, func(t smallgoals.Team) bool { return !c.val.known[t.ChannelID] }) {
+		return c.val.in, nil
+	}
+	uc := userChans{in: map[string]bool{}, known: map[string]bool{}}
+	for _, t := range teams {
+		uc.known[t.ChannelID] = true
+	}
+	params := &slack.GetConversationsForUserParameters{UserID: user, Types: []string{"public_channel", "private_channel"},
+		Limit: 200, ExcludeArchived: true}
+	for {
+		page, cursor, err := s.api.GetConversationsForUserContext(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("bot: users.conversations: %w", err)
+		}
+		for _, ch := range page {
+			uc.in[ch.ID] = true
+		}
+		if cursor == "" {
+			break
+		}
+		params.Cursor = cursor
+	}
+	s.mu.Lock()
+	s.userChans[user] = cached[userChans]{val: uc, expires: s.now().Add(membersTTL)}
+	s.mu.Unlock()
+	return uc.in, nil
+}
+
+// userChans is what is known of a user's channels: those they are in, and
+// the team channels there were when that was asked.
+type userChans struct{ in, known map[string]bool }
+
+// TeamsOf returns the teams whose channel user is in, if user is staff
+// (commands.TeamFinder): forms, App Home and frist ask it.
+func (s *Slack) TeamsOf(ctx context.Context, teams []smallgoals.Team, user string) ([]smallgoals.Team, error) {
+	u, err := s.user(ctx, user)
+	if err != nil || u.guest || u.bot {
+		return nil, err
+	}
+	chans, err := s.userChannels(ctx, user, teams)
+	if err != nil {
+		return nil, err
+	}
+	var mine []smallgoals.Team
+	for _, t := range teams {
+		if chans[t.ChannelID] {
+			mine = append(mine, t)
+		}
+	}
+	return mine, nil
+}
+
 // ForgetMembers drops the cached members of a channel, so the next check
 // asks Slack.
 func (s *Slack) ForgetMembers(channel string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.channels, channel)
+	clear(s.userChans) // who is in it, seen from each user
 }
 
 // Seen does nothing: in Slack the channel's members are the team.
@@ -322,12 +399,14 @@ func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) (
 	return out, nil
 }
 
-// OpenView opens a modal for the user who triggered triggerID.
-func (s *Slack) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) error {
-	if _, err := s.api.OpenViewContext(ctx, triggerID, v); err != nil {
-		return fmt.Errorf("bot: views.open: %w", err)
+// OpenView opens a modal for the user who triggered triggerID and returns
+// its ID and hash, for updating it.
+func (s *Slack) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) (id, hash string, err error) {
+	resp, err := s.api.OpenViewContext(ctx, triggerID, v)
+	if err != nil {
+		return "", "", fmt.Errorf("bot: views.open: %w", err)
 	}
-	return nil
+	return resp.View.ID, resp.View.Hash, nil
 }
 
 // UpdateView replaces an open modal; hash guards against a lost race
@@ -350,9 +429,17 @@ func (s *Slack) PublishHome(ctx context.Context, user string, v slack.HomeTabVie
 // Ephemeral shows a reply to one user in a channel, or in a DM when the
 // channel is not known or cannot take it.
 func (s *Slack) Ephemeral(ctx context.Context, channel, user string, r commands.Reply) error {
+	return s.EphemeralIn(ctx, channel, "", user, r)
+}
+
+// EphemeralIn is Ephemeral in a thread of the channel ("" for none).
+func (s *Slack) EphemeralIn(ctx context.Context, channel, thread, user string, r commands.Reply) error {
 	if channel != "" {
-		_, err := s.api.PostEphemeralContext(ctx, channel, user,
-			slack.MsgOptionText(PlainText(r.Text()), false), slack.MsgOptionBlocks(Blocks(r)...))
+		opts := []slack.MsgOption{slack.MsgOptionText(Fallback(r), false), slack.MsgOptionBlocks(Blocks(r, commands.MessageBlocks)...)}
+		if thread != "" {
+			opts = append(opts, slack.MsgOptionTS(thread))
+		}
+		_, err := s.api.PostEphemeralContext(ctx, channel, user, opts...)
 		if err == nil {
 			return nil
 		}

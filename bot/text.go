@@ -5,6 +5,8 @@
 package bot
 
 import (
+	"cmp"
+	"context"
 	"regexp"
 	"strings"
 
@@ -36,6 +38,20 @@ func PlainText(s string) string {
 	if strings.Contains(s, "<http") {
 		s = linkRe.ReplaceAllString(s, "$2 ($1)")
 	}
+	s = unmark(s)
+	if strings.IndexByte(s, '&') >= 0 {
+		s = unescape.Replace(s)
+	}
+	return s
+}
+
+var (
+	markupRe  = regexp.MustCompile(`<([^<>]+)>`)
+	messageUn = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+)
+
+// unmark removes mrkdwn's emphasis and code marks, and nothing else.
+func unmark(s string) string {
 	if strings.IndexByte(s, '*') >= 0 {
 		s = boldRe.ReplaceAllString(s, "$1")
 	}
@@ -45,10 +61,35 @@ func PlainText(s string) string {
 	if strings.IndexByte(s, '_') >= 0 {
 		s = italicRe.ReplaceAllString(s, "$1$2")
 	}
-	if strings.IndexByte(s, '&') >= 0 {
-		s = unescape.Replace(s)
-	}
 	return s
+}
+
+// messageText is a Slack message's text as a person reads it, for a note:
+// a mention as @name, a link as its text (or its address), a channel as
+// #name, @here and @channel as words, and the escapes undone.
+func (b *Bot) messageText(ctx context.Context, s string) string {
+	s = markupRe.ReplaceAllStringFunc(s, func(m string) string {
+		inner := m[1 : len(m)-1]
+		target, label, _ := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(target, "@"):
+			if label == "" {
+				label = b.Slack.Name(ctx, target[1:])
+			}
+			return "@" + cmp.Or(label, target[1:])
+		case strings.HasPrefix(target, "#"):
+			return "#" + cmp.Or(label, target[1:])
+		case strings.HasPrefix(target, "!"):
+			word, _, _ := strings.Cut(target[1:], "^")
+			if word == "date" {
+				return label
+			}
+			return "@" + strings.TrimPrefix(cmp.Or(label, word), "@")
+		default:
+			return cmp.Or(label, strings.TrimPrefix(target, "mailto:"))
+		}
+	})
+	return messageUn.Replace(s)
 }
 
 // RenderText renders a reply as readable lines of plain text.

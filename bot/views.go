@@ -32,6 +32,7 @@ type formMeta struct {
 	Outcome string `json:"o,omitempty"`
 	Message string `json:"m,omitempty"`
 	UseMsg  bool   `json:"u,omitempty"`
+	Thread  string `json:"t,omitempty"` // a shortcut's thread, where the confirmation goes
 }
 
 // maxMetadata is Slack's limit on a view's private_metadata.
@@ -108,28 +109,109 @@ func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest 
 		Blocks:          slack.Blocks{BlockSet: blocks},
 		PrivateMetadata: meta.String(),
 	}
-	if len(d.Citizens) > 0 && (d.Kind == commands.FormLog || d.Citizen != nil) {
+	if submittable(d) {
 		m.Submit = plain(t("modal.submit"))
 	}
 	return m
 }
 
+// submittable reports whether a form has something to save: without it
+// there is no Gem button (a submission would have no field to show a
+// refusal on).
+func submittable(d commands.FormData) bool {
+	switch d.Kind {
+	case commands.FormNew:
+		return d.Citizen != nil
+	case commands.FormRevise:
+		return d.Goal != nil
+	default:
+		return len(d.Citizens) > 0 && (d.Citizen == nil || len(d.Goals) > 0)
+	}
+}
+
+// Loading is the form shown at once while its content is fetched: Slack's
+// trigger_id is valid for 3 seconds, and a user in many teams takes
+// longer to look up.
+func (v views) Loading(lang, kind string) slack.ModalViewRequest {
+	title := map[string]string{commands.FormNew: "modal.new.title", commands.FormRevise: "modal.revise.title"}[kind]
+	if title == "" {
+		title = "modal.log.title"
+	}
+	return slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		CallbackID: kind,
+		Title:      plain(cut(v.h.T(lang, title), modalTitleLength)),
+		Close:      plain(cut(v.h.T(lang, "modal.cancel"), modalTitleLength)),
+		Blocks:     slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(mrkdwn(v.h.T(lang, "modal.loading")), nil, nil)}},
+	}
+}
+
+// Message is a form that only says something: a failure, or a refusal
+// that has no field to stand on.
+func (v views) Message(lang, kind, text string) slack.ModalViewRequest {
+	m := v.Loading(lang, kind)
+	m.Blocks = slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(mrkdwn(cut(text, commands.MaxBlockText)), nil, nil)}}
+	return m
+}
+
+// maxOptions is how many options a static select, or one of its option
+// groups, may hold, and how many groups it may have
+// (https://api.slack.com/reference/block-kit/block-elements#static_select).
+const maxOptions = 100
+
+// citizenSelect lists the user's citizens. Up to maxOptions, most recently
+// used first; more than that (a user in several large teams), in option
+// groups by team of at most maxOptions each, so that every citizen can be
+// chosen — typing filters the list on every Slack client.
 func (v views) citizenSelect(d commands.FormData, t func(string, ...any) string) slack.Block {
-	var opts []*slack.OptionBlockObject
 	var initial *slack.OptionBlockObject
-	for _, c := range d.Citizens {
+	opt := func(c commands.CitizenChoice) *slack.OptionBlockObject {
 		o := option(strconv.FormatInt(c.ID, 10), c.Alias+" · "+c.Team)
-		opts = append(opts, o)
 		if d.Citizen != nil && c.ID == d.Citizen.ID {
 			initial = o
 		}
+		return o
 	}
-	if len(opts) > 100 {
-		opts = opts[:100]
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.choose")), "citizen")
+	if len(d.Citizens) <= maxOptions {
+		for _, c := range d.Citizens {
+			sel.Options = append(sel.Options, opt(c))
+		}
+	} else {
+		sel.OptionGroups = citizenGroups(d.Citizens, opt)
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.choose")), "citizen", opts...)
 	sel.InitialOption = initial
 	return slack.NewInputBlock("citizen", plain(t("modal.log.citizen")), nil, sel).WithDispatchAction(true)
+}
+
+// citizenGroups groups citizens by team, in the order the teams first
+// appear, a team with more than maxOptions in several groups.
+func citizenGroups(cs []commands.CitizenChoice, opt func(commands.CitizenChoice) *slack.OptionBlockObject) []*slack.OptionGroupBlockObject {
+	var teams []string
+	byTeam := map[string][]commands.CitizenChoice{}
+	for _, c := range cs {
+		if _, ok := byTeam[c.Team]; !ok {
+			teams = append(teams, c.Team)
+		}
+		byTeam[c.Team] = append(byTeam[c.Team], c)
+	}
+	var groups []*slack.OptionGroupBlockObject
+	for _, team := range teams {
+		members := byTeam[team]
+		parts := (len(members) + maxOptions - 1) / maxOptions
+		for i := 0; i < len(members) && len(groups) < maxOptions; i += maxOptions {
+			label := team
+			if parts > 1 {
+				label = fmt.Sprintf("%s (%d/%d)", team, i/maxOptions+1, parts)
+			}
+			g := slack.NewOptionGroupBlockElement(plain(cut(label, 75)))
+			for _, c := range members[i:min(i+maxOptions, len(members))] {
+				g.Options = append(g.Options, opt(c))
+			}
+			groups = append(groups, g)
+		}
+	}
+	return groups
 }
 
 // scoreChoices are a scale's scores as quick choices: big radio buttons
@@ -328,7 +410,7 @@ func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any)
 
 // Home builds the App Home view from a reply.
 func (v views) Home(r commands.Reply) slack.HomeTabViewRequest {
-	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: Blocks(r)}}
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: Blocks(r, commands.ViewBlocks)}}
 }
 
 // submission reads a submitted form's values by field name.

@@ -53,7 +53,7 @@ func (c *call) runCitizens() (Reply, error) {
 		return Reply{}, err
 	}
 	var r Reply
-	r.add(Header, c.t("citizens.title", "Name", t.Name))
+	r.add(Header, c.t("citizens.title", "Name", Escape(t.Name)))
 	if len(cs) == 0 {
 		r.add(Section, c.t("citizens.none"))
 		return r, nil

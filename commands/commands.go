@@ -104,6 +104,14 @@ type Members interface {
 	CanJoin(ctx context.Context, tx Tx, team smallgoals.Team, user string) (bool, error)
 }
 
+// TeamFinder is what a Members may offer to find the teams a user is on
+// at once (Slack: the user's channels in one call) rather than asking
+// team by team, which takes a Slack call for each team in the database.
+type TeamFinder interface {
+	// TeamsOf returns those of teams that user is on.
+	TeamsOf(ctx context.Context, teams []smallgoals.Team, user string) ([]smallgoals.Team, error)
+}
+
 // StoredMembers is membership kept in the database, as the shell has it:
 // typing in a team's channel, creating the team or being named its
 // coordinator makes you a member.
@@ -221,6 +229,10 @@ type Request struct {
 	// Modals tells that the transport has forms: commands that need more
 	// than was typed answer with a Modal to open instead of a usage hint.
 	Modals bool
+	// MaxBlocks is how many blocks the transport can show in the reply
+	// (commands.MessageBlocks in a Slack message); 0 for no limit. Long
+	// lists are shortened to it, with a line that says what was left out.
+	MaxBlocks int
 }
 
 // call is one request being answered inside its transaction.

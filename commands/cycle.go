@@ -55,6 +55,8 @@ func (c *call) runDue() (Reply, error) {
 		return Reply{}, err
 	}
 	seen := map[int64]bool{}
+	var items []Block
+	var refs []string // the items' refs and dates, for the line about those left out
 	for _, d := range due {
 		team := byID[d.TeamID]
 		today := c.today(team)
@@ -79,12 +81,33 @@ func (c *call) runDue() (Reply, error) {
 			b.Buttons = []Button{{Label: c.t("button.revise"), Action: ActRevise, Value: fmt.Sprint(d.ID), Primary: true},
 				{Label: c.t("button.snooze"), Action: ActSnooze, Value: fmt.Sprint(d.ID)}}
 		}
-		r.Blocks = append(r.Blocks, b)
+		items = append(items, b)
+		refs = append(refs, gref+" ("+smallgoals.FormatDate(*d.NextRevision)+")")
 	}
-	if len(r.Blocks) == 1 {
+	if len(items) == 0 {
 		r.add(Section, c.t("home.none_due", "Days", dueWithinDays))
 	}
+	r.Fit(c.req.MaxBlocks, items, 0, func(shown int) Block {
+		return Block{Kind: Context, Text: c.t("due.more", "Count", len(refs)-shown, "Refs", listUpTo(refs[shown:], MaxBlockText/2))}
+	})
 	return r, nil
+}
+
+// listUpTo joins items with commas, as many as fit in n characters, and
+// an ellipsis for the rest.
+func listUpTo(items []string, n int) string {
+	var b strings.Builder
+	for i, it := range items {
+		if b.Len()+len(it)+2 > n {
+			b.WriteString(" …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(it)
+	}
+	return b.String()
 }
 
 // dueWhen says when a revision is due, seen from today.

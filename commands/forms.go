@@ -43,6 +43,24 @@ func (h *Handler) T(lang, id string, kv ...any) string {
 	return h.msg.T(lang, id, append([]any{"Cmd", "/maal"}, kv...)...)
 }
 
+// Lang returns the language a reply to the user of req is in.
+func (h *Handler) Lang(ctx context.Context, req Request) string {
+	req = h.normalize(req)
+	lang := h.lang
+	err := h.store.InTx(ctx, func(tx Tx) error {
+		c := &call{h: h, ctx: ctx, tx: tx, req: req}
+		if err := c.chooseLang(""); err != nil {
+			return err
+		}
+		lang = c.lang
+		return nil
+	})
+	if err != nil {
+		h.log.Warn("language not found", "user", req.UserID, "err", err)
+	}
+	return lang
+}
+
 // Form returns the content of form m for the user of req. A citizen or
 // goal the user may not see is left out, as if not chosen.
 func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, error) {
@@ -139,6 +157,9 @@ func (c *call) myTeams() ([]smallgoals.Team, error) {
 	all, err := c.tx.ListTeams(c.ctx)
 	if err != nil {
 		return nil, err
+	}
+	if f, ok := c.h.members.(TeamFinder); ok {
+		return f.TeamsOf(c.ctx, all, c.req.UserID)
 	}
 	var mine []smallgoals.Team
 	for _, t := range all {

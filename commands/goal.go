@@ -154,7 +154,7 @@ func (c *call) runShow() (Reply, error) {
 		return Reply{}, err
 	}
 	var r Reply
-	r.add(Header, gref+" "+g.Title)
+	r.add(Header, gref+" "+Escape(g.Title))
 	r.add(Context, c.goalFacts(f.citizen.Alias, g))
 	r.add(Section, "*"+c.t("show.entries")+"*")
 	if len(entries) == 0 {

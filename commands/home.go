@@ -8,9 +8,6 @@ import (
 	"smallgoals"
 )
 
-// homeBlocks caps the App Home (Slack allows 100 blocks in a view).
-const homeBlocks = 95
-
 // dueWithin is how far ahead "due for revision" looks.
 const dueWithin = 7
 
@@ -93,44 +90,57 @@ func (c *call) home() (Reply, error) {
 	r.add(Divider, "")
 	r.add(Section, "*"+c.t("home.mine")+"*")
 	others := map[int64][]string{}
-	mine := 0
+	var mine []smallgoals.Citizen
 	for _, ct := range citizens {
 		if ct.ContactUser != c.req.UserID {
 			others[ct.TeamID] = append(others[ct.TeamID], ct.Alias)
 			continue
 		}
-		if len(r.Blocks) > homeBlocks-6 {
-			r.add(Context, c.t("home.truncated"))
-			break
+		mine = append(mine, ct)
+	}
+	var otherLines []Block
+	var otherTeams []smallgoals.Team
+	for _, t := range teams {
+		if len(others[t.ID]) > 0 {
+			otherTeams = append(otherTeams, t)
+			otherLines = append(otherLines, Block{Kind: Context, Text: c.t("home.others", "Team", Escape(t.Name), "Aliases", strings.Join(others[t.ID], ", "))})
 		}
-		mine++
-		if err := c.homeCitizen(&r, ct, byID[ct.TeamID]); err != nil {
+	}
+	// Room is kept for a few teams' other borgere and the line about the rest.
+	reserve := min(len(otherLines), 5) + 1
+	for i, ct := range mine {
+		b, err := c.homeCitizen(ct, byID[ct.TeamID])
+		if err != nil {
 			return r, err
 		}
+		if c.req.MaxBlocks > 0 && r.Size()+b.Size()+reserve > c.req.MaxBlocks {
+			r.add(Context, c.t("home.truncated", "Count", len(mine)-i))
+			break
+		}
+		if err := c.audit(smallgoals.ActCitizenView, byID[ct.TeamID], &ct, nil, ct.Alias, true); err != nil {
+			return r, err
+		}
+		r.Blocks = append(r.Blocks, b)
 	}
-	if mine == 0 {
+	if len(mine) == 0 {
 		r.add(Context, c.t("home.no_mine"))
 	}
-	for _, t := range teams {
-		if len(others[t.ID]) == 0 || len(r.Blocks) > homeBlocks-2 {
-			continue
-		}
+	shown := r.Fit(c.req.MaxBlocks, otherLines, 0, func(shown int) Block {
+		return Block{Kind: Context, Text: c.t("home.more_teams", "Count", len(otherLines)-shown)}
+	})
+	for _, t := range otherTeams[:shown] {
 		if err := c.audit(smallgoals.ActCitizenList, &t, nil, nil, "", true); err != nil {
 			return r, err
 		}
-		r.add(Context, c.t("home.others", "Team", Escape(t.Name), "Aliases", strings.Join(others[t.ID], ", ")))
 	}
 	return r, nil
 }
 
-// homeCitizen adds a citizen's goals with buttons to log and revise.
-func (c *call) homeCitizen(r *Reply, ct smallgoals.Citizen, team *smallgoals.Team) error {
+// homeCitizen is a citizen's goals with buttons to log and revise.
+func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block, error) {
 	goals, err := c.tx.GoalOverviews(c.ctx, ct.ID)
 	if err != nil {
-		return err
-	}
-	if err := c.audit(smallgoals.ActCitizenView, team, &ct, nil, ct.Alias, true); err != nil {
-		return err
+		return Block{}, err
 	}
 	lines := []string{"*" + ct.Alias + "* · " + Escape(team.Name)}
 	var buttons []Button
@@ -147,7 +157,7 @@ func (c *call) homeCitizen(r *Reply, ct smallgoals.Citizen, team *smallgoals.Tea
 			}
 		}
 		lines = append(lines, line)
-		if len(buttons) < 22 {
+		if len(buttons) < MaxRowButtons-3 {
 			buttons = append(buttons,
 				Button{Label: c.t("button.log", "Ref", gref), Action: ActLog, Value: fmt.Sprint(o.ID), Primary: true},
 				Button{Label: c.t("button.revise_ref", "Ref", gref), Action: ActRevise, Value: fmt.Sprint(o.ID)})
@@ -157,6 +167,5 @@ func (c *call) homeCitizen(r *Reply, ct smallgoals.Citizen, team *smallgoals.Tea
 		lines = append(lines, c.t("overview.no_goals", "Alias", ct.Alias))
 	}
 	buttons = append(buttons, Button{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(ct.ID)})
-	r.Blocks = append(r.Blocks, Block{Kind: Section, Text: strings.Join(lines, "\n"), Buttons: buttons})
-	return nil
+	return Block{Kind: Section, Text: strings.Join(lines, "\n"), Buttons: buttons}, nil
 }

@@ -29,13 +29,17 @@ func (c *call) runOverview() (Reply, error) {
 	var r Reply
 	r.add(Header, c.t("overview.title", "Alias", alias, "Count", len(goals)))
 	r.add(Context, c.t("overview.contact", "User", mention(f.citizen.ContactUser), "Team", Escape(f.team.Name)))
-	for _, p := range plans {
-		pref := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()
-		r.add(Context, "*"+pref+"* "+Escape(p.Title))
+	if len(plans) > 0 {
+		var lines []string
+		for _, p := range plans {
+			lines = append(lines, "*"+smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()+"* "+Escape(p.Title))
+		}
+		r.add(Context, strings.Join(lines, "\n"))
 	}
 	if len(goals) == 0 {
 		r.add(Section, c.t("overview.no_goals", "Alias", alias))
 	}
+	var items []Block
 	for _, o := range goals {
 		line := "*" + ref(alias, o.Goal) + "* " + Escape(o.Title)
 		if o.PlanNumber != nil {
@@ -66,11 +70,16 @@ func (c *call) runOverview() (Reply, error) {
 			b.Buttons = []Button{{Label: c.t("button.log", "Ref", gref), Action: ActLog, Value: fmt.Sprint(o.ID), Primary: true},
 				{Label: c.t("button.revise_ref", "Ref", gref), Action: ActRevise, Value: fmt.Sprint(o.ID)}}
 		}
-		r.Blocks = append(r.Blocks, b)
+		items = append(items, b)
 	}
+	var newButton []Block
 	if c.req.Modals {
-		r.Blocks = append(r.Blocks, Block{Kind: Context, Buttons: []Button{{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(f.citizen.ID)}}})
+		newButton = append(newButton, Block{Kind: Section, Buttons: []Button{{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(f.citizen.ID)}}})
 	}
+	r.Fit(c.req.MaxBlocks, items, len(newButton), func(shown int) Block {
+		return Block{Kind: Context, Text: c.t("overview.more", "Count", len(items)-shown, "Alias", alias)}
+	})
+	r.Blocks = append(r.Blocks, newButton...)
 	return r, nil
 }
 

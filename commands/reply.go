@@ -1,6 +1,9 @@
 package commands
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // BlockKind says how a transport should show a block.
 type BlockKind int
@@ -84,6 +87,95 @@ func (r Reply) Text() string {
 		b.WriteString(bl.Text)
 	}
 	return b.String()
+}
+
+// Slack's layout limits, which a reply is planned against so that it is
+// never cut in the middle of an item (the transport renders with them).
+const (
+	MaxBlockText  = 3000 // characters of text in one block
+	MaxRowButtons = 25   // buttons in one row
+	MessageBlocks = 50   // blocks in a message
+	ViewBlocks    = 100  // blocks in a form or App Home
+)
+
+// Size is how many Block Kit blocks b renders to: a block for each part
+// of its text (SplitText), and a row for each MaxRowButtons buttons —
+// except one button beside a text, which rides in the text's block.
+func (b Block) Size() int {
+	if b.Kind == Divider {
+		return 1
+	}
+	n := 0
+	if b.Text != "" {
+		n = len(SplitText(b.Text, MaxBlockText))
+		if b.Kind == Header || b.Kind == Context {
+			n = 1 // cut, not split
+		}
+	}
+	switch {
+	case len(b.Buttons) == 0:
+	case len(b.Buttons) == 1 && n == 1 && b.Kind == Section:
+	default:
+		n += (len(b.Buttons) + MaxRowButtons - 1) / MaxRowButtons
+	}
+	return n
+}
+
+// Size is how many Block Kit blocks the reply renders to.
+func (r Reply) Size() int {
+	n := 0
+	for _, b := range r.Blocks {
+		n += b.Size()
+	}
+	return n
+}
+
+// Fit appends as many of items to r as fit within limit blocks (0: no
+// limit), keeping reserve blocks free for what follows. When some do not
+// fit, it appends more(shown) instead of the rest, which must take at
+// most one block. It reports how many items it appended.
+func (r *Reply) Fit(limit int, items []Block, reserve int, more func(shown int) Block) int {
+	if limit <= 0 {
+		r.Blocks = append(r.Blocks, items...)
+		return len(items)
+	}
+	room := limit - r.Size() - reserve
+	total := 0
+	for _, it := range items {
+		total += it.Size()
+	}
+	if total <= room {
+		r.Blocks = append(r.Blocks, items...)
+		return len(items)
+	}
+	room-- // for the line about the rest
+	shown := 0
+	for _, it := range items {
+		if room < it.Size() {
+			break
+		}
+		room -= it.Size()
+		r.Blocks = append(r.Blocks, it)
+		shown++
+	}
+	r.Blocks = append(r.Blocks, more(shown))
+	return shown
+}
+
+// SplitText breaks s into parts of at most n characters, at line ends
+// where it can: a long text becomes several blocks.
+func SplitText(s string, n int) []string {
+	var parts []string
+	for utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		head := string(r[:n])
+		if i := strings.LastIndexByte(head, '\n'); i > 0 {
+			head = head[:i]
+		}
+		parts = append(parts, head)
+		s = strings.TrimPrefix(s[len(head):], "\n")
+	}
+	return append(parts, s)
 }
 
 func (r *Reply) add(kind BlockKind, text string) {

@@ -81,7 +81,7 @@ func (c *call) runTeam() (Reply, error) {
 		return Reply{}, err
 	}
 	var r Reply
-	r.add(Header, c.t("team.title", "Name", t.Name))
+	r.add(Header, c.t("team.title", "Name", Escape(t.Name)))
 	r.add(Section, c.teamSettings(t))
 	r.add(Context, c.t("team.citizens", "Count", len(citizens)))
 	r.add(Section, c.t("team.coordinators", "Users", listOrNone(c, coords)))

@@ -233,7 +233,7 @@ func (d *Digester) Message(t smallgoals.Team, dg smallgoals.Digest, day time.Tim
 	add := func(kind commands.BlockKind, text string) {
 		r.Blocks = append(r.Blocks, commands.Block{Kind: kind, Text: text})
 	}
-	add(commands.Header, tr("digest.title", "Team", t.Name, "Week", week))
+	add(commands.Header, tr("digest.title", "Team", commands.Escape(t.Name), "Week", week))
 	add(commands.Context, tr("digest.period", "From", smallgoals.FormatDate(dg.From), "To", smallgoals.FormatDate(dg.To)))
 	add(commands.Section, tr("digest.entries", "Count", dg.Entries, "Authors", dg.Authors))
 	if !private {

@@ -103,9 +103,6 @@ type item struct {
 	team *smallgoals.Team
 }
 
-// maxItems bounds a DM (Slack takes 50 blocks).
-const maxItems = 20
-
 // Remind sends the reminders due at at: for every team whose reminder
 // time has come on a working day (in the team's zone), each recipient
 // gets one DM with the goals whose occurrence is today. Claims in the
@@ -306,20 +303,20 @@ func (r *Reminder) message(ctx context.Context, user string, day time.Time, item
 		return a.Alias+fmt.Sprint(a.Number) < b.Alias+fmt.Sprint(b.Number)
 	})
 	out := commands.Reply{Blocks: []commands.Block{{Kind: commands.Header, Text: t("remind.title")}, {Kind: commands.Section, Text: t("remind.intro")}}}
-	for i, it := range items {
-		if i == maxItems {
-			out.Blocks = append(out.Blocks, commands.Block{Kind: commands.Context, Text: t("remind.more", "Count", len(items)-maxItems)})
-			break
-		}
+	var goals []commands.Block
+	for _, it := range items {
 		g := it.goal
 		gref := smallgoals.Ref{Alias: g.Alias, N: g.Number}.String()
 		text := "*" + gref + "* " + commands.Escape(g.Title) + "\n" + r.Text.DueWhen(lang, *g.NextRevision, day) + " · " + commands.Escape(it.team.Name)
 		id := strconv.FormatInt(g.ID, 10)
-		out.Blocks = append(out.Blocks, commands.Block{Kind: commands.Section, Text: text, Buttons: []commands.Button{
+		goals = append(goals, commands.Block{Kind: commands.Section, Text: text, Buttons: []commands.Button{
 			{Label: t("button.revise"), Action: commands.ActRevise, Value: id, Primary: true},
 			{Label: t("button.snooze"), Action: commands.ActSnooze, Value: id},
 		}})
 	}
+	out.Fit(commands.MessageBlocks, goals, 1, func(shown int) commands.Block {
+		return commands.Block{Kind: commands.Context, Text: t("remind.more", "Count", len(goals)-shown)}
+	})
 	out.Blocks = append(out.Blocks, commands.Block{Kind: commands.Context, Text: t("remind.footer")})
 	return out, nil
 }
