@@ -6,6 +6,9 @@
 // Every check reports all the rules a payload breaks, each as a *Violation
 // naming a JSON path such as blocks[3].elements[0].text, joined into one error
 // (errors.Join); nil means the payload passed. Violations lists them.
+//
+// Live, Fallback and MessageLive find the control sequences (<!here>,
+// <@U…>, <https://…>) Slack would act on in text meant to be read as typed.
 package slackcheck
 
 import (

@@ -3,6 +3,7 @@ package slackcheck
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -530,6 +531,69 @@ func TestOptions(t *testing.T) {
 	})
 }
 
+func TestLive(t *testing.T) {
+	cases := []struct {
+		text    string
+		allowed []string
+		want    []string
+	}{
+		{"Well done <@UANNA>!", []string{"<@UANNA>"}, nil},
+		{"Well done <@UANNA|anna>!", []string{"<@UANNA>"}, nil},
+		{"Well done <@UANNA>!", nil, []string{"<@UANNA>"}},
+		{"<@WBOB> and <@UANNA>", []string{"<@UANNA>"}, []string{"<@WBOB>"}},
+		{"<!channel> <!here> <!everyone>", nil, []string{"<!channel>", "<!here>", "<!everyone>"}},
+		{"<!subteam^S123|@team>", nil, []string{"<!subteam^S123|@team>"}},
+		{"due <!date^1392734382^{date}|Feb 18>", nil, []string{"<!date^1392734382^{date}|Feb 18>"}},
+		{"in <#C123|general>", nil, []string{"<#C123|general>"}},
+		{"<https://evil.example|click> <HTTP://x> <mailto:a@b.c>", nil, []string{"<https://evil.example|click>", "<HTTP://x>", "<mailto:a@b.c>"}},
+		{"see <https://smallgoals.example/g/1|goal>", []string{"<https://smallgoals.example/g/1>"}, nil},
+		{"&lt;!channel&gt; &lt;@UANNA&gt;", nil, nil},
+		{"1 < 2 and 3 > 2", nil, nil},
+		{"<b>bold</b> <foo>", nil, nil},
+		{"<<@UX> and <", nil, []string{"<@UX>"}},
+		{"@channel @here", nil, nil}, // not a control sequence
+	}
+	for _, c := range cases {
+		if got := Live(c.text, c.allowed...); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Live(%q, %q) = %q, want %q", c.text, c.allowed, got, c.want)
+		}
+	}
+}
+
+func TestFallback(t *testing.T) {
+	if err := Fallback("You logged 3 for <@UANNA>.", "<@UANNA>"); err != nil {
+		t.Errorf("allowed mention: %v", err)
+	}
+	err := Fallback("Anna wrote <!channel> and <@UBOB>", "<@UANNA>")
+	vs := Violations(err)
+	if len(vs) != 2 || vs[0].Path != "text" || !strings.Contains(vs[0].Msg, "<!channel>") || !strings.Contains(vs[1].Msg, "<@UBOB>") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestMessageLive(t *testing.T) {
+	payload := `{"text":"hi <@UANNA>","blocks":[` +
+		section("Anna's goal: <!here>") + `,` +
+		`{"type":"section","text":` + plain("<!here> is shown as typed") + `}` + `,` +
+		`{"type":"context","elements":[` + md("by <@UANNA>") + `,` + md("<#C1>") + `]}` +
+		`]}`
+	err := MessageLive([]byte(payload), "<@UANNA>")
+	var paths []string
+	for _, v := range Violations(err) {
+		paths = append(paths, v.Path)
+	}
+	want := []string{"blocks[0].text.text", "blocks[2].elements[1].text"}
+	if !reflect.DeepEqual(paths, want) {
+		t.Errorf("paths %q, want %q; err:\n%v", paths, want, err)
+	}
+	if err := MessageLive([]byte(`{"text":"<!here>","blocks":[` + section("") + `]}`)); len(Violations(err)) != 1 || Violations(err)[0].Path != "text" {
+		t.Errorf("limits are Message's business, not MessageLive's: %v", err)
+	}
+	if err := MessageLive([]byte(`{`)); err == nil {
+		t.Error("unreadable payload passed")
+	}
+}
+
 func TestAllViolationsReported(t *testing.T) {
 	payload := msg(section(""), `{"type":"header","text":`+md(rep(HeaderTextMax+1))+`}`, actions())
 	got := map[string]bool{}
@@ -577,6 +641,9 @@ func TestSlackGoRendered(t *testing.T) {
 	}
 	if err := Message(message); err != nil {
 		t.Errorf("message: %v\n%s", err, message)
+	}
+	if err := MessageLive(message, "<@UANNA>"); err != nil {
+		t.Errorf("message live: %v", err)
 	}
 	// chat.postMessage form-encoded: blocks as a JSON string.
 	blocksJSON, _ := json.Marshal(blocks)
