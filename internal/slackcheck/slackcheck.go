@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"unicode/utf8"
 )
 
@@ -64,6 +65,21 @@ func Message(payload []byte) error {
 	c := newChecker(inMessage)
 	c.message(payload)
 	return c.err()
+}
+
+// MessageForm checks a form-encoded message, as slack-go posts
+// chat.postMessage and chat.postEphemeral: form's fields are read as a JSON
+// object of strings ("blocks" holding the JSON array) and checked as Message
+// checks them.
+func MessageForm(form url.Values) error {
+	m := map[string]string{}
+	for k, v := range form {
+		if len(v) > 0 {
+			m[k] = v[0]
+		}
+	}
+	payload, _ := json.Marshal(m)
+	return Message(payload)
 }
 
 // View checks a view object, as given to views.open, views.update,

@@ -3,6 +3,7 @@ package slackcheck
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -650,6 +651,14 @@ func TestSlackGoRendered(t *testing.T) {
 	form, _ := json.Marshal(map[string]string{"channel": "C1", "text": "Your goals", "blocks": string(blocksJSON)})
 	if err := Message(form); err != nil {
 		t.Errorf("form message: %v", err)
+	}
+	values := url.Values{"channel": {"C1"}, "text": {"Your goals"}, "blocks": {string(blocksJSON)}}
+	if err := MessageForm(values); err != nil {
+		t.Errorf("MessageForm: %v", err)
+	}
+	values.Set("blocks", `[`+section("")+`]`)
+	if vs := Violations(MessageForm(values)); len(vs) != 1 || vs[0].Path != "blocks[0].text.text" {
+		t.Errorf("MessageForm, empty section: %v", vs)
 	}
 
 	name := slack.NewPlainTextInputBlockElement(plainText("Run 5 km"), "name")
