@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -23,14 +25,33 @@ const (
 func Blocks(r commands.Reply, limit int) []slack.Block {
 	fits := r.Size() <= limit
 	var out []slack.Block
+	ids := map[string]int{} // action_ids so far: each must be unique
 	for _, b := range r.Blocks {
 		if !fits && len(out)+b.Size() > limit-1 {
 			out = append(out, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "…", false, false)))
 			break
 		}
-		out = append(out, block(b)...)
+		out = append(out, block(b, ids)...)
 	}
 	return out
+}
+
+// actionID is a button's action_id: its action and value ("log:42"), and
+// "#2", "#3" … for the same button again (a goal both due and listed).
+func actionID(b commands.Button, ids map[string]int) string {
+	id := b.Action + ":" + b.Value
+	ids[id]++
+	if n := ids[id]; n > 1 {
+		id += "#" + strconv.Itoa(n)
+	}
+	return id
+}
+
+// readActionID splits an action_id made by actionID.
+func readActionID(id string) (action, value string) {
+	id, _, _ = strings.Cut(id, "#")
+	action, value, _ = strings.Cut(id, ":")
+	return action, value
 }
 
 // maxFallback bounds a message's top-level text, what notifications and
@@ -50,7 +71,7 @@ func Fallback(r commands.Reply) string {
 }
 
 // block renders one block of a reply: b.Size() Block Kit blocks.
-func block(b commands.Block) []slack.Block {
+func block(b commands.Block, ids map[string]int) []slack.Block {
 	var out []slack.Block
 	switch {
 	case b.Kind == commands.Divider:
@@ -66,7 +87,7 @@ func block(b commands.Block) []slack.Block {
 		for i, part := range parts {
 			var accessory *slack.Accessory
 			if i == len(parts)-1 && len(parts) == 1 && len(b.Buttons) == 1 {
-				accessory = slack.NewAccessory(button(b.Buttons[0]))
+				accessory = slack.NewAccessory(button(b.Buttons[0], ids))
 			}
 			out = append(out, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, false), nil, accessory))
 		}
@@ -77,17 +98,17 @@ func block(b commands.Block) []slack.Block {
 	for i := 0; i < len(b.Buttons); i += commands.MaxRowButtons {
 		var els []slack.BlockElement
 		for _, btn := range b.Buttons[i:min(i+commands.MaxRowButtons, len(b.Buttons))] {
-			els = append(els, button(btn))
+			els = append(els, button(btn, ids))
 		}
 		out = append(out, slack.NewActionBlock("", els...))
 	}
 	return out
 }
 
-// button renders a button. Its action_id is the action and its value
-// ("log:42"): unique in the view, as Slack wants.
-func button(b commands.Button) *slack.ButtonBlockElement {
-	btn := slack.NewButtonBlockElement(b.Action+":"+b.Value, b.Value,
+// button renders a button, with an action_id unique in the message or
+// view (Slack wants them unique in their block; the bot makes sure).
+func button(b commands.Button, ids map[string]int) *slack.ButtonBlockElement {
+	btn := slack.NewButtonBlockElement(actionID(b, ids), b.Value,
 		slack.NewTextBlockObject(slack.PlainTextType, cut(b.Label, maxLabel), true, false))
 	if b.Primary {
 		btn.Style = slack.StylePrimary

@@ -24,6 +24,7 @@ import (
 
 	"smallgoals/bot"
 	"smallgoals/commands"
+	"smallgoals/internal/slackcheck"
 	"smallgoals/store"
 )
 
@@ -150,6 +151,7 @@ func (e *slackEnv) command(user, channel, text string) string {
 	if msg.ResponseType != "ephemeral" || len(msg.Blocks) == 0 {
 		e.t.Fatalf("%q: answer not ephemeral Block Kit: %s", text, resp)
 	}
+	e.checkAnswer(resp)
 	return msg.Text
 }
 
@@ -178,6 +180,12 @@ func (e *slackEnv) interact(payload map[string]any) (int, string) {
 	body := url.Values{"payload": {string(b)}}.Encode()
 	status, resp := e.post("/slack/interactions", body, sign(body, time.Now(), testSecret))
 	e.bot.Wait()
+	if payload["type"] == "view_submission" && status == http.StatusOK {
+		view, _ := json.Marshal(payload["view"])
+		if err := slackcheck.SubmissionResponse([]byte(resp), view); err != nil {
+			e.t.Errorf("Slack would refuse the acknowledgement: %v: %s", err, resp)
+		}
+	}
 	return status, resp
 }
 
@@ -191,5 +199,6 @@ func (e *slackEnv) slash(user, channel, text string) string {
 		e.t.Fatalf("%q: status %d: %s", text, status, resp)
 	}
 	e.bot.Wait()
+	e.checkAnswer(resp)
 	return resp
 }

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"smallgoals/internal/slackcheck"
 )
 
 // fakeSlack is a local stand-in for Slack's Web API (SLACK_API_URL) and
@@ -76,9 +79,13 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", f.api)
 	mux.HandleFunc("/respond/", func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
 		var body map[string]any
-		json.NewDecoder(r.Body).Decode(&body)
+		json.Unmarshal(raw, &body)
 		f.mu.Lock()
+		if err := errors.Join(slackcheck.Message(raw), slackcheck.MessageLive(raw, f.people()...)); err != nil {
+			f.t.Errorf("Slack would refuse the response_url message: %v", err)
+		}
 		f.responses = append(f.responses, body)
 		f.mu.Unlock()
 		io.WriteString(w, "ok")
@@ -147,6 +154,14 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		v["ok"] = true
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(v)
+	}
+	// Slack refuses what breaks its documented limits; so does the fake,
+	// and the test fails.
+	if err := f.check(method, r, body); err != nil {
+		f.t.Errorf("Slack would refuse %s: %v", method, err)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"invalid_blocks"}`)
+		return
 	}
 	switch method {
 	case "auth.test":
@@ -255,6 +270,39 @@ func (f *fakeSlack) callsSince(t time.Time) []fakeCall {
 		}
 	}
 	return out
+}
+
+// check applies Slack's documented limits (internal/slackcheck) to a
+// call's payload, and finds live mentions and links the bot did not mean:
+// only its mentions of the workspace's people are allowed. f.mu is held.
+func (f *fakeSlack) check(method string, r *http.Request, body map[string]json.RawMessage) error {
+	switch method {
+	case "chat.postMessage", "chat.postEphemeral", "chat.update":
+		return errors.Join(slackcheck.MessageForm(r.Form), slackcheck.Fallback(r.Form.Get("text"), f.people()...),
+			slackcheck.MessageLive(mustJSON(map[string]any{"blocks": json.RawMessage(r.Form.Get("blocks"))}), f.people()...))
+	case "views.open", "views.update", "views.publish":
+		return errors.Join(slackcheck.View(body["view"]), slackcheck.MessageLive(body["view"], f.people()...))
+	}
+	return nil
+}
+
+// people are the mentions the bot may make: the workspace's users.
+func (f *fakeSlack) people() []string {
+	var out []string
+	for _, users := range f.members {
+		for _, u := range users {
+			out = append(out, "<@"+u+">")
+		}
+	}
+	return out
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 func (f *fakeSlack) setMembers(channel string, users ...string) {

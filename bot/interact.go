@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -101,7 +100,7 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			b.formChanged(ctx, cb, a)
 			continue
 		}
-		action, value, _ := strings.Cut(a.ActionID, ":")
+		action, value := readActionID(a.ActionID)
 		id, _ := strconv.ParseInt(value, 10, 64)
 		switch action {
 		case commands.ActLog:

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"smallgoals"
 	"smallgoals/bot"
 	"smallgoals/commands"
+	"smallgoals/internal/slackcheck"
 	"smallgoals/reminders"
 )
 
@@ -344,7 +346,7 @@ func (e *slackEnv) checkAnswer(body string) {
 	if body == "" {
 		return
 	}
-	if err := checkMessage([]byte(body)); err != nil {
+	if err := errors.Join(slackcheck.Message([]byte(body)), slackcheck.MessageLive([]byte(body), e.fake.people()...)); err != nil {
 		e.t.Errorf("Slack would refuse the answer: %v", err)
 	}
 }
@@ -356,7 +358,7 @@ func (e *slackEnv) checkSubmission(resp string) {
 	if resp == "" {
 		return
 	}
-	if err := checkSubmissionResponse([]byte(resp), e.fake.lastModal()); err != nil {
+	if err := slackcheck.SubmissionResponse([]byte(resp), e.fake.lastModal()); err != nil {
 		e.t.Errorf("Slack would refuse the acknowledgement: %v", err)
 	}
 }
