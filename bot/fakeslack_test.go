@@ -36,6 +36,9 @@ type fakeSlack struct {
 	uploadName string
 	ephemeral  []fakePost       // chat.postEphemeral
 	ws         http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+	// fail answers a call of an API method in the fake's place when it
+	// returns true: a test's fault (see fault). Called with mu held.
+	fail map[string]func(w http.ResponseWriter, r *http.Request) bool
 }
 
 type fakeFile struct {
@@ -120,6 +123,9 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method)
+	if hook := f.fail[method]; hook != nil && hook(w, r) {
+		return
+	}
 	reply := func(v map[string]any) {
 		v["ok"] = true
 		w.Header().Set("Content-Type", "application/json")
@@ -189,6 +195,45 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
+	}
+}
+
+// fault makes the next n calls of an API method (every call when n < 0)
+// get answer instead of the fake's own.
+func (f *fakeSlack) fault(method string, n int, answer http.HandlerFunc) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail == nil {
+		f.fail = map[string]func(http.ResponseWriter, *http.Request) bool{}
+	}
+	f.fail[method] = func(w http.ResponseWriter, r *http.Request) bool {
+		if n == 0 {
+			return false
+		}
+		n--
+		answer(w, r)
+		return true
+	}
+}
+
+// rateLimited answers 429 Too Many Requests with Retry-After: seconds.
+func rateLimited(seconds string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", seconds)
+		w.WriteHeader(http.StatusTooManyRequests)
+	}
+}
+
+// slackError answers HTTP 200 with {"ok":false,"error":code} and the
+// extra fields given as name, value pairs (e.g. "needed", "im:read").
+func slackError(code string, fields ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		v := map[string]any{"ok": false, "error": code}
+		for i := 0; i+1 < len(fields); i += 2 {
+			v[fields[i]] = fields[i+1]
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		json.NewEncoder(w).Encode(v)
 	}
 }
 
