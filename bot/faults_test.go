@@ -3,9 +3,13 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // A 429 from conversations.members is waited out (Retry-After) and the
@@ -78,6 +82,76 @@ func TestMembersRateLimitWaitsNoLongerThanAllowed(t *testing.T) {
 			}
 			if n := e.fake.called("conversations.members") - before; n != 1 {
 				t.Errorf("conversations.members called %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// slackCalls is smallgoals_slack_calls_total{method, outcome} now.
+func slackCalls(t *testing.T, method, outcome string) float64 {
+	t.Helper()
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "smallgoals_slack_calls_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["method"] == method && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+// Slack's ok:false with HTTP 200 counts as an error (slack_error) in
+// smallgoals_slack_calls_total, not as ok; the caller still reads Slack's
+// whole answer, however long.
+func TestMetricsCountSlackErrors(t *testing.T) {
+	e := newSlackEnv(t)
+	ctx := context.Background()
+	const method = "conversations.info"
+	padding := strings.Repeat("x", 200<<10) // beyond any look-ahead
+	for _, tc := range []struct {
+		name    string
+		answer  http.HandlerFunc
+		outcome string
+		wantErr string // "": the channel is read as private
+	}{
+		{"ok:false", slackError("invalid_auth"), "slack_error", "invalid_auth"},
+		{"long ok:false", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			io.WriteString(w, `{"ok":false,"error":"not_authed","padding":"`+padding+`"}`)
+		}, "slack_error", "not_authed"},
+		{"long ok:true", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			io.WriteString(w, `{"ok":true,"padding":"`+padding+`","channel":{"id":"C1","is_private":true}}`)
+		}, "ok", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			okBefore, errBefore := slackCalls(t, method, "ok"), slackCalls(t, method, "slack_error")
+			e.fake.fault(method, 1, tc.answer)
+			private, err := e.slack.IsPrivate(ctx, "C1")
+			switch {
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("err = %v, want Slack's %s: the answer must reach the caller", err, tc.wantErr)
+			case tc.wantErr == "" && (err != nil || !private):
+				t.Errorf("private, err = %v, %v, want true, nil: the answer must reach the caller whole", private, err)
+			}
+			wantOK, wantErr := 1.0, 0.0
+			if tc.outcome == "slack_error" {
+				wantOK, wantErr = 0, 1
+			}
+			okDelta, errDelta := slackCalls(t, method, "ok")-okBefore, slackCalls(t, method, "slack_error")-errBefore
+			if okDelta != wantOK || errDelta != wantErr {
+				t.Errorf("counted ok +%v, slack_error +%v; want ok +%v, slack_error +%v", okDelta, errDelta, wantOK, wantErr)
 			}
 		})
 	}
