@@ -87,28 +87,39 @@ func TestMembersRateLimitWaitsNoLongerThanAllowed(t *testing.T) {
 	}
 }
 
-// slackCalls is smallgoals_slack_calls_total{method, outcome} now.
-func slackCalls(t *testing.T, method, outcome string) float64 {
+// counter is a counter's value now: name{labels}, labels as name, value
+// pairs; 0 if it was never counted.
+func counter(t *testing.T, name string, labels ...string) float64 {
 	t.Helper()
 	mfs, err := prometheus.DefaultGatherer.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, mf := range mfs {
-		if mf.GetName() != "smallgoals_slack_calls_total" {
+		if mf.GetName() != name {
 			continue
 		}
+	metrics:
 		for _, m := range mf.GetMetric() {
-			labels := map[string]string{}
+			have := map[string]string{}
 			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
+				have[l.GetName()] = l.GetValue()
 			}
-			if labels["method"] == method && labels["outcome"] == outcome {
-				return m.GetCounter().GetValue()
+			for i := 0; i+1 < len(labels); i += 2 {
+				if have[labels[i]] != labels[i+1] {
+					continue metrics
+				}
 			}
+			return m.GetCounter().GetValue()
 		}
 	}
 	return 0
+}
+
+// slackCalls is smallgoals_slack_calls_total{method, outcome} now.
+func slackCalls(t *testing.T, method, outcome string) float64 {
+	t.Helper()
+	return counter(t, "smallgoals_slack_calls_total", "method", method, "outcome", outcome)
 }
 
 // Slack's ok:false with HTTP 200 counts as an error (slack_error) in
@@ -152,6 +163,72 @@ func TestMetricsCountSlackErrors(t *testing.T) {
 			okDelta, errDelta := slackCalls(t, method, "ok")-okBefore, slackCalls(t, method, "slack_error")-errBefore
 			if okDelta != wantOK || errDelta != wantErr {
 				t.Errorf("counted ok +%v, slack_error +%v; want ok +%v, slack_error +%v", okDelta, errDelta, wantOK, wantErr)
+			}
+		})
+	}
+}
+
+// A file Slack does not take (ok:false, or 429 until the retries are
+// spent) is not reported as sent: the user is told it was not sent and to
+// try again, nothing is recorded (no file, no export), and the failure is
+// counted and logged without the token. Trying again then works.
+func TestFileNotTakenIsNotReportedSent(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		method     string // the call that fails
+		times      int
+		answer     http.HandlerFunc
+		outcome    string // its smallgoals_slack_calls_total outcome
+		id         string // the command's ID in smallgoals_commands_total
+	}{
+		{"export refused", "eksport AB", "files.completeUploadExternal", 1, slackError("invalid_auth"), "slack_error", "export"},
+		{"chart rate limited", "graf AB-1", "files.getUploadURLExternal", 3, rateLimited("1"), "rate_limited", "chart"},
+		{"access log refused", "adgangslog AB", "files.completeUploadExternal", 1, slackError("not_allowed_token_type"), "slack_error", "audit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newSlackEnv(t)
+			e.bot.AckWithin = 10 * time.Second // the answer in the body, after the retries
+			e.fake.setMembers("C1", "UANNA")
+			for _, c := range []string{"team opret Slusen", "borger ny AB", "ny AB Titel", "AB-1 5"} {
+				e.command("UANNA", "C1", c)
+			}
+			calls := slackCalls(t, tc.method, tc.outcome)
+			failed := counter(t, "smallgoals_commands_total", "command", tc.id, "outcome", "failed")
+			e.fake.fault(tc.method, tc.times, tc.answer)
+			got := e.command("UANNA", "C1", tc.text)
+			e.bot.Wait()
+			if strings.Contains(got, "er sendt") || !strings.Contains(got, "kunne ikke sende") || !strings.Contains(got, "Prøv igen") {
+				t.Errorf("answer when Slack did not take the file: %s", got)
+			}
+			if files, _ := e.fake.filesCopy(); len(files) != 0 {
+				t.Errorf("%d files shared, the first %s: a reply's files stop at the first Slack does not take", len(files), files[0].Name)
+			}
+			if n := e.count(`SELECT count(*) FROM files`); n != 0 {
+				t.Errorf("file records = %d, want 0", n)
+			}
+			if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
+				t.Errorf("the citizen is marked exported, but nothing was sent")
+			}
+			if d := slackCalls(t, tc.method, tc.outcome) - calls; d < 1 {
+				t.Errorf("smallgoals_slack_calls_total{method=%q,outcome=%q} +%v", tc.method, tc.outcome, d)
+			}
+			if d := counter(t, "smallgoals_commands_total", "command", tc.id, "outcome", "failed") - failed; d != 1 {
+				t.Errorf("smallgoals_commands_total{command=%q,outcome=\"failed\"} +%v, want +1", tc.id, d)
+			}
+			if logs := e.logs.String(); !strings.Contains(logs, "file not sent") || strings.Contains(logs, testToken) {
+				t.Errorf("logs lack the failure or hold the token:\n%s", logs)
+			}
+
+			got = e.command("UANNA", "C1", tc.text)
+			e.bot.Wait()
+			if !strings.Contains(got, "sendt") || strings.Contains(got, "kunne ikke") {
+				t.Errorf("answer when trying again: %s", got)
+			}
+			if files, _ := e.fake.filesCopy(); len(files) == 0 {
+				t.Errorf("no file shared when trying again")
+			}
+			if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); (n == 1) != (tc.id == "export") {
+				t.Errorf("citizens marked exported = %d after %s", n, tc.text)
 			}
 		})
 	}
