@@ -5,11 +5,16 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"smallgoals/bot"
+	"smallgoals/commands"
 )
 
 // A 429 from conversations.members is waited out (Retry-After) and the
@@ -229,6 +234,51 @@ func TestFileNotTakenIsNotReportedSent(t *testing.T) {
 			}
 			if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); (n == 1) != (tc.id == "export") {
 				t.Errorf("citizens marked exported = %d after %s", n, tc.text)
+			}
+		})
+	}
+}
+
+// In the shell, a file that cannot be written is not reported as written:
+// the reply reads as its FilesDone says for a failure, and no path is
+// printed. One that is written is reported as sent.
+func TestShellFileNotWritten(t *testing.T) {
+	blocked := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, dir string
+		sent      bool
+	}{
+		{"written", t.TempDir(), true},
+		{"not written", filepath.Join(blocked, "files"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var told []bool
+			h := handlerFunc(func(context.Context, commands.Request) commands.Reply {
+				return commands.Reply{
+					Blocks: []commands.Block{{Kind: commands.Section, Text: "sendt"}},
+					Files:  []commands.File{{Name: "graf.png", Data: []byte("png")}},
+					FilesDone: func(_ context.Context, sent bool) []commands.Block {
+						told = append(told, sent)
+						if sent {
+							return []commands.Block{{Kind: commands.Section, Text: "sendt"}}
+						}
+						return []commands.Block{{Kind: commands.Section, Text: "ikke sendt"}}
+					},
+				}
+			})
+			var out strings.Builder
+			sh := &bot.Shell{Handler: h, In: strings.NewReader("/maal graf AB-1\n"), Out: &out, FilesDir: tc.dir}
+			if err := sh.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if len(told) != 1 || told[0] != tc.sent {
+				t.Errorf("FilesDone told %v, want [%v]", told, tc.sent)
+			}
+			if got := out.String(); strings.Contains(got, "📎") != tc.sent || strings.Contains(got, "ikke sendt") == tc.sent {
+				t.Errorf("output = %q", got)
 			}
 		})
 	}
