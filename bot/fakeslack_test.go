@@ -39,6 +39,9 @@ type fakeSlack struct {
 	// fail answers a call of an API method in the fake's place when it
 	// returns true: a test's fault (see fault). Called with mu held.
 	fail map[string]func(w http.ResponseWriter, r *http.Request) bool
+
+	dms     map[string]string // DMs ("im") and group DMs ("mpim") (conversations.info)
+	outside map[string]bool   // channels the bot is not a member of (conversations.info)
 }
 
 type fakeFile struct {
@@ -174,7 +177,14 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"message_ts": "1.0"})
 	case "conversations.info":
 		id := r.Form.Get("channel")
-		reply(map[string]any{"channel": map[string]any{"id": id, "is_channel": true, "is_private": !f.public[id]}})
+		if f.notFound[id] {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"ok":false,"error":"channel_not_found"}`)
+			return
+		}
+		kind := f.dms[id]
+		reply(map[string]any{"channel": map[string]any{"id": id, "is_channel": kind == "", "is_im": kind == "im",
+			"is_mpim": kind == "mpim", "is_private": !f.public[id], "is_member": !f.outside[id]}})
 	case "files.getUploadURLExternal":
 		f.uploadName = r.Form.Get("filename")
 		reply(map[string]any{"upload_url": f.srv.URL + "/upload/" + r.Form.Get("filename"), "file_id": "F" + strconv.Itoa(len(f.files)+1)})

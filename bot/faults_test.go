@@ -283,3 +283,53 @@ func TestShellFileNotWritten(t *testing.T) {
 		})
 	}
 }
+
+// team opret refuses a DM or a group DM (a team is a unit's channel) and a
+// channel the bot is not in (it could neither see who is on the team nor
+// post the digest there), and creates nothing. It learns which is which
+// from conversations.info, not from the channel ID; without im:read or
+// mpim:read, Slack's missing_scope for them says the same.
+func TestTeamCreateNeedsAChannelWithTheBot(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.mu.Lock()
+	e.fake.dms = map[string]string{"DANNA": "im", "GANNA": "mpim"}
+	e.fake.public = map[string]bool{"CPUBLIC": true, "C1": true}
+	e.fake.outside = map[string]bool{"CPUBLIC": true}
+	e.fake.notFound = map[string]bool{"GPRIVATE": true}
+	e.fake.mu.Unlock()
+	for _, ch := range []string{"DANNA", "GANNA", "DNOSCOPE", "GNOSCOPE", "CPUBLIC", "GPRIVATE", "C1"} {
+		e.fake.setMembers(ch, "UANNA", "UBOT")
+	}
+	for _, tc := range []struct {
+		name, channel string
+		fault         http.HandlerFunc // conversations.info's answer, if not the fake's own
+		want          string
+	}{
+		{"DM", "DANNA", nil, "direkte besked"},
+		{"group DM", "GANNA", nil, "gruppebesked"},
+		{"DM without im:read", "DNOSCOPE", slackError("missing_scope", "needed", "im:read"), "direkte besked"},
+		{"group DM without mpim:read", "GNOSCOPE", slackError("missing_scope", "needed", "mpim:read"), "gruppebesked"},
+		{"public channel without the bot", "CPUBLIC", nil, "/invite @smaamaal"},
+		{"private channel without the bot", "GPRIVATE", nil, "/invite @smaamaal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.fault != nil {
+				e.fake.fault("conversations.info", 1, tc.fault)
+			}
+			before := e.fake.called("conversations.info")
+			got := e.command("UANNA", tc.channel, "team opret Slusen")
+			if !strings.Contains(got, tc.want) || strings.Contains(got, "✅") {
+				t.Errorf("answer in %s: %s", tc.channel, got)
+			}
+			if e.fake.called("conversations.info") == before {
+				t.Error("conversations.info was not asked")
+			}
+			if n := e.count(`SELECT count(*) FROM teams`); n != 0 {
+				t.Fatalf("teams = %d, want 0", n)
+			}
+		})
+	}
+	if got := e.command("UANNA", "C1", "team opret Slusen"); !strings.Contains(got, "✅") {
+		t.Errorf("answer in a channel the bot is in: %s", got)
+	}
+}
