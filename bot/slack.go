@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -311,6 +312,32 @@ func retryAfter(err error) (time.Duration, bool) {
 		return time.Second, true
 	}
 	return 0, false
+}
+
+// Channel tells what kind of conversation a channel is, from
+// conversations.info (commands.Channels). The bot's scopes cover channels
+// only: for a DM or a group DM Slack answers missing_scope (needing
+// im:read or mpim:read), and channel_not_found for a channel it hides
+// from the bot (a private channel the bot is not in).
+func (s *Slack) Channel(ctx context.Context, id string) (commands.Channel, error) {
+	var waited time.Duration
+	var ch *slack.Channel
+	err := s.retryLimited(ctx, "conversations.info", &waited, func() error {
+		var err error
+		ch, err = s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
+		return err
+	})
+	var api slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &api) && api.Err == "missing_scope" &&
+		(strings.Contains(api.Needed, "im:read") || strings.Contains(api.Needed, "mpim:read")):
+		return commands.Channel{Direct: true}, nil
+	case errors.As(err, &api) && api.Err == "channel_not_found":
+		return commands.Channel{}, nil
+	case err != nil:
+		return commands.Channel{}, fmt.Errorf("bot: conversations.info: %w", err)
+	}
+	return commands.Channel{Direct: ch.IsIM || ch.IsMpIM, Member: ch.IsMember}, nil
 }
 
 // ForgetMembers drops the cached members of a channel, so the next check
