@@ -21,6 +21,7 @@ import (
 // call tried again: the command is answered as if Slack had not been busy.
 func TestMembersRateLimitedIsRetried(t *testing.T) {
 	e := newSlackEnv(t)
+	e.bot.AckWithin = 10 * time.Second // the answer in the body, after the retry
 	e.fake.setMembers("C1", "UANNA")
 	e.command("UANNA", "C1", "team opret Slusen")
 	e.slack.ForgetMembers("C1")
