@@ -121,10 +121,16 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			notices := r
 			b.async(work, func(ctx context.Context) { b.notify(ctx, notices) })
 		}
-		if len(r.Files) > 0 || len(r.Forget) > 0 {
+		if len(r.Files) > 0 {
+			// Sent before the answer, which tells how that went; should it
+			// take longer than AckWithin, the answer follows through
+			// response_url.
+			r = b.sendFiles(work, sc.UserID, r)
+		}
+		if len(r.Forget) > 0 {
 			// Slow work: after the acknowledgement, counted for shutdown.
-			files := r
-			b.async(work, func(ctx context.Context) { b.deliverFiles(ctx, sc.UserID, files) })
+			forget := r.Forget
+			b.async(work, func(ctx context.Context) { b.forgetFiles(ctx, forget) })
 		}
 		if r.Modal != nil {
 			// The command asks for a form: open it; the acknowledgement

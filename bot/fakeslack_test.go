@@ -48,6 +48,12 @@ type fakeSlack struct {
 	latency time.Duration
 	slow    map[string]time.Duration
 	at      []fakeCall
+	// fail answers a call of an API method in the fake's place when it
+	// returns true: a test's fault (see fault). Called with mu held.
+	fail map[string]func(w http.ResponseWriter, r *http.Request) bool
+
+	dms     map[string]string // DMs ("im") and group DMs ("mpim") (conversations.info)
+	outside map[string]bool   // channels the bot is not a member of (conversations.info)
 }
 
 type fakeCall struct {
@@ -150,6 +156,9 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method)
+	if hook := f.fail[method]; hook != nil && hook(w, r) {
+		return
+	}
 	reply := func(v map[string]any) {
 		v["ok"] = true
 		w.Header().Set("Content-Type", "application/json")
@@ -224,7 +233,14 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"message_ts": "1.0"})
 	case "conversations.info":
 		id := r.Form.Get("channel")
-		reply(map[string]any{"channel": map[string]any{"id": id, "is_channel": true, "is_private": !f.public[id]}})
+		if f.notFound[id] {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"ok":false,"error":"channel_not_found"}`)
+			return
+		}
+		kind := f.dms[id]
+		reply(map[string]any{"channel": map[string]any{"id": id, "is_channel": kind == "", "is_im": kind == "im",
+			"is_mpim": kind == "mpim", "is_private": !f.public[id], "is_member": !f.outside[id]}})
 	case "files.getUploadURLExternal":
 		f.uploadName = r.Form.Get("filename")
 		reply(map[string]any{"upload_url": f.srv.URL + "/upload/" + r.Form.Get("filename"), "file_id": "F" + strconv.Itoa(len(f.files)+1)})
@@ -303,6 +319,45 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// fault makes the next n calls of an API method (every call when n < 0)
+// get answer instead of the fake's own.
+func (f *fakeSlack) fault(method string, n int, answer http.HandlerFunc) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail == nil {
+		f.fail = map[string]func(http.ResponseWriter, *http.Request) bool{}
+	}
+	f.fail[method] = func(w http.ResponseWriter, r *http.Request) bool {
+		if n == 0 {
+			return false
+		}
+		n--
+		answer(w, r)
+		return true
+	}
+}
+
+// rateLimited answers 429 Too Many Requests with Retry-After: seconds.
+func rateLimited(seconds string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", seconds)
+		w.WriteHeader(http.StatusTooManyRequests)
+	}
+}
+
+// slackError answers HTTP 200 with {"ok":false,"error":code} and the
+// extra fields given as name, value pairs (e.g. "needed", "im:read").
+func slackError(code string, fields ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		v := map[string]any{"ok": false, "error": code}
+		for i := 0; i+1 < len(fields); i += 2 {
+			v[fields[i]] = fields[i+1]
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		json.NewEncoder(w).Encode(v)
+	}
 }
 
 func (f *fakeSlack) setMembers(channel string, users ...string) {

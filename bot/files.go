@@ -38,14 +38,36 @@ func fileRecord(id string, f commands.File, now time.Time, ttl time.Duration) sm
 }
 
 // SendFile uploads a file to a user's DM and returns its Slack file ID.
+// A 429 is waited out a few times, as retryLimited does.
 func (s *Slack) SendFile(ctx context.Context, user string, f commands.File) (string, error) {
-	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	var waited time.Duration
+	var ch *slack.Channel
+	err := s.retryLimited(ctx, "conversations.open", &waited, func() error {
+		var err error
+		ch, _, _, err = s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		return err
+	})
 	if err != nil {
 		return "", fmt.Errorf("bot: conversations.open: %w", err)
 	}
-	sum, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: f.Title, Channel: ch.ID,
+	return s.upload(ctx, ch.ID, f, &waited)
+}
+
+// upload shares a file in a channel and returns its Slack file ID. A 429
+// is tried again as retryLimited does; one that lasts is a definite
+// failure (Slack shared nothing), other errors are classified.
+func (s *Slack) upload(ctx context.Context, channel string, f commands.File, waited *time.Duration) (string, error) {
+	var sum *slack.FileSummary
+	err := s.retryLimited(ctx, "files.upload", waited, func() error {
+		var err error
+		sum, err = s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: f.Title, Channel: channel,
+		})
+		return err
 	})
+	if _, limited := retryAfter(err); limited {
+		return "", fmt.Errorf("bot: files.upload: %w", err)
+	}
 	if err != nil {
 		return "", s.classify("files.upload", err)
 	}
@@ -65,18 +87,21 @@ func (s *Slack) DeleteFile(ctx context.Context, id string) error {
 	return nil
 }
 
-// deliverFiles sends a reply's files to the user and deletes the files it
-// asks to forget, recording both.
-func (b *Bot) deliverFiles(ctx context.Context, user string, r commands.Reply) {
+// sendFiles sends a reply's files to the user's DM, recording each one
+// sent, and stops at the first that does not go. It returns the reply as
+// it must read now (see filesDone).
+func (b *Bot) sendFiles(ctx context.Context, user string, r commands.Reply) commands.Reply {
 	ttl := b.FileTTL
 	if ttl <= 0 {
 		ttl = DefaultFileTTL
 	}
+	sent := true
 	for _, f := range r.Files {
 		id, err := b.Slack.SendFile(ctx, user, f)
 		if err != nil {
-			b.Log.Error("file not sent", "err", err)
-			continue
+			b.Log.Error("file not sent", "user", user, "err", err)
+			sent = false
+			break
 		}
 		if b.FileLog != nil {
 			if err := b.FileLog.RecordFile(ctx, fileRecord(id, f, b.now(), ttl)); err != nil {
@@ -84,7 +109,25 @@ func (b *Bot) deliverFiles(ctx context.Context, user string, r commands.Reply) {
 			}
 		}
 	}
-	for _, id := range r.Forget {
+	return filesDone(ctx, r, sent)
+}
+
+// filesDone is a reply once its files were tried: it says what its
+// FilesDone says, and counts as failed if a file did not reach the user.
+func filesDone(ctx context.Context, r commands.Reply, sent bool) commands.Reply {
+	if r.FilesDone != nil {
+		r.Blocks = r.FilesDone(ctx, sent)
+	}
+	if !sent {
+		r.Outcome = "failed"
+	}
+	return r
+}
+
+// forgetFiles deletes files the bot sent before (an erasure), and their
+// records.
+func (b *Bot) forgetFiles(ctx context.Context, ids []string) {
+	for _, id := range ids {
 		if err := b.Slack.DeleteFile(ctx, id); err != nil {
 			b.Log.Error("file not deleted; retention retries it", "file", id, "err", err)
 			continue
@@ -140,13 +183,8 @@ func (LocalFiles) DeleteFile(_ context.Context, path string) error {
 
 // PostFile shares a file in a channel and returns its Slack file ID.
 func (s *Slack) PostFile(ctx context.Context, channel string, f commands.File) (string, error) {
-	sum, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: f.Title, Channel: channel,
-	})
-	if err != nil {
-		return "", s.classify("files.upload", err)
-	}
-	return sum.ID, nil
+	var waited time.Duration
+	return s.upload(ctx, channel, f, &waited)
 }
 
 // IsPrivate reports whether a channel is private (conversations.info).

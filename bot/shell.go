@@ -112,8 +112,8 @@ func (s *Shell) line(ctx context.Context, line string) {
 			Text:        text,
 			Time:        s.Now(),
 		}
-		r := s.Handler.Handle(ctx, req)
-		s.write(RenderText(r) + s.files(ctx, r) + "\n")
+		r, paths := s.files(ctx, s.Handler.Handle(ctx, req))
+		s.write(RenderText(r) + paths + "\n")
 		for _, n := range r.Notify {
 			s.DM(ctx, n.User, n.Reply)
 		}
@@ -148,9 +148,11 @@ func (s *Shell) Post(_ context.Context, channel string, r commands.Reply) error 
 	return nil
 }
 
-// files writes a reply's files into FilesDir and deletes those it asks to
-// forget; it returns a line per file written with its path.
-func (s *Shell) files(ctx context.Context, r commands.Reply) string {
+// files writes a reply's files into FilesDir, stopping at the first that
+// cannot be written, and deletes those it asks to forget; it returns the
+// reply as it must read now (see filesDone) and a line per file written
+// with its path.
+func (s *Shell) files(ctx context.Context, r commands.Reply) (commands.Reply, string) {
 	var out strings.Builder
 	ttl := s.FileTTL
 	if ttl <= 0 {
@@ -160,11 +162,13 @@ func (s *Shell) files(ctx context.Context, r commands.Reply) string {
 	if dir == "" {
 		dir = "smallgoals-files"
 	}
+	sent := true
 	for _, f := range r.Files {
 		path, err := writeFile(dir, f)
 		if err != nil {
 			s.Log.Error("file not written", "err", err)
-			continue
+			sent = false
+			break
 		}
 		out.WriteString("📎 " + path + "\n")
 		if s.FileLog != nil {
@@ -182,5 +186,8 @@ func (s *Shell) files(ctx context.Context, r commands.Reply) string {
 			s.FileLog.ForgetFile(ctx, path)
 		}
 	}
-	return out.String()
+	if len(r.Files) > 0 {
+		r = filesDone(ctx, r, sent)
+	}
+	return r, out.String()
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -255,8 +256,15 @@ func (s *Slack) channelMembers(ctx context.Context, channel string) (map[string]
 	}
 	members := map[string]bool{}
 	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 200}
+	var waited time.Duration // the rate-limit budget of all pages
 	for {
-		ids, cursor, err := s.api.GetUsersInConversationContext(ctx, params)
+		var ids []string
+		var cursor string
+		err := s.retryLimited(ctx, "conversations.members", &waited, func() error {
+			var err error
+			ids, cursor, err = s.api.GetUsersInConversationContext(ctx, params)
+			return err
+		})
 		var api slack.SlackErrorResponse
 		if errors.As(err, &api) && (api.Err == "channel_not_found" || api.Err == "not_in_channel") {
 			// A private channel the bot was not invited to.
@@ -337,6 +345,75 @@ func (s *Slack) TeamsOf(ctx context.Context, teams []smallgoals.Team, user strin
 		}
 	}
 	return mine, nil
+}
+
+// Waiting out Slack's rate limit while someone waits for the answer: a
+// few tries, a couple of seconds in all, never past the caller's deadline.
+const (
+	limitTries = 3
+	limitWait  = 2 * time.Second
+)
+
+// retryLimited calls fn again after Slack's Retry-After while it answers
+// 429, within limitTries and a total wait of limitWait (shared through
+// waited by the calls of one request), and never when the wait would end
+// after ctx's deadline. It returns fn's last error.
+func (s *Slack) retryLimited(ctx context.Context, method string, waited *time.Duration, fn func() error) error {
+	for try := 1; ; try++ {
+		err := fn()
+		d, limited := retryAfter(err)
+		if !limited || try >= limitTries || *waited+d > limitWait {
+			return err
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+			return err
+		}
+		s.log.Warn("slack rate limited; retrying", "method", method, "retry_after", d)
+		if err := s.sleep(ctx, d); err != nil {
+			return err
+		}
+		*waited += d
+	}
+}
+
+// retryAfter reports whether err is Slack's 429 and how long Slack asks
+// to wait (a second when it does not say).
+func retryAfter(err error) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	switch {
+	case errors.As(err, &rl) && rl.RetryAfter > 0:
+		return rl.RetryAfter, true
+	case errors.As(err, &rl), errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests:
+		return time.Second, true
+	}
+	return 0, false
+}
+
+// Channel tells what kind of conversation a channel is, from
+// conversations.info (commands.Channels). The bot's scopes cover channels
+// only: for a DM or a group DM Slack answers missing_scope (needing
+// im:read or mpim:read), and channel_not_found for a channel it hides
+// from the bot (a private channel the bot is not in).
+func (s *Slack) Channel(ctx context.Context, id string) (commands.Channel, error) {
+	var waited time.Duration
+	var ch *slack.Channel
+	err := s.retryLimited(ctx, "conversations.info", &waited, func() error {
+		var err error
+		ch, err = s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
+		return err
+	})
+	var api slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &api) && api.Err == "missing_scope" &&
+		(strings.Contains(api.Needed, "im:read") || strings.Contains(api.Needed, "mpim:read")):
+		return commands.Channel{Direct: true}, nil
+	case errors.As(err, &api) && api.Err == "channel_not_found":
+		return commands.Channel{}, nil
+	case err != nil:
+		return commands.Channel{}, fmt.Errorf("bot: conversations.info: %w", err)
+	}
+	return commands.Channel{Direct: ch.IsIM || ch.IsMpIM, Member: ch.IsMember}, nil
 }
 
 // ForgetMembers drops the cached members of a channel, so the next check

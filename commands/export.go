@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/base64"
 	"fmt"
@@ -56,15 +57,14 @@ func (c *call) runChart() (Reply, error) {
 	if err := c.audit(smallgoals.ActGoalChart, &f.team, &f.citizen, &g, gref, true); err != nil {
 		return Reply{}, err
 	}
-	r := textReply(c.t("chart.sent", "Ref", gref))
-	r.Files = []File{{Name: fmt.Sprintf("graf-%s-%s.png", gref, smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
-		Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}}
-	return r, nil
+	return withFiles(textReply(c.t("chart.sent", "Ref", gref)), c.t("chart.not_sent", "Ref", gref),
+		File{Name: fmt.Sprintf("graf-%s-%s.png", gref, smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
+			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 
 // runExport sends me a borger's entries and revisions as CSV and a
-// printable status page for the caseworker, and marks the data exported:
-// eksport ALIAS [FRA] [TIL].
+// printable status page for the caseworker, and marks the data exported
+// once both reached me: eksport ALIAS [FRA] [TIL].
 func (c *call) runExport() (Reply, error) {
 	if len(c.p.args) == 0 {
 		return Reply{}, c.invalid("err.alias_needed_cmd")
@@ -102,19 +102,30 @@ func (c *call) runExport() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := c.tx.MarkExported(c.ctx, f.citizen.ID, c.req.Time); err != nil {
-		return Reply{}, err
-	}
 	if err := c.audit(smallgoals.ActCitizenExport, &f.team, &f.citizen, nil, alias, true); err != nil {
 		return Reply{}, err
 	}
 	stamp := smallgoals.FormatDate(c.today(&f.team))
-	r := textReply(c.t("export.sent", "Alias", alias, "Entries", countingEntries(entries), "Revisions", len(revisions)))
-	r.Files = []File{
-		{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
+	r := withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", countingEntries(entries), "Revisions", len(revisions))),
+		c.t("export.not_sent", "Alias", alias),
+		File{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID},
-		{Name: fmt.Sprintf("status-%s-%s.html", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: page,
-			TeamID: f.team.ID, CitizenID: f.citizen.ID},
+		File{Name: fmt.Sprintf("status-%s-%s.html", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: page,
+			TeamID: f.team.ID, CitizenID: f.citizen.ID})
+	// The data counts as exported (as of this request: what the files
+	// hold) only once the files reached the user; a failure marks nothing.
+	h, user, citizenID, at := c.h, c.req.UserID, f.citizen.ID, c.req.Time
+	notMarked := textReply(c.t("export.not_marked", "Alias", alias)).Blocks
+	told := r.FilesDone
+	r.FilesDone = func(ctx context.Context, sent bool) []Block {
+		if !sent {
+			return told(ctx, false)
+		}
+		if err := h.store.InTx(ctx, func(tx Tx) error { return tx.MarkExported(ctx, citizenID, at) }); err != nil {
+			h.log.Error("export sent but not marked", "user", user, "err", err)
+			return notMarked
+		}
+		return told(ctx, true)
 	}
 	return r, nil
 }

@@ -69,8 +69,19 @@ func TestExportAndChart(t *testing.T) {
 			t.Errorf("status page lacks %q", want)
 		}
 	}
+	// Exported only once the transport has delivered the files.
+	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
+		t.Error("marked as exported before the files were delivered")
+	}
+	notSent := commands.Reply{Blocks: r.FilesDone(context.Background(), false)}.Text()
+	contains(t, notSent, "kunne ikke sende eksporten af *AB*", "ikke markeret som eksporteret", "Prøv igen")
+	lacks(t, notSent, "er sendt")
+	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
+		t.Error("marked as exported though the files were not delivered")
+	}
+	contains(t, commands.Reply{Blocks: r.FilesDone(context.Background(), true)}.Text(), "er sendt", "nu markeret som eksporteret")
 	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 1 {
-		t.Error("not marked as exported")
+		t.Error("not marked as exported once the files were delivered")
 	}
 	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'citizen.export' AND allowed`); n != 1 {
 		t.Error("export not audited")
@@ -85,6 +96,7 @@ func TestExportAndChart(t *testing.T) {
 	// The chart: a PNG of the expected size.
 	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "graf AB-1", Time: e.now})
 	contains(t, r.Text(), "Grafen for *AB-1*")
+	contains(t, commands.Reply{Blocks: r.FilesDone(context.Background(), false)}.Text(), "kunne ikke sende grafen for *AB-1*")
 	if len(r.Files) != 1 {
 		t.Fatalf("chart files = %d", len(r.Files))
 	}

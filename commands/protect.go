@@ -100,10 +100,9 @@ func (c *call) runAuditLog() (Reply, error) {
 		rows = append(rows, []string{ev.At.In(loc).Format("2006-01-02 15:04:05"), ev.Actor, c.t("action." + ev.Action), ev.Ref, allowed})
 	}
 	name := fmt.Sprintf("adgangslog-%s-%s.csv", f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team)))
-	r.Files = []File{{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias), Data: danishCSV(rows),
-		TeamID: f.team.ID, CitizenID: f.citizen.ID}}
 	r.add(Context, c.t("audit.csv"))
-	return r, nil
+	return withFiles(r, c.t("audit.csv_not_sent"), File{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias),
+		Data: danishCSV(rows), TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 
 func (c *call) auditLine(ev smallgoals.AuditEvent, loc *time.Location) string {

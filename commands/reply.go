@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -56,6 +58,12 @@ type Reply struct {
 	Command   string // the command's ID (log, show, …), for metrics
 	Outcome   string // done, refused or failed, for metrics
 	Changed   bool   // the request changed data the user's App Home shows
+
+	// FilesDone, when set, is called by the transport once it has tried to
+	// deliver Files, with sent true if every one reached the user. It
+	// records what counts only once they did (an export) and returns the
+	// blocks to show instead of Blocks: the truth about the files.
+	FilesDone func(ctx context.Context, sent bool) []Block
 }
 
 // Forms a reply can ask for.
@@ -203,6 +211,22 @@ type File struct {
 	Data      []byte
 	TeamID    int64
 	CitizenID int64
+}
+
+// withFiles attaches files for the user to r, whose last block announces
+// them. If they do not all reach the user, that block reads notSent
+// instead.
+func withFiles(r Reply, notSent string, files ...File) Reply {
+	r.Files = files
+	sentBlocks := r.Blocks
+	notSentBlocks := append(slices.Clone(r.Blocks[:len(r.Blocks)-1]), Block{Kind: Section, Text: notSent})
+	r.FilesDone = func(_ context.Context, sent bool) []Block {
+		if sent {
+			return sentBlocks
+		}
+		return notSentBlocks
+	}
+	return r
 }
 
 // Notice is a direct message the bot sends to another user.

@@ -1,11 +1,25 @@
 package commands
 
 import (
+	"context"
 	"strings"
 	"unicode/utf8"
 
 	"smallgoals"
 )
+
+// Channel is what a transport knows of the channel a team is to be made in.
+type Channel struct {
+	Direct bool // a DM or a group DM, not a channel
+	Member bool // the bot is in it: it can see who is there and post the digest
+}
+
+// Channels are Members that can tell what a channel is (Slack). Members
+// that cannot (the shell's StoredMembers) take any channel: in the shell
+// every channel counts as a private channel the bot is in.
+type Channels interface {
+	Channel(ctx context.Context, channelID string) (Channel, error)
+}
 
 // runTeamCreate makes the current channel a team with the caller as its
 // coordinator: team opret [navn].
@@ -25,6 +39,9 @@ func (c *call) runTeamCreate() (Reply, error) {
 	} else if t != nil {
 		return Reply{}, smallgoals.Errorf(smallgoals.ECONFLICT, "err.team_exists", "Name", Escape(t.Name))
 	}
+	if err := c.teamChannel(); err != nil {
+		return Reply{}, err
+	}
 	t := smallgoals.Team{ChannelID: c.req.ChannelID, Name: name, Lang: c.h.lang, TZ: c.h.tz,
 		CreatedBy: c.req.UserID, CreatedAt: c.req.Time}
 	if err := c.tx.CreateTeam(c.ctx, &t); err != nil {
@@ -40,6 +57,26 @@ func (c *call) runTeamCreate() (Reply, error) {
 	r := textReply(c.t("team.created", "Name", Escape(t.Name), "User", mention(c.req.UserID)))
 	r.add(Context, c.t("team.created_next"))
 	return r, nil
+}
+
+// teamChannel refuses a channel that cannot be a team's: a DM or a group
+// DM (a team is a unit's channel), or a channel the bot is not in (it
+// could neither see who is on the team nor post the digest there).
+func (c *call) teamChannel() error {
+	chs, ok := c.h.members.(Channels)
+	if !ok {
+		return nil
+	}
+	ch, err := chs.Channel(c.ctx, c.req.ChannelID)
+	switch {
+	case err != nil:
+		return err
+	case ch.Direct:
+		return smallgoals.Errorf(smallgoals.EINVALID, "err.team_in_dm")
+	case !ch.Member:
+		return smallgoals.Errorf(smallgoals.EINVALID, "err.team_invite_bot")
+	}
+	return nil
 }
 
 // runTeam shows the team's settings and members.

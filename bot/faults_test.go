@@ -1,0 +1,336 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"smallgoals/bot"
+	"smallgoals/commands"
+)
+
+// A 429 from conversations.members is waited out (Retry-After) and the
+// call tried again: the command is answered as if Slack had not been busy.
+func TestMembersRateLimitedIsRetried(t *testing.T) {
+	e := newSlackEnv(t)
+	e.bot.AckWithin = 10 * time.Second // the answer in the body, after the retry
+	e.fake.setMembers("C1", "UANNA")
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.slack.ForgetMembers("C1")
+	before := e.fake.called("conversations.members")
+	e.fake.fault("conversations.members", 1, rateLimited("1"))
+	start := time.Now()
+	if got := e.command("UANNA", "C1", "borger ny AB"); !strings.Contains(got, "✅") {
+		t.Fatalf("answer after one 429: %s", got)
+	}
+	if d := time.Since(start); d < 900*time.Millisecond {
+		t.Errorf("retried after %v, before Retry-After", d)
+	}
+	if n := e.fake.called("conversations.members") - before; n != 2 {
+		t.Errorf("conversations.members called %d times, want 2 (the 429 and the retry)", n)
+	}
+	if n := e.count(`SELECT count(*) FROM citizens`); n != 1 {
+		t.Errorf("citizens = %d, want 1", n)
+	}
+}
+
+// While Slack stays busy, the members are asked for a few times within
+// about two seconds; then the command fails and saves nothing.
+func TestMembersRateLimitGivesUp(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.slack.ForgetMembers("C1")
+	before := e.fake.called("conversations.members")
+	e.fake.fault("conversations.members", -1, rateLimited("1"))
+	e.slash("UANNA", "C1", "borger ny AB") // answered late, through response_url
+	if n := e.fake.called("conversations.members") - before; n != 3 {
+		t.Errorf("conversations.members called %d times, want 3", n)
+	}
+	rs := e.fake.responsesCopy()
+	if len(rs) != 1 || !strings.Contains(rs[0]["text"].(string), "intet er gemt") {
+		t.Fatalf("response_url got %v, want that nothing was saved", rs)
+	}
+	if n := e.count(`SELECT count(*) FROM citizens`); n != 0 {
+		t.Errorf("citizens = %d, want 0", n)
+	}
+}
+
+// No wait longer than the bound, and none past the caller's deadline: the
+// 429 is the answer at once.
+func TestMembersRateLimitWaitsNoLongerThanAllowed(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	for name, tc := range map[string]struct {
+		retryAfter string
+		timeout    time.Duration
+	}{
+		"Retry-After beyond the bound": {"30", time.Minute},
+		"deadline before Retry-After":  {"1", 300 * time.Millisecond},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e.slack.ForgetMembers("C1")
+			e.fake.fault("conversations.members", -1, rateLimited(tc.retryAfter))
+			before := e.fake.called("conversations.members")
+			ctx, cancel := context.WithTimeout(context.Background(), tc.timeout)
+			defer cancel()
+			_, err := e.slack.IsChannelMember(ctx, "C1", "UANNA")
+			if err == nil || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "rate limit") {
+				t.Errorf("err = %v, want Slack's rate limit at once", err)
+			}
+			if n := e.fake.called("conversations.members") - before; n != 1 {
+				t.Errorf("conversations.members called %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// counter is a counter's value now: name{labels}, labels as name, value
+// pairs; 0 if it was never counted.
+func counter(t *testing.T, name string, labels ...string) float64 {
+	t.Helper()
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range mf.GetMetric() {
+			have := map[string]string{}
+			for _, l := range m.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for i := 0; i+1 < len(labels); i += 2 {
+				if have[labels[i]] != labels[i+1] {
+					continue metrics
+				}
+			}
+			return m.GetCounter().GetValue()
+		}
+	}
+	return 0
+}
+
+// slackCalls is smallgoals_slack_calls_total{method, outcome} now.
+func slackCalls(t *testing.T, method, outcome string) float64 {
+	t.Helper()
+	return counter(t, "smallgoals_slack_calls_total", "method", method, "outcome", outcome)
+}
+
+// Slack's ok:false with HTTP 200 counts as an error (slack_error) in
+// smallgoals_slack_calls_total, not as ok; the caller still reads Slack's
+// whole answer, however long.
+func TestMetricsCountSlackErrors(t *testing.T) {
+	e := newSlackEnv(t)
+	ctx := context.Background()
+	const method = "conversations.info"
+	padding := strings.Repeat("x", 200<<10) // beyond any look-ahead
+	for _, tc := range []struct {
+		name    string
+		answer  http.HandlerFunc
+		outcome string
+		wantErr string // "": the channel is read as private
+	}{
+		{"ok:false", slackError("invalid_auth"), "slack_error", "invalid_auth"},
+		{"long ok:false", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			io.WriteString(w, `{"ok":false,"error":"not_authed","padding":"`+padding+`"}`)
+		}, "slack_error", "not_authed"},
+		{"long ok:true", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			io.WriteString(w, `{"ok":true,"padding":"`+padding+`","channel":{"id":"C1","is_private":true}}`)
+		}, "ok", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			okBefore, errBefore := slackCalls(t, method, "ok"), slackCalls(t, method, "slack_error")
+			e.fake.fault(method, 1, tc.answer)
+			private, err := e.slack.IsPrivate(ctx, "C1")
+			switch {
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("err = %v, want Slack's %s: the answer must reach the caller", err, tc.wantErr)
+			case tc.wantErr == "" && (err != nil || !private):
+				t.Errorf("private, err = %v, %v, want true, nil: the answer must reach the caller whole", private, err)
+			}
+			wantOK, wantErr := 1.0, 0.0
+			if tc.outcome == "slack_error" {
+				wantOK, wantErr = 0, 1
+			}
+			okDelta, errDelta := slackCalls(t, method, "ok")-okBefore, slackCalls(t, method, "slack_error")-errBefore
+			if okDelta != wantOK || errDelta != wantErr {
+				t.Errorf("counted ok +%v, slack_error +%v; want ok +%v, slack_error +%v", okDelta, errDelta, wantOK, wantErr)
+			}
+		})
+	}
+}
+
+// A file Slack does not take (ok:false, or 429 until the retries are
+// spent) is not reported as sent: the user is told it was not sent and to
+// try again, nothing is recorded (no file, no export), and the failure is
+// counted and logged without the token. Trying again then works.
+func TestFileNotTakenIsNotReportedSent(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		method     string // the call that fails
+		times      int
+		answer     http.HandlerFunc
+		outcome    string // its smallgoals_slack_calls_total outcome
+		id         string // the command's ID in smallgoals_commands_total
+	}{
+		{"export refused", "eksport AB", "files.completeUploadExternal", 1, slackError("invalid_auth"), "slack_error", "export"},
+		{"chart rate limited", "graf AB-1", "files.getUploadURLExternal", 3, rateLimited("1"), "rate_limited", "chart"},
+		{"access log refused", "adgangslog AB", "files.completeUploadExternal", 1, slackError("not_allowed_token_type"), "slack_error", "audit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newSlackEnv(t)
+			e.bot.AckWithin = 10 * time.Second // the answer in the body, after the retries
+			e.fake.setMembers("C1", "UANNA")
+			for _, c := range []string{"team opret Slusen", "borger ny AB", "ny AB Titel", "AB-1 5"} {
+				e.command("UANNA", "C1", c)
+			}
+			calls := slackCalls(t, tc.method, tc.outcome)
+			failed := counter(t, "smallgoals_commands_total", "command", tc.id, "outcome", "failed")
+			e.fake.fault(tc.method, tc.times, tc.answer)
+			got := e.command("UANNA", "C1", tc.text)
+			e.bot.Wait()
+			if strings.Contains(got, "er sendt") || !strings.Contains(got, "kunne ikke sende") || !strings.Contains(got, "Prøv igen") {
+				t.Errorf("answer when Slack did not take the file: %s", got)
+			}
+			if files, _ := e.fake.filesCopy(); len(files) != 0 {
+				t.Errorf("%d files shared, the first %s: a reply's files stop at the first Slack does not take", len(files), files[0].Name)
+			}
+			if n := e.count(`SELECT count(*) FROM files`); n != 0 {
+				t.Errorf("file records = %d, want 0", n)
+			}
+			if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
+				t.Errorf("the citizen is marked exported, but nothing was sent")
+			}
+			if d := slackCalls(t, tc.method, tc.outcome) - calls; d < 1 {
+				t.Errorf("smallgoals_slack_calls_total{method=%q,outcome=%q} +%v", tc.method, tc.outcome, d)
+			}
+			if d := counter(t, "smallgoals_commands_total", "command", tc.id, "outcome", "failed") - failed; d != 1 {
+				t.Errorf("smallgoals_commands_total{command=%q,outcome=\"failed\"} +%v, want +1", tc.id, d)
+			}
+			if logs := e.logs.String(); !strings.Contains(logs, "file not sent") || strings.Contains(logs, testToken) {
+				t.Errorf("logs lack the failure or hold the token:\n%s", logs)
+			}
+
+			got = e.command("UANNA", "C1", tc.text)
+			e.bot.Wait()
+			if !strings.Contains(got, "sendt") || strings.Contains(got, "kunne ikke") {
+				t.Errorf("answer when trying again: %s", got)
+			}
+			if files, _ := e.fake.filesCopy(); len(files) == 0 {
+				t.Errorf("no file shared when trying again")
+			}
+			if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); (n == 1) != (tc.id == "export") {
+				t.Errorf("citizens marked exported = %d after %s", n, tc.text)
+			}
+		})
+	}
+}
+
+// In the shell, a file that cannot be written is not reported as written:
+// the reply reads as its FilesDone says for a failure, and no path is
+// printed. One that is written is reported as sent.
+func TestShellFileNotWritten(t *testing.T) {
+	blocked := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, dir string
+		sent      bool
+	}{
+		{"written", t.TempDir(), true},
+		{"not written", filepath.Join(blocked, "files"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var told []bool
+			h := handlerFunc(func(context.Context, commands.Request) commands.Reply {
+				return commands.Reply{
+					Blocks: []commands.Block{{Kind: commands.Section, Text: "sendt"}},
+					Files:  []commands.File{{Name: "graf.png", Data: []byte("png")}},
+					FilesDone: func(_ context.Context, sent bool) []commands.Block {
+						told = append(told, sent)
+						if sent {
+							return []commands.Block{{Kind: commands.Section, Text: "sendt"}}
+						}
+						return []commands.Block{{Kind: commands.Section, Text: "ikke sendt"}}
+					},
+				}
+			})
+			var out strings.Builder
+			sh := &bot.Shell{Handler: h, In: strings.NewReader("/maal graf AB-1\n"), Out: &out, FilesDir: tc.dir}
+			if err := sh.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if len(told) != 1 || told[0] != tc.sent {
+				t.Errorf("FilesDone told %v, want [%v]", told, tc.sent)
+			}
+			if got := out.String(); strings.Contains(got, "📎") != tc.sent || strings.Contains(got, "ikke sendt") == tc.sent {
+				t.Errorf("output = %q", got)
+			}
+		})
+	}
+}
+
+// team opret refuses a DM or a group DM (a team is a unit's channel) and a
+// channel the bot is not in (it could neither see who is on the team nor
+// post the digest there), and creates nothing. It learns which is which
+// from conversations.info, not from the channel ID; without im:read or
+// mpim:read, Slack's missing_scope for them says the same.
+func TestTeamCreateNeedsAChannelWithTheBot(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.mu.Lock()
+	e.fake.dms = map[string]string{"DANNA": "im", "GANNA": "mpim"}
+	e.fake.public = map[string]bool{"CPUBLIC": true, "C1": true}
+	e.fake.outside = map[string]bool{"CPUBLIC": true}
+	e.fake.notFound = map[string]bool{"GPRIVATE": true}
+	e.fake.mu.Unlock()
+	for _, ch := range []string{"DANNA", "GANNA", "DNOSCOPE", "GNOSCOPE", "CPUBLIC", "GPRIVATE", "C1"} {
+		e.fake.setMembers(ch, "UANNA", "UBOT")
+	}
+	for _, tc := range []struct {
+		name, channel string
+		fault         http.HandlerFunc // conversations.info's answer, if not the fake's own
+		want          string
+	}{
+		{"DM", "DANNA", nil, "direkte besked"},
+		{"group DM", "GANNA", nil, "gruppebesked"},
+		{"DM without im:read", "DNOSCOPE", slackError("missing_scope", "needed", "im:read"), "direkte besked"},
+		{"group DM without mpim:read", "GNOSCOPE", slackError("missing_scope", "needed", "mpim:read"), "gruppebesked"},
+		{"public channel without the bot", "CPUBLIC", nil, "/invite @smaamaal"},
+		{"private channel without the bot", "GPRIVATE", nil, "/invite @smaamaal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.fault != nil {
+				e.fake.fault("conversations.info", 1, tc.fault)
+			}
+			before := e.fake.called("conversations.info")
+			got := e.command("UANNA", tc.channel, "team opret Slusen")
+			if !strings.Contains(got, tc.want) || strings.Contains(got, "✅") {
+				t.Errorf("answer in %s: %s", tc.channel, got)
+			}
+			if e.fake.called("conversations.info") == before {
+				t.Error("conversations.info was not asked")
+			}
+			if n := e.count(`SELECT count(*) FROM teams`); n != 0 {
+				t.Fatalf("teams = %d, want 0", n)
+			}
+		})
+	}
+	if got := e.command("UANNA", "C1", "team opret Slusen"); !strings.Contains(got, "✅") {
+		t.Errorf("answer in a channel the bot is in: %s", got)
+	}
+}
