@@ -78,6 +78,7 @@ type fakePost struct {
 	Channel string
 	Text    string
 	Blocks  string
+	Thread  string // thread_ts
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -210,7 +211,8 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"channels": all[start:end], "response_metadata": map[string]any{"next_cursor": next}})
 	case "users.info":
 		id := r.Form.Get("user")
-		reply(map[string]any{"user": map[string]any{"id": id, "is_restricted": f.guests[id], "locale": f.locales[id]}})
+		reply(map[string]any{"user": map[string]any{"id": id, "is_restricted": f.guests[id], "locale": f.locales[id],
+			"real_name": strings.TrimPrefix(id, "U"), "profile": map[string]any{"display_name": strings.ToLower(strings.TrimPrefix(id, "U"))}}})
 	case "conversations.open":
 		reply(map[string]any{"channel": map[string]any{"id": "D" + r.Form.Get("users")}})
 	case "chat.postMessage":
@@ -229,7 +231,7 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		f.views = append(f.views, fakeView{Method: method, User: user, ViewID: viewID, View: string(body["view"])})
 		reply(map[string]any{"view": map[string]any{"id": "V" + strconv.Itoa(len(f.views)), "hash": "h" + strconv.Itoa(len(f.views))}})
 	case "chat.postEphemeral":
-		f.ephemeral = append(f.ephemeral, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
+		f.ephemeral = append(f.ephemeral, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks"), Thread: r.Form.Get("thread_ts")})
 		reply(map[string]any{"message_ts": "1.0"})
 	case "conversations.info":
 		id := r.Form.Get("channel")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -197,7 +198,8 @@ func TestShortcutFromThread(t *testing.T) {
 	status, _ := e.interact(map[string]any{
 		"type": "message_action", "callback_id": "log_from_message", "user": map[string]any{"id": "UANNA"},
 		"channel": map[string]any{"id": "C1"},
-		"message": map[string]any{"type": "message", "text": "AB tog bussen i dag", "ts": "1700000001.000200", "thread_ts": "1700000000.000100"},
+		"message": map[string]any{"type": "message", "ts": "1700000001.000200", "thread_ts": "1700000000.000100",
+			"text": "AB tog bussen i dag med <@UCARL> og <@UANNA|anna> &amp; fandt <https://rejseplanen.dk|Rejseplanen> selv &lt;3 <!here>"},
 	})
 	if status != 200 {
 		t.Fatalf("shortcut status %d", status)
@@ -214,8 +216,22 @@ func TestShortcutFromThread(t *testing.T) {
 	e.interact(viewPayload("block_actions", "V2", meta, []map[string]any{{"action_id": "use_message", "block_id": "use_message",
 		"type": "checkboxes", "selected_options": []map[string]any{{"value": "yes"}}}}, nil))
 	blocks, _, _ = view(t, e.fake.lastView(t, "views.update").View)
-	if !strings.Contains(blocks, `"initial_value":"AB tog bussen i dag"`) {
-		t.Fatalf("note not filled when asked: %s", blocks)
+	// The note is the message as a person reads it, not Slack's markup.
+	if want := `"initial_value":"AB tog bussen i dag med @carl og @anna \u0026 fandt Rejseplanen selv \u003c3 @here"`; !strings.Contains(blocks, want) {
+		t.Fatalf("note not filled as read when asked: %s\nwant %s", blocks, want)
+	}
+	_, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
+	_, resp := e.interact(viewPayload("view_submission", "V2", meta, nil, map[string]any{
+		fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "7"}}},
+		"note-true": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": "AB tog bussen i dag med @carl"}},
+	}))
+	if !strings.Contains(resp, "clear") {
+		t.Fatalf("shortcut submission: %s", resp)
+	}
+	// The confirmation goes to the thread the message was in.
+	eph := e.fake.ephemeralCopy()
+	if len(eph) == 0 || eph[len(eph)-1].Thread != "1700000000.000100" || eph[len(eph)-1].Channel != "C1" {
+		t.Fatalf("confirmation not in the thread: %+v", eph)
 	}
 	_ = ab
 }
@@ -372,4 +388,73 @@ func openHome(e *slackEnv, user, eventID string) {
 		e.t.Fatalf("event status %d", status)
 	}
 	e.bot.Wait()
+}
+
+// A borger with no active goals: the log form offers no Gem, and a
+// submission all the same is answered on a block the form has.
+func TestLogFormWithoutGoals(t *testing.T) {
+	e := newSlackEnv(t)
+	setupTeams(e)
+	e.command("UANNA", "C1", "borger ny CD")
+	var cd int64
+	e.raw.QueryRow(`SELECT id FROM citizens WHERE alias = 'CD'`).Scan(&cd)
+	e.slash("UANNA", "C1", "")
+	_, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
+	e.interact(viewPayload("block_actions", "V1", meta, selectAction("citizen", fmt.Sprint(cd)), nil))
+	form := e.fake.lastView(t, "views.update").View
+	if strings.Contains(form, `"submit"`) || !strings.Contains(form, "ingen aktive mål") {
+		t.Fatalf("the form for a borger without goals: %s", form)
+	}
+	_, meta, _ = view(t, form)
+	// interact checks the answer against the form as Slack would.
+	_, resp := e.interact(viewPayload("view_submission", "V1", meta, nil, map[string]any{}))
+	if !strings.Contains(resp, `"response_action"`) || strings.Contains(resp, `"score-0"`) {
+		t.Fatalf("submission without a goal: %s", resp)
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 0 {
+		t.Fatalf("%d entries stored", n)
+	}
+}
+
+// A save that waits on a stalled database is acknowledged within Slack's
+// 3 seconds; the entry is saved once the database answers, and the user
+// is told then.
+func TestSlowSaveAnsweredInTime(t *testing.T) {
+	e := newSlackEnv(t)
+	_, ab1 := setupTeams(e)
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "C1"},
+		"actions": []map[string]any{{"action_id": fmt.Sprintf("log:%d", ab1), "block_id": "b", "type": "button"}}})
+	_, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
+	before := len(e.fake.ephemeralCopy())
+
+	// The stall: another session holds the entries table for 4 s.
+	tx, err := e.raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE entries IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(4 * time.Second); tx.Rollback() }()
+
+	p := viewPayload("view_submission", "V1", meta, nil, map[string]any{
+		fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "3"}}}})
+	p["team"], p["trigger_id"] = map[string]any{"id": e.fake.teamID}, randomID()
+	p["view"].(map[string]any)["blocks"] = e.fake.lastModalBlocks()
+	b, _ := json.Marshal(p)
+	body := url.Values{"payload": {string(b)}}.Encode()
+	start := time.Now()
+	status, resp := e.post("/slack/interactions", body, sign(body, time.Now(), testSecret))
+	took := time.Since(start)
+	if status != 200 || !strings.Contains(resp, "clear") || took > 2500*time.Millisecond {
+		t.Fatalf("under a stall the form was answered %d %s after %v; Slack waits 3 s", status, resp, took)
+	}
+	e.bot.Wait()
+	if n := e.count(`SELECT count(*) FROM entries WHERE goal_id = $1 AND staff_score = 3`, ab1); n != 1 {
+		t.Fatalf("entries after the stall = %d, want 1", n)
+	}
+	eph := e.fake.ephemeralCopy()
+	if len(eph) != before+1 || !strings.Contains(eph[len(eph)-1].Text, "AB-1") {
+		t.Fatalf("no confirmation after the stall: %+v", eph[before:])
+	}
 }

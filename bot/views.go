@@ -181,6 +181,11 @@ func (v views) citizenSelect(d commands.FormData, t func(string, ...any) string)
 		sel.OptionGroups = citizenGroups(d.Citizens, opt)
 	}
 	sel.InitialOption = initial
+	if !submittable(d) {
+		// Slack wants a Gem button on a form with input blocks: here there
+		// is nothing to save, so the choice is an action, not an input.
+		return slack.NewActionBlock("citizen", sel)
+	}
 	return slack.NewInputBlock("citizen", plain(t("modal.log.citizen")), nil, sel).WithDispatchAction(true)
 }
 
