@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -411,16 +412,17 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	}
 }
 
-// A shutdown while a command is being worked on still answers it on its
-// acknowledgement before the connection closes.
+// A shutdown while a command is being worked on acknowledges it at once,
+// before its answer is ready (the connection is about to close), and the
+// answer follows through its response_url.
 func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
 	e := newSlackEnv(t)
 	e.fake.setMembers("C1", "UANNA")
-	release := make(chan struct{})
+	hold, release := holdUntil(t)
 	started := make(chan struct{}, 1)
 	e.bot.Handler = handlerFunc(func(ctx context.Context, req commands.Request) commands.Reply {
 		started <- struct{}{}
-		<-release
+		<-hold
 		return e.handler.Handle(ctx, req)
 	})
 	e.bot.AckWithin = 10 * time.Second
@@ -436,10 +438,10 @@ func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
 		t.Fatal("the command never reached the handler")
 	}
 	cancel() // SIGTERM while the command is in flight
-	time.AfterFunc(100*time.Millisecond, func() { close(release) })
-	if got := s.answer(id, "team opret Slusen"); !strings.Contains(got, "Slusen") {
-		t.Errorf("answer after shutdown: %s", got)
+	if a := s.ack(id); !emptyPayload(a.Payload) {
+		t.Errorf("ack after shutdown carries %s, want none: the answer is not ready", a.Payload)
 	}
+	release()
 	select {
 	case err := <-runDone:
 		if err != nil {
@@ -448,9 +450,28 @@ func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
 	case <-time.After(socketWait):
 		t.Fatal("Run did not return")
 	}
+	e.bot.Wait()
+	rs := e.fake.responsesCopy()
+	if len(rs) != 1 {
+		t.Fatalf("response_url got %d answers, want 1: %v", len(rs), rs)
+	}
+	if text, _ := rs[0]["text"].(string); !strings.Contains(text, "Slusen") {
+		t.Errorf("answer through response_url: %v", rs[0])
+	}
 	if n := e.count(`SELECT count(*) FROM teams`); n != 1 {
 		t.Errorf("teams = %d", n)
 	}
+}
+
+// holdUntil returns a channel that work in flight waits on and the func
+// that closes it; a test that stops early closes it too, so that the
+// bot's Wait in the cleanup returns.
+func holdUntil(t *testing.T) (<-chan struct{}, func()) {
+	c := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(c) }) }
+	t.Cleanup(release)
+	return c, release
 }
 
 // holdForms is the real forms with a pause before a submission is saved.
@@ -464,17 +485,31 @@ func (f holdForms) Submit(ctx context.Context, req commands.Request, s commands.
 	return f.Forms.Submit(ctx, req, s)
 }
 
-// waitLog waits until the logs hold want.
-func waitLog(t *testing.T, logs *syncBuffer, want string) bool {
-	t.Helper()
+// ackedBefore waits until the logs hold want or envelope id is acked,
+// and says whether it was acked.
+func (s *socketSlack) ackedBefore(id string, logs *syncBuffer, want string) bool {
+	s.t.Helper()
 	deadline := time.Now().Add(socketWait)
 	for !strings.Contains(logs.String(), want) {
-		if time.Now().After(deadline) {
-			return false
+		select {
+		case a := <-s.acks:
+			if s.acked[a.EnvelopeID] {
+				s.t.Errorf("envelope %s acked twice", a.EnvelopeID)
+			}
+			s.acked[a.EnvelopeID] = true
+			s.early[a.EnvelopeID] = a
+			if a.EnvelopeID == id {
+				return true
+			}
+		case err := <-s.errs:
+			s.t.Fatal(err)
+		case <-time.After(5 * time.Millisecond):
 		}
-		time.Sleep(5 * time.Millisecond)
+		if time.Now().After(deadline) {
+			s.t.Fatalf("envelope %s neither acked nor left within %v", id, socketWait)
+		}
 	}
-	return true
+	return false
 }
 
 // A shutdown takes nothing new: an envelope that comes after SIGTERM is
@@ -486,9 +521,9 @@ func waitLog(t *testing.T, logs *syncBuffer, want string) bool {
 func TestSocketModeShutdownLeavesNewEnvelopesForRedelivery(t *testing.T) {
 	e := newSlackEnv(t)
 	e.fake.setMembers("C1", "UANNA")
-	release := make(chan struct{})
+	held, release := holdUntil(t)
 	started := make(chan string, 2)
-	hold := func(what string) { started <- what; <-release }
+	hold := func(what string) { started <- what; <-held }
 	e.bot.Handler = handlerFunc(func(ctx context.Context, req commands.Request) commands.Reply {
 		if req.Text == "AB-1 4 Før SIGTERM" {
 			hold("command")
@@ -540,10 +575,10 @@ func TestSocketModeShutdownLeavesNewEnvelopesForRedelivery(t *testing.T) {
 	// to Slack, unacknowledged.
 	late := s.slash(e.fake.teamID, "UANNA", "C1", "AB-1 6 Efter SIGTERM", "trigger-"+randomID())
 	lateID := s.send("slash_commands", late, 0, "")
-	if !waitLog(t, e.logs, "envelope left for Slack to redeliver") {
-		t.Errorf("the bot did not say it left the envelope that came after SIGTERM")
+	if s.ackedBefore(lateID, e.logs, "envelope left for Slack to redeliver") {
+		t.Errorf("the envelope that came after SIGTERM was acked: it is lost")
 	}
-	close(release)
+	release()
 
 	if a := s.ack(form); !strings.Contains(string(a.Payload), `"response_action":"errors"`) {
 		t.Errorf("form submission in flight: ack = %s, want its inline errors", a.Payload)
