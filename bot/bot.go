@@ -77,12 +77,15 @@ func (b *Bot) now() time.Time {
 	return time.Now()
 }
 
-// Wait blocks until the answers that follow their acknowledgement are sent.
+// Wait blocks until the answers that follow their acknowledgement are sent,
+// and the Socket Mode envelopes in flight are done.
 func (b *Bot) Wait() { b.late.Wait() }
 
 // Command answers a slash command. It returns the reply if it is ready
-// within AckWithin; otherwise nil, and the reply follows through the
-// command's response_url.
+// within AckWithin and before ctx is done; otherwise nil, and the reply
+// follows through the command's response_url. ctx bounds only the wait:
+// a caller that must acknowledge now (Socket Mode shutting down, an HTTP
+// request Slack gave up on) still gets the command done and answered.
 func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Reply {
 	ackWithin := b.AckWithin
 	if ackWithin <= 0 {
@@ -159,17 +162,18 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 		observeCommand("slack", start, r.Command, outcome(r))
 		return &r
 	case <-timer.C:
-		mu.Lock()
-		defer mu.Unlock()
-		select {
-		case r := <-done:
-			observeCommand("slack", start, r.Command, outcome(r))
-			return &r
-		default:
-			late = true
-			observeCommand("slack", start, "", "late")
-			return nil
-		}
+	case <-ctx.Done():
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	select {
+	case r := <-done:
+		observeCommand("slack", start, r.Command, outcome(r))
+		return &r
+	default:
+		late = true
+		observeCommand("slack", start, "", "late")
+		return nil
 	}
 }
 

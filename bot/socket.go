@@ -11,20 +11,33 @@ import (
 )
 
 // Socket is the transport for Slack's Socket Mode: the bot dials out to
-// Slack over a WebSocket, so it needs no public URL. Every envelope is
-// acknowledged; a slash command's answer rides on its acknowledgement
-// when it is ready in time.
+// Slack over a WebSocket, so it needs no public URL. Every envelope it
+// takes is acknowledged; a slash command's answer rides on its
+// acknowledgement when it is ready in time.
 type Socket struct {
 	Bot *Bot
 }
 
-// drainFor bounds how long a shutdown waits for the commands in flight to
-// be answered over the connection.
+// drainFor bounds how long a shutdown keeps the connection for the
+// acknowledgements of the envelopes in flight.
 const drainFor = 5 * time.Second
 
-// Run connects and serves envelopes until ctx is done. On shutdown it
-// keeps the connection until the commands in flight are answered (their
-// acknowledgements need it), then closes it.
+// ackGrace lets the last acknowledgements leave before the connection
+// closes: the client writes them from a goroutine of its own and does not
+// say when they are written.
+const ackGrace = 100 * time.Millisecond
+
+// Run connects and serves envelopes until ctx is done. Then it shuts down
+// without losing an envelope:
+//   - It takes nothing new. An envelope that comes after ctx is done is
+//     not acknowledged; Slack redelivers it on another connection (another
+//     replica's) once this one is closed.
+//   - A slash command in flight is acknowledged at once, without its
+//     answer, which follows through its response_url (Bot.Command; Bot.Wait
+//     waits for it).
+//   - An interaction in flight is acknowledged when its work is done: a
+//     form submission's answer is its acknowledgement.
+//   - Then the connection closes, drainFor after ctx at the latest.
 func (s *Socket) Run(ctx context.Context) error {
 	client := socketmode.New(s.Bot.Slack.api)
 	conn, closeConn := context.WithCancel(context.WithoutCancel(ctx))
@@ -35,39 +48,84 @@ func (s *Socket) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			drained := make(chan struct{})
-			go func() { inflight.Wait(); close(drained) }()
-			timeout := time.After(drainFor)
-		drain:
-			for {
-				select {
-				case <-drained:
-					break drain
-				case <-timeout:
-					s.Bot.Log.Warn("socket mode closed with commands in flight")
-					break drain
-				case ev := <-client.Events:
-					if ev.Request != nil && ev.Request.EnvelopeID != "" {
-						client.Ack(*ev.Request) // shutting down: take nothing new
-					}
-				case <-errc:
-					return nil
-				}
-			}
-			time.Sleep(100 * time.Millisecond) // let the last acknowledgements leave
-			closeConn()
-			<-errc
-			return nil
+			return s.drain(client, &inflight, closeConn, errc)
 		case err := <-errc:
 			return err
 		case ev := <-client.Events:
-			s.handle(ctx, client, ev, &inflight)
+			if ctx.Err() != nil {
+				s.leave(ev) // both were ready: the shutdown comes first
+				continue
+			}
+			s.handle(ctx, conn, client, ev, &inflight)
 		}
 	}
 }
 
-func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socketmode.Event, inflight *sync.WaitGroup) {
+// drain keeps the connection until the envelopes in flight are
+// acknowledged, leaving every new one to Slack, then closes it.
+func (s *Socket) drain(client *socketmode.Client, inflight *sync.WaitGroup, closeConn context.CancelFunc, errc <-chan error) error {
+	drained := make(chan struct{})
+	go func() { inflight.Wait(); close(drained) }()
+	closeAt := time.NewTimer(drainFor)
+	defer closeAt.Stop()
+	for {
+		select {
+		case <-drained:
+			drained = nil
+			closeAt.Reset(ackGrace)
+		case <-closeAt.C:
+			if drained != nil {
+				s.Bot.Log.Warn("socket mode closed with envelopes in flight; Slack redelivers them")
+			}
+			closeConn()
+			<-errc
+			// Envelopes the client read but we never saw: unacknowledged too.
+			for {
+				select {
+				case ev := <-client.Events:
+					s.leave(ev)
+				default:
+					return nil
+				}
+			}
+		case ev := <-client.Events:
+			s.leave(ev)
+		case <-errc:
+			return nil // the connection ended by itself: nothing more can be acknowledged
+		}
+	}
+}
+
+// leave does not acknowledge an envelope that came during a shutdown, so
+// that Slack redelivers it on another connection.
+func (s *Socket) leave(ev socketmode.Event) {
+	switch {
+	case ev.Request != nil && ev.Request.EnvelopeID != "":
+		s.Bot.Log.Info("envelope left for Slack to redeliver", "type", ev.Type, "retry", ev.Request.RetryAttempt)
+	case ev.Type == socketmode.EventTypeErrorWriteFailed:
+		s.Bot.Log.Error("socket mode acknowledgement not written")
+	}
+}
+
+// handle takes one envelope. conn is done when the connection is closed:
+// an acknowledgement after that is not sent, and is not waited on.
+func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev socketmode.Event, inflight *sync.WaitGroup) {
 	log := s.Bot.Log
+	ack := func(payload any) error {
+		return client.AckCtx(conn, ev.Request.EnvelopeID, payload)
+	}
+	// work runs an envelope's work, counted for the drain (until it is
+	// acknowledged) and for Bot.Wait (which then also covers the work it
+	// starts, even after a drain that timed out).
+	work := func(fn func()) {
+		inflight.Add(1)
+		s.Bot.late.Add(1)
+		go func() {
+			defer s.Bot.late.Done()
+			defer inflight.Done()
+			fn()
+		}()
+	}
 	switch ev.Type {
 	case socketmode.EventTypeSlashCommand:
 		sc, ok := ev.Data.(slack.SlashCommand)
@@ -76,29 +134,32 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 		}
 		if sc.TeamID != s.Bot.Slack.TeamID {
 			log.Warn("envelope refused: another workspace")
-			client.Ack(*ev.Request)
+			ack(nil)
 			return
 		}
-		inflight.Add(1)
-		go func() {
-			defer inflight.Done()
-			ctx := context.WithoutCancel(ctx)
+		work(func() {
+			// When ctx is done, Command returns at once and the answer
+			// follows through response_url: the acknowledgement must leave
+			// before the connection closes.
 			reply := s.Bot.Command(ctx, sc)
 			if reply == nil || len(reply.Blocks) == 0 {
-				client.Ack(*ev.Request) // the answer follows through response_url, or a form opened
+				ack(nil) // the answer follows through response_url, or a form opened
 				return
 			}
-			if err := client.Ack(*ev.Request, Ephemeral(*reply)); err != nil {
-				// Too large to ride on the acknowledgement.
-				client.Ack(*ev.Request)
-				if err := s.Bot.Slack.Respond(ctx, sc.ResponseURL, *reply); err != nil {
-					log.Error("answer not sent", "user", sc.UserID, "err", err)
-				}
+			if err := ack(Ephemeral(*reply)); err != nil {
+				// Too large to ride on the acknowledgement, or the
+				// connection is gone.
+				ack(nil)
+				s.Bot.async(ctx, func(ctx context.Context) {
+					if err := s.Bot.Slack.Respond(ctx, sc.ResponseURL, *reply); err != nil {
+						log.Error("answer not sent", "user", sc.UserID, "err", err)
+					}
+				})
 			}
-		}()
+		})
 	case socketmode.EventTypeEventsAPI:
 		if ev.Request != nil {
-			client.Ack(*ev.Request)
+			ack(nil)
 		}
 		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
 			if e.TeamID != s.Bot.Slack.TeamID {
@@ -114,18 +175,10 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 		}
 		if cb.Team.ID != s.Bot.Slack.TeamID {
 			log.Warn("envelope refused: another workspace")
-			client.Ack(*ev.Request)
+			ack(nil)
 			return
 		}
-		inflight.Add(1)
-		go func() {
-			defer inflight.Done()
-			if resp := s.Bot.Interaction(context.WithoutCancel(ctx), cb); resp != nil {
-				client.Ack(*ev.Request, resp)
-				return
-			}
-			client.Ack(*ev.Request)
-		}()
+		work(func() { ack(s.Bot.Interaction(context.WithoutCancel(ctx), cb)) })
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
@@ -136,7 +189,7 @@ func (s *Socket) handle(ctx context.Context, client *socketmode.Client, ev socke
 		log.Error("socket mode acknowledgement not written")
 	default:
 		if ev.Request != nil && ev.Request.EnvelopeID != "" {
-			client.Ack(*ev.Request)
+			ack(nil)
 		}
 	}
 }

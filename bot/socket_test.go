@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ type socketSlack struct {
 	e     *slackEnv
 	done  chan struct{}        // closed when the test ends
 	conns chan *websocket.Conn // connections accepted, after their hello
+	ended chan *websocket.Conn // connections whose client went away
 	acks  chan socketAck       // acks read from any connection
 	conn  *websocket.Conn      // the connection envelopes go to (test goroutine only)
 	early map[string]socketAck // acks that came while another was awaited
@@ -52,6 +54,7 @@ func newSocketSlack(t *testing.T, e *slackEnv) *socketSlack {
 		t: t, e: e,
 		done:  make(chan struct{}),
 		conns: make(chan *websocket.Conn, 4),
+		ended: make(chan *websocket.Conn, 4),
 		acks:  make(chan socketAck, 64),
 		early: map[string]socketAck{},
 		acked: map[string]bool{},
@@ -88,7 +91,13 @@ func (s *socketSlack) serve(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, msg, err := conn.ReadMessage()
 		if err != nil {
-			return // the client closed or reconnected
+			// The client closed or reconnected; every ack it wrote is
+			// already in s.acks.
+			select {
+			case s.ended <- conn:
+			case <-s.done:
+			}
+			return
 		}
 		var a socketAck
 		if err := json.Unmarshal(msg, &a); err != nil || a.EnvelopeID == "" {
@@ -121,6 +130,38 @@ func (s *socketSlack) accept(runDone <-chan error) {
 		s.t.Fatal(err)
 	case <-time.After(socketWait):
 		s.t.Fatal("the bot did not open a Socket Mode connection")
+	}
+}
+
+// end waits until the client has gone from conn, then takes the acks
+// that came on it.
+func (s *socketSlack) end(conn *websocket.Conn) {
+	s.t.Helper()
+	timeout := time.NewTimer(socketWait)
+	defer timeout.Stop()
+	for {
+		select {
+		case c := <-s.ended:
+			if c != conn {
+				continue
+			}
+			for {
+				select {
+				case a := <-s.acks:
+					if s.acked[a.EnvelopeID] {
+						s.t.Errorf("envelope %s acked twice", a.EnvelopeID)
+					}
+					s.acked[a.EnvelopeID] = true
+					s.early[a.EnvelopeID] = a
+				default:
+					return
+				}
+			}
+		case err := <-s.errs:
+			s.t.Fatal(err)
+		case <-timeout.C:
+			s.t.Fatalf("the connection was not closed within %v", socketWait)
+		}
 	}
 }
 
@@ -373,16 +414,17 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	}
 }
 
-// A shutdown while a command is being worked on still answers it on its
-// acknowledgement before the connection closes.
+// A shutdown while a command is being worked on acknowledges it at once,
+// before its answer is ready (the connection is about to close), and the
+// answer follows through its response_url.
 func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
 	e := newSlackEnv(t)
 	e.fake.setMembers("C1", "UANNA")
-	release := make(chan struct{})
+	hold, release := holdUntil(t)
 	started := make(chan struct{}, 1)
 	e.bot.Handler = handlerFunc(func(ctx context.Context, req commands.Request) commands.Reply {
 		started <- struct{}{}
-		<-release
+		<-hold
 		return e.handler.Handle(ctx, req)
 	})
 	e.bot.AckWithin = 10 * time.Second
@@ -398,9 +440,155 @@ func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
 		t.Fatal("the command never reached the handler")
 	}
 	cancel() // SIGTERM while the command is in flight
-	time.AfterFunc(100*time.Millisecond, func() { close(release) })
-	if got := s.answer(id, "team opret Slusen"); !strings.Contains(got, "Slusen") {
-		t.Errorf("answer after shutdown: %s", got)
+	if a := s.ack(id); !emptyPayload(a.Payload) {
+		t.Errorf("ack after shutdown carries %s, want none: the answer is not ready", a.Payload)
+	}
+	release()
+	select {
+	case err := <-runDone:
+		if err != nil {
+			t.Errorf("Run = %v", err)
+		}
+	case <-time.After(socketWait):
+		t.Fatal("Run did not return")
+	}
+	e.bot.Wait()
+	rs := e.fake.responsesCopy()
+	if len(rs) != 1 {
+		t.Fatalf("response_url got %d answers, want 1: %v", len(rs), rs)
+	}
+	if text, _ := rs[0]["text"].(string); !strings.Contains(text, "Slusen") {
+		t.Errorf("answer through response_url: %v", rs[0])
+	}
+	if n := e.count(`SELECT count(*) FROM teams`); n != 1 {
+		t.Errorf("teams = %d", n)
+	}
+}
+
+// holdUntil returns a channel that work in flight waits on and the func
+// that closes it; a test that stops early closes it too, so that the
+// bot's Wait in the cleanup returns.
+func holdUntil(t *testing.T) (<-chan struct{}, func()) {
+	c := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(c) }) }
+	t.Cleanup(release)
+	return c, release
+}
+
+// holdForms is the real forms with a pause before a submission is saved.
+type holdForms struct {
+	bot.Forms
+	hold func()
+}
+
+func (f holdForms) Submit(ctx context.Context, req commands.Request, s commands.Submission) (commands.Reply, map[string]string) {
+	f.hold()
+	return f.Forms.Submit(ctx, req, s)
+}
+
+// ackedBefore waits until the logs hold want or envelope id is acked,
+// and says whether it was acked.
+func (s *socketSlack) ackedBefore(id string, logs *syncBuffer, want string) bool {
+	s.t.Helper()
+	deadline := time.Now().Add(socketWait)
+	for !strings.Contains(logs.String(), want) {
+		select {
+		case a := <-s.acks:
+			if s.acked[a.EnvelopeID] {
+				s.t.Errorf("envelope %s acked twice", a.EnvelopeID)
+			}
+			s.acked[a.EnvelopeID] = true
+			s.early[a.EnvelopeID] = a
+			if a.EnvelopeID == id {
+				return true
+			}
+		case err := <-s.errs:
+			s.t.Fatal(err)
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("envelope %s neither acked nor left within %v", id, socketWait)
+		}
+	}
+	return false
+}
+
+// A shutdown takes nothing new: an envelope that comes after SIGTERM is
+// not acknowledged, the connection closes under it, and Slack redelivers
+// it on another connection — here a second replica's, which answers it.
+// What was in flight when the shutdown began is still answered: the
+// command (on its ack or through response_url) and the form submission
+// (on its ack, which carries the form's answer).
+func TestSocketModeShutdownLeavesNewEnvelopesForRedelivery(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	held, release := holdUntil(t)
+	started := make(chan string, 2)
+	hold := func(what string) { started <- what; <-held }
+	e.bot.Handler = handlerFunc(func(ctx context.Context, req commands.Request) commands.Reply {
+		if req.Text == "AB-1 4 Før SIGTERM" {
+			hold("command")
+		}
+		return e.handler.Handle(ctx, req)
+	})
+	e.bot.Forms = holdForms{Forms: e.handler, hold: func() { hold("form") }}
+	e.bot.AckWithin = 10 * time.Second // the answers in flight are not late by themselves
+	s := newSocketSlack(t, e)
+	t.Cleanup(func() { close(s.done) })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runDone := make(chan error, 1)
+	go func() { runDone <- (&bot.Socket{Bot: e.bot}).Run(ctx) }()
+	s.accept(runDone)
+	first := s.conn
+	for _, text := range []string{"team opret Slusen", "borger ny AB", "ny AB Tage bussen"} {
+		if got := s.run("UANNA", "C1", text); got == "" {
+			t.Fatalf("%q: no answer", text)
+		}
+	}
+	var ab1 int64
+	if err := e.raw.QueryRow(`SELECT id FROM goals`).Scan(&ab1); err != nil {
+		t.Fatal(err)
+	}
+
+	// In flight when SIGTERM comes: a command and a form submission (a
+	// score off the scale: its answer is an inline error on the ack).
+	inflight := s.command("UANNA", "C1", "AB-1 4 Før SIGTERM", "trigger-"+randomID(), 0)
+	submission := map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": e.fake.teamID}, "user": map[string]any{"id": "UANNA"},
+		"view": map[string]any{"id": "VS1", "hash": "hs1", "type": "modal", "callback_id": "log",
+			"private_metadata": fmt.Sprintf(`{"k":"log","ch":"C1","g":%d}`, ab1),
+			"state": map[string]any{"values": map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{
+				"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "99"}}}}}},
+	}
+	form := s.send("interactive", submission, 0, "")
+	for range 2 {
+		select {
+		case <-started:
+		case <-time.After(socketWait):
+			t.Fatal("the work in flight never reached the handlers")
+		}
+	}
+	cancel() // SIGTERM
+
+	// After SIGTERM, on the same connection: a command the bot must leave
+	// to Slack, unacknowledged.
+	late := s.slash(e.fake.teamID, "UANNA", "C1", "AB-1 6 Efter SIGTERM", "trigger-"+randomID())
+	lateID := s.send("slash_commands", late, 0, "")
+	if s.ackedBefore(lateID, e.logs, "envelope left for Slack to redeliver") {
+		t.Errorf("the envelope that came after SIGTERM was acked: it is lost")
+	}
+	release()
+
+	if a := s.ack(form); !strings.Contains(string(a.Payload), `"response_action":"errors"`) {
+		t.Errorf("form submission in flight: ack = %s, want its inline errors", a.Payload)
+	}
+	a := s.ack(inflight)
+	s.end(first) // the bot closes the connection...
+	if s.acked[lateID] {
+		t.Errorf("the envelope that came after SIGTERM was acked on the closing connection: it is lost")
 	}
 	select {
 	case err := <-runDone:
@@ -410,7 +598,47 @@ func TestSocketModeShutdownAnswersInFlight(t *testing.T) {
 	case <-time.After(socketWait):
 		t.Fatal("Run did not return")
 	}
-	if n := e.count(`SELECT count(*) FROM teams`); n != 1 {
-		t.Errorf("teams = %d", n)
+	e.bot.Wait() // ...and the answers that follow their acks are sent
+
+	// The command in flight got its answer, once: on its ack or through
+	// response_url.
+	var answers []string
+	if !emptyPayload(a.Payload) {
+		var msg socketAnswer
+		json.Unmarshal(a.Payload, &msg)
+		answers = append(answers, msg.Text)
+	}
+	for _, r := range e.fake.responsesCopy() {
+		text, _ := r["text"].(string)
+		answers = append(answers, text)
+	}
+	if len(answers) != 1 || !strings.Contains(answers[0], "AB-1") || !strings.Contains(answers[0], "4") {
+		t.Errorf("command in flight answered %q, want one answer about AB-1 4", answers)
+	}
+
+	// Slack redelivers the envelope on another replica's connection; that
+	// one answers it.
+	other := &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: e.bot.Log}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	run2 := make(chan error, 1)
+	go func() { run2 <- (&bot.Socket{Bot: other}).Run(ctx2) }()
+	t.Cleanup(func() {
+		cancel2()
+		select {
+		case <-run2:
+		case <-time.After(socketWait):
+			t.Error("the second replica's Run did not return")
+		}
+		other.Wait()
+	})
+	s.accept(run2)
+	again := s.send("slash_commands", late, 1, "connection_closed")
+	if got := s.answer(again, "AB-1 6 Efter SIGTERM"); !strings.Contains(got, "AB-1") || !strings.Contains(got, "6") {
+		t.Errorf("redelivered command answered %q", got)
+	}
+	for score, want := range map[int]int{4: 1, 6: 1} {
+		if n := e.count(`SELECT count(*) FROM entries WHERE staff_score = $1`, score); n != want {
+			t.Errorf("entries with staff score %d = %d, want %d", score, n, want)
+		}
 	}
 }

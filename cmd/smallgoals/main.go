@@ -334,8 +334,16 @@ func (m *Main) Serve(ctx context.Context) error {
 		WriteTimeout: 20 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	// Socket Mode stops taking envelopes as soon as ctx is done (Slack
+	// redelivers the ones it leaves on another replica's connection),
+	// while /readyz drains below.
+	socketCtx, stopSocket := context.WithCancel(ctx)
+	defer stopSocket()
+	socketDone := make(chan struct{})
 	if socket != nil {
-		go func() { errc <- socket.Run(ctx) }()
+		go func() { defer close(socketDone); errc <- socket.Run(socketCtx) }()
+	} else {
+		close(socketDone)
 	}
 	m.Log.Info("serving", "transport", t, "addr", ln.Addr().String(), "team", m.Slack.TeamID)
 	select {
@@ -351,6 +359,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	srv.Shutdown(shutdown)
+	// The acknowledgements of the envelopes in flight need the connection:
+	// wait until Socket.Run has sent them and closed it, then for the
+	// answers that follow through response_url.
+	stopSocket()
+	<-socketDone
 	b.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
