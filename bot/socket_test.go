@@ -375,8 +375,7 @@ func TestSocketModeEndToEnd(t *testing.T) {
 		"type": "view_submission", "team": map[string]any{"id": e.fake.teamID}, "user": map[string]any{"id": "UANNA"},
 		"view": map[string]any{"id": "VS1", "hash": "hs1", "type": "modal", "callback_id": "log",
 			"private_metadata": fmt.Sprintf(`{"k":"log","ch":"C1","g":%d}`, ab1),
-			"blocks": []map[string]any{{"type": "input", "block_id": fmt.Sprintf("score-%d", ab1), "label": map[string]any{"type": "plain_text", "text": "Score"},
-				"element": map[string]any{"type": "radio_buttons", "action_id": "score"}}},
+			"blocks":           scoreInput(ab1),
 			"state": map[string]any{"values": map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{
 				"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "99"}}}}}},
 	}
@@ -560,6 +559,7 @@ func TestSocketModeShutdownLeavesNewEnvelopesForRedelivery(t *testing.T) {
 		"type": "view_submission", "team": map[string]any{"id": e.fake.teamID}, "user": map[string]any{"id": "UANNA"},
 		"view": map[string]any{"id": "VS1", "hash": "hs1", "type": "modal", "callback_id": "log",
 			"private_metadata": fmt.Sprintf(`{"k":"log","ch":"C1","g":%d}`, ab1),
+			"blocks":           scoreInput(ab1),
 			"state": map[string]any{"values": map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{
 				"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "99"}}}}}},
 	}
@@ -641,4 +641,11 @@ func TestSocketModeShutdownLeavesNewEnvelopesForRedelivery(t *testing.T) {
 			t.Errorf("entries with staff score %d = %d, want %d", score, n, want)
 		}
 	}
+}
+
+// scoreInput is the score block of a log form for goal, as Slack sends a
+// submitted view's blocks back.
+func scoreInput(goal int64) []map[string]any {
+	return []map[string]any{{"type": "input", "block_id": fmt.Sprintf("score-%d", goal), "label": map[string]any{"type": "plain_text", "text": "Score"},
+		"element": map[string]any{"type": "radio_buttons", "action_id": "score"}}}
 }
