@@ -223,7 +223,7 @@ func TestShortcutFromThread(t *testing.T) {
 	_, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
 	_, resp := e.interact(viewPayload("view_submission", "V2", meta, nil, map[string]any{
 		fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "7"}}},
-		"note-true": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": "AB tog bussen i dag med @carl"}},
+		"note-true":                  map[string]any{"note": map[string]any{"type": "plain_text_input", "value": "AB tog bussen i dag med @carl"}},
 	}))
 	if !strings.Contains(resp, "clear") {
 		t.Fatalf("shortcut submission: %s", resp)

@@ -135,6 +135,13 @@ func TestLargeInstitution(t *testing.T) {
 		t.Errorf("frist: %d blocks, want ≤ %d and a line about the rest: %.300s", n, commands.MessageBlocks, body)
 	}
 
+	// The other replies about many things at once.
+	e.slash("UBIG", bigChannel, "AB-1 5 b:6 "+strings.Repeat("Lang note med æøå & <tegn> ", 30)[:smallgoals.MaxNoteLen])
+	for _, text := range []string{"borgere", "team", "hjælp", "help", "vis " + f.ownCitizen + "-1", f.ownCitizen + "-1",
+		"adgangslog " + f.ownCitizen, "eksport " + f.ownCitizen, "graf " + f.ownCitizen + "-1", "fortryd"} {
+		e.checkAnswer(e.slash("UBIG", bigChannel, text))
+	}
+
 	// App Home: 40 borgere of the user's own, 30 other teams.
 	openHome(e, "UBIG", "EvBig")
 	home := e.fake.lastHome(t, "UBIG")
