@@ -136,7 +136,8 @@ func TestLargeInstitution(t *testing.T) {
 	}
 
 	// The other replies about many things at once.
-	e.slash("UBIG", bigChannel, "AB-1 5 b:6 "+strings.Repeat("Lang note med æøå & <tegn> ", 30)[:smallgoals.MaxNoteLen])
+	note := []rune(strings.Repeat("Lang note med æøå & <tegn> ", 50))[:smallgoals.MaxNoteLen]
+	e.checkAnswer(e.slash("UBIG", bigChannel, f.ownCitizen+"-1 5 b:6 "+string(note)))
 	for _, text := range []string{"borgere", "team", "hjælp", "help", "vis " + f.ownCitizen + "-1", f.ownCitizen + "-1",
 		"adgangslog " + f.ownCitizen, "eksport " + f.ownCitizen, "graf " + f.ownCitizen + "-1", "fortryd"} {
 		e.checkAnswer(e.slash("UBIG", bigChannel, text))
