@@ -458,3 +458,42 @@ func TestSlowSaveAnsweredInTime(t *testing.T) {
 		t.Fatalf("no confirmation after the stall: %+v", eph[before:])
 	}
 }
+
+// When Slack cannot tell which teams the user is on, the form opens all
+// the same and says it could not be loaded, instead of not opening.
+func TestFormSaysWhenItCannotLoad(t *testing.T) {
+	e := newSlackEnv(t)
+	setupTeams(e)
+	e.slack.ForgetAll()
+	e.fake.fault("users.conversations", -1, slackError("internal_error"))
+	e.slash("UANNA", "C1", "")
+	if v := e.fake.lastView(t, "views.update"); !strings.Contains(v.View, "kunne ikke hentes") {
+		t.Fatalf("form after a failed lookup: %s", v.View)
+	}
+}
+
+// A stalled database does not keep a form from opening in time.
+func TestFormOpensWhileDatabaseStalls(t *testing.T) {
+	e := newSlackEnv(t)
+	_, ab1 := setupTeams(e)
+	tx, err := e.raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(4 * time.Second); tx.Rollback() }()
+	start := time.Now()
+	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "C1"},
+		"actions": []map[string]any{{"action_id": fmt.Sprintf("log:%d", ab1), "block_id": "b", "type": "button"}}})
+	for _, c := range e.fake.callsSince(start) {
+		if c.Method == "views.open" {
+			if d := c.At.Sub(start); d > 1500*time.Millisecond {
+				t.Fatalf("views.open after %v while the database stalled", d)
+			}
+			return
+		}
+	}
+	t.Fatal("no views.open")
+}

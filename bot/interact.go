@@ -31,13 +31,19 @@ func (b *Bot) request(ctx context.Context, user, channel string) commands.Reques
 		MaxBlocks: commands.MessageBlocks}
 }
 
+// langWithin bounds the language lookup before a form opens: the form
+// must open within Slack's trigger window even when the database stalls.
+const langWithin = 500 * time.Millisecond
+
 // openForm opens form m for the user who triggered triggerID. The form
 // opens at once, saying it is on its way, and is filled in after: Slack's
 // trigger_id expires 3 seconds after the click or the command, and
 // finding a user's teams may take longer.
 func (b *Bot) openForm(ctx context.Context, triggerID, user, channel string, m commands.Modal, meta formMeta) {
 	req := b.request(ctx, user, channel)
-	lang := b.Forms.Lang(ctx, req)
+	lctx, cancel := context.WithTimeout(ctx, langWithin)
+	lang := b.Forms.Lang(lctx, req) // the default language if the database is slow
+	cancel()
 	v := views{b.Forms}
 	id, hash, err := b.Slack.OpenView(ctx, triggerID, v.Loading(lang, m.Kind))
 	if err != nil {
