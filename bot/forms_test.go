@@ -427,15 +427,7 @@ func TestSlowSaveAnsweredInTime(t *testing.T) {
 	_, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
 	before := len(e.fake.ephemeralCopy())
 
-	// The stall: another session holds the entries table for 4 s.
-	tx, err := e.raw.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`LOCK TABLE entries IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	go func() { time.Sleep(4 * time.Second); tx.Rollback() }()
+	e.stall("entries", 4*time.Second)
 
 	p := viewPayload("view_submission", "V1", meta, nil, map[string]any{
 		fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "3"}}}})
@@ -476,14 +468,7 @@ func TestFormSaysWhenItCannotLoad(t *testing.T) {
 func TestFormOpensWhileDatabaseStalls(t *testing.T) {
 	e := newSlackEnv(t)
 	_, ab1 := setupTeams(e)
-	tx, err := e.raw.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	go func() { time.Sleep(4 * time.Second); tx.Rollback() }()
+	e.stall("users", 4*time.Second)
 	start := time.Now()
 	e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "C1"},
 		"actions": []map[string]any{{"action_id": fmt.Sprintf("log:%d", ab1), "block_id": "b", "type": "button"}}})
@@ -496,4 +481,18 @@ func TestFormOpensWhileDatabaseStalls(t *testing.T) {
 		}
 	}
 	t.Fatal("no views.open")
+}
+
+// stall makes the database stall on table for d, as another session
+// holding a lock on it would.
+func (e *slackEnv) stall(table string, d time.Duration) {
+	e.t.Helper()
+	tx, err := e.raw.Begin()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE ` + table + ` IN ACCESS EXCLUSIVE MODE`); err != nil {
+		e.t.Fatal(err)
+	}
+	go func() { time.Sleep(d); tx.Rollback() }()
 }
