@@ -14,6 +14,7 @@ import (
 
 	"smallgoals/bot"
 	"smallgoals/commands"
+	"smallgoals/internal/slackcheck"
 )
 
 // socketWait bounds every wait on the Socket Mode connection.
@@ -202,6 +203,12 @@ func (s *socketSlack) ack(id string) socketAck {
 				continue
 			}
 			s.acked[a.EnvelopeID] = true
+			if strings.Contains(string(a.Payload), `"blocks"`) && !strings.Contains(string(a.Payload), `"response_action"`) {
+				// A command's answer on its ack is a message Slack must accept.
+				if err := slackcheck.Message(a.Payload); err != nil {
+					s.t.Errorf("Slack would refuse the ack's answer: %v", err)
+				}
+			}
 			if a.EnvelopeID == id {
 				return a
 			}
