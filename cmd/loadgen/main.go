@@ -2,7 +2,7 @@
 // HTTP mode at a fixed, open-loop rate and reports latency percentiles
 // measured from each request's scheduled send time (so a server that falls
 // behind is charged for the queue it causes). It can also play a minimal
-// Slack Web API for the bot (auth.test, conversations.members, users.info),
+// Slack Web API for the bot (auth.test, conversations.members, users.info, …),
 // so a load test needs no network.
 //
 //	loadgen -fake-slack 127.0.0.1:9999 -users 50                        # the fake Slack API
@@ -188,7 +188,9 @@ func (c *client) run(rate float64, d time.Duration, users, citizens int, text st
 }
 
 // serveFakeSlack answers the Web API calls the bot makes while logging:
-// auth.test, conversations.members (users U0001…) and users.info.
+// auth.test, conversations.members (users U0001…), users.info,
+// conversations.info (a private channel the bot is in) and
+// users.conversations (that channel).
 func serveFakeSlack(addr, team, channel string, users int) {
 	var members []string
 	for i := 1; i <= users; i++ {
@@ -206,6 +208,10 @@ func serveFakeSlack(addr, team, channel string, users int) {
 		case "users.info":
 			r.ParseForm()
 			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"locale":"da-DK"}}`, r.Form.Get("user"))
+		case "conversations.info":
+			fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"is_channel":true,"is_private":true,"is_member":true}}`, channel)
+		case "users.conversations":
+			fmt.Fprintf(w, `{"ok":true,"channels":[{"id":%q,"is_private":true}],"response_metadata":{"next_cursor":""}}`, channel)
 		default:
 			w.Write([]byte(`{"ok":true}`))
 		}
