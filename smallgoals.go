@@ -284,6 +284,17 @@ type Occurrence struct {
 	Date   time.Time
 }
 
+// OutboxClaim claims one message a job sends (design.md §5): Kind and Key
+// name it uniquely, At is the job's clock, Lease how long the claim is the
+// claimer's alone, WindowEnd when it is too late to send it at all.
+type OutboxClaim struct {
+	Kind      string
+	Key       string
+	At        time.Time
+	Lease     time.Duration
+	WindowEnd time.Time
+}
+
 // DigestGoal is one goal's figures for a team's weekly digest.
 type DigestGoal struct {
 	GoalID       int64      `db:"goal_id"`

@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -18,8 +17,7 @@ import (
 type DigestStore interface {
 	ListTeams(ctx context.Context) ([]smallgoals.Team, error)
 	DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error)
-	ClaimDigest(ctx context.Context, teamID int64, year, week int, at time.Time) (bool, error)
-	SetDigestStatus(ctx context.Context, teamID int64, year, week int, status string) error
+	Outbox
 }
 
 // Channels posts to team channels: Slack, or the shell's printer.
@@ -89,92 +87,132 @@ func (d *Digester) slot(t smallgoals.Team, at time.Time) (day time.Time, year, w
 
 // Digest posts the weekly digests due at at: every team whose slot is at
 // or before at that day, once per team and ISO week whatever runs at the
-// same time.
+// same time. A digest that failed is tried again later that week.
 func (d *Digester) Digest(ctx context.Context, at time.Time) (res DigestResult, err error) {
-	defer func() { run("digest", err) }()
+	defer func(start time.Time) { run("digest", start, err) }(time.Now())
 	teams, err := d.Store.ListTeams(ctx)
 	if err != nil {
 		return res, err
 	}
-	for _, t := range teams {
-		day, year, week, ok := d.slot(t, at)
-		if !ok {
+	planned := d.Plan(teams, at)
+	keys := make([]string, len(planned))
+	for i, p := range planned {
+		keys[i] = p.Key()
+	}
+	dl := delivery{outbox: d.Store, log: d.Log}
+	open, err := dl.claimable(ctx, kindDigest, keys, at)
+	if err != nil {
+		return res, err
+	}
+	for _, p := range planned {
+		if !open[p.Key()] {
 			continue
 		}
-		won, err := d.Store.ClaimDigest(ctx, t.ID, year, week, at)
+		// Composed before it is claimed: a failure here claims nothing,
+		// and the next run tries again.
+		m, private, err := d.compose(ctx, p)
+		if err != nil {
+			composeFailures.WithLabelValues(kindDigest).Inc()
+			d.Log.Error("digest not composed", "team", p.Team.ID, "err", err)
+			continue
+		}
+		status, err := dl.deliver(ctx, m, at)
 		if err != nil {
 			return res, err
 		}
-		if !won {
-			continue
-		}
-		claims.WithLabelValues("digest").Inc()
-		status, err := d.post(ctx, t, day, week)
-		if err != nil {
-			return res, err
-		}
-		sends.WithLabelValues("digest", status).Inc()
-		switch status {
-		case "sent":
+		switch {
+		case status == statusSent && private:
 			res.Posted++
-		case "counts":
+		case status == statusSent:
 			res.CountsOnly++
-			status = "sent"
-		case "ambiguous":
+		case status == statusAmbiguous:
 			res.Ambiguous++
-		default:
+		case status != "":
 			res.Failed++
-		}
-		if err := d.Store.SetDigestStatus(ctx, t.ID, year, week, status); err != nil {
-			return res, err
 		}
 	}
 	d.Log.Info("digests done", "posted", res.Posted, "counts_only", res.CountsOnly, "failed", res.Failed, "ambiguous", res.Ambiguous)
 	return res, nil
 }
 
-// post builds and posts one team's digest; it returns sent, counts,
-// failed or ambiguous. No lock is held: the claim is committed.
-func (d *Digester) post(ctx context.Context, t smallgoals.Team, day time.Time, week int) (string, error) {
-	dg, err := d.Store.DigestOf(ctx, t.ID, day.AddDate(0, 0, -7), day.AddDate(0, 0, -1))
+// DigestSlot is one planned digest: a team's, posted on Day for the ISO
+// week Year-Week.
+type DigestSlot struct {
+	Team       smallgoals.Team
+	Day        time.Time
+	Year, Week int
+}
+
+// Key is the digest's unique key in the outbox: one a team and ISO week.
+func (p DigestSlot) Key() string { return fmt.Sprintf("%d/%d-W%02d", p.Team.ID, p.Year, p.Week) }
+
+// windowEnd is when it is too late to post it: the end of the week it is
+// posted in, in the team's zone.
+func (p DigestSlot) windowEnd() time.Time {
+	days := 7 - (int(p.Day.Weekday())+6)%7
+	return time.Date(p.Day.Year(), p.Day.Month(), p.Day.Day()+days, 0, 0, 0, 0, p.Team.Location())
+}
+
+// Plan is what is due at at, from the teams and the clock alone: each team
+// whose digest slot is at or before at on its local day.
+func (d *Digester) Plan(teams []smallgoals.Team, at time.Time) []DigestSlot {
+	var out []DigestSlot
+	for _, t := range teams {
+		if day, year, week, ok := d.slot(t, at); ok {
+			out = append(out, DigestSlot{Team: t, Day: day, Year: year, Week: week})
+		}
+	}
+	return out
+}
+
+// compose builds a team's digest, and its chart in a private channel; it
+// reports whether the channel is private (counts only otherwise).
+func (d *Digester) compose(ctx context.Context, p DigestSlot) (message, bool, error) {
+	t := p.Team
+	dg, err := d.Store.DigestOf(ctx, t.ID, p.Day.AddDate(0, 0, -7), p.Day.AddDate(0, 0, -1))
 	if err != nil {
-		return "", err
+		return message{}, false, err
 	}
 	private, err := d.Post.IsPrivate(ctx, t.ChannelID)
 	if err != nil {
 		d.Log.Error("digest: channel privacy unknown; counts only", "team", t.ID, "err", err)
 		private = false
 	}
-	r := d.Message(t, dg, day, week, private)
-	if err := d.Post.Post(ctx, t.ChannelID, r); err != nil {
-		d.Log.Error("digest not posted", "team", t.ID, "err", err)
-		var amb interface{ Ambiguous() bool }
-		if errors.As(err, &amb) && amb.Ambiguous() {
-			return "ambiguous", nil
-		}
-		return "failed", nil
-	}
-	if !private {
-		return "counts", nil
-	}
-	if d.Chart != nil && len(dg.Goals) > 0 {
-		title := d.Text.T(t.Lang, "digest.chart_title", "Team", t.Name, "Week", week)
-		png, err := d.Chart(title, dg.Goals, t.Lang)
-		if err != nil {
+	r := d.Message(t, dg, p.Day, p.Week, private)
+	var chart *commands.File
+	if private && d.Chart != nil && len(dg.Goals) > 0 {
+		title := d.Text.T(t.Lang, "digest.chart_title", "Team", t.Name, "Week", p.Week)
+		if png, err := d.Chart(title, dg.Goals, t.Lang); err != nil {
 			d.Log.Error("digest chart not drawn", "team", t.ID, "err", err)
-			return "sent", nil
-		}
-		f := commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", week), Title: title, Data: png, TeamID: t.ID}
-		id, err := d.Post.PostFile(ctx, t.ChannelID, f)
-		if err != nil {
-			d.Log.Error("digest chart not posted", "team", t.ID, "err", err)
-		} else if d.Sent != nil {
-			if err := d.Sent(ctx, id, f); err != nil {
-				d.Log.Error("digest chart not recorded", "err", err)
-			}
+		} else {
+			chart = &commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", p.Week), Title: title, Data: png, TeamID: t.ID}
 		}
 	}
-	return "sent", nil
+	send := func(ctx context.Context) error {
+		if err := d.Post.Post(ctx, t.ChannelID, r); err != nil {
+			return err
+		}
+		if chart != nil {
+			d.postChart(ctx, t, *chart)
+		}
+		return nil
+	}
+	return message{kind: kindDigest, key: p.Key(), windowEnd: p.windowEnd(), send: send}, private, nil
+}
+
+// postChart shares a digest's chart after it; a failure is logged, the
+// digest stands.
+func (d *Digester) postChart(ctx context.Context, t smallgoals.Team, f commands.File) {
+	id, err := d.Post.PostFile(ctx, t.ChannelID, f)
+	if err != nil {
+		d.Log.Error("digest chart not posted", "team", t.ID, "err", err)
+		return
+	}
+	if d.Sent != nil {
+		if err := d.Sent(ctx, id, f); err != nil {
+			d.Log.Error("digest chart not recorded", "err", err)
+		}
+	}
 }
 
 // Message is a team's digest in its language: aliases, refs and numbers,

@@ -194,3 +194,39 @@ func TestDigestIgnoresUndone(t *testing.T) {
 		t.Errorf("the undone entry's gap is in the digest:\n%s", got)
 	}
 }
+
+// failingDigests makes DigestOf fail while fail is set: a digest that
+// cannot be composed.
+type failingDigests struct {
+	reminders.DigestStore
+	fail bool
+}
+
+func (f *failingDigests) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error) {
+	if f.fail {
+		return smallgoals.Digest{}, context.DeadlineExceeded
+	}
+	return f.DigestStore.DigestOf(ctx, teamID, from, to)
+}
+
+// A digest that cannot be composed claims nothing: the next run posts it.
+func TestDigestComposedBeforeClaimed(t *testing.T) {
+	w, mk := digestWorld(t)
+	ch := &channels{private: true}
+	d := mk(ch)
+	store := &failingDigests{DigestStore: w.db, fail: true}
+	d.Store = store
+	at := time.Date(2026, 11, 23, 9, 5, 0, 0, smallgoals.Location("Europe/Copenhagen"))
+	if res, err := d.Digest(context.Background(), at); err != nil || res.Posted != 0 || len(ch.posts) != 0 {
+		t.Fatalf("with the digest failing: %+v %v", res, err)
+	}
+	var claimed int
+	w.db.SQL().QueryRow(`SELECT count(*) FROM outbox`).Scan(&claimed)
+	if claimed != 0 {
+		t.Fatalf("%d claims left by a digest that was never composed", claimed)
+	}
+	store.fail = false
+	if res, _ := d.Digest(context.Background(), at.Add(time.Minute)); res.Posted != 1 || len(ch.posts) != 1 {
+		t.Fatalf("the next run: %+v, %d posts", res, len(ch.posts))
+	}
+}

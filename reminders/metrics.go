@@ -1,6 +1,8 @@
 package reminders
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
@@ -11,20 +13,41 @@ var (
 		Name: "smallgoals_job_runs_total",
 		Help: "Job runs by job (remind, digest, retention) and outcome (ok, error).",
 	}, []string{"job", "outcome"})
+	jobSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "smallgoals_job_duration_seconds",
+		Help:    "How long a job run took, by job.",
+		Buckets: []float64{.01, .05, .1, .5, 1, 5, 10, 30, 60, 120, 300},
+	}, []string{"job"})
+	jobLastSuccess = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "smallgoals_job_last_success_timestamp_seconds",
+		Help: "When a run of the job last ended without error (Unix time): alert when it is old.",
+	}, []string{"job"})
 	claims = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_claims_total",
 		Help: "Messages claimed for sending by kind (reminder_dm, digest); a replica that loses a claim sends nothing.",
 	}, []string{"kind"})
+	retries = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "smallgoals_retries_total",
+		Help: "Claims that are a new try of a message whose send failed, or whose claimer died, by kind.",
+	}, []string{"kind"})
 	sends = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_sends_total",
-		Help: "Claimed messages by kind and how the send went (sent, failed, ambiguous, counts_only).",
+		Help: "Claimed messages by kind and how the send went (sent, failed, ambiguous, given_up).",
 	}, []string{"kind", "status"})
+	composeFailures = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "smallgoals_compose_failures_total",
+		Help: "Messages that could not be composed (nothing was claimed; the next run tries again), by kind.",
+	}, []string{"kind"})
 )
 
-func run(job string, err error) {
+// run records a job run that started at start.
+func run(job string, start time.Time, err error) {
 	outcome := "ok"
 	if err != nil {
 		outcome = "error"
+	} else {
+		jobLastSuccess.WithLabelValues(job).SetToCurrentTime()
 	}
 	jobRuns.WithLabelValues(job, outcome).Inc()
+	jobSeconds.WithLabelValues(job).Observe(time.Since(start).Seconds())
 }

@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -72,8 +71,7 @@ type ReminderStore interface {
 	Coordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error)
 	Away(ctx context.Context, users []string, day time.Time) (map[string]bool, error)
 	UserLang(ctx context.Context, user string) (string, error)
-	ClaimReminders(ctx context.Context, recipient string, day time.Time, occs []smallgoals.Occurrence, at time.Time) ([]smallgoals.Occurrence, error)
-	SetReminderStatus(ctx context.Context, recipient string, day time.Time, status string) error
+	Outbox
 }
 
 // Reminder is what the reminder job needs besides the store.
@@ -105,29 +103,23 @@ type item struct {
 
 // Remind sends the reminders due at at: for every team whose reminder
 // time has come on a working day (in the team's zone), each recipient
-// gets one DM with the goals whose occurrence is today. Claims in the
-// database make each DM and each goal reminder go out once, whatever runs
-// at the same time.
+// gets one DM with the goals whose occurrence is today. The outbox makes
+// each DM go out once, whatever runs at the same time; a DM that failed
+// is tried again later that day.
 func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, err error) {
-	defer func() { run("remind", err) }()
+	defer func(start time.Time) { run("remind", start, err) }(time.Now())
 	teams, err := r.Store.ListTeams(ctx)
 	if err != nil {
 		return res, err
 	}
-	day := map[int64]time.Time{}
-	byID := map[int64]*smallgoals.Team{}
+	days := map[int64]time.Time{}
 	var ids []int64
 	latest := time.Time{}
-	for i := range teams {
-		t := &teams[i]
-		d, ok := r.slotCame(*t, at)
-		if !ok {
-			continue
-		}
-		day[t.ID], byID[t.ID] = d, t
-		ids = append(ids, t.ID)
-		if d.After(latest) {
-			latest = d
+	for _, t := range teams {
+		if d, ok := r.slotCame(t, at); ok {
+			days[t.ID] = d
+			ids = append(ids, t.ID)
+			latest = maxTime(latest, d)
 		}
 	}
 	res.Teams = len(ids)
@@ -142,91 +134,136 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 	if err != nil {
 		return res, err
 	}
-	type key struct {
-		user string
-		day  time.Time
-	}
-	groups := map[key][]item{}
+	planned := PlanReminders(teams, days, due, coords, r.Calendar)
 	var users []string
-	for _, g := range due {
-		occ, ok := r.Calendar.OccurrenceOn(*g.NextRevision, day[g.TeamID])
-		if !ok {
-			continue
-		}
-		recipients := append([]string{g.ContactUser}, coords[g.TeamID]...)
-		seen := map[string]bool{}
-		for _, u := range recipients {
-			if seen[u] {
-				continue
-			}
-			seen[u] = true
-			k := key{u, day[g.TeamID]}
-			if _, ok := groups[k]; !ok {
-				users = append(users, u)
-			}
-			groups[k] = append(groups[k], item{goal: g, occ: occ, team: byID[g.TeamID]})
-		}
+	for _, p := range planned {
+		users = append(users, p.User)
 	}
 	away, err := r.Store.Away(ctx, users, latest)
 	if err != nil {
 		return res, err
 	}
-	keys := make([]key, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
+	keys := make([]string, len(planned))
+	for i, p := range planned {
+		keys[i] = p.Key()
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].user < keys[j].user })
-	for _, k := range keys {
-		if away[k.user] {
-			continue // the coordinators have the same goals
+	d := delivery{outbox: r.Store, log: r.Log}
+	open, err := d.claimable(ctx, kindReminderDM, keys, at)
+	if err != nil {
+		return res, err
+	}
+	for _, p := range planned {
+		if away[p.User] || !open[p.Key()] {
+			continue // the coordinators have the away user's goals
 		}
-		items, err := r.members(ctx, k.user, groups[k])
+		// Composed before it is claimed: a failure here claims nothing.
+		items, err := r.members(ctx, p.User, p.Items)
 		if err != nil {
-			return res, err
+			composeFailures.WithLabelValues(kindReminderDM).Inc()
+			r.Log.Error("reminder not composed", "user", p.User, "err", err)
+			continue
 		}
 		if len(items) == 0 {
 			continue
 		}
-		occs := make([]smallgoals.Occurrence, len(items))
-		for i, it := range items {
-			occs[i] = smallgoals.Occurrence{GoalID: it.goal.ID, Date: it.occ}
-		}
-		won, err := r.Store.ClaimReminders(ctx, k.user, k.day, occs, at)
+		msg, err := r.message(ctx, p.User, p.Day, items)
 		if err != nil {
-			return res, err
-		}
-		if len(won) == 0 {
+			composeFailures.WithLabelValues(kindReminderDM).Inc()
+			r.Log.Error("reminder not composed", "user", p.User, "err", err)
 			continue
 		}
-		claims.WithLabelValues("reminder_dm").Inc()
-		items = claimed(items, won)
-		msg, err := r.message(ctx, k.user, k.day, items)
+		status, err := d.deliver(ctx, message{kind: kindReminderDM, key: p.Key(), windowEnd: p.WindowEnd,
+			send: func(ctx context.Context) error { return r.Post.DM(ctx, p.User, msg) }}, at)
 		if err != nil {
 			return res, err
 		}
-		status := "sent"
-		// No lock is held while Slack is called: the claim is committed.
-		if err := r.Post.DM(ctx, k.user, msg); err != nil {
-			var amb interface{ Ambiguous() bool }
-			status = "failed"
-			if errors.As(err, &amb) && amb.Ambiguous() {
-				status = "ambiguous"
-				res.Ambiguous++
-			} else {
-				res.Failed++
-			}
-			r.Log.Error("reminder not sent", "user", k.user, "status", status, "err", err)
-		} else {
+		switch status {
+		case statusSent:
 			res.DMs++
 			res.Goals += len(items)
-		}
-		sends.WithLabelValues("reminder_dm", status).Inc()
-		if err := r.Store.SetReminderStatus(ctx, k.user, k.day, status); err != nil {
-			return res, err
+		case statusAmbiguous:
+			res.Ambiguous++
+		case statusFailed, statusGivenUp:
+			res.Failed++
 		}
 	}
 	r.Log.Info("reminders done", "teams", res.Teams, "dms", res.DMs, "goals", res.Goals, "failed", res.Failed, "ambiguous", res.Ambiguous)
 	return res, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// ReminderDM is one planned reminder DM: a recipient's due goals of a
+// local day.
+type ReminderDM struct {
+	User      string
+	Day       time.Time // the civil date it is for
+	Items     []item
+	WindowEnd time.Time // the end of that day in the zone of its first team: no send after
+}
+
+// Key is the DM's unique key in the outbox: one a recipient and day.
+func (p ReminderDM) Key() string { return p.User + "/" + smallgoals.FormatDate(p.Day) }
+
+// PlanReminders is what is due, from the database's state and the clock
+// alone: for each team whose slot came (days: the team's local date), the
+// goals with an occurrence that day, grouped into one DM for each
+// recipient (the contact person and the coordinators) and day, in the
+// order of the recipients.
+func PlanReminders(teams []smallgoals.Team, days map[int64]time.Time, due []smallgoals.DueGoal, coords map[int64][]string, cal *Calendar) []ReminderDM {
+	byID := map[int64]*smallgoals.Team{}
+	for i := range teams {
+		byID[teams[i].ID] = &teams[i]
+	}
+	type key struct {
+		user string
+		day  time.Time
+	}
+	groups := map[key]*ReminderDM{}
+	var order []key
+	for _, g := range due {
+		day, ok := days[g.TeamID]
+		if !ok {
+			continue
+		}
+		occ, ok := cal.OccurrenceOn(*g.NextRevision, day)
+		if !ok {
+			continue
+		}
+		team := byID[g.TeamID]
+		seen := map[string]bool{}
+		for _, u := range append([]string{g.ContactUser}, coords[g.TeamID]...) {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			k := key{u, day}
+			p := groups[k]
+			if p == nil {
+				loc := team.Location()
+				p = &ReminderDM{User: u, Day: day, WindowEnd: time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)}
+				groups[k] = p
+				order = append(order, k)
+			}
+			p.Items = append(p.Items, item{goal: g, occ: occ, team: team})
+		}
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].user != order[j].user {
+			return order[i].user < order[j].user
+		}
+		return order[i].day.Before(order[j].day)
+	})
+	out := make([]ReminderDM, len(order))
+	for i, k := range order {
+		out[i] = *groups[k]
+	}
+	return out
 }
 
 // slotCame reports whether the team's reminder time has come at at on a
@@ -268,20 +305,6 @@ func (r *Reminder) members(ctx context.Context, user string, items []item) ([]it
 		}
 	}
 	return out, nil
-}
-
-func claimed(items []item, won []smallgoals.Occurrence) []item {
-	w := map[smallgoals.Occurrence]bool{}
-	for _, o := range won {
-		w[smallgoals.Occurrence{GoalID: o.GoalID, Date: o.Date}] = true
-	}
-	var out []item
-	for _, it := range items {
-		if w[smallgoals.Occurrence{GoalID: it.goal.ID, Date: it.occ}] {
-			out = append(out, it)
-		}
-	}
-	return out
 }
 
 // message is the grouped DM: ref, title and date of each goal — never a

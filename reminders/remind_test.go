@@ -366,3 +366,72 @@ func TestThreeSchedulers(t *testing.T) {
 		}
 	}
 }
+
+// flakyPoster fails every DM definitely (Slack answered ok:false) while
+// down is set, and counts the DMs it delivered.
+type flakyPoster struct {
+	mu   sync.Mutex
+	down bool
+	dms  map[string]int
+	err  error
+}
+
+func (p *flakyPoster) DM(_ context.Context, user string, _ commands.Reply) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.down {
+		return p.err
+	}
+	p.dms[user]++
+	return nil
+}
+
+// A DM that Slack refused is tried again later that day — not at once,
+// not twice; one whose outcome is unknown is never sent again.
+func TestReminderRetriedAfterFailure(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := &flakyPoster{down: true, dms: map[string]int{}, err: fmt.Errorf("bot: chat.postMessage: internal_error")}
+	r := w.rem(p)
+	cph := smallgoals.Location("Europe/Copenhagen")
+	at := time.Date(2026, 12, 2, 8, 0, 0, 0, cph)
+	if res, err := r.Remind(ctx, at); err != nil || res.Failed != 3 || res.DMs != 0 {
+		t.Fatalf("Slack down at 08:00: %+v %v", res, err)
+	}
+	p.mu.Lock()
+	p.down = false
+	p.mu.Unlock()
+	if res, _ := r.Remind(ctx, at.Add(time.Minute)); res.DMs != 0 {
+		t.Fatalf("tried again at once: %+v", res)
+	}
+	if res, _ := r.Remind(ctx, at.Add(6*time.Minute)); res.DMs != 3 {
+		t.Fatalf("not tried again after 5 minutes: %+v", res)
+	}
+	if res, _ := r.Remind(ctx, at.Add(30*time.Minute)); res.DMs != 0 {
+		t.Fatalf("sent again: %+v", res)
+	}
+	for _, u := range []string{"carl", "anna", "dora"} {
+		if p.dms[u] != 1 {
+			t.Errorf("%s got %d DMs, want 1", u, p.dms[u])
+		}
+	}
+	// Down for the rest of the day: given up at its end, never sent the next.
+	p.mu.Lock()
+	p.down = true
+	p.mu.Unlock()
+	next := time.Date(2026, 12, 9, 8, 0, 0, 0, cph)
+	for m := time.Duration(0); m < 16*time.Hour; m += 10 * time.Minute {
+		r.Remind(ctx, next.Add(m))
+	}
+	p.mu.Lock()
+	p.down = false
+	p.mu.Unlock()
+	if res, _ := r.Remind(ctx, time.Date(2026, 12, 10, 8, 0, 0, 0, cph)); res.DMs != 0 {
+		t.Errorf("yesterday's DMs sent the next day: %+v", res)
+	}
+	var given int
+	w.db.SQL().QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'reminder_dm' AND status = 'given_up'`).Scan(&given)
+	if given != 3 {
+		t.Errorf("%d DMs given up, want 3", given)
+	}
+}

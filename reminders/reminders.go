@@ -62,7 +62,7 @@ const fileBatch = 500
 // Retention deletes what is past its time at at: old entries on closed
 // goals (exported first) and expired files.
 func (j *Jobs) Retention(ctx context.Context, at time.Time) (r RetentionResult, err error) {
-	defer func() { run("retention", err) }()
+	defer func(start time.Time) { run("retention", start, err) }(time.Now())
 	if j.RetentionDays > 0 {
 		if r.Deleted, r.Kept, err = j.Store.Purge(ctx, at, j.RetentionDays); err != nil {
 			return r, err

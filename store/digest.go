@@ -79,23 +79,3 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 	})
 	return d, err
 }
-
-// ClaimDigest claims the team's digest of an ISO week; false if it was
-// claimed before (by this run or a replica).
-func (db *DB) ClaimDigest(ctx context.Context, teamID int64, year, week int, at time.Time) (bool, error) {
-	res, err := db.db.ExecContext(ctx, `
-		INSERT INTO digest_claims (team_id, iso_year, iso_week, claimed_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, teamID, year, week, at)
-	if err != nil {
-		return false, wrap("claim digest", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
-}
-
-// SetDigestStatus records how the team's digest of a week went.
-func (db *DB) SetDigestStatus(ctx context.Context, teamID int64, year, week int, status string) error {
-	_, err := db.db.ExecContext(ctx, `UPDATE digest_claims SET status = $4 WHERE team_id = $1 AND iso_year = $2 AND iso_week = $3`,
-		teamID, year, week, status)
-	return wrap("set digest status", err)
-}

@@ -565,7 +565,7 @@ func BenchmarkDigests(b *testing.B) {
 		}
 		err = raw.QueryRowContext(ctx, `SELECT count(*) FROM goals WHERE status = 'active'`).Scan(&goalCount)
 		if err == nil {
-			_, err = raw.ExecContext(ctx, `DELETE FROM digest_claims`)
+			_, err = raw.ExecContext(ctx, `DELETE FROM outbox WHERE kind = 'digest'`)
 		}
 		raw.Close()
 		if err != nil {

@@ -1,0 +1,110 @@
+package reminders
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"smallgoals"
+)
+
+// Outbox is where every message a job sends is claimed and recorded;
+// *store.DB is one.
+type Outbox interface {
+	// Claimable returns which of keys of kind may be claimed at at.
+	Claimable(ctx context.Context, kind string, keys []string, at time.Time) (map[string]bool, error)
+	// Claim claims one message; ok false when it is someone else's or done.
+	Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int, ok bool, err error)
+	// Record records how a claimed send went.
+	Record(ctx context.Context, kind, key, status string, at time.Time, retryAt *time.Time) error
+}
+
+// Kinds of message, and how a send went.
+const (
+	kindReminderDM = "reminder_dm"
+	kindDigest     = "digest"
+
+	statusSent      = "sent"
+	statusFailed    = "failed"    // definitely not sent: tried again later
+	statusAmbiguous = "ambiguous" // may have been sent: never sent again
+	statusGivenUp   = "given_up"  // failed, and its window or its tries are over
+)
+
+// Retries of a definitely failed send: after 5 minutes, then twice as long
+// each time up to an hour, at most maxAttempts tries, and never past the
+// message's window (its day, its week).
+const (
+	firstRetry  = 5 * time.Minute
+	lastRetry   = time.Hour
+	maxAttempts = 8
+	// lease is how long a claim is its claimer's alone: longer than any
+	// send takes (Slack calls time out after 20 s, 429s are waited out a
+	// few times), so only a claimer that died loses it.
+	lease = 10 * time.Minute
+)
+
+// message is one composed message of a job, ready to send.
+type message struct {
+	kind, key string
+	windowEnd time.Time
+	send      func(ctx context.Context) error
+}
+
+// delivery is the one routine every job sends through (design.md §5): the
+// job plans what is due and composes it, asking claimable first so it
+// composes only what it may send; then each message is claimed by its
+// unique key, sent with no lock held, classified (sent, failed,
+// ambiguous) and recorded.
+type delivery struct {
+	outbox Outbox
+	log    *slog.Logger
+}
+
+// claimable returns which of the keys may be sent at at.
+func (d delivery) claimable(ctx context.Context, kind string, keys []string, at time.Time) (map[string]bool, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	return d.outbox.Claimable(ctx, kind, keys, at)
+}
+
+// deliver claims, sends, classifies and records m at at (the job's clock).
+// It returns "" when m was not claimed (someone else's, or done).
+func (d delivery) deliver(ctx context.Context, m message, at time.Time) (string, error) {
+	attempt, ok, err := d.outbox.Claim(ctx, smallgoals.OutboxClaim{Kind: m.kind, Key: m.key, At: at, Lease: lease, WindowEnd: m.windowEnd})
+	if err != nil || !ok {
+		return "", err
+	}
+	claims.WithLabelValues(m.kind).Inc()
+	if attempt > 1 {
+		retries.WithLabelValues(m.kind).Inc()
+	}
+	// No lock is held while Slack is called: the claim is committed.
+	status, retryAt := outcome(m.send(ctx), attempt, at, m.windowEnd)
+	sends.WithLabelValues(m.kind, status).Inc()
+	if status != statusSent {
+		d.log.Error("message not sent", "kind", m.kind, "key", m.key, "status", status, "attempt", attempt)
+	}
+	// Recorded even when the job is being stopped: the send has happened.
+	return status, d.outbox.Record(context.WithoutCancel(ctx), m.kind, m.key, status, at, retryAt)
+}
+
+// outcome classifies a send's error: sent; ambiguous (Slack may have it);
+// or failed, with the time to try again, or given up when that is past
+// the window or the tries are used up.
+func outcome(err error, attempt int, at, windowEnd time.Time) (string, *time.Time) {
+	var amb interface{ Ambiguous() bool }
+	switch {
+	case err == nil:
+		return statusSent, nil
+	case errors.As(err, &amb) && amb.Ambiguous():
+		return statusAmbiguous, nil
+	}
+	wait := firstRetry << min(attempt-1, 10)
+	next := at.Add(min(wait, lastRetry))
+	if attempt >= maxAttempts || !next.Before(windowEnd) {
+		return statusGivenUp, nil
+	}
+	return statusFailed, &next
+}

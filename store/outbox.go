@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/lib/pq"
+
+	"smallgoals"
+)
+
+// Claim claims message c for sending at c.At (the job's clock): a new
+// key, a failed send whose retry time has come, or a claim whose lease
+// ended without a record (its owner died). It returns the attempt's
+// number, or ok false when the message is someone else's or done — by
+// this run or a replica. Nothing is claimed at or past the window's end.
+func (db *DB) Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int, ok bool, err error) {
+	if !c.At.Before(c.WindowEnd) {
+		return 0, false, nil
+	}
+	err = db.db.QueryRowContext(ctx, `
+		INSERT INTO outbox (kind, key, claimed_at, lease_until, window_end)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (kind, key) DO UPDATE
+		SET status = 'claimed', attempts = outbox.attempts + 1, retry_at = NULL,
+		    claimed_at = EXCLUDED.claimed_at, lease_until = EXCLUDED.lease_until
+		WHERE EXCLUDED.claimed_at < outbox.window_end
+		  AND ((outbox.status = 'failed' AND outbox.retry_at <= EXCLUDED.claimed_at)
+		    OR (outbox.status = 'claimed' AND outbox.lease_until <= EXCLUDED.claimed_at))
+		RETURNING attempts`, c.Kind, c.Key, c.At, c.At.Add(c.Lease), c.WindowEnd).Scan(&attempt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, wrap("claim", err)
+	}
+	return attempt, true, nil
+}
+
+// Record records how the claimed send of (kind, key) went: sent,
+// ambiguous or given_up; or failed, to be tried again from retryAt.
+func (db *DB) Record(ctx context.Context, kind, key, status string, at time.Time, retryAt *time.Time) error {
+	_, err := db.db.ExecContext(ctx, `
+		UPDATE outbox SET status = $3, retry_at = $5, done_at = CASE WHEN $3 = 'failed' THEN NULL ELSE $4::timestamptz END
+		WHERE kind = $1 AND key = $2`, kind, key, status, at, retryAt)
+	return wrap("record", err)
+}
+
+// Undelivered counts, by kind and status, the messages that did not go
+// out for sure: ambiguous (never sent again) and given up, claimed since.
+func (db *DB) Undelivered(ctx context.Context, since time.Time) (map[[2]string]int, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT kind, status, count(*) FROM outbox
+		WHERE status IN ('ambiguous', 'given_up') AND claimed_at >= $1 GROUP BY kind, status`, since)
+	if err != nil {
+		return nil, wrap("undelivered", err)
+	}
+	defer rows.Close()
+	out := map[[2]string]int{}
+	for rows.Next() {
+		var kind, status string
+		var n int
+		if err := rows.Scan(&kind, &status, &n); err != nil {
+			return nil, wrap("undelivered", err)
+		}
+		out[[2]string{kind, status}] = n
+	}
+	return out, wrap("undelivered", rows.Err())
+}
+
+// Claimable returns which of keys of kind could be claimed at at: never
+// claimed, failed with its retry time come, or claimed with its lease
+// over. A job asks before it composes, so a run composes only what it
+// may send; the claim decides.
+func (db *DB) Claimable(ctx context.Context, kind string, keys []string, at time.Time) (map[string]bool, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT k FROM unnest($2::text[]) AS k
+		WHERE NOT EXISTS (
+			SELECT 1 FROM outbox o WHERE o.kind = $1 AND o.key = k
+			  AND NOT ($3 < o.window_end AND ((o.status = 'failed' AND o.retry_at <= $3)
+			                              OR (o.status = 'claimed' AND o.lease_until <= $3))))`,
+		kind, pq.Array(keys), at)
+	if err != nil {
+		return nil, wrap("claimable", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, wrap("claimable", err)
+		}
+		out[k] = true
+	}
+	return out, wrap("claimable", rows.Err())
+}
