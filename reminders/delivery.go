@@ -18,6 +18,9 @@ type Outbox interface {
 	Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int, ok bool, err error)
 	// Record records how a claimed send went.
 	Record(ctx context.Context, kind, key, status string, at time.Time, retryAt *time.Time) error
+	// Undelivered counts the ambiguous and given-up messages claimed
+	// since, by kind and status.
+	Undelivered(ctx context.Context, since time.Time) (map[[2]string]int, error)
 }
 
 // Kinds of message, and how a send went.
@@ -107,4 +110,23 @@ func outcome(err error, attempt int, at, windowEnd time.Time) (string, *time.Tim
 		return statusGivenUp, nil
 	}
 	return statusFailed, &next
+}
+
+// undeliveredFor is how far back the operator's gauge of messages that
+// did not go out for sure looks.
+const undeliveredFor = 30 * 24 * time.Hour
+
+// report sets the gauge of messages that did not go out for sure (each
+// was logged with its key when recorded), for an operator to look into.
+func (d delivery) report(ctx context.Context, at time.Time) {
+	counts, err := d.outbox.Undelivered(ctx, at.Add(-undeliveredFor))
+	if err != nil {
+		d.log.Warn("undelivered messages not counted", "err", err)
+		return
+	}
+	for _, kind := range []string{kindReminderDM, kindDigest} {
+		for _, status := range []string{statusAmbiguous, statusGivenUp} {
+			undelivered.WithLabelValues(kind, status).Set(float64(counts[[2]string{kind, status}]))
+		}
+	}
 }

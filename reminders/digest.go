@@ -131,6 +131,7 @@ func (d *Digester) Digest(ctx context.Context, at time.Time) (res DigestResult, 
 			res.Failed++
 		}
 	}
+	dl.report(ctx, at)
 	d.Log.Info("digests done", "posted", res.Posted, "counts_only", res.CountsOnly, "failed", res.Failed, "ambiguous", res.Ambiguous)
 	return res, nil
 }

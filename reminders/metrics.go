@@ -34,6 +34,10 @@ var (
 		Name: "smallgoals_sends_total",
 		Help: "Claimed messages by kind and how the send went (sent, failed, ambiguous, given_up).",
 	}, []string{"kind", "status"})
+	undelivered = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "smallgoals_undelivered_messages",
+		Help: "Messages of the last 30 days that did not go out for sure, by kind and status (ambiguous: may have reached Slack, never sent again; given_up: failed through their day or week). Each is logged with its key.",
+	}, []string{"kind", "status"})
 	composeFailures = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_compose_failures_total",
 		Help: "Messages that could not be composed (nothing was claimed; the next run tries again), by kind.",

@@ -187,6 +187,7 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 			res.Failed++
 		}
 	}
+	d.report(ctx, at)
 	r.Log.Info("reminders done", "teams", res.Teams, "dms", res.DMs, "goals", res.Goals, "failed", res.Failed, "ambiguous", res.Ambiguous)
 	return res, nil
 }

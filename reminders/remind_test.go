@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"smallgoals"
 	"smallgoals/bot"
@@ -433,5 +434,22 @@ func TestReminderRetriedAfterFailure(t *testing.T) {
 	w.db.SQL().QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'reminder_dm' AND status = 'given_up'`).Scan(&given)
 	if given != 3 {
 		t.Errorf("%d DMs given up, want 3", given)
+	}
+	// An operator sees them on /metrics.
+	mfs, _ := prometheus.DefaultGatherer.Gather()
+	found := false
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if mf.GetName() == "smallgoals_undelivered_messages" && labels["kind"] == "reminder_dm" && labels["status"] == "given_up" {
+				found = m.GetGauge().GetValue() == 3
+			}
+		}
+	}
+	if !found {
+		t.Error("smallgoals_undelivered_messages{kind=reminder_dm,status=given_up} is not 3")
 	}
 }
