@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math"
-	"sort"
-	"strings"
 	"time"
 
 	"smallgoals"
@@ -29,7 +26,8 @@ type Channels interface {
 	IsPrivate(ctx context.Context, channel string) (bool, error)
 }
 
-// Charts draws the digest's overview chart (PNG); nil: no chart.
+// Charts draws the digest's overview chart (PNG); nil: commands'
+// TeamChart.
 type Charts func(title string, goals []smallgoals.DigestGoal, lang string) ([]byte, error)
 
 // Digester is the weekly digest job.
@@ -51,12 +49,6 @@ type DigestResult struct {
 	Failed     int
 	Ambiguous  int
 }
-
-// noEntryDays is how long without an entry makes a goal worth a mention.
-const noEntryDays = 14
-
-// listed caps each list of refs in a digest.
-const listed = 10
 
 // slot returns the team's digest slot that falls on at's local day, if
 // its time has come: the team's weekday and time, moved to the next
@@ -181,9 +173,13 @@ func (d *Digester) compose(ctx context.Context, p DigestSlot) (message, bool, er
 	}
 	r := d.Message(t, dg, p.Day, p.Week, private)
 	var chart *commands.File
-	if private && d.Chart != nil && len(dg.Goals) > 0 {
+	if private && len(dg.Goals) > 0 {
+		draw := d.Chart
+		if draw == nil {
+			draw = d.Text.TeamChart
+		}
 		title := d.Text.T(t.Lang, "digest.chart_title", "Team", t.Name, "Week", p.Week)
-		if png, err := d.Chart(title, dg.Goals, t.Lang); err != nil {
+		if png, err := draw(title, dg.Goals, t.Lang); err != nil {
 			d.Log.Error("digest chart not drawn", "team", t.ID, "err", err)
 		} else {
 			chart = &commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", p.Week), Title: title, Data: png, TeamID: t.ID}
@@ -216,103 +212,7 @@ func (d *Digester) postChart(ctx context.Context, t smallgoals.Team, f commands.
 	}
 }
 
-// Message is a team's digest in its language: aliases, refs and numbers,
-// never a note. A public channel gets the counts only, and why.
+// Message is a team's digest in its language (commands composes it).
 func (d *Digester) Message(t smallgoals.Team, dg smallgoals.Digest, day time.Time, week int, private bool) commands.Reply {
-	lang := t.Lang
-	tr := func(id string, kv ...any) string { return d.Text.T(lang, id, kv...) }
-	var progress, setback, quiet, gaps, wins, due []string
-	for _, g := range dg.Goals {
-		ref := g.Ref()
-		if g.LastInWeek != nil && g.LastBefore != nil {
-			switch {
-			case *g.LastInWeek > *g.LastBefore:
-				progress = append(progress, fmt.Sprintf("%s (%d→%d)", ref, *g.LastBefore, *g.LastInWeek))
-			case *g.LastInWeek < *g.LastBefore:
-				setback = append(setback, fmt.Sprintf("%s (%d→%d)", ref, *g.LastBefore, *g.LastInWeek))
-			}
-		}
-		if g.LastDay == nil || g.LastDay.Before(day.AddDate(0, 0, -noEntryDays)) {
-			quiet = append(quiet, ref)
-		}
-		if g.GapStaff != nil && g.GapCitizen != nil {
-			gaps = append(gaps, tr("digest.gap_item", "Ref", ref, "Staff", *g.GapStaff, "Citizen", *g.GapCitizen))
-		}
-		if g.BestInWeek != nil && g.BestBefore != nil && *g.BestInWeek > *g.BestBefore {
-			wins = append(wins, tr("digest.win_item", "Ref", ref, "Score", *g.BestInWeek))
-		}
-		if g.NextRevision != nil && !g.NextRevision.Before(day) && g.NextRevision.Before(day.AddDate(0, 0, 7)) {
-			due = append(due, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(*g.NextRevision)))
-		}
-	}
-	var revised []string
-	levels := map[string][]int{}
-	var aliases []string
-	for _, r := range dg.Revisions {
-		if !r.Day.Before(dg.From) {
-			ref := smallgoals.Ref{Alias: r.Alias, N: r.Number}.String()
-			revised = append(revised, fmt.Sprintf("%s GAS %s %s", ref, smallgoals.FormatGASLevel(r.GASLevel), tr("outcome."+r.Outcome)))
-		}
-		if r.Latest {
-			if _, ok := levels[r.Alias]; !ok {
-				aliases = append(aliases, r.Alias)
-			}
-			levels[r.Alias] = append(levels[r.Alias], r.GASLevel)
-		}
-	}
-	sort.Strings(aliases)
-	var tscores []string
-	for _, a := range aliases {
-		if ts, ok := smallgoals.TScore(levels[a], nil); ok {
-			tscores = append(tscores, fmt.Sprintf("%s %s", a, decimal(ts, lang)))
-		}
-	}
-
-	var r commands.Reply
-	add := func(kind commands.BlockKind, text string) {
-		r.Blocks = append(r.Blocks, commands.Block{Kind: kind, Text: text})
-	}
-	add(commands.Header, tr("digest.title", "Team", commands.Escape(t.Name), "Week", week))
-	add(commands.Context, tr("digest.period", "From", smallgoals.FormatDate(dg.From), "To", smallgoals.FormatDate(dg.To)))
-	add(commands.Section, tr("digest.entries", "Count", dg.Entries, "Authors", dg.Authors))
-	if !private {
-		add(commands.Section, tr("digest.counts", "Progress", len(progress), "Setback", len(setback), "Quiet", len(quiet),
-			"Gaps", len(gaps), "Revised", len(revised), "Due", len(due), "Wins", len(wins)))
-		add(commands.Context, tr("digest.public"))
-		return r
-	}
-	list := func(id string, items []string) {
-		if len(items) == 0 {
-			return
-		}
-		more := ""
-		if len(items) > listed {
-			more = " " + tr("digest.more", "Count", len(items)-listed)
-			items = items[:listed]
-		}
-		add(commands.Section, "*"+tr(id)+"* "+strings.Join(items, ", ")+more)
-	}
-	list("digest.progress", progress)
-	list("digest.setback", setback)
-	list("digest.quiet", quiet)
-	list("digest.gaps", gaps)
-	list("digest.revised", revised)
-	list("digest.tscore", tscores)
-	list("digest.due", due)
-	list("digest.wins", wins)
-	if len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(wins) == 0 {
-		add(commands.Section, tr("digest.quiet_week"))
-	}
-	q := week%12 + 1
-	add(commands.Context, "💬 "+tr("digest.reflect")+" "+tr(fmt.Sprintf("reflect.q%d", q)))
-	return r
-}
-
-// decimal writes a T-score with one decimal, with a comma in Danish.
-func decimal(v float64, lang string) string {
-	s := fmt.Sprintf("%.1f", math.Round(v*10)/10)
-	if lang == smallgoals.LangDanish {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return d.Text.DigestMessage(t, dg, day, week, private)
 }

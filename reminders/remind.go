@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
@@ -308,8 +307,8 @@ func (r *Reminder) members(ctx context.Context, user string, items []item) ([]it
 	return out, nil
 }
 
-// message is the grouped DM: ref, title and date of each goal — never a
-// note — with buttons to revise now or postpone 7 days.
+// message is the recipient's grouped DM, in their language (commands
+// composes it).
 func (r *Reminder) message(ctx context.Context, user string, day time.Time, items []item) (commands.Reply, error) {
 	lang, err := r.Store.UserLang(ctx, user)
 	if err != nil {
@@ -318,29 +317,9 @@ func (r *Reminder) message(ctx context.Context, user string, day time.Time, item
 	if lang == "" {
 		lang = items[0].team.Lang
 	}
-	t := func(id string, kv ...any) string { return r.Text.T(lang, id, kv...) }
-	sort.Slice(items, func(i, j int) bool {
-		a, b := items[i].goal, items[j].goal
-		if !a.NextRevision.Equal(*b.NextRevision) {
-			return a.NextRevision.Before(*b.NextRevision)
-		}
-		return a.Alias+fmt.Sprint(a.Number) < b.Alias+fmt.Sprint(b.Number)
-	})
-	out := commands.Reply{Blocks: []commands.Block{{Kind: commands.Header, Text: t("remind.title")}, {Kind: commands.Section, Text: t("remind.intro")}}}
-	var goals []commands.Block
-	for _, it := range items {
-		g := it.goal
-		gref := smallgoals.Ref{Alias: g.Alias, N: g.Number}.String()
-		text := "*" + gref + "* " + commands.Escape(g.Title) + "\n" + r.Text.DueWhen(lang, *g.NextRevision, day) + " · " + commands.Escape(it.team.Name)
-		id := strconv.FormatInt(g.ID, 10)
-		goals = append(goals, commands.Block{Kind: commands.Section, Text: text, Buttons: []commands.Button{
-			{Label: t("button.revise"), Action: commands.ActRevise, Value: id, Primary: true},
-			{Label: t("button.snooze"), Action: commands.ActSnooze, Value: id},
-		}})
+	goals := make([]commands.ReminderGoal, len(items))
+	for i, it := range items {
+		goals[i] = commands.ReminderGoal{DueGoal: it.goal, Team: it.team.Name}
 	}
-	out.Fit(commands.MessageBlocks, goals, 1, func(shown int) commands.Block {
-		return commands.Block{Kind: commands.Context, Text: t("remind.more", "Count", len(goals)-shown)}
-	})
-	out.Blocks = append(out.Blocks, commands.Block{Kind: commands.Context, Text: t("remind.footer")})
-	return out, nil
+	return r.Text.ReminderMessage(lang, day, goals), nil
 }

@@ -46,7 +46,6 @@ import (
 	"smallgoals"
 
 	"smallgoals/bot"
-	"smallgoals/chart"
 	"smallgoals/commands"
 	"smallgoals/reminders"
 	"smallgoals/store"
@@ -379,7 +378,7 @@ func (m *Main) Jobs() *reminders.Jobs {
 		RetentionDays: m.Config.RetentionDays, Location: smallgoals.Location(m.Config.TZ)}
 	calendar := reminders.NewCalendar()
 	rem := &reminders.Reminder{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log}
-	dig := &reminders.Digester{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log, Chart: m.teamChart,
+	dig := &reminders.Digester{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log,
 		Sent: func(ctx context.Context, id string, f commands.File) error {
 			now := time.Now()
 			return m.DB.RecordFile(ctx, smallgoals.FileRecord{ID: id, TeamID: &f.TeamID, Name: f.Name, CreatedAt: now,
@@ -403,20 +402,6 @@ func (m *Main) Jobs() *reminders.Jobs {
 	}
 	j.Reminder = rem
 	return j
-}
-
-// teamChart draws a digest's overview chart in lang.
-func (m *Main) teamChart(title string, goals []smallgoals.DigestGoal, lang string) ([]byte, error) {
-	tg := make([]chart.TeamGoal, 0, len(goals))
-	for _, g := range goals {
-		now := g.LastInWeek
-		if now == nil {
-			now = g.LastBefore
-		}
-		tg = append(tg, chart.TeamGoal{Ref: g.Ref(), Min: g.ScaleMin, Max: g.ScaleMax, Now: now, Before: g.LastBefore})
-	}
-	t := func(id string) string { return m.Commands.T(lang, id) }
-	return chart.TeamPNG(title, tg, chart.TeamLabels{Now: t("chart.now"), Before: t("chart.before"), Scale: t("chart.scale")})
 }
 
 // OneShotJobs returns the jobs for a --once run, connected to Slack when

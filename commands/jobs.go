@@ -1,0 +1,179 @@
+package commands
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"smallgoals"
+	"smallgoals/chart"
+)
+
+// The words of what the scheduled jobs send — the reminder DM, the weekly
+// digest and its chart — composed here with every other message; the
+// reminders package plans and delivers them.
+
+// ReminderGoal is a goal in a reminder DM, with its team's name.
+type ReminderGoal struct {
+	smallgoals.DueGoal
+	Team string
+}
+
+// ReminderMessage is a recipient's grouped reminder DM of day in lang: ref,
+// title and date of each goal, soonest first — never a note — with
+// buttons to revise now or postpone 7 days.
+func (h *Handler) ReminderMessage(lang string, day time.Time, goals []ReminderGoal) Reply {
+	t := func(id string, kv ...any) string { return h.T(lang, id, kv...) }
+	sort.SliceStable(goals, func(i, j int) bool {
+		a, b := goals[i], goals[j]
+		if !a.NextRevision.Equal(*b.NextRevision) {
+			return a.NextRevision.Before(*b.NextRevision)
+		}
+		if a.Alias != b.Alias {
+			return a.Alias < b.Alias
+		}
+		return a.Number < b.Number // AB-2 before AB-10
+	})
+	out := Reply{Blocks: []Block{{Kind: Header, Text: t("remind.title")}, {Kind: Section, Text: t("remind.intro")}}}
+	var items []Block
+	for _, g := range goals {
+		gref := smallgoals.Ref{Alias: g.Alias, N: g.Number}.String()
+		text := "*" + gref + "* " + Escape(g.Title) + "\n" + h.DueWhen(lang, *g.NextRevision, day) + " · " + Escape(g.Team)
+		id := strconv.FormatInt(g.ID, 10)
+		items = append(items, Block{Kind: Section, Text: text, Buttons: []Button{
+			{Label: t("button.revise"), Action: ActRevise, Value: id, Primary: true},
+			{Label: t("button.snooze"), Action: ActSnooze, Value: id},
+		}})
+	}
+	out.Fit(MessageBlocks, items, 1, func(shown int) Block {
+		return Block{Kind: Context, Text: t("remind.more", "Count", len(items)-shown)}
+	})
+	out.Blocks = append(out.Blocks, Block{Kind: Context, Text: t("remind.footer")})
+	return out
+}
+
+// noEntryDays is how long without an entry makes a goal worth a mention
+// in the digest.
+const noEntryDays = 14
+
+// listed caps each list of refs in a digest.
+const listed = 10
+
+// Message is a team's digest in its language: aliases, refs and numbers,
+// never a note. A public channel gets the counts only, and why.
+func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day time.Time, week int, private bool) Reply {
+	lang := t.Lang
+	tr := func(id string, kv ...any) string { return h.T(lang, id, kv...) }
+	var progress, setback, quiet, gaps, wins, due []string
+	for _, g := range dg.Goals {
+		ref := g.Ref()
+		if g.LastInWeek != nil && g.LastBefore != nil {
+			switch {
+			case *g.LastInWeek > *g.LastBefore:
+				progress = append(progress, fmt.Sprintf("%s (%d→%d)", ref, *g.LastBefore, *g.LastInWeek))
+			case *g.LastInWeek < *g.LastBefore:
+				setback = append(setback, fmt.Sprintf("%s (%d→%d)", ref, *g.LastBefore, *g.LastInWeek))
+			}
+		}
+		if g.LastDay == nil || g.LastDay.Before(day.AddDate(0, 0, -noEntryDays)) {
+			quiet = append(quiet, ref)
+		}
+		if g.GapStaff != nil && g.GapCitizen != nil {
+			gaps = append(gaps, tr("digest.gap_item", "Ref", ref, "Staff", *g.GapStaff, "Citizen", *g.GapCitizen))
+		}
+		if g.BestInWeek != nil && g.BestBefore != nil && *g.BestInWeek > *g.BestBefore {
+			wins = append(wins, tr("digest.win_item", "Ref", ref, "Score", *g.BestInWeek))
+		}
+		if g.NextRevision != nil && !g.NextRevision.Before(day) && g.NextRevision.Before(day.AddDate(0, 0, 7)) {
+			due = append(due, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(*g.NextRevision)))
+		}
+	}
+	var revised []string
+	levels := map[string][]int{}
+	var aliases []string
+	for _, r := range dg.Revisions {
+		if !r.Day.Before(dg.From) {
+			ref := smallgoals.Ref{Alias: r.Alias, N: r.Number}.String()
+			revised = append(revised, fmt.Sprintf("%s GAS %s %s", ref, smallgoals.FormatGASLevel(r.GASLevel), tr("outcome."+r.Outcome)))
+		}
+		if r.Latest {
+			if _, ok := levels[r.Alias]; !ok {
+				aliases = append(aliases, r.Alias)
+			}
+			levels[r.Alias] = append(levels[r.Alias], r.GASLevel)
+		}
+	}
+	sort.Strings(aliases)
+	var tscores []string
+	for _, a := range aliases {
+		if ts, ok := smallgoals.TScore(levels[a], nil); ok {
+			tscores = append(tscores, fmt.Sprintf("%s %s", a, decimal(ts, lang)))
+		}
+	}
+
+	var r Reply
+	add := func(kind BlockKind, text string) {
+		r.Blocks = append(r.Blocks, Block{Kind: kind, Text: text})
+	}
+	add(Header, tr("digest.title", "Team", Escape(t.Name), "Week", week))
+	add(Context, tr("digest.period", "From", smallgoals.FormatDate(dg.From), "To", smallgoals.FormatDate(dg.To)))
+	add(Section, tr("digest.entries", "Count", dg.Entries, "Authors", dg.Authors))
+	if !private {
+		add(Section, tr("digest.counts", "Progress", len(progress), "Setback", len(setback), "Quiet", len(quiet),
+			"Gaps", len(gaps), "Revised", len(revised), "Due", len(due), "Wins", len(wins)))
+		add(Context, tr("digest.public"))
+		return r
+	}
+	list := func(id string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		more := ""
+		if len(items) > listed {
+			more = " " + tr("digest.more", "Count", len(items)-listed)
+			items = items[:listed]
+		}
+		add(Section, "*"+tr(id)+"* "+strings.Join(items, ", ")+more)
+	}
+	list("digest.progress", progress)
+	list("digest.setback", setback)
+	list("digest.quiet", quiet)
+	list("digest.gaps", gaps)
+	list("digest.revised", revised)
+	list("digest.tscore", tscores)
+	list("digest.due", due)
+	list("digest.wins", wins)
+	if len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(wins) == 0 {
+		add(Section, tr("digest.quiet_week"))
+	}
+	q := week%12 + 1
+	add(Context, "💬 "+tr("digest.reflect")+" "+tr(fmt.Sprintf("reflect.q%d", q)))
+	return r
+}
+
+// TeamChart draws a digest's overview chart in lang: each goal's latest
+// score against the one before, as a share of its scale.
+func (h *Handler) TeamChart(title string, goals []smallgoals.DigestGoal, lang string) ([]byte, error) {
+	tg := make([]chart.TeamGoal, 0, len(goals))
+	for _, g := range goals {
+		now := g.LastInWeek
+		if now == nil {
+			now = g.LastBefore
+		}
+		tg = append(tg, chart.TeamGoal{Ref: g.Ref(), Min: g.ScaleMin, Max: g.ScaleMax, Now: now, Before: g.LastBefore})
+	}
+	t := func(id string) string { return h.T(lang, id) }
+	return chart.TeamPNG(title, tg, chart.TeamLabels{Now: t("chart.now"), Before: t("chart.before"), Scale: t("chart.scale")})
+}
+
+// decimal writes a T-score with one decimal, with a comma in Danish.
+func decimal(v float64, lang string) string {
+	s := fmt.Sprintf("%.1f", math.Round(v*10)/10)
+	if lang == smallgoals.LangDanish {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
