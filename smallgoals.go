@@ -338,35 +338,34 @@ type Digest struct {
 	Revisions []DigestRevision // revisions in the week, and each goal's latest
 }
 
-// QuickScore is a score typed in a team's channel on one of its citizens'
-// goals (REF SCORE [b:SCORE] [NOTE], the most common command), in the form
-// the store can log in a single statement together with concurrent ones.
-// Anything out of the ordinary is left to the general path.
-type QuickScore struct {
-	ChannelID    string // the team's channel, typed in
-	AliasKey     string // the folded alias of the ref
-	GoalNumber   int    // the ref's number
-	Author       string
-	StaffScore   int
-	CitizenScore *int
-	Note         string
-	At           time.Time
-	DeliveryKey  string // "" if the delivery cannot come again
-	Recent       int    // how many of the goal's latest scores to return, the new one included
+// Append is one request to the store's one writer of scores: an entry to
+// append while what it was decided on still holds, with its audit event
+// and its delivery claim, committed together — or only audit events, the
+// refusal of a score. Concurrent requests share a statement.
+type Append struct {
+	Entry       *Entry       // nil: only Audit is written
+	Guard       EntryGuard   // what Entry was decided on
+	Audit       []AuditEvent // written with Entry (only if it is), or alone
+	DeliveryKey string       // claimed with Entry; "" if the request cannot come again
+	Recent      int          // how many of the goal's latest staff scores to return, the new one included
+	User        string       // whose chosen language to return
 }
 
-// QuickScoreResult is what logging a QuickScore did. Unless Stored,
-// nothing was written: the team, citizen or goal was not found, the goal
-// is not active, a score is off its scale, or DeliveryKey was claimed
-// already; the general path then tells which.
-type QuickScoreResult struct {
-	Stored     bool
-	EntryID    int64
-	TeamLang   string
-	UserLang   string // the user's chosen language, or ""
-	Alias      string // the citizen's alias as written
-	GoalNumber int
-	Scale      Scale
-	Day        time.Time
-	Recent     []int // the goal's latest counting staff scores (QuickScore.Recent at most), oldest first, the new one last
+// EntryGuard is what an entry was decided on: the goal is still active and
+// still its team's, its scale and the team's time zone (the entry's day)
+// unchanged.
+type EntryGuard struct {
+	TeamID             int64
+	ScaleMin, ScaleMax int
+	TZ                 string
+}
+
+// AppendResult is what the writer did with an Append.
+type AppendResult struct {
+	Stored    bool   // the entry was written
+	Stale     bool   // its guard no longer held: nothing was written, decide again
+	Duplicate bool   // its delivery key was claimed before: nothing was written
+	EntryID   int64  //
+	Recent    []int  // the goal's latest counting staff scores (Append.Recent at most), oldest first, the new one last
+	UserLang  string // the user's chosen language, or ""
 }

@@ -76,7 +76,7 @@ func newSlackEnv(t *testing.T) *slackEnv {
 		t.Fatal(err)
 	}
 	var err error
-	e.handler, err = commands.New(commands.Config{Store: commands.NewStore(db.InTx), Quick: db, Members: e.slack, Logger: log})
+	e.handler, err = commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db, Members: e.slack, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -307,7 +307,7 @@ func TestTwoReplicasOneEffect(t *testing.T) {
 	if err := other.Connect(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	h2, err := commands.New(commands.Config{Store: commands.NewStore(e.db.InTx), Quick: e.db, Members: other, Logger: log})
+	h2, err := commands.New(commands.Config{Store: commands.NewStore(e.db.InTx), Scores: e.db, Members: other, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,10 @@ func (c *call) audit(action string, team *smallgoals.Team, citizen *smallgoals.C
 	if goal != nil {
 		ev.GoalID = &goal.ID
 	}
+	if c.deferAudit {
+		c.pending = append(c.pending, ev) // written by the score writer
+		return nil
+	}
 	return c.tx.CreateAuditEvent(c.ctx, &ev)
 }
 

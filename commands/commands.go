@@ -6,6 +6,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -156,10 +157,9 @@ type Config struct {
 	Lang     string       // the default language, SMALLGOALS_LANG
 	TZ       string       // the default time zone of new teams, SMALLGOALS_TZ
 
-	// Quick logs typed scores in one statement (store.DB); nil: every
-	// command takes the general path. Used only with Members that are
-	// ChannelMembers. See quick.go.
-	Quick QuickLogger
+	// Scores writes every score, typed or from a form (store.DB);
+	// required. See score.go.
+	Scores ScoreWriter
 }
 
 // Handler answers commands.
@@ -171,15 +171,19 @@ type Handler struct {
 	lang     string
 	tz       string
 	location *time.Location
-	quickLog QuickLogger
+	scores   ScoreWriter
+	targets  targets // goals resolved for scores, in Slack
 }
 
 // New returns a Handler, or an error naming what is wrong with cfg.
 func New(cfg Config) (*Handler, error) {
 	h := &Handler{store: cfg.Store, members: cfg.Members, msg: cfg.Messages, log: cfg.Logger,
-		lang: cfg.Lang, tz: cfg.TZ, quickLog: cfg.Quick}
+		lang: cfg.Lang, tz: cfg.TZ, scores: cfg.Scores}
 	if h.store == nil {
 		return nil, errors.New("commands: no store")
+	}
+	if h.scores == nil {
+		return nil, errors.New("commands: no score writer (Config.Scores)")
 	}
 	if h.members == nil {
 		h.members = StoredMembers{}
@@ -247,6 +251,10 @@ type call struct {
 	team       *smallgoals.Team // the current channel's team, once looked up
 	teamLoaded bool
 	notices    []Notice // messages for others, sent with the reply
+	// deferAudit keeps audit events in pending instead of writing them:
+	// a score's refusals are written by the score writer.
+	deferAudit bool
+	pending    []smallgoals.AuditEvent
 }
 
 // Handle answers a request. It never fails: errors become a short reply
@@ -257,10 +265,9 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 		return Reply{Modal: &Modal{Kind: FormLog}} // phone-first: /maal alone opens the log form
 	}
 	p, perr := parse(req.Text)
-	if perr == nil {
-		if r, ok := h.quick(ctx, req, p); ok {
-			return r
-		}
+	if perr == nil && p.cmd == cmdLog {
+		reply, _ := h.logScore(ctx, req, p, []string{req.Text})
+		return reply
 	}
 	reply, _ := h.answer(ctx, req, p, perr, req.Text)
 	return reply
@@ -305,6 +312,8 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		case perr != nil:
 			reply = c.parseErrorReply(perr)
 			return nil
+		case p.cmd.run == nil:
+			err = fmt.Errorf("commands: %s has a path of its own", p.cmd.id)
 		default:
 			r, err = p.cmd.run(c)
 		}

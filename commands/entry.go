@@ -2,67 +2,9 @@ package commands
 
 import (
 	"time"
-	"unicode/utf8"
 
 	"smallgoals"
 )
-
-// runLog logs a score on a goal: REF SCORE [b:SCORE] [dato:DATO] [NOTE].
-func (c *call) runLog() (Reply, error) {
-	args := c.p.args
-	if len(args) < 2 {
-		return Reply{}, c.invalid("err.score_needed", "Ref", Escape(clip(args[0], 20)))
-	}
-	staff, ok := parseInt(args[1])
-	if !ok {
-		return Reply{}, c.invalid("err.score_needed", "Ref", Escape(clip(args[0], 20)))
-	}
-	note := c.freeText(args[2:])
-	if n := utf8.RuneCountInString(note); n > smallgoals.MaxNoteLen {
-		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", n)
-	}
-	f, g, err := c.goal(args[0], smallgoals.ActEntryCreate)
-	if err != nil {
-		return Reply{}, err
-	}
-	gref := ref(f.citizen.Alias, g)
-	if g.Status != smallgoals.GoalActive {
-		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.goal_closed", "Ref", gref)
-	}
-	scale := g.Scale()
-	if !scale.Contains(staff) {
-		return Reply{}, c.invalid("err.score_range", "Score", Escape(clip(args[1], 10)), "Ref", gref, "Scale", scale.String())
-	}
-	e := smallgoals.Entry{GoalID: g.ID, Kind: smallgoals.EntryScore, Author: c.req.UserID,
-		WrittenAt: c.req.Time, StaffScore: &staff, Note: note}
-	if v, ok := c.p.opts["citizen"]; ok {
-		n, ok := parseInt(v)
-		if !ok || !scale.Contains(n) {
-			return Reply{}, c.invalid("err.citizen_score_range", "Score", Escape(clip(v, 10)), "Ref", gref, "Scale", scale.String())
-		}
-		e.CitizenScore = &n
-	}
-	today := c.today(&f.team)
-	e.Day = today
-	if v, ok := c.p.opts["date"]; ok {
-		d, err := c.pastDate(v, today)
-		if err != nil {
-			return Reply{}, err
-		}
-		e.Day = d
-	}
-	if err := c.tx.CreateEntry(c.ctx, &e); err != nil {
-		return Reply{}, err
-	}
-	if err := c.audit(smallgoals.ActEntryCreate, &f.team, &f.citizen, &g, gref, true); err != nil {
-		return Reply{}, err
-	}
-	scores, err := c.tx.RecentScores(c.ctx, g.ID, recentScores)
-	if err != nil {
-		return Reply{}, err
-	}
-	return c.logged(gref, scale, e, scores), nil
-}
 
 // logged is the answer to a logged score; recent are the goal's latest
 // scores, the new one last.

@@ -260,7 +260,13 @@ func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply,
 	for _, x := range v {
 		texts = append(texts, x)
 	}
-	reply, refusal := h.answer(ctx, req, p, nil, texts...)
+	var reply Reply
+	var refusal *smallgoals.Error
+	if p.cmd == cmdLog {
+		reply, refusal = h.logScore(ctx, req, p, texts) // the one path of every score
+	} else {
+		reply, refusal = h.answer(ctx, req, p, nil, texts...)
+	}
 	if refusal == nil {
 		return reply, nil
 	}

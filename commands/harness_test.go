@@ -37,7 +37,7 @@ func mustLoc(name string) *time.Location {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db, raw := store.OpenTest(t)
-	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Lang: "da", TZ: "Europe/Copenhagen"})
+	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db, Lang: "da", TZ: "Europe/Copenhagen"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ type world struct {
 // due 2026-12-16.
 func newWorld(t *testing.T) *world {
 	db, _ := store.OpenTest(t)
-	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx)})
+	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ func TestRemindAcrossDST(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, _ := store.OpenTest(t)
-			h, _ := commands.New(commands.Config{Store: commands.NewStore(db.InTx)})
+			h, _ := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 			at := tc.before.AddDate(0, 0, -10)
 			for _, c := range []string{"team opret T", "borger ny AB", "ny AB Mål frist:" + tc.due} {
 				h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#t", Text: c, Time: at})

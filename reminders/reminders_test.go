@@ -40,7 +40,7 @@ func count(t *testing.T, raw *sql.DB, q string, args ...any) int {
 
 func TestRetention(t *testing.T) {
 	db, raw := store.OpenTest(t)
-	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx)})
+	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 	if err != nil {
 		t.Fatal(err)
 	}

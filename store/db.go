@@ -30,9 +30,9 @@ var migrations embed.FS
 
 // DB is the application's database.
 type DB struct {
-	db    *sqlx.DB
-	keys  *smallgoals.Keyring
-	quick *quickBatcher // see quickscore.go
+	db     *sqlx.DB
+	keys   *smallgoals.Keyring
+	writer *writer // the one writer of scores, see append.go
 }
 
 // Options configure Open.
@@ -61,7 +61,7 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 			err = fmt.Errorf("store: invalid database URL: %w", ue.Err)
 		}
 	}()
-	quickConns := quickStatements(opt.MaxConns)
+	quickConns := writerStatements(opt.MaxConns)
 	if opt.MaxConns > 0 {
 		n := max(1, opt.MaxConns-quickConns)
 		db.SetMaxOpenConns(n)
@@ -74,14 +74,14 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	}
 	out := &DB{db: db, keys: opt.Keys}
 	if quickConns == 0 {
-		return out, nil // a pool of one: every command takes the general path
+		out.writer = newWriter(db, 1) // a pool of one: the writer shares it
+		return out, nil
 	}
-	// The quick path's own connections plan its statement once: left to
+	// The writer's own connections plan its statement once: left to
 	// choose, PostgreSQL plans it afresh for every small batch, which
 	// costs more than running it. A lock held elsewhere (a redelivery's
 	// claim, an erasure) fails the statement after 2 s rather than hold up
-	// the batch behind it; its requests then take the general path (see
-	// quickscore.go).
+	// the batch behind it; it is then tried again (see append.go).
 	qurl := withParam(withParam(withBinaryParameters(url), "plan_cache_mode", "force_generic_plan"), "lock_timeout", "2000")
 	quick, err := sqlx.Open("postgres", qurl)
 	if err != nil {
@@ -91,7 +91,7 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	quick.SetMaxOpenConns(quickConns)
 	quick.SetMaxIdleConns(quickConns)
 	quick.SetConnMaxIdleTime(5 * time.Minute)
-	out.quick = newQuickBatcher(quick, quickConns)
+	out.writer = newWriter(quick, quickConns)
 	return out, nil
 }
 
@@ -125,19 +125,19 @@ func withParam(url, key, value string) string {
 // SQL returns the connection pool, for its statistics (metrics).
 func (db *DB) SQL() *sql.DB { return db.db.DB }
 
-// QuickSQL returns the quick path's own connections, for their statistics,
-// or nil if it has none (a pool of one).
-func (db *DB) QuickSQL() *sql.DB {
-	if db.quick == nil {
+// WriterSQL returns the score writer's own connections, for their
+// statistics, or nil if it has none (a pool of one).
+func (db *DB) WriterSQL() *sql.DB {
+	if db.writer.db.DB == db.db.DB {
 		return nil
 	}
-	return db.quick.db.DB
+	return db.writer.db.DB
 }
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
-	if db.quick != nil {
-		return errors.Join(db.quick.db.Close(), db.db.Close())
+	if w := db.WriterSQL(); w != nil {
+		return errors.Join(w.Close(), db.db.Close())
 	}
 	return db.db.Close()
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
 
 	"smallgoals"
 )
@@ -21,47 +22,51 @@ func TestWithParam(t *testing.T) {
 	}
 }
 
-// The quick path has its own connections, which plan its statement once;
-// the other connections plan as PostgreSQL chooses. Together they stay
-// within MaxConns.
-func TestQuickPool(t *testing.T) {
+// The score writer has its own connections, which plan its statement
+// once; the other connections plan as PostgreSQL chooses. Together they
+// stay within MaxConns.
+func TestWriterPool(t *testing.T) {
 	db, _ := OpenTest(t)
 	ctx := context.Background()
-	var quick, general string
-	if err := db.quick.db.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&quick); err != nil {
+	var writer, general string
+	if err := db.writer.db.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&writer); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.db.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&general); err != nil {
 		t.Fatal(err)
 	}
 	var lockTimeout string
-	if err := db.quick.db.QueryRowContext(ctx, `SHOW lock_timeout`).Scan(&lockTimeout); err != nil {
+	if err := db.writer.db.QueryRowContext(ctx, `SHOW lock_timeout`).Scan(&lockTimeout); err != nil {
 		t.Fatal(err)
 	}
 	if lockTimeout != "2s" {
-		t.Errorf("quick path's lock_timeout %q, want 2s", lockTimeout)
+		t.Errorf("the writer's lock_timeout %q, want 2s", lockTimeout)
 	}
-	if quick != "force_generic_plan" || general != "auto" {
-		t.Errorf("plan_cache_mode: quick %q, general %q; want force_generic_plan, auto", quick, general)
+	if writer != "force_generic_plan" || general != "auto" {
+		t.Errorf("plan_cache_mode: writer %q, general %q; want force_generic_plan, auto", writer, general)
 	}
-	if q, g := db.quick.db.Stats().MaxOpenConnections, db.db.Stats().MaxOpenConnections; q != 2 || g != 8 {
-		t.Errorf("connections: quick %d, general %d; want 2 and 8 of MaxConns 10", q, g)
+	if q, g := db.writer.db.Stats().MaxOpenConnections, db.db.Stats().MaxOpenConnections; q != 2 || g != 8 {
+		t.Errorf("connections: writer %d, general %d; want 2 and 8 of MaxConns 10", q, g)
 	}
 }
 
-// With a pool of one connection there is no quick path: it declines and
-// the general path answers.
-func TestQuickPoolOfOne(t *testing.T) {
+// With a pool of one connection the writer shares it, and writes.
+func TestWriterPoolOfOne(t *testing.T) {
 	db, err := Open(context.Background(), TestURL(t), Options{MaxConns: 1, Keys: TestKeyring()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if db.quick != nil || db.db.Stats().MaxOpenConnections != 1 {
-		t.Fatalf("pool of 1: quick %v, general %d connections", db.quick != nil, db.db.Stats().MaxOpenConnections)
+	if db.WriterSQL() != nil || db.db.Stats().MaxOpenConnections != 1 {
+		t.Fatalf("pool of 1: writer's own %v, general %d connections", db.WriterSQL() != nil, db.db.Stats().MaxOpenConnections)
 	}
-	res, err := db.LogQuickScore(context.Background(), smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: 1, Author: "U1", StaffScore: 1})
-	if err != nil || res.Stored {
-		t.Errorf("LogQuickScore = %+v, %v; want declined", res, err)
+	ev := smallgoals.AuditEvent{At: time.Now(), Actor: "U1", Action: smallgoals.ActCitizenView, Ref: "AB"}
+	if _, err := db.Append(context.Background(), smallgoals.Append{Audit: []smallgoals.AuditEvent{ev}, User: "U1"}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.db.QueryRow(`SELECT count(*) FROM audit_events WHERE actor = 'U1'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d audit events written through a pool of one, want 1", n)
 	}
 }

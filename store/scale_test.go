@@ -578,7 +578,7 @@ func BenchmarkDigests(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx)})
+	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 	if err != nil {
 		b.Fatal(err)
 	}

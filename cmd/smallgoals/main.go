@@ -221,7 +221,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 	}
 	cc := commands.Config{
 		Store:  commands.NewStore(db.InTx),
-		Quick:  db,
+		Scores: db,
 		Logger: m.Log,
 		Lang:   m.Config.Lang,
 		TZ:     m.Config.TZ,
@@ -496,8 +496,8 @@ var poolMetrics sync.Once
 func registerPoolMetrics(db *store.DB) {
 	poolMetrics.Do(func() {
 		prometheus.MustRegister(collectors.NewDBStatsCollector(db.SQL(), "smallgoals"))
-		if q := db.QuickSQL(); q != nil {
-			prometheus.MustRegister(collectors.NewDBStatsCollector(q, "smallgoals_quick"))
+		if q := db.WriterSQL(); q != nil {
+			prometheus.MustRegister(collectors.NewDBStatsCollector(q, "smallgoals_writer"))
 		}
 	})
 }

@@ -31,7 +31,7 @@ func TestPoolMetrics(t *testing.T) {
 	}
 	// The first database registered counts (once a process): this one (8)
 	// or a serve test's, at DATABASE_MAX_CONNS 20 (18).
-	if g := got["smallgoals"]; (g != 8 && g != 18) || got["smallgoals_quick"] != 2 {
-		t.Errorf("go_sql_max_open_connections by db_name = %v, want smallgoals 8 or 18, smallgoals_quick 2", got)
+	if g := got["smallgoals"]; (g != 8 && g != 18) || got["smallgoals_writer"] != 2 {
+		t.Errorf("go_sql_max_open_connections by db_name = %v, want smallgoals 8 or 18, smallgoals_writer 2", got)
 	}
 }

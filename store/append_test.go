@@ -13,12 +13,13 @@ import (
 	"smallgoals/store"
 )
 
-func TestLogQuickScore(t *testing.T) {
+func TestAppend(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	f := entrySetup(t, e.db)
-	var other smallgoals.Citizen
+	var other smallgoals.Goal
+	var t2 smallgoals.Team
 	var closed smallgoals.Goal
 	within(t, e.db, func(tx *store.Tx) {
 		mkScore(t, tx, f.g.ID, "U1", "2025-03-01", t0.Add(-9*24*time.Hour), 4, nil)
@@ -28,28 +29,22 @@ func TestLogQuickScore(t *testing.T) {
 		if err := tx.SetUserLang(ctx, "U7", "en", t0); err != nil {
 			t.Fatal(err)
 		}
-		t2 := mkTeam(t, tx, "C2")
-		other = mkCitizen(t, tx, t2.ID, "XY")
-		mkGoal(t, tx, other.ID, "X")
+		t2 = mkTeam(t, tx, "C2")
+		other = mkGoal(t, tx, mkCitizen(t, tx, t2.ID, "XY").ID, "X")
 		closed = mkGoal(t, tx, f.c.ID, "Closed")
 	})
 	if _, err := e.raw.Exec(`UPDATE goals SET status = 'closed', next_revision = NULL WHERE id = $1`, closed.ID); err != nil {
 		t.Fatal(err)
 	}
-	// 23:30 UTC on 10 March is 11 March in Copenhagen: the day is the team's.
 	at := time.Date(2025, 3, 10, 23, 30, 0, 0, time.UTC)
-	q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: f.g.Number, Author: "U7",
-		StaffScore: 6, CitizenScore: ip(3), Note: "Tog selv bussen", At: at, DeliveryKey: "command:T1", Recent: 8}
-
-	res, err := e.db.LogQuickScore(ctx, q)
+	a := appendOf(f, f.g, "U7", 6, ip(3), "Tog selv bussen", at, "2025-03-11", "command:T1")
+	res, err := e.db.Append(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := smallgoals.QuickScoreResult{Stored: true, EntryID: res.EntryID, TeamLang: "da", UserLang: "en",
-		Alias: "AB", GoalNumber: f.g.Number, Scale: smallgoals.Scale{Min: 1, Max: 10}, Day: day("2025-03-11"),
-		Recent: []int{4, 5, 6}}
+	want := smallgoals.AppendResult{Stored: true, EntryID: res.EntryID, UserLang: "en", Recent: []int{4, 5, 6}}
 	if !reflect.DeepEqual(res, want) {
-		t.Fatalf("LogQuickScore =\n%+v, want\n%+v", res, want)
+		t.Fatalf("Append =\n%+v, want\n%+v", res, want)
 	}
 	within(t, e.db, func(tx *store.Tx) {
 		es, err := tx.GoalEntries(ctx, f.g.ID, 1)
@@ -78,46 +73,52 @@ func TestLogQuickScore(t *testing.T) {
 	if err := e.raw.QueryRow(`SELECT note FROM entries WHERE id = $1`, res.EntryID).Scan(&noteCT); err != nil {
 		t.Fatal(err)
 	}
-	if len(noteCT) == 0 || string(noteCT) == q.Note {
+	if len(noteCT) == 0 || string(noteCT) == a.Entry.Note {
 		t.Errorf("note stored as %q, want it encrypted", noteCT)
 	}
 	if n := e.count(t, `SELECT count(*) FROM deliveries WHERE key = 'command:T1'`); n != 1 {
 		t.Errorf("delivery claims = %d, want 1", n)
 	}
 
-	// Nothing is written for what the general path must answer.
+	// Nothing is written when the key was claimed, or the guard no longer holds.
 	before := e.count(t, `SELECT (SELECT count(*) FROM entries) + (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM deliveries)`)
-	declined := map[string]func(q *smallgoals.QuickScore){
-		"redelivery":             func(q *smallgoals.QuickScore) {},
-		"no team in the channel": func(q *smallgoals.QuickScore) { q.ChannelID = "C9" },
-		"another team's citizen": func(q *smallgoals.QuickScore) { q.AliasKey = "XY"; q.GoalNumber = 1 },
-		"unknown alias":          func(q *smallgoals.QuickScore) { q.AliasKey = "ZZ" },
-		"unknown goal":           func(q *smallgoals.QuickScore) { q.GoalNumber = 99 },
-		"closed goal":            func(q *smallgoals.QuickScore) { q.GoalNumber = closed.Number },
-		"score off the scale":    func(q *smallgoals.QuickScore) { q.StaffScore = 11 },
-		"citizen score off":      func(q *smallgoals.QuickScore) { q.CitizenScore = ip(0) },
+	if res, err := e.db.Append(ctx, a); err != nil || !res.Duplicate || res.Stored || res.Stale {
+		t.Errorf("redelivery: %+v, %v; want a duplicate", res, err)
 	}
-	for name, change := range declined {
-		q2 := q
-		change(&q2)
-		if name != "redelivery" {
-			q2.DeliveryKey = "command:" + name
-		}
-		res, err := e.db.LogQuickScore(ctx, q2)
-		if err != nil || res.Stored || res.EntryID != 0 {
-			t.Errorf("%s: LogQuickScore = %+v, %v; want nothing stored", name, res, err)
+	stale := map[string]func(a *smallgoals.Append){
+		"closed goal":         func(a *smallgoals.Append) { a.Entry.GoalID = closed.ID },
+		"another team's goal": func(a *smallgoals.Append) { a.Entry.GoalID = other.ID },
+		"moved to a team":     func(a *smallgoals.Append) { a.Guard.TeamID = t2.ID },
+		"rescaled":            func(a *smallgoals.Append) { a.Guard.ScaleMax = 5 },
+		"zone changed":        func(a *smallgoals.Append) { a.Guard.TZ = "Pacific/Kiritimati" },
+		"no such goal":        func(a *smallgoals.Append) { a.Entry.GoalID = 1 << 40 },
+	}
+	for name, change := range stale {
+		a2 := appendOf(f, f.g, "U7", 6, nil, "x", at, "2025-03-11", "command:"+name)
+		change(&a2)
+		res, err := e.db.Append(ctx, a2)
+		if err != nil || !res.Stale || res.Stored || res.EntryID != 0 {
+			t.Errorf("%s: Append = %+v, %v; want stale, nothing stored", name, res, err)
 		}
 	}
 	if after := e.count(t, `SELECT (SELECT count(*) FROM entries) + (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM deliveries)`); after != before {
-		t.Errorf("rows %d → %d: a declined quick score wrote something", before, after)
+		t.Errorf("rows %d → %d: an append that did not hold wrote something", before, after)
+	}
+
+	// Only audit events: a refusal.
+	refusal := smallgoals.AuditEvent{At: at, Actor: "U9", Action: smallgoals.ActEntryCreate, TeamID: &t2.ID, Ref: "XY", Allowed: false}
+	if res, err := e.db.Append(ctx, smallgoals.Append{Audit: []smallgoals.AuditEvent{refusal, refusal}, User: "U9"}); err != nil || res.Stored {
+		t.Fatalf("refusal: %+v, %v", res, err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM audit_events WHERE actor = 'U9' AND NOT allowed AND citizen_id IS NULL AND team_id = $1`, t2.ID); n != 2 {
+		t.Errorf("%d refusals audited, want 2", n)
 	}
 
 	// Without a delivery key and without a citizen score.
-	q3 := q
-	q3.DeliveryKey, q3.CitizenScore, q3.Note, q3.Author = "", nil, "", "U8"
-	res, err = e.db.LogQuickScore(ctx, q3)
+	a3 := appendOf(f, f.g, "U8", 6, nil, "", at, "2025-03-11", "")
+	res, err = e.db.Append(ctx, a3)
 	if err != nil || !res.Stored || res.UserLang != "" || !reflect.DeepEqual(res.Recent, []int{4, 5, 6, 6}) {
-		t.Fatalf("LogQuickScore without key = %+v, %v", res, err)
+		t.Fatalf("Append without key = %+v, %v", res, err)
 	}
 	var cs *int
 	if err := e.raw.QueryRow(`SELECT citizen_score FROM entries WHERE id = $1`, res.EntryID).Scan(&cs); err != nil || cs != nil {
@@ -125,24 +126,36 @@ func TestLogQuickScore(t *testing.T) {
 	}
 
 	// As many recent scores as asked for, the new one included.
-	q4 := q3
-	q4.Recent, q4.StaffScore = 2, 7
-	res, err = e.db.LogQuickScore(ctx, q4)
+	a4 := appendOf(f, f.g, "U8", 7, nil, "", at, "2025-03-11", "")
+	a4.Recent = 2
+	res, err = e.db.Append(ctx, a4)
 	if err != nil || !res.Stored || !reflect.DeepEqual(res.Recent, []int{6, 7}) {
-		t.Fatalf("LogQuickScore with Recent 2 = %+v, %v; want recent [6 7]", res, err)
+		t.Fatalf("Append with Recent 2 = %+v, %v; want recent [6 7]", res, err)
 	}
 }
 
-// Concurrent quick scores share statements; each is stored once, and a
+// appendOf is the Append of a score on goal g of team f.team, as commands
+// decides it: the entry, its guard and its audit event.
+func appendOf(f entryFixture, g smallgoals.Goal, author string, staff int, citizen *int, note string, at time.Time, dayStr, key string) smallgoals.Append {
+	e := smallgoals.Entry{GoalID: g.ID, Kind: smallgoals.EntryScore, Author: author, Day: day(dayStr), WrittenAt: at,
+		StaffScore: &staff, CitizenScore: citizen, Note: note}
+	ref := fmt.Sprintf("AB-%d", g.Number)
+	return smallgoals.Append{Entry: &e, Guard: smallgoals.EntryGuard{TeamID: f.team.ID, ScaleMin: 1, ScaleMax: 10, TZ: f.team.TZ},
+		Audit: []smallgoals.AuditEvent{{At: at, Actor: author, Action: smallgoals.ActEntryCreate, TeamID: &f.team.ID,
+			CitizenID: &f.c.ID, GoalID: &g.ID, Ref: ref, Allowed: true}},
+		DeliveryKey: key, Recent: 8, User: author}
+}
+
+// Concurrent scores share statements; each is stored once, and a
 // delivery key sent twice at once is stored once.
-func TestLogQuickScoreConcurrent(t *testing.T) {
+func TestAppendConcurrent(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	f := entrySetup(t, e.db)
 	const n = 300
 	type out struct {
-		res smallgoals.QuickScoreResult
+		res smallgoals.AppendResult
 		err error
 	}
 	outs := make([]out, n)
@@ -161,9 +174,8 @@ func TestLogQuickScoreConcurrent(t *testing.T) {
 				key = fmt.Sprintf("command:%d", i-1)
 				g = f.g
 			}
-			q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: g.Number, Author: fmt.Sprintf("U%d", i),
-				StaffScore: 1 + i%10, Note: fmt.Sprint("note ", i), At: t0.Add(time.Duration(i) * time.Millisecond), DeliveryKey: key}
-			res, err := e.db.LogQuickScore(ctx, q)
+			at := t0.Add(time.Duration(i) * time.Millisecond)
+			res, err := e.db.Append(ctx, appendOf(f, g, fmt.Sprintf("U%d", i), 1+i%10, nil, fmt.Sprint("note ", i), at, "2025-03-09", key))
 			outs[i] = out{res, err}
 		}()
 	}
@@ -217,14 +229,13 @@ func TestLogQuickScoreConcurrent(t *testing.T) {
 }
 
 // A request whose context ends while it waits is not written.
-func TestLogQuickScoreCanceled(t *testing.T) {
+func TestAppendCanceled(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	f := entrySetup(t, e.db)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: f.g.Number, Author: "U1", StaffScore: 5, At: t0}
-	res, err := e.db.LogQuickScore(ctx, q)
+	res, err := e.db.Append(ctx, appendOf(f, f.g, "U1", 5, nil, "", t0, "2025-03-09", ""))
 	if err == nil && res.Stored {
 		// It may have been written before the cancellation was seen;
 		// then it must be there.
@@ -234,7 +245,7 @@ func TestLogQuickScoreCanceled(t *testing.T) {
 		return
 	}
 	if err == nil {
-		t.Fatalf("LogQuickScore with a canceled context = %+v, nil error", res)
+		t.Fatalf("Append with a canceled context = %+v, nil error", res)
 	}
 	if n := e.count(t, `SELECT count(*) FROM entries`); n != 0 {
 		t.Errorf("%d entries after a canceled request that was told it failed", n)
@@ -251,47 +262,14 @@ func (e *env) count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
-// The day is the team's, worked out in Go as the general path does; a
-// team whose zone changed since it was cached is left to the general
-// path once, and the next score uses the new zone.
-func TestLogQuickScoreZone(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	ctx := context.Background()
-	f := entrySetup(t, e.db)
-	at := time.Date(2025, 3, 10, 11, 30, 0, 0, time.UTC) // 12:30 in Copenhagen, 01:30 the next day at UTC+14
-	q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: f.g.Number, Author: "U1", StaffScore: 5, At: at}
-	res, err := e.db.LogQuickScore(ctx, q)
-	if err != nil || !res.Stored || ymd(res.Day) != "2025-03-10" {
-		t.Fatalf("in Copenhagen: %+v, %v; want stored on 2025-03-10", res, err)
-	}
-	if _, err := e.raw.Exec(`UPDATE teams SET tz = 'Pacific/Kiritimati' WHERE id = $1`, f.team.ID); err != nil {
-		t.Fatal(err)
-	}
-	res, err = e.db.LogQuickScore(ctx, q)
-	if err != nil || res.Stored {
-		t.Fatalf("zone changed since cached: %+v, %v; want nothing stored", res, err)
-	}
-	if n := e.count(t, `SELECT count(*) FROM entries`); n != 1 {
-		t.Fatalf("%d entries, want 1", n)
-	}
-	res, err = e.db.LogQuickScore(ctx, q)
-	if err != nil || !res.Stored || ymd(res.Day) != "2025-03-11" {
-		t.Fatalf("at UTC+14: %+v, %v; want stored on 2025-03-11", res, err)
-	}
-	var d time.Time
-	if err := e.raw.QueryRow(`SELECT day FROM entries WHERE id = $1`, res.EntryID).Scan(&d); err != nil || ymd(d) != "2025-03-11" {
-		t.Errorf("stored day %v, %v; want 2025-03-11", d, err)
-	}
-}
-
-// BenchmarkLogQuickScore logs scores from many goroutines at once on 20
-// goals, as a shift change does, without HTTP: the database's share of
-// the load test (BENCHMARKS.md). go test -run='^$' -bench=LogQuickScore ./store
-func BenchmarkLogQuickScore(b *testing.B) {
+// BenchmarkAppend writes scores from many goroutines at once on 20 goals,
+// as a shift change does, without HTTP: the database's share of the load
+// test (BENCHMARKS.md). go test -run='^$' -bench=Append ./store
+func BenchmarkAppend(b *testing.B) {
 	db, raw := store.OpenTest(b)
 	ctx := context.Background()
 	var goals []smallgoals.Goal
+	var f entryFixture
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		tm := smallgoals.Team{ChannelID: "C1", Name: "Team", Lang: "da", TZ: "Europe/Copenhagen", CreatedBy: "U1", CreatedAt: t0}
 		if err := tx.CreateTeam(ctx, &tm); err != nil {
@@ -301,6 +279,7 @@ func BenchmarkLogQuickScore(b *testing.B) {
 		if err := tx.CreateCitizen(ctx, &c); err != nil {
 			return err
 		}
+		f.team, f.c = tm, c
 		for i := range 20 {
 			g := newGoal(c.ID, fmt.Sprint("G", i))
 			if err := tx.CreateGoal(ctx, &g); err != nil {
@@ -316,12 +295,10 @@ func BenchmarkLogQuickScore(b *testing.B) {
 	var seq atomic.Int64
 	log := func() {
 		i := seq.Add(1)
-		q := smallgoals.QuickScore{ChannelID: "C1", AliasKey: "AB", GoalNumber: goals[i%20].Number,
-			Author: fmt.Sprintf("U%d", i%50), StaffScore: int(1 + i%10), Note: "Tog selv bussen i dag",
-			At: t0.Add(time.Duration(i) * time.Millisecond), DeliveryKey: fmt.Sprint("command:", i)}
-		res, err := db.LogQuickScore(ctx, q)
+		res, err := db.Append(ctx, appendOf(f, goals[i%20], fmt.Sprintf("U%d", i%50), int(1+i%10), nil, "Tog selv bussen i dag",
+			t0.Add(time.Duration(i)*time.Millisecond), "2025-03-09", fmt.Sprint("command:", i)))
 		if err != nil || !res.Stored {
-			b.Fatalf("LogQuickScore = %+v, %v", res, err)
+			b.Fatalf("Append = %+v, %v", res, err)
 		}
 	}
 	// A history of 100 scores a goal, and statistics, as a database in
