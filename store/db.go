@@ -219,16 +219,17 @@ func safe(err error) error {
 }
 
 // wrap maps a database error of an operation: no rows becomes ENOTFOUND, a
-// unique violation ECONFLICT, anything else a wrapped error without values.
+// unique violation ECONFLICT (both without a message ID: the caller words
+// them), anything else a wrapped error without values.
 func wrap(op string, err error) error {
 	var pe *pq.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return smallgoals.Errorf(smallgoals.ENOTFOUND, "not_found")
+		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
 	case errors.As(err, &pe) && pe.Code == "23505":
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict", "Constraint", pe.Constraint)
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "", "Constraint", pe.Constraint)
 	default:
 		return fmt.Errorf("store: %s: %w", op, safe(err))
 	}
