@@ -11,6 +11,7 @@ import (
 	"smallgoals"
 	"smallgoals/commands"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // channelMembers is membership by channel, as in Slack: a fixed list per
@@ -68,7 +69,7 @@ func TestQuickPathAsGeneral(t *testing.T) {
 		quick *countingQuick
 	}
 	mk := func(withQuick bool) side {
-		db, raw := store.OpenTest(t)
+		db, raw := storetest.Open(t)
 		cfg := commands.Config{Store: commands.NewStore(db.InTx), Members: members, Lang: "da", TZ: "Europe/Copenhagen"}
 		s := side{db: db}
 		if withQuick {
@@ -199,7 +200,7 @@ func BenchmarkLog(b *testing.B) {
 	for _, quick := range []bool{true, false} {
 		name := map[bool]string{true: "quick", false: "general"}[quick]
 		b.Run(name, func(b *testing.B) {
-			db, raw := store.OpenTest(b)
+			db, raw := storetest.Open(b)
 			cfg := commands.Config{Store: commands.NewStore(db.InTx), Members: members, Lang: "da", TZ: "Europe/Copenhagen"}
 			if quick {
 				cfg.Quick = db

@@ -28,6 +28,15 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Migrations returns the embedded goose migrations, 00001_init.sql and on.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // "migrations" is a valid path
+	}
+	return sub
+}
+
 // DB is the application's database.
 type DB struct {
 	db    *sqlx.DB
@@ -153,11 +162,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db.db.DB, fsys,
+	p, err := goose.NewProvider(goose.DialectPostgres, db.db.DB, Migrations(),
 		goose.WithSessionLocker(locker), goose.WithVerbose(false))
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

@@ -16,6 +16,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // gooseVersions returns how often each version is recorded as applied.
@@ -106,7 +107,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	const n = 3
 	dbs := make([]*store.DB, n)
 	for i := range dbs {
-		db, err := store.Open(ctx, u, store.Options{Keys: store.TestKeyring()})
+		db, err := store.Open(ctx, u, store.Options{Keys: storetest.Keyring()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +164,7 @@ func TestOpenErrorsHoldNoValues(t *testing.T) {
 	p.Path = "/sg_no_such_database_q7x"
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, p.String(), store.Options{Keys: store.TestKeyring()})
+	db, err := store.Open(ctx, p.String(), store.Options{Keys: storetest.Keyring()})
 	if err == nil {
 		db.Close()
 		t.Fatal("Open of a missing database succeeded")
@@ -175,7 +176,7 @@ func TestOpenErrorsHoldNoValues(t *testing.T) {
 
 func TestPing(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	if err := db.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestPing(t *testing.T) {
 
 func TestInTx(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 
 	t.Run("commit on nil", func(t *testing.T) {
@@ -252,7 +253,7 @@ func TestInTx(t *testing.T) {
 // transaction" on the commit).
 func TestConflictThenCommit(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	var first smallgoals.Entry
@@ -314,7 +315,7 @@ func TestOpenMalformedURLHidesPassword(t *testing.T) {
 		"postgres://u:s3cret%zzpw@127.0.0.1:1/db",
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		db, err := store.Open(ctx, u, store.Options{Keys: store.TestKeyring()})
+		db, err := store.Open(ctx, u, store.Options{Keys: storetest.Keyring()})
 		cancel()
 		if err == nil {
 			db.Close()
@@ -333,7 +334,7 @@ func TestOpenMalformedURLHidesPassword(t *testing.T) {
 // the citizen blocks.
 func TestInTxPanic(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })

@@ -7,6 +7,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // TestRefOrder: every list of goals the store sorts by ref is in the
@@ -16,7 +17,7 @@ import (
 // alias_key puts Å before Æ and Ø.
 func TestRefOrder(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	var ab smallgoals.Citizen

@@ -11,6 +11,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestLogQuickScore(t *testing.T) {
@@ -289,7 +290,7 @@ func TestLogQuickScoreZone(t *testing.T) {
 // goals, as a shift change does, without HTTP: the database's share of
 // the load test (BENCHMARKS.md). go test -run='^$' -bench=LogQuickScore ./store
 func BenchmarkLogQuickScore(b *testing.B) {
-	db, raw := store.OpenTest(b)
+	db, raw := storetest.Open(b)
 	ctx := context.Background()
 	var goals []smallgoals.Goal
 	err := db.InTx(ctx, func(tx *store.Tx) error {
