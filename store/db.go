@@ -173,6 +173,42 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// SchemaVersion is the highest migration embedded in the binary: the
+// version Migrate brings a database to.
+func SchemaVersion() int64 {
+	var v int64
+	names, _ := fs.Glob(Migrations(), "*.sql")
+	for _, name := range names {
+		if n, err := goose.NumericComponent(name); err == nil && n > v {
+			v = n
+		}
+	}
+	return v
+}
+
+// AppliedVersion returns the highest migration applied to the database at
+// url, 0 for a database never migrated. It only reads: unlike goose, it
+// creates no version table.
+func AppliedVersion(ctx context.Context, url string) (int64, error) {
+	conn, err := sql.Open("postgres", url)
+	if err != nil {
+		return 0, fmt.Errorf("store: applied version: %w", safe(err))
+	}
+	defer conn.Close()
+	var (
+		exists bool
+		v      sql.NullInt64
+	)
+	err = conn.QueryRowContext(ctx, `SELECT to_regclass('`+goose.DefaultTablename+`') IS NOT NULL`).Scan(&exists)
+	if err == nil && exists {
+		err = conn.QueryRowContext(ctx, `SELECT max(version_id) FROM `+goose.DefaultTablename).Scan(&v)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: applied version: %w", safe(err))
+	}
+	return v.Int64, nil
+}
+
 // InTx runs fn in one transaction and commits it if fn returns nil.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.db.BeginTxx(ctx, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -358,5 +359,47 @@ func TestInTxPanic(t *testing.T) {
 	})
 	if err != nil || g.Number != 1 {
 		t.Fatalf("CreateGoal after a panicking InTx = %v, number %d; want nil, 1", err, g.Number)
+	}
+}
+
+func TestSchemaVersions(t *testing.T) {
+	t.Parallel()
+	names, err := fs.Glob(store.Migrations(), "*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("embedded migrations: %q, %v", names, err)
+	}
+	last := names[len(names)-1]
+	want, err := strconv.ParseInt(last[:strings.IndexByte(last, '_')], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.SchemaVersion(); got != want || got < 9 {
+		t.Fatalf("SchemaVersion() = %d, want %d (the number of %s)", got, want, last)
+	}
+
+	// A migrated database is at the schema version; a fresh one at 0, and
+	// asking leaves it without goose's table.
+	ctx := context.Background()
+	if got, err := store.AppliedVersion(ctx, storetest.URL(t)); err != nil || got != want {
+		t.Errorf("AppliedVersion(migrated) = %d, %v; want %d", got, err, want)
+	}
+	u := storetest.URL(t)
+	raw, err := sql.Open("postgres", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TABLE goose_db_version`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.AppliedVersion(ctx, u); err != nil || got != 0 {
+		t.Errorf("AppliedVersion(unmigrated) = %d, %v; want 0", got, err)
+	}
+	var exists bool
+	if err := raw.QueryRow(`SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&exists); err != nil || exists {
+		t.Errorf("goose_db_version exists after AppliedVersion: %v, %v", exists, err)
+	}
+	if _, err := store.AppliedVersion(ctx, "postgres://127.0.0.1:1/x?connect_timeout=1&sslmode=disable"); err == nil {
+		t.Error("AppliedVersion of no server: no error")
 	}
 }
