@@ -10,7 +10,11 @@ RUN go mod download
 COPY . .
 # Static (no cgo), reproducible paths, no debug info. Time-zone data is
 # embedded by the binary itself (import time/tzdata).
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/smallgoals ./cmd/smallgoals
+# `smallgoals version` prints VERSION and COMMIT when given, e.g.
+# docker build --build-arg VERSION=v1.2.0 --build-arg COMMIT=$(git rev-parse HEAD) .
+ARG VERSION=
+ARG COMMIT=
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" -o /out/smallgoals ./cmd/smallgoals
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/smallgoals /smallgoals

@@ -16,16 +16,19 @@ const (
 )
 
 // Error is an error meant for people. Code classifies it; MsgID and Data
-// name a translated message and its template values. Data never holds free
-// text written by a user (notes, titles), only refs, numbers and keywords.
+// name a translated message and its template values. An empty MsgID leaves
+// the words to the code: the store's ENOTFOUND and ECONFLICT carry none, as
+// only the caller knows what was not found, and commands words each code
+// once. Data never holds free text written by a user (notes, titles), only
+// refs, numbers and keywords.
 type Error struct {
 	Code  string
 	MsgID string
 	Data  map[string]any
 }
 
-// Errorf returns an *Error with the given code, message ID and template
-// data given as key, value pairs.
+// Errorf returns an *Error with the given code, message ID ("" for the
+// code's own message) and template data given as key, value pairs.
 func Errorf(code, msgID string, kv ...any) *Error {
 	e := &Error{Code: code, MsgID: msgID}
 	if len(kv) > 0 {

@@ -1,8 +1,10 @@
 package smallgoals
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Ref names a goal of a citizen: "AB-1" is small goal 1 of citizen AB,
@@ -57,4 +59,57 @@ func (r Ref) String() string {
 		p = "P"
 	}
 	return r.Alias + "-" + p + strconv.Itoa(r.N)
+}
+
+// CompareAliases orders two aliases as a Danish reader expects: by their
+// keys (AliasKey, so case does not matter), character by character, digits
+// before letters, A to Z, then Æ, Ø, Å. It is the order of the store's
+// ORDER BY translate(alias_key, 'ÆØÅ', '[\]') COLLATE "C", so a list sorted
+// in Go and one sorted by the database agree. Digits in an alias compare
+// as characters, as there ("A10" before "A2"). It returns -1, 0 or +1.
+func CompareAliases(a, b string) int {
+	a, b = AliasKey(a), AliasKey(b)
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if c := cmp.Compare(aliasRank(ra), aliasRank(rb)); c != 0 {
+			return c
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// aliasRank places Æ, Ø and Å right after Z, where the store's translate
+// puts them ('[', '\', ']'), and every other rune after Z three places up,
+// so that distinct runes never tie.
+func aliasRank(r rune) rune {
+	switch {
+	case r == 'Æ':
+		return 'Z' + 1
+	case r == 'Ø':
+		return 'Z' + 2
+	case r == 'Å':
+		return 'Z' + 3
+	case r > 'Z':
+		return r + 3
+	}
+	return r
+}
+
+// CompareRefs orders refs naturally: by alias (CompareAliases), a
+// citizen's small goals before their plan goals, then by number, so AB-2
+// comes before AB-10 and ZOE-1 before ÆBLE-1. It returns -1, 0 or +1;
+// sort with slices.SortFunc(refs, CompareRefs).
+func CompareRefs(a, b Ref) int {
+	if c := CompareAliases(a.Alias, b.Alias); c != 0 {
+		return c
+	}
+	if a.Plan != b.Plan {
+		if a.Plan {
+			return 1
+		}
+		return -1
+	}
+	return cmp.Compare(a.N, b.N)
 }

@@ -26,6 +26,7 @@ import (
 	"smallgoals/commands"
 	"smallgoals/internal/slackcheck"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 const (
@@ -68,7 +69,7 @@ type slackEnv struct {
 func newSlackEnv(t *testing.T) *slackEnv {
 	t.Helper()
 	e := &slackEnv{t: t, fake: newFakeSlack(t), logs: &syncBuffer{}}
-	e.db, e.raw = store.OpenTest(t)
+	e.db, e.raw = storetest.Open(t)
 	db := e.db
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.slack = bot.NewSlack(testToken, "xapp-test-app-token", e.fake.URL(), log)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // setupTeam makes team Slusen in C1 (UANNA coordinator) with AB and AB-1,
@@ -102,7 +102,7 @@ func TestLogForm(t *testing.T) {
 			t.Fatalf("submission %d: %d %s", i, status, resp)
 		}
 	}
-	if notes := store.TestPlaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 6 AND citizen_score = 7`); len(notes) != 1 || notes[0] != "Tog selv bussen\nog kom til tiden" {
+	if notes := storetest.Plaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 6 AND citizen_score = 7`); len(notes) != 1 || notes[0] != "Tog selv bussen\nog kom til tiden" {
 		t.Fatalf("entries' notes = %q, want exactly 1", notes)
 	}
 	eph := e.fake.ephemeralCopy()
@@ -259,7 +259,7 @@ func TestRevisionAndNewGoalForms(t *testing.T) {
 	if err := e.raw.QueryRow(`SELECT id FROM goals WHERE citizen_id = $1 AND number = 2 AND scale_min = -2 AND cadence_days = 14`, ab).Scan(&ab2); err != nil {
 		t.Fatalf("AB-2 not stored as filled in: %v", err)
 	}
-	if gas := store.TestPlaintexts(t, e.raw, "goals.gas_levels", `SELECT gas_levels, key_id FROM goals WHERE id = $1`, ab2); len(gas) != 1 || gas[0] != `["Aldrig","","","","Hver dag uden hjælp"]` {
+	if gas := storetest.Plaintexts(t, e.raw, "goals.gas_levels", `SELECT gas_levels, key_id FROM goals WHERE id = $1`, ab2); len(gas) != 1 || gas[0] != `["Aldrig","","","","Hver dag uden hjælp"]` {
 		t.Fatalf("AB-2's GAS levels = %q", gas)
 	}
 	e.command("UANNA", "C1", "AB-2 +1 første")
@@ -284,7 +284,7 @@ func TestRevisionAndNewGoalForms(t *testing.T) {
 	if !strings.Contains(resp, "clear") {
 		t.Fatalf("revision: %s", resp)
 	}
-	if refl := store.TestPlaintexts(t, e.raw, "revisions.reflection", `SELECT r.reflection, r.key_id FROM revisions r JOIN goals g ON g.id = r.goal_id
+	if refl := storetest.Plaintexts(t, e.raw, "revisions.reflection", `SELECT r.reflection, r.key_id FROM revisions r JOIN goals g ON g.id = r.goal_id
 		WHERE g.id = $1 AND r.gas_level = 2 AND r.outcome = 'close' AND r.citizen_took_part AND g.status = 'closed'`, ab2); len(refl) != 1 || refl[0] != "Nået" {
 		t.Fatalf("revision not stored as filled in: %q", refl)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"smallgoals/bot"
 	"smallgoals/commands"
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // Signed commands over HTTP give the same results as in the shell, as
@@ -48,7 +48,7 @@ func TestHTTPCommands(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM entries`); n != 2 {
 		t.Errorf("entries = %d, want 2", n)
 	}
-	if notes := store.TestPlaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 7`); len(notes) != 1 || notes[0] != "a < b & c" {
+	if notes := storetest.Plaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 7`); len(notes) != 1 || notes[0] != "a < b & c" {
 		t.Errorf("the escaped note was not stored as typed")
 	}
 	if n := e.count(`SELECT count(*) FROM team_members WHERE user_id = 'UANNA' AND coordinator`); n != 1 {

@@ -415,6 +415,10 @@ func TestCompareRefs(t *testing.T) {
 		{"AB", "AB-1", -1},
 		{"ÆB-1", "ØB-1", -1},
 		{"AB-007", "AB-7", 0},
+		{"ZOE-1", "ÆB-1", -1},
+		{"ØB-1", "ÅB-1", -1},
+		{"ÅB-1", "ÆB-1", 1}, // Danish order: Æ, Ø, Å
+		{"AÅ-1", "AØ-1", 1},
 	}
 	for _, tt := range tests {
 		if got := compareRefs(tt.a, tt.b); got != tt.want {

@@ -2,10 +2,12 @@
 // phone. It is used by commands (/maal graf, exports) and reminders (the weekly
 // digest).
 //
-// The package depends only on the standard library and gonum.org/v1/plot, so
-// any other package of the module may import it without an import cycle. It
-// knows nothing of goals, scales or languages beyond what its arguments say:
-// callers pass plain numbers and already translated labels.
+// The package depends only on the standard library, gonum.org/v1/plot and
+// the domain package smallgoals (for the order of refs; it imports only the
+// standard library), so any other package of the module may import it
+// without an import cycle. It knows nothing of goals, scales or languages
+// beyond what its arguments say: callers pass plain numbers and already
+// translated labels.
 //
 // Charts are drawn at 144 dpi, so one typographic point is two pixels: the
 // sizes below are in points of the canvas (a 1200 px wide chart is 600 pt

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"smallgoals"
 )
 
 // TeamGoal is one goal on a team's overview chart: its latest staff score and
@@ -215,37 +217,41 @@ func (markThumb) Thumbnail(c *draw.Canvas) {
 	drawMark(*c, c.Center().X, c.Center().Y, (c.Max.Y-c.Min.Y)*0.45)
 }
 
-// compareRefs orders refs naturally: case-insensitive text, and runs of
-// digits by their value, so "AB-2" < "AB-10" < "B-1".
+// compareRefs orders refs as smallgoals.CompareRefs does — "AB-2" before
+// "AB-10" before "B-1", aliases in Danish order with Æ, Ø, Å after Z — and
+// text that is not quite a ref ("ab-007", "AB") alike: the part before the
+// last '-' as an alias, then a 'P' (plan goals after small goals), then
+// the number by value, then what follows it.
 func compareRefs(a, b string) int {
-	for a != "" && b != "" {
-		ca, ra := chunk(a)
-		cb, rb := chunk(b)
-		var c int
-		if isDigits(ca) && isDigits(cb) {
-			na, nb := strings.TrimLeft(ca, "0"), strings.TrimLeft(cb, "0")
-			c = cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb))
-		} else {
-			c = strings.Compare(strings.ToUpper(ca), strings.ToUpper(cb))
-		}
-		if c != 0 {
-			return c
-		}
-		a, b = ra, rb
+	aa, ap, an, ar := splitRef(a)
+	ba, bp, bn, br := splitRef(b)
+	if c := smallgoals.CompareAliases(aa, ba); c != 0 {
+		return c
 	}
-	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	if ap != bp {
+		if ap {
+			return 1
+		}
+		return -1
+	}
+	an, bn = strings.TrimLeft(an, "0"), strings.TrimLeft(bn, "0")
+	return cmp.Or(cmp.Compare(len(an), len(bn)), strings.Compare(an, bn), strings.Compare(ar, br))
 }
 
-// chunk splits s after its leading run of digits, or of non-digits.
-func chunk(s string) (string, string) {
-	digit := s[0] >= '0' && s[0] <= '9'
-	i := strings.IndexFunc(s, func(r rune) bool { return (r >= '0' && r <= '9') != digit })
+// splitRef splits "AB-P12x" into its alias "AB", plan true, digits "12"
+// and the rest "x".
+func splitRef(s string) (alias string, plan bool, digits, rest string) {
+	i := strings.LastIndexByte(s, '-')
 	if i < 0 {
-		return s, ""
+		return s, false, "", ""
 	}
-	return s[:i], s[i:]
-}
-
-func isDigits(s string) bool {
-	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+	alias, rest = s[:i], s[i+1:]
+	if rest != "" && (rest[0] == 'P' || rest[0] == 'p') {
+		plan, rest = true, rest[1:]
+	}
+	n := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if n < 0 {
+		n = len(rest)
+	}
+	return alias, plan, rest[:n], rest[n:]
 }

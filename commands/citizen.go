@@ -15,7 +15,7 @@ func (c *call) runCitizenAdd() (Reply, error) {
 	}
 	alias, err := smallgoals.CheckAlias(c.p.args[0])
 	if err != nil {
-		return Reply{}, c.invalid("err.alias_invalid", "Alias", Escape(clip(c.p.args[0], 20)))
+		return Reply{}, c.invalid("alias.invalid", "Alias", Escape(clip(c.p.args[0], 20)))
 	}
 	if reserved[alias] {
 		return Reply{}, c.invalid("err.alias_reserved", "Alias", alias)

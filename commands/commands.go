@@ -357,7 +357,7 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 	// What was asked and how it went; never the text.
 	if refusal != nil {
 		reply.Outcome = "refused"
-		h.log.Debug("command refused", "user", req.UserID, "command", p.id(), "reason", refusal.MsgID)
+		h.log.Debug("command refused", "user", req.UserID, "command", p.id(), "reason", h.messageID(refusal))
 	} else {
 		h.log.Debug("command done", "user", req.UserID, "command", p.id())
 	}
@@ -457,12 +457,39 @@ func (c *call) data(kv ...any) map[string]any {
 	return data
 }
 
+// codeMessages words the errors that name no message of their own (the
+// store's ENOTFOUND and ECONFLICT), or one the message files lack: the one
+// place where a code becomes words. A test checks that every code of
+// errors.go is here and that every message ID the code can produce exists.
+var codeMessages = map[string]string{
+	smallgoals.EINVALID:   "err.invalid",
+	smallgoals.ENOTFOUND:  "err.not_found",
+	smallgoals.EFORBIDDEN: "err.forbidden",
+	smallgoals.ECONFLICT:  "err.conflict",
+	smallgoals.EINTERNAL:  "err.internal",
+}
+
+// messageID is the message a refusal is told with: its own, or else its
+// code's.
+func (h *Handler) messageID(e *smallgoals.Error) string {
+	if e.MsgID != "" && h.msg.Has(e.MsgID) {
+		return e.MsgID
+	}
+	if id, ok := codeMessages[e.Code]; ok {
+		return id
+	}
+	return codeMessages[smallgoals.EINTERNAL]
+}
+
 func (c *call) errorReply(e *smallgoals.Error) Reply {
+	if e.MsgID != "" && !c.h.msg.Has(e.MsgID) {
+		c.h.log.Error("a refusal's message is missing; its code's is shown", "msg_id", e.MsgID, "code", e.Code)
+	}
 	data := c.data()
 	for k, v := range e.Data {
 		data[k] = v
 	}
-	r := textReply(c.h.msg.TData(c.lang, e.MsgID, data))
+	r := textReply(c.h.msg.TData(c.lang, c.h.messageID(e), data))
 	if u, ok := e.Data["usage"].(string); ok {
 		r.add(Context, c.t("usage.prefix")+" "+c.t("usage."+u))
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // The acceptance script of the foundation issue, checked reply by reply
@@ -25,7 +25,7 @@ func TestAcceptanceScript(t *testing.T) {
 
 	out = e.do("anna", "#slusen", "AB-1 4 b:6 Tog bussen med støtte")
 	contains(t, out, "*AB-1*", "4 · borger 6", "2026-11-23")
-	if notes := store.TestPlaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 4 AND citizen_score = 6 AND day = '2026-11-23' AND author = 'anna'`); len(notes) != 1 || notes[0] != "Tog bussen med støtte" {
+	if notes := storetest.Plaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE staff_score = 4 AND citizen_score = 6 AND day = '2026-11-23' AND author = 'anna'`); len(notes) != 1 || notes[0] != "Tog bussen med støtte" {
 		t.Fatalf("entries' notes = %q, want 1", notes)
 	}
 

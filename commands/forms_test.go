@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"smallgoals/commands"
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func aliases(d commands.FormData) []string {
@@ -84,7 +84,7 @@ func TestSubmit(t *testing.T) {
 		t.Fatalf("submit: %v %+v", errs, r)
 	}
 	contains(t, r.Text(), "5 · borger 6", "2026-11-20")
-	if notes := store.TestPlaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE day = '2026-11-20'`); len(notes) != 1 || notes[0] != "To linjer\nher" {
+	if notes := storetest.Plaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE day = '2026-11-20'`); len(notes) != 1 || notes[0] != "To linjer\nher" {
 		t.Fatalf("the note lost its line break or the day")
 	}
 	_, errs = e.h.Submit(ctx, req, commands.Submission{Kind: commands.FormNew, CitizenID: ab,

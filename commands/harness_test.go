@@ -10,6 +10,7 @@ import (
 
 	"smallgoals/commands"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 
 	_ "github.com/lib/pq"
 )
@@ -36,7 +37,7 @@ func mustLoc(name string) *time.Location {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db, raw := store.OpenTest(t)
+	db, raw := storetest.Open(t)
 	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db, Lang: "da", TZ: "Europe/Copenhagen"})
 	if err != nil {
 		t.Fatal(err)

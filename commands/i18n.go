@@ -22,6 +22,7 @@ var locales embed.FS
 // Messages translates message IDs into the bot's languages.
 type Messages struct {
 	loc map[string]*i18n.Localizer
+	ids map[string]bool // every message ID; every language has them all
 }
 
 // LoadMessages reads the embedded message files and checks that every
@@ -57,12 +58,15 @@ func LoadMessages() (*Messages, error) {
 			}
 		}
 	}
-	m := &Messages{loc: map[string]*i18n.Localizer{}}
+	m := &Messages{loc: map[string]*i18n.Localizer{}, ids: ids[smallgoals.LangDanish]}
 	for lang := range ids {
 		m.loc[lang] = i18n.NewLocalizer(b, lang)
 	}
 	return m, nil
 }
+
+// Has reports whether there is a message id.
+func (m *Messages) Has(id string) bool { return m.ids[id] }
 
 // T returns message id in lang, filled from data given as key, value
 // pairs. A missing message is a programming error; it shows as its ID so

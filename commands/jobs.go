@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,10 +33,7 @@ func (h *Handler) ReminderMessage(lang string, day time.Time, goals []ReminderGo
 		if !a.NextRevision.Equal(*b.NextRevision) {
 			return a.NextRevision.Before(*b.NextRevision)
 		}
-		if a.Alias != b.Alias {
-			return a.Alias < b.Alias
-		}
-		return a.Number < b.Number // AB-2 before AB-10
+		return smallgoals.CompareRefs(smallgoals.Ref{Alias: a.Alias, N: a.Number}, smallgoals.Ref{Alias: b.Alias, N: b.Number}) < 0 // AB-2 before AB-10
 	})
 	out := Reply{Blocks: []Block{{Kind: Header, Text: t("remind.title")}, {Kind: Section, Text: t("remind.intro")}}}
 	var items []Block
@@ -106,7 +104,7 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 			levels[r.Alias] = append(levels[r.Alias], r.GASLevel)
 		}
 	}
-	sort.Strings(aliases)
+	slices.SortFunc(aliases, smallgoals.CompareAliases) // Æ, Ø, Å after Z
 	var tscores []string
 	for _, a := range aliases {
 		if ts, ok := smallgoals.TScore(levels[a], nil); ok {

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"smallgoals"
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // A rule of logging added in one place — here, for the test, "no note
 // may say TEST" — refuses typed scores and form entries alike, and
 // nothing is stored.
 func TestScoreRuleInOnePlace(t *testing.T) {
-	db, raw := store.OpenTest(t)
+	db, raw := storetest.Open(t)
 	h, err := New(Config{Store: NewStore(db.InTx), Scores: db, Lang: "da", TZ: "Europe/Copenhagen"})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"smallgoals/commands"
 	"smallgoals/reminders"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func date(s string) time.Time {
@@ -113,7 +114,7 @@ type world struct {
 // contact person and AB-1 due 2026-12-09; CD with anna as contact, CD-1
 // due 2026-12-16.
 func newWorld(t *testing.T) *world {
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +224,7 @@ func TestRemindAcrossDST(t *testing.T) {
 		{"winter time (CET, UTC+1) from 25 October", "2026-11-02", time.Date(2026, 10, 26, 6, 59, 0, 0, time.UTC)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db, _ := store.OpenTest(t)
+			db, _ := storetest.Open(t)
 			h, _ := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 			at := tc.before.AddDate(0, 0, -10)
 			for _, c := range []string{"team opret T", "borger ny AB", "ny AB Mål frist:" + tc.due} {

@@ -13,7 +13,7 @@ import (
 	"smallgoals"
 	"smallgoals/commands"
 	"smallgoals/reminders"
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 type deleter struct {
@@ -39,7 +39,7 @@ func count(t *testing.T, raw *sql.DB, q string, args ...any) int {
 }
 
 func TestRetention(t *testing.T) {
-	db, raw := store.OpenTest(t)
+	db, raw := storetest.Open(t)
 	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 	if err != nil {
 		t.Fatal(err)

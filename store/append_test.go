@@ -11,6 +11,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestAppend(t *testing.T) {
@@ -266,7 +267,7 @@ func (e *env) count(t *testing.T, query string, args ...any) int {
 // as a shift change does, without HTTP: the database's share of the load
 // test (BENCHMARKS.md). go test -run='^$' -bench=Append ./store
 func BenchmarkAppend(b *testing.B) {
-	db, raw := store.OpenTest(b)
+	db, raw := storetest.Open(b)
 	ctx := context.Background()
 	var goals []smallgoals.Goal
 	var f entryFixture

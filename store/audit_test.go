@@ -10,6 +10,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestAuditEvents(t *testing.T) {
@@ -136,7 +137,7 @@ func fmtEvent(ev smallgoals.AuditEvent) string {
 // from rows (PostgreSQL's "Failing row contains (…)" and "Key (…)=(…)").
 func TestErrorsHoldNoValues(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	var c smallgoals.Citizen

@@ -23,7 +23,7 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error {
 	// event can still be committed.
 	err := tx.tx.QueryRowxContext(ctx, q, c.TeamID, c.Alias, c.ContactUser, c.CreatedAt).Scan(&c.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict")
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "")
 	}
 	return wrap("create citizen", err)
 }

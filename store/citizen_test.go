@@ -7,11 +7,12 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestCitizens(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var t1, t2 smallgoals.Team
 	var ab1 smallgoals.Citizen
@@ -131,7 +132,7 @@ func TestCitizens(t *testing.T) {
 
 func TestListCitizens(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team, other smallgoals.Team
 	var bo, al, ce smallgoals.Citizen
@@ -186,7 +187,7 @@ func TestListCitizens(t *testing.T) {
 // AE, Ø as O and Å as A. Danish order puts Æ, Ø, Å after Z.
 func TestListCitizensDanishOrder(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	within(t, db, func(tx *store.Tx) {

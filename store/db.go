@@ -28,6 +28,15 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Migrations returns the embedded goose migrations, 00001_init.sql and on.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // "migrations" is a valid path
+	}
+	return sub
+}
+
 // DB is the application's database.
 type DB struct {
 	db     *sqlx.DB
@@ -153,11 +162,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db.db.DB, fsys,
+	p, err := goose.NewProvider(goose.DialectPostgres, db.db.DB, Migrations(),
 		goose.WithSessionLocker(locker), goose.WithVerbose(false))
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -166,6 +171,42 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrate: %w", safe(err))
 	}
 	return nil
+}
+
+// SchemaVersion is the highest migration embedded in the binary: the
+// version Migrate brings a database to.
+func SchemaVersion() int64 {
+	var v int64
+	names, _ := fs.Glob(Migrations(), "*.sql")
+	for _, name := range names {
+		if n, err := goose.NumericComponent(name); err == nil && n > v {
+			v = n
+		}
+	}
+	return v
+}
+
+// AppliedVersion returns the highest migration applied to the database at
+// url, 0 for a database never migrated. It only reads: unlike goose, it
+// creates no version table.
+func AppliedVersion(ctx context.Context, url string) (int64, error) {
+	conn, err := sql.Open("postgres", url)
+	if err != nil {
+		return 0, fmt.Errorf("store: applied version: %w", safe(err))
+	}
+	defer conn.Close()
+	var (
+		exists bool
+		v      sql.NullInt64
+	)
+	err = conn.QueryRowContext(ctx, `SELECT to_regclass('`+goose.DefaultTablename+`') IS NOT NULL`).Scan(&exists)
+	if err == nil && exists {
+		err = conn.QueryRowContext(ctx, `SELECT max(version_id) FROM `+goose.DefaultTablename).Scan(&v)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: applied version: %w", safe(err))
+	}
+	return v.Int64, nil
 }
 
 // InTx runs fn in one transaction and commits it if fn returns nil.
@@ -219,16 +260,17 @@ func safe(err error) error {
 }
 
 // wrap maps a database error of an operation: no rows becomes ENOTFOUND, a
-// unique violation ECONFLICT, anything else a wrapped error without values.
+// unique violation ECONFLICT (both without a message ID: the caller words
+// them), anything else a wrapped error without values.
 func wrap(op string, err error) error {
 	var pe *pq.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return smallgoals.Errorf(smallgoals.ENOTFOUND, "not_found")
+		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
 	case errors.As(err, &pe) && pe.Code == "23505":
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict", "Constraint", pe.Constraint)
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "", "Constraint", pe.Constraint)
 	default:
 		return fmt.Errorf("store: %s: %w", op, safe(err))
 	}

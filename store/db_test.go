@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // gooseVersions returns how often each version is recorded as applied.
@@ -106,7 +108,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	const n = 3
 	dbs := make([]*store.DB, n)
 	for i := range dbs {
-		db, err := store.Open(ctx, u, store.Options{Keys: store.TestKeyring()})
+		db, err := store.Open(ctx, u, store.Options{Keys: storetest.Keyring()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +165,7 @@ func TestOpenErrorsHoldNoValues(t *testing.T) {
 	p.Path = "/sg_no_such_database_q7x"
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, p.String(), store.Options{Keys: store.TestKeyring()})
+	db, err := store.Open(ctx, p.String(), store.Options{Keys: storetest.Keyring()})
 	if err == nil {
 		db.Close()
 		t.Fatal("Open of a missing database succeeded")
@@ -175,7 +177,7 @@ func TestOpenErrorsHoldNoValues(t *testing.T) {
 
 func TestPing(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	if err := db.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +185,7 @@ func TestPing(t *testing.T) {
 
 func TestInTx(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 
 	t.Run("commit on nil", func(t *testing.T) {
@@ -252,7 +254,7 @@ func TestInTx(t *testing.T) {
 // transaction" on the commit).
 func TestConflictThenCommit(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team smallgoals.Team
 	var first smallgoals.Entry
@@ -314,7 +316,7 @@ func TestOpenMalformedURLHidesPassword(t *testing.T) {
 		"postgres://u:s3cret%zzpw@127.0.0.1:1/db",
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		db, err := store.Open(ctx, u, store.Options{Keys: store.TestKeyring()})
+		db, err := store.Open(ctx, u, store.Options{Keys: storetest.Keyring()})
 		cancel()
 		if err == nil {
 			db.Close()
@@ -333,7 +335,7 @@ func TestOpenMalformedURLHidesPassword(t *testing.T) {
 // the citizen blocks.
 func TestInTxPanic(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })
@@ -357,5 +359,47 @@ func TestInTxPanic(t *testing.T) {
 	})
 	if err != nil || g.Number != 1 {
 		t.Fatalf("CreateGoal after a panicking InTx = %v, number %d; want nil, 1", err, g.Number)
+	}
+}
+
+func TestSchemaVersions(t *testing.T) {
+	t.Parallel()
+	names, err := fs.Glob(store.Migrations(), "*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("embedded migrations: %q, %v", names, err)
+	}
+	last := names[len(names)-1]
+	want, err := strconv.ParseInt(last[:strings.IndexByte(last, '_')], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := store.SchemaVersion(); got != want || got < 9 {
+		t.Fatalf("SchemaVersion() = %d, want %d (the number of %s)", got, want, last)
+	}
+
+	// A migrated database is at the schema version; a fresh one at 0, and
+	// asking leaves it without goose's table.
+	ctx := context.Background()
+	if got, err := store.AppliedVersion(ctx, storetest.URL(t)); err != nil || got != want {
+		t.Errorf("AppliedVersion(migrated) = %d, %v; want %d", got, err, want)
+	}
+	u := storetest.URL(t)
+	raw, err := sql.Open("postgres", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TABLE goose_db_version`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.AppliedVersion(ctx, u); err != nil || got != 0 {
+		t.Errorf("AppliedVersion(unmigrated) = %d, %v; want 0", got, err)
+	}
+	var exists bool
+	if err := raw.QueryRow(`SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&exists); err != nil || exists {
+		t.Errorf("goose_db_version exists after AppliedVersion: %v, %v", exists, err)
+	}
+	if _, err := store.AppliedVersion(ctx, "postgres://127.0.0.1:1/x?connect_timeout=1&sslmode=disable"); err == nil {
+		t.Error("AppliedVersion of no server: no error")
 	}
 }

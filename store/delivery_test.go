@@ -8,11 +8,12 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestClaimDelivery(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	claim := func(key string) bool {
 		t.Helper()

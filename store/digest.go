@@ -9,7 +9,8 @@ import (
 
 // DigestOf computes a team's digest figures for the week from to to
 // (civil dates, inclusive) with three set-based queries: no query per
-// goal or per citizen.
+// goal or per citizen. Goals and revisions come by ref in Danish order
+// (smallgoals.CompareRefs).
 func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error) {
 	d := smallgoals.Digest{From: from, To: to}
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -59,7 +60,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
 			LEFT JOIN s ON s.goal_id = g.id
 			WHERE g.status = 'active' AND g.created_at::date <= $3
-			ORDER BY c.alias_key, g.number`, teamID, from, to)
+			ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number`, teamID, from, to)
 		if err != nil {
 			return wrap("digest goals", err)
 		}
@@ -74,7 +75,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 				WHERE r.day <= $3
 			) x
 			WHERE latest OR day >= $2
-			ORDER BY alias_key, number, day`, teamID, from, to)
+			ORDER BY translate(alias_key, 'ÆØÅ', '[\]') COLLATE "C", number, day`, teamID, from, to)
 		return wrap("digest revisions", err)
 	})
 	return d, err

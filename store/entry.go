@@ -24,7 +24,7 @@ func (tx *Tx) CreateEntry(ctx context.Context, e *smallgoals.Entry) error {
 	err = tx.tx.QueryRowxContext(ctx, q, e.GoalID, e.Kind, e.Author, e.Day, e.WrittenAt,
 		e.StaffScore, e.CitizenScore, note, keyID, e.Replaces).Scan(&e.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict")
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "")
 	}
 	return wrap("create entry", err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 type entryFixture struct {
@@ -183,7 +184,7 @@ func TestEntries(t *testing.T) {
 
 func TestLatestOwnEntry(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	f := entrySetup(t, db)
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
@@ -335,7 +336,7 @@ func TestLatestOwnEntryBigID(t *testing.T) {
 
 func TestGoalOverviews(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var c, other smallgoals.Citizen
 	var g1, g2, g3, g4, closed smallgoals.Goal

@@ -184,7 +184,8 @@ func (tx *Tx) ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.
 }
 
 // DueGoals returns the active goals of the given teams whose next revision
-// is on or before until, the earliest first, with their citizen's alias.
+// is on or before until, the earliest first, then by ref in Danish order
+// (smallgoals.CompareRefs), with their citizen's alias.
 func (tx *Tx) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
 	var out []smallgoals.DueGoal
 	rows, err := tx.tx.QueryxContext(ctx, `
@@ -193,7 +194,7 @@ func (tx *Tx) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([
 		JOIN citizens c ON c.id = g.citizen_id
 		LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
 		WHERE c.team_id = ANY($1) AND g.status = 'active' AND g.next_revision <= $2
-		ORDER BY g.next_revision, c.alias_key, g.number`, pq.Array(teamIDs), until)
+		ORDER BY g.next_revision, translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number, c.team_id`, pq.Array(teamIDs), until)
 	if err != nil {
 		return nil, wrap("due goals", err)
 	}

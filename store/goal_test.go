@@ -11,11 +11,12 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestNumbering(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var ab, cd smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) {
@@ -118,7 +119,7 @@ func TestNumbering(t *testing.T) {
 
 func TestCreateGoalConcurrent(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })
@@ -164,7 +165,7 @@ func TestCreateGoalConcurrent(t *testing.T) {
 
 func TestGoalFields(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	within(t, db, func(tx *store.Tx) {
 		c := mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB")
@@ -215,7 +216,7 @@ func TestGoalFields(t *testing.T) {
 
 func TestGoalChecks(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var c smallgoals.Citizen
 	within(t, db, func(tx *store.Tx) { c = mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB") })
@@ -279,7 +280,7 @@ func TestGoalChecks(t *testing.T) {
 
 func TestSetGoalRevision(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var g smallgoals.Goal
 	within(t, db, func(tx *store.Tx) { g = mkGoal(t, tx, mkCitizen(t, tx, mkTeam(t, tx, "C1").ID, "AB").ID, "G") })

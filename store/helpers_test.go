@@ -12,6 +12,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // t0 is the instant the fixtures are written at, unless a test says
@@ -28,7 +29,7 @@ type env struct {
 // newEnv opens a fresh database (a template clone) both ways.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db, raw := store.OpenTest(t)
+	db, raw := storetest.Open(t)
 	return &env{db: db, raw: raw}
 }
 

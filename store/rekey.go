@@ -59,6 +59,14 @@ func openText(kr *smallgoals.Keyring, field string, id int64, ct []byte, keyID s
 	return s, nil
 }
 
+// Plaintext decrypts a value of an encrypted column as stored (its bytes
+// and the row's key_id), for reading rows with plain SQL; field names the
+// column as "table.column". goals.gas_levels decrypts to a JSON array of
+// five strings.
+func Plaintext(kr *smallgoals.Keyring, field string, ct []byte, keyID string) (string, error) {
+	return openText(kr, field, 0, ct, keyID)
+}
+
 // sealGASLevels encrypts the levels as a JSON array of five strings; no
 // level described is NULL.
 func sealGASLevels(kr *smallgoals.Keyring, l smallgoals.GASLevels) (any, error) {

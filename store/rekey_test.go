@@ -21,6 +21,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // marker is written into every free-text field; it must never be found in
@@ -205,8 +206,8 @@ var secrets = []string{marker, "Æblegrød", "MARKØR", "4711"}
 // in any column of any table, and reads back unchanged.
 func TestEncryptedAtRest(t *testing.T) {
 	t.Parallel()
-	u := store.TestURL(t)
-	kr := store.TestKeyring()
+	u := storetest.URL(t)
+	kr := storetest.Keyring()
 	db := openWith(t, u, kr)
 	raw := openRaw(t, u)
 	w := writeAll(t, db, "C-rest")
@@ -224,11 +225,11 @@ func TestEncryptedAtRest(t *testing.T) {
 	}
 
 	t.Run("TestPlaintexts", func(t *testing.T) {
-		notes := store.TestPlaintexts(t, raw, "entries.note", `SELECT note, key_id FROM entries ORDER BY id`)
+		notes := storetest.Plaintexts(t, raw, "entries.note", `SELECT note, key_id FROM entries ORDER BY id`)
 		if want := []string{"Note " + marker, "", "Anden note\n" + marker}; !reflect.DeepEqual(notes, want) {
 			t.Errorf("notes = %q, want %q", notes, want)
 		}
-		gas := store.TestPlaintexts(t, raw, "goals.gas_levels", `SELECT gas_levels, key_id FROM goals`)
+		gas := storetest.Plaintexts(t, raw, "goals.gas_levels", `SELECT gas_levels, key_id FROM goals`)
 		if want := `["Aldrig ` + marker + `","","Nogle gange","","Hver dag ` + marker + `"]`; len(gas) != 1 || gas[0] != want {
 			t.Errorf("GAS levels = %q, want %q", gas, want)
 		}
@@ -329,7 +330,7 @@ func TestOpenNeedsKeys(t *testing.T) {
 // keyring without B fails clearly.
 func TestRekeyRotation(t *testing.T) {
 	t.Parallel()
-	u := store.TestURL(t)
+	u := storetest.URL(t)
 	raw := openRaw(t, u)
 	a, b, c := newKey(t), newKey(t), newKey(t)
 	ctx := context.Background()
@@ -390,7 +391,7 @@ func TestRekeyRotation(t *testing.T) {
 // and change each row once between them.
 func TestRekeyConcurrent(t *testing.T) {
 	t.Parallel()
-	u := store.TestURL(t)
+	u := storetest.URL(t)
 	raw := openRaw(t, u)
 	a, b := newKey(t), newKey(t)
 	ctx := context.Background()
@@ -513,7 +514,7 @@ func TestMigrationEncryptsExistingRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := openWith(t, u, store.TestKeyring())
+	db := openWith(t, u, storetest.Keyring())
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +577,7 @@ func TestMigrationEncryptsExistingRows(t *testing.T) {
 	if err != nil || n != 6 {
 		t.Fatalf("RekeyPlain = %d, %v; want 6", n, err)
 	}
-	kr := store.TestKeyring()
+	kr := storetest.Keyring()
 	if got := keyIDs(t, raw); !reflect.DeepEqual(got, map[string]int{kr.CurrentID(): 6}) {
 		t.Fatalf("after RekeyPlain rows by key ID = %v", got)
 	}

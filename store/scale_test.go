@@ -42,6 +42,7 @@ import (
 	"smallgoals/commands"
 	"smallgoals/reminders"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // The data set's shape.
@@ -142,7 +143,7 @@ func generateScale(b *testing.B, url string, teams int) scaleCounts {
 	}
 	defer raw.Close()
 	raw.SetMaxOpenConns(scaleStreams + 1)
-	keyID := store.TestKeyring().CurrentID()
+	keyID := storetest.Keyring().CurrentID()
 	empty := []byte{}
 	var n scaleCounts
 	start := time.Now()
@@ -554,7 +555,7 @@ func BenchmarkDigests(b *testing.B) {
 	url := os.Getenv("SMALLGOALS_SCALE_URL")
 	var goalCount int64
 	if url == "" {
-		url = store.TestURL(b)
+		url = storetest.URL(b)
 		goalCount = generateScale(b, url, teamCount).goals
 	} else {
 		// A database generated before (kept with SMALLGOALS_SCALE_PAUSE
@@ -573,7 +574,7 @@ func BenchmarkDigests(b *testing.B) {
 		}
 	}
 
-	db, err := store.Open(ctx, url, store.Options{MaxConns: 4, Keys: store.TestKeyring()})
+	db, err := store.Open(ctx, url, store.Options{MaxConns: 4, Keys: storetest.Keyring()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *smallgoals.Team) error {
 	err := tx.tx.QueryRowxContext(ctx, q, t.ChannelID, t.Name, t.Lang, t.TZ, t.CreatedBy, t.CreatedAt).
 		Scan(&t.ID, &t.DigestWeekday, &t.DigestTime, &t.ReminderTime)
 	if errors.Is(err, sql.ErrNoRows) {
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "conflict")
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "")
 	}
 	return wrap("create team", err)
 }

@@ -8,11 +8,12 @@ import (
 
 	"smallgoals"
 	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestTeams(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 
 	var team smallgoals.Team
@@ -84,7 +85,7 @@ func TestTeams(t *testing.T) {
 
 func TestMembers(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	var team, other smallgoals.Team
 	within(t, db, func(tx *store.Tx) {
@@ -189,7 +190,7 @@ func TestMembers(t *testing.T) {
 
 func TestUserLang(t *testing.T) {
 	t.Parallel()
-	db, _ := store.OpenTest(t)
+	db, _ := storetest.Open(t)
 	ctx := context.Background()
 	within(t, db, func(tx *store.Tx) {
 		check := func(user, want string) {

@@ -66,6 +66,24 @@ const ShellKeyFile = ".smallgoals-data-key"
 // makeKey says how to make a data key.
 const makeKey = "make one with `openssl rand -base64 32`"
 
+// secret reads a secret from NAME or from the file NAME_FILE names, and
+// says which variable it came from.
+func secret(getenv func(string) string, name string) (value, from string, err error) {
+	v := getenv(name)
+	file := getenv(name + "_FILE")
+	if file == "" {
+		return strings.TrimSpace(v), name, nil
+	}
+	if v != "" {
+		return "", "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", "", fmt.Errorf("%s_FILE: cannot read the file", name)
+	}
+	return strings.TrimSpace(string(b)), name + "_FILE", nil
+}
+
 // LoadConfig reads the configuration with getenv and checks it; errors
 // name the variable.
 func LoadConfig(getenv func(string) string) (Config, error) {
@@ -78,20 +96,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	vals := map[string]string{}
 	from := map[string]string{} // the variable a secret came from, for errors
 	for _, name := range secrets {
-		v := getenv(name)
-		from[name] = name
-		if file := getenv(name + "_FILE"); file != "" {
-			if v != "" {
-				return Config{}, fmt.Errorf("set %s or %s_FILE, not both", name, name)
-			}
-			b, err := os.ReadFile(file)
-			if err != nil {
-				return Config{}, fmt.Errorf("%s_FILE: cannot read the file", name)
-			}
-			v = string(b)
-			from[name] = name + "_FILE"
+		v, src, err := secret(getenv, name)
+		if err != nil {
+			return Config{}, err
 		}
-		vals[name] = strings.TrimSpace(v)
+		vals[name], from[name] = v, src
 	}
 	c := Config{
 		DatabaseURL:        vals["DATABASE_URL"],

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // In the shell, after a few registrations: digest --once at the next
@@ -18,7 +18,7 @@ import (
 // note text; a second run that week prints nothing. graf writes a PNG,
 // eksport a CSV and a status page.
 func TestShellDigestChartExport(t *testing.T) {
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	dir := t.TempDir()
 	env := envFunc(map[string]string{"DATABASE_URL": url, "SMALLGOALS_FILES_DIR": dir})
 	script := strings.Join([]string{
@@ -81,7 +81,7 @@ func nextMonday(t time.Time) time.Time {
 
 // smallgoals demo fills a database the shell then shows.
 func TestDemo(t *testing.T) {
-	env := envFunc(map[string]string{"DATABASE_URL": store.TestURL(t), "SMALLGOALS_FILES_DIR": t.TempDir()})
+	env := envFunc(map[string]string{"DATABASE_URL": storetest.URL(t), "SMALLGOALS_FILES_DIR": t.TempDir()})
 	var out, errs bytes.Buffer
 	if code := run(context.Background(), []string{"demo"}, env, nil, &out, &errs); code != 0 || !strings.Contains(errs.String(), "5 borgere") {
 		t.Fatalf("demo: %d %s", code, errs.String())

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"smallgoals"
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func TestDataKeyConfig(t *testing.T) {
@@ -109,7 +109,7 @@ func shellRun(t *testing.T, env map[string]string, script string, args ...string
 func TestShellKeyFileAndRekey(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	env := map[string]string{"DATABASE_URL": url}
 	const note = "Tog bussen med støtte"
 	code, out, errs := shellRun(t, env, strings.Join([]string{

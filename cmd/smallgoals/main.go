@@ -1,4 +1,5 @@
-// Command smallgoals runs the små mål Slack bot (design.md §4.2):
+// Command smallgoals runs the små mål Slack bot (design.md §4.2). Its
+// subcommands are in the table of cli.go, which `smallgoals help` prints:
 //
 //	smallgoals [serve]          run the bot (the shell when no Slack tokens are set)
 //	smallgoals shell            the local shell transport explicitly
@@ -6,12 +7,15 @@
 //	smallgoals remind --once    run the reminder job once
 //	smallgoals digest --once    run the digest job once
 //	smallgoals retention --once delete what is past its retention once
-//	smallgoals demo             fill the database with a small Danish demo data set
 //	smallgoals rekey            re-encrypt all free text under the current data key
+//	smallgoals demo             fill the database with a small Danish demo data set
 //	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
+//	smallgoals version          version, commit and schema version
+//	smallgoals help             the subcommands, one line each
 //
-// Every command migrates the database first unless --no-migrate is given,
-// and then encrypts any rows a migration left in clear.
+// Every command that uses the database migrates it first unless
+// --no-migrate is given, and then encrypts any rows a migration left in
+// clear.
 //
 // Free text (notes, titles, GAS level descriptions, reflections) is
 // encrypted at rest with SMALLGOALS_DATA_KEY; SMALLGOALS_OLD_DATA_KEYS
@@ -23,7 +27,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -59,124 +62,47 @@ func main() {
 	os.Exit(code)
 }
 
-// run is the program; it returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	name := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	fs := flag.NewFlagSet("smallgoals "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	noMigrate := fs.Bool("no-migrate", false, "do not migrate the database first")
-	once := fs.Bool("once", false, "run the job once and exit (remind, digest)")
-	at := fs.String("at", "", "the clock for --once, RFC 3339 (default now)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "smallgoals %s: unexpected argument %q\n", name, fs.Arg(0))
-		return 2
-	}
+// runJob runs the reminder, digest or retention job once with the clock
+// at clock and reports on w what it did.
+func (m *Main) runJob(ctx context.Context, name string, clock time.Time, w io.Writer) int {
 	switch name {
-	case "serve", "shell", "migrate", "remind", "digest", "rekey", "retention", "demo":
-	case "healthcheck":
-		return healthcheck(ctx, getenv, stderr)
-	default:
-		fmt.Fprintf(stderr, "smallgoals: unknown command %q (serve, shell, migrate, remind, digest, retention, rekey, demo, healthcheck)\n", name)
-		return 2
+	case "digest":
+		j, err := m.OneShotJobs(ctx)
+		if err != nil {
+			m.Log.Error("start-up failed", "err", err)
+			return 1
+		}
+		r, err := j.Digester.Digest(ctx, clock)
+		if err != nil {
+			m.Log.Error("digests failed", "err", err)
+			return 1
+		}
+		fmt.Fprintf(w, "digest: %d posted, %d counts only (public channels), %d failed, %d ambiguous\n",
+			r.Posted, r.CountsOnly, r.Failed, r.Ambiguous)
+		return 0
+	case "remind":
+		j, err := m.OneShotJobs(ctx)
+		if err != nil {
+			m.Log.Error("start-up failed", "err", err)
+			return 1
+		}
+		r, err := j.Reminder.Remind(ctx, clock)
+		if err != nil {
+			m.Log.Error("reminders failed", "err", err)
+			return 1
+		}
+		fmt.Fprintf(w, "remind: %d DMs with %d goals (%d teams due; %d failed, %d ambiguous)\n",
+			r.DMs, r.Goals, r.Teams, r.Failed, r.Ambiguous)
+		return 0
 	}
-	cfg, err := LoadConfig(getenv)
+	r, err := m.Jobs().Retention(ctx, clock)
 	if err != nil {
-		fmt.Fprintf(stderr, "smallgoals: configuration: %v\n", err)
-		return 2
-	}
-	log := newLogger(cfg, stderr)
-	keys, err := cfg.Keyring(".", log)
-	if err != nil {
-		fmt.Fprintf(stderr, "smallgoals: configuration: %v\n", err)
-		return 2
-	}
-	m := &Main{Config: cfg, Keys: keys, Log: log, Stdin: stdin, Stdout: stdout}
-	if err := m.Open(ctx, !*noMigrate); err != nil {
-		log.Error("start-up failed", "err", err)
+		m.Log.Error("retention failed", "err", err)
 		return 1
 	}
-	defer m.Close()
-	switch name {
-	case "migrate":
-		log.Info("migrations applied")
-		return 0
-	case "rekey":
-		n, err := m.DB.Rekey(ctx)
-		n += m.Encrypted
-		if err != nil {
-			log.Error("rekey failed", "rows_done", n, "err", err)
-			return 1
-		}
-		fmt.Fprintf(stderr, "rekey: %d rows re-encrypted under key %s\n", n, keys.CurrentID())
-		return 0
-	case "remind", "digest", "retention":
-		if !*once {
-			fmt.Fprintf(stderr, "smallgoals %s: only --once is supported; serve runs the job on its schedule\n", name)
-			return 2
-		}
-		clock := time.Now()
-		if *at != "" {
-			t, err := time.Parse(time.RFC3339, *at)
-			if err != nil {
-				fmt.Fprintf(stderr, "smallgoals %s: --at must be RFC 3339, e.g. 2026-11-23T09:00:00+01:00\n", name)
-				return 2
-			}
-			clock = t
-		}
-		switch name {
-		case "digest":
-			j, err := m.OneShotJobs(ctx)
-			if err != nil {
-				log.Error("start-up failed", "err", err)
-				return 1
-			}
-			r, err := j.Digester.Digest(ctx, clock)
-			if err != nil {
-				log.Error("digests failed", "err", err)
-				return 1
-			}
-			fmt.Fprintf(stderr, "digest: %d posted, %d counts only (public channels), %d failed, %d ambiguous\n",
-				r.Posted, r.CountsOnly, r.Failed, r.Ambiguous)
-			return 0
-		case "remind":
-			j, err := m.OneShotJobs(ctx)
-			if err != nil {
-				log.Error("start-up failed", "err", err)
-				return 1
-			}
-			r, err := j.Reminder.Remind(ctx, clock)
-			if err != nil {
-				log.Error("reminders failed", "err", err)
-				return 1
-			}
-			fmt.Fprintf(stderr, "remind: %d DMs with %d goals (%d teams due; %d failed, %d ambiguous)\n",
-				r.DMs, r.Goals, r.Teams, r.Failed, r.Ambiguous)
-			return 0
-		}
-		r, err := m.Jobs().Retention(ctx, clock)
-		if err != nil {
-			log.Error("retention failed", "err", err)
-			return 1
-		}
-		fmt.Fprintf(stderr, "retention: %d entries deleted, %d kept (not exported), %d files deleted, %d files failed\n",
-			r.Deleted, r.Kept, r.FilesDeleted, r.FilesFailed)
-		return 0
-	case "shell":
-		return m.exit(m.RunShell(ctx))
-	case "demo":
-		if err := m.Demo(ctx, time.Now(), stderr); err != nil {
-			log.Error("demo failed", "err", err)
-			return 1
-		}
-		return 0
-	}
-	return m.exit(m.Serve(ctx))
+	fmt.Fprintf(w, "retention: %d entries deleted, %d kept (not exported), %d files deleted, %d files failed\n",
+		r.Deleted, r.Kept, r.FilesDeleted, r.FilesFailed)
+	return 0
 }
 
 // Main is the wired program; the end-to-end tests use it too.

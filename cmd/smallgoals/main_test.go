@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 func envFunc(m map[string]string) func(string) string {
@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 // The foundation issue's acceptance script, piped into `smallgoals shell`
 // against a fresh database.
 func TestShellAcceptance(t *testing.T) {
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	script := strings.Join([]string{
 		":user anna",
 		":channel #slusen",
@@ -106,7 +106,7 @@ func TestShellAcceptance(t *testing.T) {
 }
 
 func TestMigrateCommand(t *testing.T) {
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	var stdout, stderr bytes.Buffer
 	for i := 0; i < 2; i++ {
 		if code := run(context.Background(), []string{"migrate"}, envFunc(map[string]string{"DATABASE_URL": url}), nil, &stdout, &stderr); code != 0 {

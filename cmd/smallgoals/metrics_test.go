@@ -5,12 +5,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // Both connection pools are on /metrics, sized as DATABASE_MAX_CONNS says.
 func TestPoolMetrics(t *testing.T) {
-	db, _ := store.OpenTest(t) // MaxConns 10: 8 general, 2 quick
+	db, _ := storetest.Open(t) // MaxConns 10: 8 general, 2 quick
 	registerPoolMetrics(db)
 	mfs, err := prometheus.DefaultGatherer.Gather()
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // digestSlack is a Slack Web API for the digest job: every team channel
@@ -88,7 +88,7 @@ func TestDigestKilledMidRunAndSlackDown(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	const teams = 30
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	var script []string
 	for i := range teams {
 		script = append(script, ":user anna", fmt.Sprintf(":channel #team%d", i), fmt.Sprintf("/maal team opret Team %d", i),

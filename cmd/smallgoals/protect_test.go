@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // In the shell: the access log is written as a CSV file whose path is
 // printed; erasing the borger removes it; the retention job runs once.
 func TestShellDataProtection(t *testing.T) {
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	dir := t.TempDir()
 	env := envFunc(map[string]string{"DATABASE_URL": url, "SMALLGOALS_FILES_DIR": dir, "LOG_LEVEL": "debug"})
 	script := strings.Join([]string{

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // In the shell: goals with frist: dates; remind --once on the working day
@@ -15,7 +15,7 @@ import (
 // three processes at once print each DM once between them; a public
 // holiday or a Saturday prints nothing.
 func TestRemindOnce(t *testing.T) {
-	url := store.TestURL(t)
+	url := storetest.URL(t)
 	env := envFunc(map[string]string{"DATABASE_URL": url})
 	script := strings.Join([]string{
 		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal koordinator @dora",

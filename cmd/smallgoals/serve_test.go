@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"smallgoals/store"
+	"smallgoals/store/storetest"
 )
 
 // `serve` in HTTP mode: connects to Slack (auth.test), answers the health
@@ -34,7 +34,7 @@ func TestServeHTTPMode(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	env := envFunc(map[string]string{
-		"DATABASE_URL":         store.TestURL(t),
+		"DATABASE_URL":         storetest.URL(t),
 		"SLACK_BOT_TOKEN":      "xoxb-serve-test",
 		"SLACK_SIGNING_SECRET": "serve-test-secret",
 		"SLACK_API_URL":        slackAPI.URL + "/api/",
