@@ -1,13 +1,30 @@
-// Command loadgen sends signed Slack slash commands to a smallgoals bot in
-// HTTP mode at a fixed, open-loop rate and reports latency percentiles
-// measured from each request's scheduled send time (so a server that falls
-// behind is charged for the queue it causes). It can also play a minimal
-// Slack Web API for the bot (auth.test, conversations.members, users.info, …),
+// Command loadgen sends signed Slack slash commands, or log-form
+// submissions, to a smallgoals bot in HTTP mode at a fixed, open-loop rate
+// and reports latency percentiles measured from each request's scheduled
+// send time (so a server that falls behind is charged for the queue it
+// causes). It can also play a minimal Slack Web API for the bot
+// (auth.test, conversations.members, users.info, chat.postEphemeral, …),
 // so a load test needs no network.
 //
 //	loadgen -fake-slack 127.0.0.1:9999 -users 50                        # the fake Slack API
 //	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -setup  # team, borgere AB and B1…B20, a goal each
 //	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -rate 1000 -duration 20s   # scores on B1-1…B20-1
+//	loadgen -url http://127.0.0.1:3000/slack/commands -secret S -mode form -goals 2:3,4:5,… -rate 1000
+//
+// -mode form sends the log form's view_submission to /slack/interactions
+// (the -url with /slack/commands replaced) instead: the form as the bot
+// shows it for goal Bi-1, with a score, the borger's score, today and a
+// note, each submission with a view ID and hash of its own. It needs the
+// database IDs of the borgere and goals, which the bot's answers do not
+// show: -goals takes CITIZEN:GOAL pairs, B1's first. scripts/loadtest
+// reads them from PostgreSQL after -setup:
+//
+//	SELECT string_agg(c.id || ':' || g.id, ',' ORDER BY c.id) FROM citizens c
+//	JOIN goals g ON g.citizen_id = c.id AND g.number = 1 WHERE c.alias_key ~ '^B[0-9]+$'
+//
+// A submission counts as an error unless it is answered 200
+// {"response_action":"clear"} within 2 s of being sent: after 2 s the bot
+// clears the form before it knows the outcome, which follows as a message.
 package main
 
 import (
@@ -51,6 +68,8 @@ func main() {
 		key      = flag.String("key", "", "fault test: the bot's data key (base64)")
 		termPID  = flag.Int("sigterm", 0, "SIGTERM test: the server's PID, sent SIGTERM after -sigterm-after during the run")
 		termAt   = flag.Duration("sigterm-after", 2*time.Second, "SIGTERM test: when to send it")
+		mode     = flag.String("mode", "command", "what to send: command (slash commands) or form (log-form submissions, needs -goals)")
+		goals    = flag.String("goals", "", "form mode: the goals to log on, CITIZEN:GOAL database IDs, comma separated")
 	)
 	flag.Parse()
 	if *fake != "" {
@@ -85,12 +104,40 @@ func main() {
 		}
 		return
 	}
-	r := c.run(*rate, *duration, *users, max(1, *citizens), *text)
+	var send func(i int) bool
+	switch *mode {
+	case "command":
+		n := max(1, *citizens)
+		send = func(i int) bool {
+			score := i%10 + 1
+			status, body, err := c.send(fmt.Sprintf("U%04d", i%*users+1), fmt.Sprintf(*text, fmt.Sprintf("B%d-1", i%n+1), score, (score+3)%10+1))
+			return err == nil && status == 200 && strings.Contains(body, `"response_type":"ephemeral"`)
+		}
+	case "form":
+		gs, err := parseGoals(*goals)
+		if err != nil {
+			log.Fatal(err)
+		}
+		f, err := newFormSender(c, gs)
+		if err != nil {
+			log.Fatal(err)
+		}
+		send = func(i int) bool {
+			score := i%10 + 1
+			body, h := f.submission(i, fmt.Sprintf("U%04d", i%*users+1), score, (score+3)%10+1, "Tog selv bussen i dag")
+			sent := time.Now()
+			status, resp, err := c.postTo(f.url, body, h)
+			return err == nil && cleared(status, resp) && time.Since(sent) < 2*time.Second
+		}
+	default:
+		log.Fatalf("-mode %q: want command or form", *mode)
+	}
+	r := c.run(*rate, *duration, send)
 	if *jsonOut {
 		json.NewEncoder(os.Stdout).Encode(r)
 		return
 	}
-	fmt.Printf("rate %.0f/s for %s: sent %d, ok %d, errors %d, achieved %.0f/s\n", *rate, *duration, r.Sent, r.OK, r.Errors, r.Achieved)
+	fmt.Printf("%s: rate %.0f/s for %s: sent %d, ok %d, errors %d, achieved %.0f/s\n", *mode, *rate, *duration, r.Sent, r.OK, r.Errors, r.Achieved)
 	fmt.Printf("latency from scheduled send: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n",
 		r.P50, r.P90, r.P99, r.P999, r.Max)
 }
@@ -126,7 +173,12 @@ func (c *client) send(user, text string) (int, string, error) {
 
 // post sends a body with headers to the command URL.
 func (c *client) post(body string, h http.Header) (int, string, error) {
-	req, _ := http.NewRequest(http.MethodPost, c.url, strings.NewReader(body))
+	return c.postTo(c.url, body, h)
+}
+
+// postTo sends a body with headers to url.
+func (c *client) postTo(url, body string, h http.Header) (int, string, error) {
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	req.Header = h
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -145,9 +197,10 @@ type Result struct {
 	DurationSeconds, Seconds float64
 }
 
-// run sends at rate for d: request i is due at start + i/rate, whether or
-// not earlier ones have answered (open loop).
-func (c *client) run(rate float64, d time.Duration, users, citizens int, text string) Result {
+// run calls send(i) at rate for d: request i is due at start + i/rate,
+// whether or not earlier ones have answered (open loop). send reports
+// whether the answer was the one wanted.
+func (c *client) run(rate float64, d time.Duration, send func(i int) bool) Result {
 	n := int(rate * d.Seconds())
 	lat := make([]float64, n)
 	var ok, errs atomic.Int64
@@ -162,12 +215,9 @@ func (c *client) run(rate float64, d time.Duration, users, citizens int, text st
 		wg.Add(1)
 		go func(i int, due time.Time) {
 			defer wg.Done()
-			user := fmt.Sprintf("U%04d", i%users+1)
-			score := i%10 + 1
-			ref := fmt.Sprintf("B%d-1", i%citizens+1)
-			status, body, err := c.send(user, fmt.Sprintf(text, ref, score, (score+3)%10+1))
+			good := send(i)
 			lat[i] = float64(time.Since(due).Microseconds()) / 1000
-			if err != nil || status != 200 || !strings.Contains(body, `"response_type":"ephemeral"`) {
+			if !good {
 				errs.Add(1)
 				return
 			}
@@ -189,8 +239,11 @@ func (c *client) run(rate float64, d time.Duration, users, citizens int, text st
 
 // serveFakeSlack answers the Web API calls the bot makes while logging:
 // auth.test, conversations.members (users U0001…), users.info,
-// conversations.info (a private channel the bot is in) and
-// users.conversations (that channel).
+// conversations.info (a private channel the bot is in),
+// users.conversations (that channel), and chat.postEphemeral (a saved
+// form's confirmation), conversations.open and chat.postMessage, each at
+// once with ok: at thousands of confirmations a second the fake must not
+// be what the bot waits for.
 func serveFakeSlack(addr, team, channel string, users int) {
 	var members []string
 	for i := 1; i <= users; i++ {
@@ -212,6 +265,12 @@ func serveFakeSlack(addr, team, channel string, users int) {
 			fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"is_channel":true,"is_private":true,"is_member":true}}`, channel)
 		case "users.conversations":
 			fmt.Fprintf(w, `{"ok":true,"channels":[{"id":%q,"is_private":true}],"response_metadata":{"next_cursor":""}}`, channel)
+		case "chat.postEphemeral":
+			w.Write([]byte(`{"ok":true,"message_ts":"1700000000.000100"}`))
+		case "conversations.open":
+			w.Write([]byte(`{"ok":true,"channel":{"id":"DLOAD"}}`))
+		case "chat.postMessage":
+			fmt.Fprintf(w, `{"ok":true,"channel":"DLOAD","ts":"%d.000100"}`, time.Now().Unix())
 		default:
 			w.Write([]byte(`{"ok":true}`))
 		}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"smallgoals"
+)
+
+// goalRef is a goal the form submissions log on, with its borger.
+type goalRef struct {
+	citizen, goal int64
+	alias         string
+}
+
+// parseGoals reads -goals: CITIZEN:GOAL pairs of database IDs, comma
+// separated, the i-th being borger Bi's goal Bi-1.
+func parseGoals(s string) ([]goalRef, error) {
+	var gs []goalRef
+	for i, p := range strings.Split(s, ",") {
+		c, g, ok := strings.Cut(strings.TrimSpace(p), ":")
+		ci, err1 := strconv.ParseInt(c, 10, 64)
+		gi, err2 := strconv.ParseInt(g, 10, 64)
+		if !ok || err1 != nil || err2 != nil || ci <= 0 || gi <= 0 {
+			return nil, fmt.Errorf("-goals: %q is not CITIZEN:GOAL", p)
+		}
+		gs = append(gs, goalRef{citizen: ci, goal: gi, alias: fmt.Sprintf("B%d", i+1)})
+	}
+	return gs, nil
+}
+
+// formSender builds log-form submissions as Slack sends them when a user
+// presses Gem: the view as the bot showed it (bot/views.go, the log form
+// of a 1–10 goal), its state and its metadata. The blocks of each goal's
+// form are encoded once.
+type formSender struct {
+	c      *client
+	url    string // the bot's /slack/interactions
+	goals  []goalRef
+	blocks []json.RawMessage // by goal
+	run    string            // makes view IDs unique across runs on one database
+	zone   *time.Location
+}
+
+func newFormSender(c *client, goals []goalRef) (*formSender, error) {
+	zone, err := time.LoadLocation("Europe/Copenhagen") // the teams' default zone
+	if err != nil {
+		zone = time.Local
+	}
+	f := &formSender{c: c, url: strings.Replace(c.url, "/slack/commands", "/slack/interactions", 1), goals: goals,
+		run: strconv.FormatInt(time.Now().UnixNano(), 36), zone: zone}
+	for _, g := range goals {
+		b, err := json.Marshal(f.view(g))
+		if err != nil {
+			return nil, err
+		}
+		f.blocks = append(f.blocks, b)
+	}
+	return f, nil
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
+}
+
+func option(value, label string) *slack.OptionBlockObject {
+	return slack.NewOptionBlockObject(value, plain(label), nil)
+}
+
+// view is the log form's blocks for g, chosen in the form: the borger and
+// goal menus, the recent scores, the two score choices, the day and the
+// note — the input blocks the state refers to, as Danish as the bot's.
+func (f *formSender) view(g goalRef) slack.Blocks {
+	var citizens []*slack.OptionBlockObject
+	var initial *slack.OptionBlockObject
+	for _, o := range f.goals {
+		opt := option(strconv.FormatInt(o.citizen, 10), o.alias+" · Load")
+		citizens = append(citizens, opt)
+		if o == g {
+			initial = opt
+		}
+	}
+	csel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Vælg"), "citizen", citizens...)
+	csel.InitialOption = initial
+	goal := option(strconv.FormatInt(g.goal, 10), g.alias+"-1 Smøre madpakke selv")
+	gsel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Vælg"), "goal", goal)
+	gsel.InitialOption = goal
+	scores := func(action string) *slack.RadioButtonsBlockElement {
+		var opts []*slack.OptionBlockObject
+		for n := 10; n >= 1; n-- {
+			opts = append(opts, option(strconv.Itoa(n), strconv.Itoa(n)))
+		}
+		return slack.NewRadioButtonsBlockElement(action, opts...)
+	}
+	cs := slack.NewInputBlock(fmt.Sprintf("citizen_score-%d", g.goal), plain("Borgerens egen score"), nil, scores("citizen_score"))
+	cs.Optional = true
+	date := slack.NewDatePickerBlockElement("date")
+	date.InitialDate = time.Now().In(f.zone).Format(time.DateOnly)
+	note := slack.NewPlainTextInputBlockElement(plain("Hvad skete der? Aldrig navne eller CPR-numre."), "note")
+	note.Multiline = true
+	note.MaxLength = smallgoals.MaxNoteLen
+	nb := slack.NewInputBlock("note-false", plain("Kort note"), nil, note)
+	nb.Optional = true
+	return slack.Blocks{BlockSet: []slack.Block{
+		slack.NewInputBlock("citizen", plain("Borger"), nil, csel).WithDispatchAction(true),
+		slack.NewInputBlock(fmt.Sprintf("goal-%d", g.citizen), plain("Lille mål"), nil, gsel).WithDispatchAction(true),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Seneste scores: 4 → 6 → 5 → 7 → 6 → 8 → 7 → 6", false, false)),
+		slack.NewInputBlock(fmt.Sprintf("score-%d", g.goal), plain("Personalets score"), nil, scores("score")),
+		cs,
+		slack.NewInputBlock("date", plain("Dag"), nil, date),
+		nb,
+	}}
+}
+
+// selected is a menu's or radio button's value in a view's state.
+func selected(typ, value string) map[string]any {
+	return map[string]any{"type": typ, "selected_option": map[string]any{
+		"text": map[string]any{"type": "plain_text", "text": value, "emoji": true}, "value": value}}
+}
+
+// submission is the i-th submission's signed body and headers: user on
+// goal i mod goals, a score, the borger's own score and a note. Its view
+// ID and hash are its own, as every opened form's are.
+func (f *formSender) submission(i int, user string, score, citizenScore int, note string) (string, http.Header) {
+	k := i % len(f.goals)
+	g := f.goals[k]
+	viewID := fmt.Sprintf("VL%s%07d", strings.ToUpper(f.run), i)
+	meta, _ := json.Marshal(map[string]any{"k": "log", "ch": f.c.channel, "c": g.citizen, "g": g.goal})
+	values := map[string]any{
+		"citizen":                         map[string]any{"citizen": selected("static_select", strconv.FormatInt(g.citizen, 10))},
+		fmt.Sprintf("goal-%d", g.citizen): map[string]any{"goal": selected("static_select", strconv.FormatInt(g.goal, 10))},
+		fmt.Sprintf("score-%d", g.goal):   map[string]any{"score": selected("radio_buttons", strconv.Itoa(score))},
+		fmt.Sprintf("citizen_score-%d", g.goal): map[string]any{
+			"citizen_score": selected("radio_buttons", strconv.Itoa(citizenScore))},
+		"date":       map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": time.Now().In(f.zone).Format(time.DateOnly)}},
+		"note-false": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": note}},
+	}
+	payload := map[string]any{
+		"type":       "view_submission",
+		"team":       map[string]any{"id": f.c.team, "domain": "load"},
+		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user), "team_id": f.c.team},
+		"api_app_id": "ALOAD",
+		"token":      "x",
+		"trigger_id": fmt.Sprintf("form.%s.%d", f.run, i),
+		"view": map[string]any{
+			"id": viewID, "team_id": f.c.team, "type": "modal", "callback_id": "log", "hash": fmt.Sprintf("%d.%s", i, f.run),
+			"private_metadata": string(meta), "blocks": f.blocks[k],
+			"title": plain("Registrér"), "close": plain("Annullér"), "submit": plain("Gem"),
+			"state": map[string]any{"values": values}, "clear_on_close": false, "notify_on_close": false,
+			"root_view_id": viewID, "previous_view_id": nil, "app_id": "ALOAD", "external_id": "",
+			"app_installed_team_id": f.c.team, "bot_id": "BLOAD",
+		},
+		"response_urls":         []any{},
+		"is_enterprise_install": false,
+		"enterprise":            nil,
+	}
+	b, _ := json.Marshal(payload)
+	body := url.Values{"payload": {string(b)}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	h := http.Header{}
+	h.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.Set("X-Slack-Request-Timestamp", ts)
+	h.Set("X-Slack-Signature", f.c.sign(ts, body))
+	return body, h
+}
+
+// cleared reports whether a form acknowledgement closes the form: the
+// answer to a saved (or redelivered) submission.
+func cleared(status int, body string) bool {
+	return status == http.StatusOK && strings.TrimSpace(body) == `{"response_action":"clear"}`
+}
