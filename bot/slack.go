@@ -75,7 +75,12 @@ const (
 // NewSlack returns a client for the Web API at apiURL (Slack's own, or a
 // local fake in tests). appToken is only needed for Socket Mode.
 func NewSlack(botToken, appToken, apiURL string, log *slog.Logger) *Slack {
-	hc := &http.Client{Timeout: 20 * time.Second, Transport: countingTransport{http.DefaultTransport}}
+	// Keep connections to Slack open for reuse: at a shift change every
+	// form saved is a confirmation posted, and Go's default keeps two idle
+	// connections a host, so the rest would each dial anew.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	hc := &http.Client{Timeout: 20 * time.Second, Transport: countingTransport{tr}}
 	opts := []slack.Option{slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)}
 	if appToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(appToken))

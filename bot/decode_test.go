@@ -1,0 +1,50 @@
+package bot
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/slack-go/slack"
+)
+
+// The lean decoding of an interaction gives what slack-go's full one
+// gives, in every field the bot reads.
+func TestDecodeInteraction(t *testing.T) {
+	for _, payload := range []string{
+		`{"type":"view_submission","team":{"id":"T1"},"user":{"id":"U1","name":"anna"},"trigger_id":"tr",
+		  "view":{"id":"V1","hash":"h1","type":"modal","callback_id":"log","private_metadata":"{\"k\":\"log\"}",
+		    "blocks":[{"type":"section","text":{"type":"mrkdwn","text":"x"}},
+		      {"type":"input","block_id":"score-7","label":{"type":"plain_text","text":"Score"},"element":{"type":"radio_buttons","action_id":"score","options":[{"text":{"type":"plain_text","text":"1"},"value":"1"}]}},
+		      {"type":"actions","block_id":"citizen","elements":[{"type":"static_select","action_id":"citizen"}]},
+		      {"type":"input","block_id":"note-false","label":{"type":"plain_text","text":"Note"},"element":{"type":"plain_text_input","action_id":"note"}}],
+		    "state":{"values":{"score-7":{"score":{"type":"radio_buttons","selected_option":{"value":"6"}}},"note-false":{"note":{"type":"plain_text_input","value":"Tog bussen"}}}}}}`,
+		`{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U2"},"channel":{"id":"C1"},"trigger_id":"t2","response_url":"https://hooks/x",
+		  "actions":[{"action_id":"log:42#2","block_id":"b","type":"button","value":"42"}],"view":{"type":"home","id":"VH"}}`,
+		`{"type":"message_action","callback_id":"log_from_message","team":{"id":"T1"},"user":{"id":"U3"},"channel":{"id":"C2"},
+		  "message":{"type":"message","text":"<@U4> tog bussen","ts":"1.2","thread_ts":"1.1","blocks":[{"type":"rich_text","elements":[]}]}}`,
+	} {
+		var full slack.InteractionCallback
+		if err := json.Unmarshal([]byte(payload), &full); err != nil {
+			t.Fatal(err)
+		}
+		lean, err := decodeInteraction([]byte(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pair := range map[string][2]any{
+			"type": {full.Type, lean.Type}, "callback": {full.CallbackID, lean.CallbackID}, "trigger": {full.TriggerID, lean.TriggerID},
+			"response_url": {full.ResponseURL, lean.ResponseURL}, "team": {full.Team.ID, lean.Team.ID}, "user": {full.User.ID, lean.User.ID},
+			"channel": {full.Channel.ID, lean.Channel.ID}, "message": {full.Message.Text, lean.Message.Text},
+			"thread": {full.Message.ThreadTimestamp, lean.Message.ThreadTimestamp}, "actions": {full.ActionCallback.BlockActions, lean.ActionCallback.BlockActions},
+			"view": {[]string{full.View.ID, full.View.Hash, string(full.View.Type), full.View.CallbackID, full.View.PrivateMetadata},
+				[]string{lean.View.ID, lean.View.Hash, string(lean.View.Type), lean.View.CallbackID, lean.View.PrivateMetadata}},
+			"state":  {full.View.State, lean.View.State},
+			"inputs": {inputBlocks(full.View), inputBlocks(lean.View)},
+		} {
+			if !reflect.DeepEqual(pair[0], pair[1]) {
+				t.Errorf("%s: slack-go %#v, lean %#v", name, pair[0], pair[1])
+			}
+		}
+	}
+}
