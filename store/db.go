@@ -152,7 +152,16 @@ func (db *DB) Close() error {
 }
 
 // Ping checks the database answers.
-func (db *DB) Ping(ctx context.Context) error { return safe(db.db.PingContext(ctx)) }
+//
+// An idle connection that a PostgreSQL restart broke fails its first use
+// and is dropped; a second try then answers for the server as it is.
+func (db *DB) Ping(ctx context.Context) error {
+	err := db.db.PingContext(ctx)
+	if err != nil && ctx.Err() == nil {
+		err = db.db.PingContext(ctx)
+	}
+	return safe(err)
+}
 
 // Migrate applies the embedded migrations that are not applied yet. A
 // Postgres session advisory lock makes concurrent callers wait for each
