@@ -55,10 +55,6 @@ const (
 	TransportHTTP   = "http"
 )
 
-// secrets may also be given as NAME_FILE, the path of a file holding them.
-var secrets = []string{"DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
-	"SMALLGOALS_DATA_KEY", "SMALLGOALS_OLD_DATA_KEYS"}
-
 // ShellKeyFile is where the shell keeps the data key it generates when
 // SMALLGOALS_DATA_KEY is not set, in the working directory.
 const ShellKeyFile = ".smallgoals-data-key"
@@ -84,103 +80,143 @@ func secret(getenv func(string) string, name string) (value, from string, err er
 	return strings.TrimSpace(string(b)), name + "_FILE", nil
 }
 
-// LoadConfig reads the configuration with getenv and checks it; errors
-// name the variable.
-func LoadConfig(getenv func(string) string) (Config, error) {
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
+// An option is one environment variable of the configuration: its name,
+// its default ("" for none), whether it is a secret (then also NAME_FILE,
+// the path of a file holding it), and how it is read into a Config —
+// checked, with an error that names the variable and never a secret's
+// value. Options are read in this order. The README's configuration
+// table is checked against this table (config_test.go): envOptions.
+type option struct {
+	name   string
+	def    string
+	secret bool
+	read   func(c *Config, v, from string) error
+}
+
+var envOptions = []option{
+	{"DATABASE_URL", "", true, func(c *Config, v, _ string) error {
+		if v == "" {
+			return errors.New("DATABASE_URL is required (make run starts a throwaway local PostgreSQL for you)")
 		}
-		return def
-	}
-	vals := map[string]string{}
-	from := map[string]string{} // the variable a secret came from, for errors
-	for _, name := range secrets {
-		v, src, err := secret(getenv, name)
-		if err != nil {
-			return Config{}, err
-		}
-		vals[name], from[name] = v, src
-	}
-	c := Config{
-		DatabaseURL:        vals["DATABASE_URL"],
-		SlackBotToken:      vals["SLACK_BOT_TOKEN"],
-		SlackAppToken:      vals["SLACK_APP_TOKEN"],
-		SlackSigningSecret: vals["SLACK_SIGNING_SECRET"],
-		SlackAPIURL:        env("SLACK_API_URL", "https://slack.com/api/"),
-		HTTPAddr:           env("HTTP_ADDR", ":3000"),
-		MetricsAddr:        env("METRICS_ADDR", ""),
-		PprofAddr:          env("PPROF_ADDR", ""),
-		TZ:                 env("SMALLGOALS_TZ", "Europe/Copenhagen"),
-		Lang:               env("SMALLGOALS_LANG", smallgoals.LangDanish),
-		FilesDir:           env("SMALLGOALS_FILES_DIR", "./smallgoals-files"),
-		LogFormat:          env("LOG_FORMAT", "text"),
-	}
-	if c.DatabaseURL == "" {
-		return c, fmt.Errorf("DATABASE_URL is required (make run starts a throwaway local PostgreSQL for you)")
-	}
-	if v := env("DATABASE_MAX_CONNS", "20"); v != "" {
+		c.DatabaseURL = v
+		return nil
+	}},
+	{"DATABASE_MAX_CONNS", "20", false, func(c *Config, v, _ string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return c, fmt.Errorf("DATABASE_MAX_CONNS must be a whole number from 1 to 1000, not %q", v)
+			return fmt.Errorf("DATABASE_MAX_CONNS must be a whole number from 1 to 1000, not %q", v)
 		}
 		c.DatabaseMaxConns = n
-	}
-	if v := env("RETENTION_DAYS", "730"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 36500 {
-			return c, fmt.Errorf("RETENTION_DAYS must be a whole number of days from 0 (keep everything) to 36500, not %q", v)
-		}
-		c.RetentionDays = n
-	}
-	if v := env("SHUTDOWN_DRAIN", "3s"); v != "" {
+		return nil
+	}},
+	{"SLACK_BOT_TOKEN", "", true, func(c *Config, v, _ string) error { c.SlackBotToken = v; return nil }},
+	{"SLACK_APP_TOKEN", "", true, func(c *Config, v, _ string) error { c.SlackAppToken = v; return nil }},
+	{"SLACK_SIGNING_SECRET", "", true, func(c *Config, v, _ string) error {
+		c.SlackSigningSecret = v
+		_, err := c.Transport() // the three Slack variables are read
+		return err
+	}},
+	{"SLACK_API_URL", "https://slack.com/api/", false, func(c *Config, v, _ string) error { c.SlackAPIURL = v; return nil }},
+	{"HTTP_ADDR", ":3000", false, func(c *Config, v, _ string) error { c.HTTPAddr = v; return nil }},
+	{"SHUTDOWN_DRAIN", "3s", false, func(c *Config, v, _ string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 || d > 5*time.Minute {
-			return c, fmt.Errorf("SHUTDOWN_DRAIN must be a duration from 0s to 5m, e.g. 3s, not %q", v)
+			return fmt.Errorf("SHUTDOWN_DRAIN must be a duration from 0s to 5m, e.g. 3s, not %q", v)
 		}
 		c.ShutdownDrain = d
-	}
-	if v := env("SMALLGOALS_FILE_TTL", "72h"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Minute {
-			return c, fmt.Errorf("SMALLGOALS_FILE_TTL must be a duration of at least 1m, e.g. 72h, not %q", v)
+		return nil
+	}},
+	{"PPROF_ADDR", "", false, func(c *Config, v, _ string) error { c.PprofAddr = v; return nil }},
+	{"METRICS_ADDR", "", false, func(c *Config, v, _ string) error { c.MetricsAddr = v; return nil }},
+	{"SMALLGOALS_TZ", "Europe/Copenhagen", false, func(c *Config, v, _ string) error {
+		if _, err := time.LoadLocation(v); err != nil {
+			return fmt.Errorf("SMALLGOALS_TZ: unknown time zone %q", v)
 		}
-		c.FileTTL = d
-	}
-	if _, err := time.LoadLocation(c.TZ); err != nil {
-		return c, fmt.Errorf("SMALLGOALS_TZ: unknown time zone %q", c.TZ)
-	}
-	if !smallgoals.ValidLang(c.Lang) {
-		return c, fmt.Errorf("SMALLGOALS_LANG must be da or en, not %q", c.Lang)
-	}
-	if err := c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
-		return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))
-	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return c, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat)
-	}
-	t, err := c.Transport()
-	if err != nil {
-		return c, err
-	}
+		c.TZ = v
+		return nil
+	}},
+	{"SMALLGOALS_LANG", smallgoals.LangDanish, false, func(c *Config, v, _ string) error {
+		if !smallgoals.ValidLang(v) {
+			return fmt.Errorf("SMALLGOALS_LANG must be da or en, not %q", v)
+		}
+		c.Lang = v
+		return nil
+	}},
 	// Key errors name the variable, never its value.
-	if v := vals["SMALLGOALS_DATA_KEY"]; v != "" {
+	{"SMALLGOALS_DATA_KEY", "", true, func(c *Config, v, from string) error {
+		if v == "" {
+			if t, _ := c.Transport(); t != TransportShell {
+				return fmt.Errorf("SMALLGOALS_DATA_KEY is required with Slack: it encrypts notes, titles and reflections in the database; %s, keep it safe and set it (or SMALLGOALS_DATA_KEY_FILE)", makeKey)
+			}
+			return nil
+		}
 		k, err := smallgoals.ParseKey(v)
 		if err != nil {
-			return c, fmt.Errorf("%s must be base64 of 32 random bytes; %s", from["SMALLGOALS_DATA_KEY"], makeKey)
+			return fmt.Errorf("%s must be base64 of 32 random bytes; %s", from, makeKey)
 		}
 		c.DataKey = &k
-	} else if t != TransportShell {
-		return c, fmt.Errorf("SMALLGOALS_DATA_KEY is required with Slack: it encrypts notes, titles and reflections in the database; %s, keep it safe and set it (or SMALLGOALS_DATA_KEY_FILE)", makeKey)
-	}
-	if v := vals["SMALLGOALS_OLD_DATA_KEYS"]; v != "" {
+		return nil
+	}},
+	{"SMALLGOALS_OLD_DATA_KEYS", "", true, func(c *Config, v, from string) error {
 		parts := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == ' ' || r == '\t' || r == '\r' })
 		for i, p := range parts {
 			k, err := smallgoals.ParseKey(p)
 			if err != nil {
-				return c, fmt.Errorf("%s: key %d of %d is not base64 of 32 bytes", from["SMALLGOALS_OLD_DATA_KEYS"], i+1, len(parts))
+				return fmt.Errorf("%s: key %d of %d is not base64 of 32 bytes", from, i+1, len(parts))
 			}
 			c.OldDataKeys = append(c.OldDataKeys, k)
+		}
+		return nil
+	}},
+	{"SMALLGOALS_FILES_DIR", "./smallgoals-files", false, func(c *Config, v, _ string) error { c.FilesDir = v; return nil }},
+	{"RETENTION_DAYS", "730", false, func(c *Config, v, _ string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 36500 {
+			return fmt.Errorf("RETENTION_DAYS must be a whole number of days from 0 (keep everything) to 36500, not %q", v)
+		}
+		c.RetentionDays = n
+		return nil
+	}},
+	{"SMALLGOALS_FILE_TTL", "72h", false, func(c *Config, v, _ string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("SMALLGOALS_FILE_TTL must be a duration of at least 1m, e.g. 72h, not %q", v)
+		}
+		c.FileTTL = d
+		return nil
+	}},
+	{"LOG_LEVEL", "info", false, func(c *Config, v, _ string) error {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, not %q", v)
+		}
+		return nil
+	}},
+	{"LOG_FORMAT", "text", false, func(c *Config, v, _ string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("LOG_FORMAT must be text or json, not %q", v)
+		}
+		c.LogFormat = v
+		return nil
+	}},
+}
+
+// LoadConfig reads the configuration with getenv and checks it, option by
+// option; errors name the variable.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var c Config
+	for _, o := range envOptions {
+		v, from := strings.TrimSpace(getenv(o.name)), o.name
+		if o.secret {
+			var err error
+			if v, from, err = secret(getenv, o.name); err != nil {
+				return c, err
+			}
+		}
+		if v == "" {
+			v = o.def
+		}
+		if err := o.read(&c, v, from); err != nil {
+			return c, err
 		}
 	}
 	return c, nil

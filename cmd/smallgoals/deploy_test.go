@@ -51,7 +51,7 @@ func TestDeploymentFilesMatchTheBinary(t *testing.T) {
 	}
 	for name, value := range bot.Environment {
 		base := strings.TrimSuffix(name, "_FILE")
-		if !documented[name] && !(base != name && documented[base] && slices.Contains(secrets, base)) {
+		if !documented[name] && !(base != name && documented[base] && slices.ContainsFunc(envOptions, func(o option) bool { return o.secret && o.name == base })) {
 			t.Errorf("compose sets %s, which the README does not document", name)
 		}
 		if strings.HasPrefix(value, "/run/secrets/") && !slices.Contains(bot.Secrets, strings.TrimPrefix(value, "/run/secrets/")) {
