@@ -284,6 +284,18 @@ type Occurrence struct {
 	Date   time.Time
 }
 
+// Revisit is a revision that sent a goal back to the municipality, as the
+// notice to the team's coordinators tells it.
+type Revisit struct {
+	RevisionID int64
+	WrittenAt  time.Time
+	Author     string
+	Alias      string
+	GoalNumber int
+	Title      string
+	Team       Team
+}
+
 // OutboxClaim claims one message a job sends (design.md §5): Kind and Key
 // name it uniquely, At is the job's clock, Lease how long the claim is the
 // claimer's alone, WindowEnd when it is too late to send it at all.

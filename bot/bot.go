@@ -21,6 +21,7 @@ type Bot struct {
 	Slack   *Slack
 	FileLog FileLog       // where sent files are recorded; nil records nothing
 	FileTTL time.Duration // how long sent files stay in Slack; default DefaultFileTTL
+	Outbox  Outbox        // where notices to others are delivered once; nil sends them straight away
 	Log     *slog.Logger
 	// AckWithin is how long an answer may take before the request is
 	// acknowledged without it; the answer then follows through

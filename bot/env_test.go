@@ -25,6 +25,7 @@ import (
 	"smallgoals/bot"
 	"smallgoals/commands"
 	"smallgoals/internal/slackcheck"
+	"smallgoals/reminders"
 	"smallgoals/store"
 	"smallgoals/store/storetest"
 )
@@ -81,7 +82,8 @@ func newSlackEnv(t *testing.T) *slackEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.bot = &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: log, HomeDelay: 5 * time.Millisecond, FileLog: e.db}
+	e.bot = &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: log, HomeDelay: 5 * time.Millisecond, FileLog: e.db,
+		Outbox: reminders.Deliverer{Outbox: e.db, Log: log}}
 	e.http = httptest.NewServer((&bot.HTTP{Bot: e.bot, Secret: testSecret, Ready: db.Ping}).Routes())
 	t.Cleanup(e.http.Close)
 	t.Cleanup(e.bot.Wait)

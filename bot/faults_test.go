@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,8 +14,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"smallgoals"
 	"smallgoals/bot"
 	"smallgoals/commands"
+	"smallgoals/reminders"
 )
 
 // A 429 from conversations.members is waited out (Retry-After) and the
@@ -332,5 +335,45 @@ func TestTeamCreateNeedsAChannelWithTheBot(t *testing.T) {
 	}
 	if got := e.command("UANNA", "C1", "team opret Slusen"); !strings.Contains(got, "✅") {
 		t.Errorf("answer in a channel the bot is in: %s", got)
+	}
+}
+
+// A revisitation's notice to a coordinator that Slack refuses is not
+// lost: the reminder job sends it once Slack takes it again, and only
+// once.
+func TestRevisitNoticeRetried(t *testing.T) {
+	e := newSlackEnv(t)
+	setupTeams(e) // Slusen in C1: UANNA coordinator
+	e.fake.setMembers("C1", "UANNA", "UDORA", "UBOT")
+	e.slack.ForgetAll()
+	if out := e.command("UANNA", "C1", "koordinator @UDORA"); !strings.Contains(out, "UDORA") {
+		t.Fatalf("koordinator: %s", out)
+	}
+	e.fake.fault("chat.postMessage", -1, slackError("internal_error"))
+	e.slash("UANNA", "C1", "revider AB-1 -1 revisitation Borgeren ønsker et andet tilbud")
+	if dms := e.postsTo("DUDORA"); len(dms) != 0 {
+		t.Fatalf("a refused notice was posted: %+v", dms)
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE kind = 'notice' AND status = 'failed'`); n != 1 {
+		t.Fatalf("%d failed notices recorded, want 1", n)
+	}
+	e.fake.mu.Lock()
+	delete(e.fake.fail, "chat.postMessage")
+	e.fake.mu.Unlock()
+	rem := &reminders.Reminder{Store: e.db, Post: e.slack, Text: e.handler, Calendar: reminders.NewCalendar(), Log: slog.New(slog.DiscardHandler),
+		IsMember: func(ctx context.Context, team smallgoals.Team, user string) (bool, error) {
+			return e.slack.IsMember(ctx, nil, team, user)
+		}}
+	for _, after := range []time.Duration{time.Minute, 6 * time.Minute, 30 * time.Minute} {
+		if _, err := rem.Remind(context.Background(), time.Now().Add(after)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dms := e.postsTo("DUDORA")
+	if len(dms) != 1 || !strings.Contains(dms[0].Blocks, "AB-1") || !strings.Contains(dms[0].Blocks, "revisitation") {
+		t.Fatalf("the coordinator's notices after Slack came back: %+v", dms)
+	}
+	if n := e.count(`SELECT count(*) FROM outbox WHERE kind = 'notice' AND status = 'sent'`); n != 1 {
+		t.Errorf("%d notices recorded sent, want 1", n)
 	}
 }

@@ -312,8 +312,26 @@ func (b *Bot) Event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 // notify sends a reply's notices to their users as DMs.
 func (b *Bot) notify(ctx context.Context, r commands.Reply) {
 	for _, n := range r.Notify {
-		if err := b.Slack.DM(ctx, n.User, n.Reply); err != nil {
+		send := func(ctx context.Context) error { return b.Slack.DM(ctx, n.User, n.Reply) }
+		if err := deliverNotice(ctx, b.Outbox, n, b.now(), send); err != nil {
 			b.Log.Error("notice not sent", "user", n.User, "err", err)
 		}
 	}
+}
+
+// Outbox sends a message once through the jobs' delivery routine
+// (reminders.Deliverer): claimed by key, and tried again by the reminder
+// job when Slack refused it.
+type Outbox interface {
+	Deliver(ctx context.Context, kind, key string, windowEnd, at time.Time, send func(ctx context.Context) error) (string, error)
+}
+
+// deliverNotice sends a notice through o, or straight away without one
+// (or without a key).
+func deliverNotice(ctx context.Context, o Outbox, n commands.Notice, at time.Time, send func(ctx context.Context) error) error {
+	if o == nil || n.Key == "" {
+		return send(ctx)
+	}
+	_, err := o.Deliver(ctx, "notice", n.Key, n.Until, at, send)
+	return err // a refused send is recorded, and tried again by the job
 }

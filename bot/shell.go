@@ -35,6 +35,7 @@ type Shell struct {
 	FilesDir string
 	FileLog  FileLog       // where written files are recorded; nil records nothing
 	FileTTL  time.Duration // how long written files are kept; default DefaultFileTTL
+	Outbox   Outbox        // where notices to others are delivered once; nil prints them straight away
 
 	mu      sync.Mutex // Out is shared with messages sent elsewhere
 	user    string
@@ -115,7 +116,10 @@ func (s *Shell) line(ctx context.Context, line string) {
 		r, paths := s.files(ctx, s.Handler.Handle(ctx, req))
 		s.write(RenderText(r) + paths + "\n")
 		for _, n := range r.Notify {
-			s.DM(ctx, n.User, n.Reply)
+			send := func(ctx context.Context) error { return s.DM(ctx, n.User, n.Reply) }
+			if err := deliverNotice(ctx, s.Outbox, n, s.Now(), send); err != nil {
+				s.Log.Error("notice not printed", "err", err)
+			}
 		}
 	default:
 		s.write(s.Text("shell.hint") + "\n")

@@ -10,8 +10,9 @@ import (
 )
 
 // notifyCoordinators tells the team's coordinators (in their language)
-// that a goal goes back to the municipality.
-func (c *call) notifyCoordinators(team smallgoals.Team, gref, title string) error {
+// that a goal goes back to the municipality. Each notice is keyed by the
+// revision, so the jobs' delivery routine sends it once.
+func (c *call) notifyCoordinators(team smallgoals.Team, gref, title string, revisionID int64) error {
 	ms, err := c.tx.Members(c.ctx, team.ID)
 	if err != nil {
 		return err
@@ -27,10 +28,26 @@ func (c *call) notifyCoordinators(team smallgoals.Team, gref, title string) erro
 		if lang == "" {
 			lang = team.Lang
 		}
-		text := c.h.msg.TData(lang, "revise.revisit_notice", c.data("Ref", gref, "Title", Escape(title), "User", mention(c.req.UserID), "Team", Escape(team.Name)))
-		c.notices = append(c.notices, Notice{User: m.UserID, Reply: textReply(text)})
+		c.notices = append(c.notices, Notice{User: m.UserID, Reply: c.h.RevisitNotice(lang, gref, title, c.req.UserID, team.Name),
+			Key: NoticeKey(revisionID, m.UserID), Until: c.req.Time.Add(NoticeWindow)})
 	}
 	return nil
+}
+
+// NoticeWindow is how long a notice to coordinators may still be sent
+// (tried again while Slack refuses it).
+const NoticeWindow = 24 * time.Hour
+
+// NoticeKey is a revisitation notice's key in the jobs' outbox.
+func NoticeKey(revisionID int64, user string) string {
+	return fmt.Sprintf("revisit/%d/%s", revisionID, user)
+}
+
+// RevisitNotice is the DM that tells a coordinator, in lang, that author
+// sent goal gref of the team back to the municipality.
+func (h *Handler) RevisitNotice(lang, gref, title, author, team string) Reply {
+	c := &call{h: h, lang: lang, req: Request{Command: "/maal"}}
+	return textReply(h.msg.TData(lang, "revise.revisit_notice", c.data("Ref", gref, "Title", Escape(title), "User", mention(author), "Team", Escape(team))))
 }
 
 // dueWithinDays is how far ahead frist looks.

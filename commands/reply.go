@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -233,4 +234,8 @@ func withFiles(r Reply, notSent string, files ...File) Reply {
 type Notice struct {
 	User  string
 	Reply Reply
+	// Key names the notice in the jobs' outbox (one delivery routine:
+	// claimed once, tried again if Slack refused it) until Until.
+	Key   string
+	Until time.Time
 }

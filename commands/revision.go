@@ -108,7 +108,7 @@ func (c *call) runRevise() (Reply, error) {
 	}
 	if outcome == smallgoals.OutcomeRevisit {
 		r.add(Context, c.t("revise.revisit"))
-		if err := c.notifyCoordinators(f.team, gref, g.Title); err != nil {
+		if err := c.notifyCoordinators(f.team, gref, g.Title, rv.ID); err != nil {
 			return Reply{}, err
 		}
 		r.Notify = c.notices

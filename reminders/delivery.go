@@ -27,6 +27,7 @@ type Outbox interface {
 const (
 	kindReminderDM = "reminder_dm"
 	kindDigest     = "digest"
+	KindNotice     = "notice" // a notice to coordinators (commands.NoticeKey)
 
 	statusSent      = "sent"
 	statusFailed    = "failed"    // definitely not sent: tried again later
@@ -62,6 +63,22 @@ type message struct {
 type delivery struct {
 	outbox Outbox
 	log    *slog.Logger
+}
+
+// Deliverer is the delivery routine for messages a transport sends at
+// once but that must go out once all the same — the notices to
+// coordinators: it claims by key, sends, classifies and records; a
+// failed one is tried again by the reminder job.
+type Deliverer struct {
+	Outbox Outbox
+	Log    *slog.Logger
+}
+
+// Deliver sends a message of kind under key through the routine at at,
+// unless it was sent or is being sent; it returns the send's status, ""
+// when the message was not this caller's to send.
+func (d Deliverer) Deliver(ctx context.Context, kind, key string, windowEnd, at time.Time, send func(ctx context.Context) error) (string, error) {
+	return delivery{outbox: d.Outbox, log: d.Log}.deliver(ctx, message{kind: kind, key: key, windowEnd: windowEnd, send: send}, at)
 }
 
 // claimable returns which of the keys may be sent at at.
@@ -124,7 +141,7 @@ func (d delivery) report(ctx context.Context, at time.Time) {
 		d.log.Warn("undelivered messages not counted", "err", err)
 		return
 	}
-	for _, kind := range []string{kindReminderDM, kindDigest} {
+	for _, kind := range []string{kindReminderDM, kindDigest, KindNotice} {
 		for _, status := range []string{statusAmbiguous, statusGivenUp} {
 			undelivered.WithLabelValues(kind, status).Set(float64(counts[[2]string{kind, status}]))
 		}

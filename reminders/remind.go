@@ -70,6 +70,8 @@ type ReminderStore interface {
 	Coordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error)
 	Away(ctx context.Context, users []string, day time.Time) (map[string]bool, error)
 	UserLang(ctx context.Context, user string) (string, error)
+	// Revisits returns the revisitations written since.
+	Revisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error)
 	Outbox
 }
 
@@ -107,6 +109,10 @@ type item struct {
 // is tried again later that day.
 func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, err error) {
 	defer func(start time.Time) { run("remind", start, err) }(time.Now())
+	// The notices to coordinators go out whatever the time of day.
+	if err := r.notices(ctx, delivery{outbox: r.Store, log: r.Log}, at); err != nil {
+		return res, err
+	}
 	teams, err := r.Store.ListTeams(ctx)
 	if err != nil {
 		return res, err
@@ -189,6 +195,64 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 	d.report(ctx, at)
 	r.Log.Info("reminders done", "teams", res.Teams, "dms", res.DMs, "goals", res.Goals, "failed", res.Failed, "ambiguous", res.Ambiguous)
 	return res, nil
+}
+
+// notices sends the notices to coordinators of the revisitations of the
+// last commands.NoticeWindow that are not out yet: those whose first try,
+// made by the transport at once, failed — or never came (the process
+// stopped). Each coordinator of the team but the author gets one.
+func (r *Reminder) notices(ctx context.Context, d delivery, at time.Time) error {
+	revs, err := r.Store.Revisits(ctx, at.Add(-commands.NoticeWindow))
+	if err != nil || len(revs) == 0 {
+		return err
+	}
+	var ids []int64
+	for _, v := range revs {
+		ids = append(ids, v.Team.ID)
+	}
+	coords, err := r.Store.Coordinators(ctx, ids)
+	if err != nil {
+		return err
+	}
+	type notice struct {
+		rev  smallgoals.Revisit
+		user string
+	}
+	var planned []notice
+	var keys []string
+	for _, v := range revs {
+		for _, u := range coords[v.Team.ID] {
+			if u != v.Author {
+				planned = append(planned, notice{v, u})
+				keys = append(keys, commands.NoticeKey(v.RevisionID, u))
+			}
+		}
+	}
+	open, err := d.claimable(ctx, KindNotice, keys, at)
+	if err != nil {
+		return err
+	}
+	for i, n := range planned {
+		if !open[keys[i]] {
+			continue
+		}
+		lang, err := r.Store.UserLang(ctx, n.user)
+		if err != nil {
+			composeFailures.WithLabelValues(KindNotice).Inc()
+			continue
+		}
+		if lang == "" {
+			lang = n.rev.Team.Lang
+		}
+		gref := smallgoals.Ref{Alias: n.rev.Alias, N: n.rev.GoalNumber}.String()
+		msg := r.Text.RevisitNotice(lang, gref, n.rev.Title, n.rev.Author, n.rev.Team.Name)
+		user := n.user
+		if _, err := d.deliver(ctx, message{kind: KindNotice, key: keys[i], windowEnd: n.rev.WrittenAt.Add(commands.NoticeWindow),
+			send: func(ctx context.Context) error { return r.Post.DM(ctx, user, msg) }}, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func maxTime(a, b time.Time) time.Time {

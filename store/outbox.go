@@ -96,3 +96,39 @@ func (db *DB) Claimable(ctx context.Context, kind string, keys []string, at time
 	}
 	return out, wrap("claimable", rows.Err())
 }
+
+// Revisits returns the revisitations written since, with the goal's
+// title and the team, oldest first: the notices to coordinators a job
+// (re)sends.
+func (db *DB) Revisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT r.id, r.written_at, r.author, c.alias, g.number, g.id, g.title, g.key_id,
+		       t.id, t.channel_id, t.name, t.lang, t.tz
+		FROM revisions r
+		JOIN goals g ON g.id = r.goal_id
+		JOIN citizens c ON c.id = g.citizen_id
+		JOIN teams t ON t.id = c.team_id
+		WHERE r.outcome = 'revisit' AND r.written_at >= $1
+		ORDER BY r.written_at, r.id`, since)
+	if err != nil {
+		return nil, wrap("revisits", err)
+	}
+	defer rows.Close()
+	var out []smallgoals.Revisit
+	for rows.Next() {
+		var v smallgoals.Revisit
+		var goalID int64
+		var titleCT []byte
+		var keyID string
+		t := &v.Team
+		if err := rows.Scan(&v.RevisionID, &v.WrittenAt, &v.Author, &v.Alias, &v.GoalNumber, &goalID, &titleCT, &keyID,
+			&t.ID, &t.ChannelID, &t.Name, &t.Lang, &t.TZ); err != nil {
+			return nil, wrap("revisits", err)
+		}
+		if v.Title, err = openText(db.keys, fieldGoalTitle, goalID, titleCT, keyID); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, wrap("revisits", rows.Err())
+}

@@ -204,7 +204,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	b := &bot.Bot{Handler: m.Commands, Forms: m.Commands, Slack: m.Slack, Log: m.Log,
-		FileLog: m.DB, FileTTL: m.Config.FileTTL}
+		FileLog: m.DB, FileTTL: m.Config.FileTTL, Outbox: reminders.Deliverer{Outbox: m.DB, Log: m.Log}}
 	sched, err := m.Jobs().Start(ctx)
 	if err != nil {
 		return err
@@ -355,6 +355,7 @@ func (m *Main) RunShell(ctx context.Context) error {
 		FilesDir: m.Config.FilesDir,
 		FileLog:  m.DB,
 		FileTTL:  m.Config.FileTTL,
+		Outbox:   reminders.Deliverer{Outbox: m.DB, Log: m.Log},
 	}
 	m.Log.Debug("shell started")
 	return sh.Run(ctx)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"smallgoals/store/storetest"
 )
@@ -74,5 +75,31 @@ func TestRemindOnce(t *testing.T) {
 		if n := strings.Count(all, who); n != 1 {
 			t.Errorf("%q printed %d times by three processes:\n%s", who, n, all)
 		}
+	}
+}
+
+// In the shell a revisitation's notice is printed once, at the command;
+// the reminder job, which sends notices not out yet, prints it not again.
+func TestShellRevisitNoticeOnce(t *testing.T) {
+	url := storetest.URL(t)
+	env := envFunc(map[string]string{"DATABASE_URL": url, "SMALLGOALS_DATA_KEY": testDataKey})
+	script := strings.Join([]string{
+		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal koordinator @dora",
+		":user carl", "/maal borger ny AB", "/maal ny AB Tage bussen", "/maal revider AB-1 -1 revisitation Ny handleplan",
+	}, "\n") + "\n"
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"shell"}, env, strings.NewReader(script), &out, &errs); code != 0 {
+		t.Fatalf("shell: %d %s", code, errs.String())
+	}
+	if n := strings.Count(out.String(), "→ @dora\n"); n != 1 {
+		t.Fatalf("%d notices to dora at the command, want 1:\n%s", n, out.String())
+	}
+	var rout, rerr bytes.Buffer
+	at := time.Now().Add(10 * time.Minute).Format(time.RFC3339)
+	if code := run(context.Background(), []string{"remind", "--once", "--at", at}, env, nil, &rout, &rerr); code != 0 {
+		t.Fatalf("remind: %d %s", code, rerr.String())
+	}
+	if strings.Contains(rout.String(), "revisitation") || strings.Contains(rout.String(), "→ @dora") {
+		t.Errorf("the notice printed again by the reminder job:\n%s", rout.String())
 	}
 }

@@ -2,13 +2,14 @@
 
 -- One delivery routine for every job (design.md §5): each message a job
 -- sends — a reminder DM (key: recipient/local date), a digest (team/ISO
--- week) — is claimed here by its unique key before Slack is called, with
--- a lease; how the send went is recorded. A failed send is tried again
+-- week), a notice to coordinators (revision/user) — is claimed here by
+-- its unique key before Slack is called, with a lease; how the send went
+-- is recorded. A failed send is tried again
 -- from retry_at while its window lasts (its day, its week); an ambiguous
 -- one is never sent again; a claim not recorded when its lease ends (its
 -- owner died) is taken over.
 CREATE TABLE outbox (
-    kind        text        NOT NULL CHECK (kind IN ('reminder_dm', 'digest')),
+    kind        text        NOT NULL CHECK (kind IN ('reminder_dm', 'digest', 'notice')),
     key         text        NOT NULL CHECK (char_length(key) BETWEEN 1 AND 200),
     status      text        NOT NULL DEFAULT 'claimed'
                             CHECK (status IN ('claimed', 'sent', 'failed', 'ambiguous', 'given_up')),
