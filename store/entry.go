@@ -80,13 +80,5 @@ func (tx *Tx) GoalEntries(ctx context.Context, goalID int64, limit int) ([]small
 	if err != nil {
 		return nil, wrap("goal entries", err)
 	}
-	var es []smallgoals.Entry
-	for i := range rs {
-		e, err := rs[i].open(tx.keys)
-		if err != nil {
-			return nil, err
-		}
-		es = append(es, e)
-	}
-	return es, nil
+	return openAll[smallgoals.Entry](tx.keys, rs)
 }

@@ -17,15 +17,7 @@ func (tx *Tx) CitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.G
 	if err != nil {
 		return nil, wrap("citizen goals", err)
 	}
-	out := make([]smallgoals.Goal, 0, len(rows))
-	for i := range rows {
-		g, err := rows[i].open(tx.keys)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, nil
+	return openAll[smallgoals.Goal](tx.keys, rows)
 }
 
 // CitizenEntries returns the citizen's score entries about days from from
@@ -41,15 +33,7 @@ func (tx *Tx) CitizenEntries(ctx context.Context, citizenID int64, from, to time
 	if err != nil {
 		return nil, wrap("citizen entries", err)
 	}
-	out := make([]smallgoals.Entry, 0, len(rows))
-	for i := range rows {
-		e, err := rows[i].open(tx.keys)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return openAll[smallgoals.Entry](tx.keys, rows)
 }
 
 // CitizenRevisions returns the citizen's revisions from from to to
@@ -66,13 +50,5 @@ func (tx *Tx) CitizenRevisions(ctx context.Context, citizenID int64, from, to ti
 	if err != nil {
 		return nil, wrap("citizen revisions", err)
 	}
-	out := make([]smallgoals.Revision, 0, len(rows))
-	for i := range rows {
-		v, err := rows[i].open(tx.keys)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return openAll[smallgoals.Revision](tx.keys, rows)
 }

@@ -64,13 +64,5 @@ func (tx *Tx) ListPlanGoals(ctx context.Context, citizenID int64) ([]smallgoals.
 	if err != nil {
 		return nil, wrap("list plan goals", err)
 	}
-	var ps []smallgoals.PlanGoal
-	for i := range rs {
-		p, err := rs[i].open(tx.keys)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, nil
+	return openAll[smallgoals.PlanGoal](tx.keys, rs)
 }

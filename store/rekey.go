@@ -43,6 +43,25 @@ func sealText(kr *smallgoals.Keyring, field, s string) (ct []byte, keyID string,
 	return ct, keyID, nil
 }
 
+// sealed is a row as stored, its free text encrypted: open decrypts it.
+type sealed[R, T any] interface {
+	*R
+	open(kr *smallgoals.Keyring) (T, error)
+}
+
+// openAll decrypts rows, in order: the one loop for every kind of row.
+func openAll[T, R any, P sealed[R, T]](kr *smallgoals.Keyring, rows []R) ([]T, error) {
+	out := make([]T, 0, len(rows))
+	for i := range rows {
+		v, err := P(&rows[i]).open(kr)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // openText decrypts the field's value of row id. Its error is an internal
 // one naming the field, the row and the key ID, never text or key bytes.
 func openText(kr *smallgoals.Keyring, field string, id int64, ct []byte, keyID string) (string, error) {

@@ -48,13 +48,5 @@ func (tx *Tx) GoalRevisions(ctx context.Context, goalID int64, limit int) ([]sma
 	if err != nil {
 		return nil, wrap("goal revisions", err)
 	}
-	var rs []smallgoals.Revision
-	for i := range rows {
-		r, err := rows[i].open(tx.keys)
-		if err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	return rs, nil
+	return openAll[smallgoals.Revision](tx.keys, rows)
 }
