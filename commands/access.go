@@ -56,7 +56,7 @@ func (c *call) channelTeam(action string) (smallgoals.Team, error) {
 // isCoordinator reports whether the caller is a coordinator of team (and
 // still on it).
 func (c *call) isCoordinator(team smallgoals.Team) (bool, error) {
-	m, err := c.tx.Member(c.ctx, team.ID, c.req.UserID)
+	m, err := c.tx.FindMember(c.ctx, team.ID, c.req.UserID)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return false, nil
 	}
@@ -78,7 +78,7 @@ type found struct {
 // with notFound, and audits the refusal as action.
 func (c *call) citizen(alias, action string, notFound *smallgoals.Error) (found, error) {
 	key := smallgoals.AliasKey(alias)
-	cands, err := c.tx.CitizensByAlias(c.ctx, key)
+	cands, err := c.tx.ListCitizensByAlias(c.ctx, key)
 	if err != nil {
 		return found{}, err
 	}
@@ -99,7 +99,7 @@ func (c *call) citizen(alias, action string, notFound *smallgoals.Error) (found,
 		var team smallgoals.Team
 		if cur != nil && cur.ID == ct.TeamID {
 			team = *cur
-		} else if team, err = c.tx.TeamByID(c.ctx, ct.TeamID); err != nil {
+		} else if team, err = c.tx.FindTeam(c.ctx, ct.TeamID); err != nil {
 			return found{}, err
 		}
 		ok, err := c.h.members.IsMember(c.ctx, c.tx, team, c.req.UserID)
@@ -145,14 +145,14 @@ func (c *call) citizenByAlias(alias, action string) (found, error) {
 // citizenByID resolves a citizen chosen in a form: known to the caller
 // only if the caller is on its team; otherwise notFound, audited.
 func (c *call) citizenByID(id int64, action string, notFound *smallgoals.Error) (found, error) {
-	ct, err := c.tx.CitizenByID(c.ctx, id)
+	ct, err := c.tx.FindCitizen(c.ctx, id)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return found{}, notFound
 	}
 	if err != nil {
 		return found{}, err
 	}
-	team, err := c.tx.TeamByID(c.ctx, ct.TeamID)
+	team, err := c.tx.FindTeam(c.ctx, ct.TeamID)
 	if err != nil {
 		return found{}, err
 	}
@@ -184,7 +184,7 @@ func (c *call) goal(word, action string) (found, smallgoals.Goal, error) {
 	if err != nil {
 		return found{}, smallgoals.Goal{}, err
 	}
-	g, err := c.tx.FindGoal(c.ctx, f.citizen.ID, ref.N)
+	g, err := c.tx.FindGoalByNumber(c.ctx, f.citizen.ID, ref.N)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return found{}, smallgoals.Goal{}, unknown
 	}
@@ -199,7 +199,7 @@ func ref(alias string, g smallgoals.Goal) string {
 // goalByID resolves a goal chosen in a form.
 func (c *call) goalByID(id int64, action string) (found, smallgoals.Goal, error) {
 	unknown := smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_goal")
-	g, err := c.tx.GoalByID(c.ctx, id)
+	g, err := c.tx.FindGoal(c.ctx, id)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return found{}, g, unknown
 	}

@@ -36,56 +36,56 @@ func (f storeFunc[T]) InTx(ctx context.Context, fn func(Tx) error) error {
 // unique key is taken.
 type Tx interface {
 	CreateTeam(ctx context.Context, t *smallgoals.Team) error
-	TeamByChannel(ctx context.Context, channelID string) (smallgoals.Team, error)
-	TeamByID(ctx context.Context, id int64) (smallgoals.Team, error)
+	FindTeamByChannel(ctx context.Context, channelID string) (smallgoals.Team, error)
+	FindTeam(ctx context.Context, id int64) (smallgoals.Team, error)
 	AddMember(ctx context.Context, teamID int64, user string, coordinator bool, at time.Time) error
 	JoinChannel(ctx context.Context, channelID, user string, at time.Time) (bool, error)
 	ListTeams(ctx context.Context) ([]smallgoals.Team, error)
-	Members(ctx context.Context, teamID int64) ([]smallgoals.Member, error)
-	Member(ctx context.Context, teamID int64, user string) (smallgoals.Member, error)
+	ListMembers(ctx context.Context, teamID int64) ([]smallgoals.Member, error)
+	FindMember(ctx context.Context, teamID int64, user string) (smallgoals.Member, error)
 
 	UserLang(ctx context.Context, user string) (string, error)
 	SetUserLang(ctx context.Context, user, lang string, at time.Time) error
 
 	CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error
-	CitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error)
-	CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, error)
+	ListCitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error)
+	FindCitizen(ctx context.Context, id int64) (smallgoals.Citizen, error)
 	ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.CitizenSummary, error)
-	RecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error)
+	ListRecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error)
 
 	CreatePlanGoal(ctx context.Context, p *smallgoals.PlanGoal) error
 	FindPlanGoal(ctx context.Context, citizenID int64, number int) (smallgoals.PlanGoal, error)
 	ListPlanGoals(ctx context.Context, citizenID int64) ([]smallgoals.PlanGoal, error)
 
 	CreateGoal(ctx context.Context, g *smallgoals.Goal) error
-	FindGoal(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error)
-	GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error)
-	GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error)
-	RecentScores(ctx context.Context, goalID int64, n int) ([]int, error)
+	FindGoalByNumber(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error)
+	FindGoal(ctx context.Context, id int64) (smallgoals.Goal, error)
+	ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error)
+	ListRecentScores(ctx context.Context, goalID int64, n int) ([]int, error)
 	ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.Time) error
 	SnoozeGoal(ctx context.Context, goalID int64, date time.Time) error
 	SetAway(ctx context.Context, user string, until *time.Time, at time.Time) error
 	SetContact(ctx context.Context, citizenID int64, user string) error
-	DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
+	ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
 
 	CreateEntry(ctx context.Context, e *smallgoals.Entry) error
-	LatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error)
-	GoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error)
+	FindLatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error)
+	ListGoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error)
 
 	CreateRevision(ctx context.Context, r *smallgoals.Revision) error
-	GoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error)
+	ListGoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error)
 
 	CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error
-	AuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error)
+	ListAuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error)
 
 	UpdateTeamSettings(ctx context.Context, t smallgoals.Team) error
 	ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasure, error)
 	EraseCitizen(ctx context.Context, citizenID int64) error
 	ExpireCitizenFiles(ctx context.Context, citizenID int64, at time.Time) ([]smallgoals.FileRecord, error)
 	MarkExported(ctx context.Context, citizenID int64, at time.Time) error
-	CitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error)
-	CitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error)
-	CitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error)
+	ListCitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error)
+	ListCitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error)
+	ListCitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error)
 
 	ClaimDelivery(ctx context.Context, key string, at time.Time) (bool, error)
 }
@@ -126,7 +126,7 @@ func (StoredMembers) Seen(ctx context.Context, tx Tx, channelID, user string, at
 
 // IsMember reports whether user is a stored member of the team.
 func (StoredMembers) IsMember(ctx context.Context, tx Tx, team smallgoals.Team, user string) (bool, error) {
-	_, err := tx.Member(ctx, team.ID, user)
+	_, err := tx.FindMember(ctx, team.ID, user)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return false, nil
 	}
@@ -140,7 +140,7 @@ func (StoredMembers) CanJoin(context.Context, Tx, smallgoals.Team, string) (bool
 
 // List returns the team's stored members.
 func (StoredMembers) List(ctx context.Context, tx Tx, team smallgoals.Team) ([]string, error) {
-	ms, err := tx.Members(ctx, team.ID)
+	ms, err := tx.ListMembers(ctx, team.ID)
 	users := make([]string, len(ms))
 	for i, m := range ms {
 		users[i] = m.UserID
@@ -537,7 +537,7 @@ func (c *call) currentTeam() (*smallgoals.Team, error) {
 	if c.teamLoaded {
 		return c.team, nil
 	}
-	t, err := c.tx.TeamByChannel(c.ctx, c.req.ChannelID)
+	t, err := c.tx.FindTeamByChannel(c.ctx, c.req.ChannelID)
 	switch smallgoals.ErrorCode(err) {
 	case "":
 		c.team = &t

@@ -13,7 +13,7 @@ import (
 // that a goal goes back to the municipality. Each notice is keyed by the
 // revision, so the jobs' delivery routine sends it once.
 func (c *call) notifyCoordinators(team smallgoals.Team, gref, title string, revisionID int64) error {
-	ms, err := c.tx.Members(c.ctx, team.ID)
+	ms, err := c.tx.ListMembers(c.ctx, team.ID)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (c *call) runDue() (Reply, error) {
 		return r, nil
 	}
 	ids, byID := index(teams)
-	due, err := c.tx.DueGoals(c.ctx, ids, c.today(nil).AddDate(0, 0, dueWithinDays+1))
+	due, err := c.tx.ListDueGoals(c.ctx, ids, c.today(nil).AddDate(0, 0, dueWithinDays+1))
 	if err != nil {
 		return Reply{}, err
 	}

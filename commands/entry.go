@@ -51,7 +51,7 @@ func (c *call) runUndo() (Reply, error) {
 		}
 		goalID = g.ID
 	}
-	e, err := c.tx.LatestOwnEntry(c.ctx, c.req.UserID, goalID, c.req.Time.Add(-smallgoals.UndoWindow))
+	e, err := c.tx.FindLatestOwnEntry(c.ctx, c.req.UserID, goalID, c.req.Time.Add(-smallgoals.UndoWindow))
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return Reply{}, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.nothing_to_undo")
 	}
@@ -59,15 +59,15 @@ func (c *call) runUndo() (Reply, error) {
 		return Reply{}, err
 	}
 	// The caller may have left the team since: check again.
-	g, err := c.tx.GoalByID(c.ctx, e.GoalID)
+	g, err := c.tx.FindGoal(c.ctx, e.GoalID)
 	if err != nil {
 		return Reply{}, err
 	}
-	ct, err := c.tx.CitizenByID(c.ctx, g.CitizenID)
+	ct, err := c.tx.FindCitizen(c.ctx, g.CitizenID)
 	if err != nil {
 		return Reply{}, err
 	}
-	team, err := c.tx.TeamByID(c.ctx, ct.TeamID)
+	team, err := c.tx.FindTeam(c.ctx, ct.TeamID)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -45,7 +45,7 @@ func (c *call) runChart() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := c.tx.CitizenEntries(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
+	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -80,7 +80,7 @@ func (c *call) runExport() (Reply, error) {
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, -1) // inclusive civil date
 	}
-	goals, err := c.tx.CitizenGoals(c.ctx, f.citizen.ID)
+	goals, err := c.tx.ListCitizenGoals(c.ctx, f.citizen.ID)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -88,11 +88,11 @@ func (c *call) runExport() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := c.tx.CitizenEntries(c.ctx, f.citizen.ID, from, to)
+	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, from, to)
 	if err != nil {
 		return Reply{}, err
 	}
-	revisions, err := c.tx.CitizenRevisions(c.ctx, f.citizen.ID, from, to)
+	revisions, err := c.tx.ListCitizenRevisions(c.ctx, f.citizen.ID, from, to)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -83,7 +83,7 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 			ids = append(ids, t.ID)
 			names[t.ID] = t.Name
 		}
-		cs, err := tx.RecentCitizens(ctx, req.UserID, ids)
+		cs, err := tx.ListRecentCitizens(ctx, req.UserID, ids)
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 			d.Citizens = append(d.Citizens, CitizenChoice{ID: ct.ID, Alias: ct.Alias, Team: names[ct.TeamID]})
 		}
 		if m.GoalID != 0 {
-			g, err := tx.GoalByID(ctx, m.GoalID)
+			g, err := tx.FindGoal(ctx, m.GoalID)
 			if err == nil {
 				m.CitizenID = g.CitizenID
 			} else if smallgoals.ErrorCode(err) != smallgoals.ENOTFOUND {
@@ -106,16 +106,16 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 		if d.Citizen == nil {
 			return nil
 		}
-		ct, err := tx.CitizenByID(ctx, d.Citizen.ID)
+		ct, err := tx.FindCitizen(ctx, d.Citizen.ID)
 		if err != nil {
 			return err
 		}
-		team, err := tx.TeamByID(ctx, ct.TeamID)
+		team, err := tx.FindTeam(ctx, ct.TeamID)
 		if err != nil {
 			return err
 		}
 		d.Today = smallgoals.Day(req.Time, team.Location())
-		if d.Goals, err = tx.GoalOverviews(ctx, ct.ID); err != nil {
+		if d.Goals, err = tx.ListGoalOverviews(ctx, ct.ID); err != nil {
 			return err
 		}
 		if d.Plans, err = tx.ListPlanGoals(ctx, ct.ID); err != nil {
@@ -129,7 +129,7 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 		var goal *smallgoals.Goal
 		if d.Goal != nil {
 			goal = &d.Goal.Goal
-			if d.Recent, err = tx.GoalEntries(ctx, d.Goal.ID, 5); err != nil {
+			if d.Recent, err = tx.ListGoalEntries(ctx, d.Goal.ID, 5); err != nil {
 				return err
 			}
 		}

@@ -141,11 +141,11 @@ func (c *call) runShow() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := c.tx.GoalEntries(c.ctx, g.ID, historyLen)
+	entries, err := c.tx.ListGoalEntries(c.ctx, g.ID, historyLen)
 	if err != nil {
 		return Reply{}, err
 	}
-	revs, err := c.tx.GoalRevisions(c.ctx, g.ID, historyLen)
+	revs, err := c.tx.ListGoalRevisions(c.ctx, g.ID, historyLen)
 	if err != nil {
 		return Reply{}, err
 	}

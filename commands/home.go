@@ -59,7 +59,7 @@ func (c *call) home() (Reply, error) {
 	}
 	ids, byID := index(teams)
 	today := c.today(nil)
-	due, err := c.tx.DueGoals(c.ctx, ids, today.AddDate(0, 0, dueWithin))
+	due, err := c.tx.ListDueGoals(c.ctx, ids, today.AddDate(0, 0, dueWithin))
 	if err != nil {
 		return r, err
 	}
@@ -83,7 +83,7 @@ func (c *call) home() (Reply, error) {
 			{Label: c.t("button.revise"), Action: ActRevise, Value: fmt.Sprint(d.ID), Primary: true},
 		}})
 	}
-	citizens, err := c.tx.RecentCitizens(c.ctx, c.req.UserID, ids)
+	citizens, err := c.tx.ListRecentCitizens(c.ctx, c.req.UserID, ids)
 	if err != nil {
 		return r, err
 	}
@@ -138,7 +138,7 @@ func (c *call) home() (Reply, error) {
 
 // homeCitizen is a citizen's goals with buttons to log and revise.
 func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block, error) {
-	goals, err := c.tx.GoalOverviews(c.ctx, ct.ID)
+	goals, err := c.tx.ListGoalOverviews(c.ctx, ct.ID)
 	if err != nil {
 		return Block{}, err
 	}

@@ -13,7 +13,7 @@ func (c *call) runOverview() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	goals, err := c.tx.GoalOverviews(c.ctx, f.citizen.ID)
+	goals, err := c.tx.ListGoalOverviews(c.ctx, f.citizen.ID)
 	if err != nil {
 		return Reply{}, err
 	}

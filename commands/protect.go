@@ -77,7 +77,7 @@ func (c *call) runAuditLog() (Reply, error) {
 	if err := c.audit(smallgoals.ActAuditView, &f.team, &f.citizen, nil, f.citizen.Alias, true); err != nil {
 		return Reply{}, err
 	}
-	evs, err := c.tx.AuditEvents(c.ctx, f.citizen.ID, from, to)
+	evs, err := c.tx.ListAuditEvents(c.ctx, f.citizen.ID, from, to)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -88,7 +88,7 @@ func (c *call) runTeam() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	stored, err := c.tx.Members(c.ctx, t.ID)
+	stored, err := c.tx.ListMembers(c.ctx, t.ID)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -66,12 +66,12 @@ type Poster interface {
 // is one.
 type ReminderStore interface {
 	ListTeams(ctx context.Context) ([]smallgoals.Team, error)
-	DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
-	Coordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error)
-	Away(ctx context.Context, users []string, day time.Time) (map[string]bool, error)
+	ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
+	ListCoordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error)
+	ListAway(ctx context.Context, users []string, day time.Time) (map[string]bool, error)
 	UserLang(ctx context.Context, user string) (string, error)
-	// Revisits returns the revisitations written since.
-	Revisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error)
+	// ListRevisits returns the revisitations written since.
+	ListRevisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error)
 	Outbox
 }
 
@@ -131,11 +131,11 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 	if len(ids) == 0 {
 		return res, nil
 	}
-	due, err := r.Store.DueGoals(ctx, ids, latest.AddDate(0, 0, 7))
+	due, err := r.Store.ListDueGoals(ctx, ids, latest.AddDate(0, 0, 7))
 	if err != nil {
 		return res, err
 	}
-	coords, err := r.Store.Coordinators(ctx, ids)
+	coords, err := r.Store.ListCoordinators(ctx, ids)
 	if err != nil {
 		return res, err
 	}
@@ -144,7 +144,7 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 	for _, p := range planned {
 		users = append(users, p.User)
 	}
-	away, err := r.Store.Away(ctx, users, latest)
+	away, err := r.Store.ListAway(ctx, users, latest)
 	if err != nil {
 		return res, err
 	}
@@ -202,7 +202,7 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 // made by the transport at once, failed — or never came (the process
 // stopped). Each coordinator of the team but the author gets one.
 func (r *Reminder) notices(ctx context.Context, d delivery, at time.Time) error {
-	revs, err := r.Store.Revisits(ctx, at.Add(-commands.NoticeWindow))
+	revs, err := r.Store.ListRevisits(ctx, at.Add(-commands.NoticeWindow))
 	if err != nil || len(revs) == 0 {
 		return err
 	}
@@ -210,7 +210,7 @@ func (r *Reminder) notices(ctx context.Context, d delivery, at time.Time) error 
 	for _, v := range revs {
 		ids = append(ids, v.Team.ID)
 	}
-	coords, err := r.Store.Coordinators(ctx, ids)
+	coords, err := r.Store.ListCoordinators(ctx, ids)
 	if err != nil {
 		return err
 	}

@@ -206,7 +206,7 @@ func mustDue(t *testing.T, db *store.DB) []smallgoals.DueGoal {
 	for _, tm := range teams {
 		ids = append(ids, tm.ID)
 	}
-	gs, err := db.DueGoals(context.Background(), ids, date("2030-01-01"))
+	gs, err := db.ListDueGoals(context.Background(), ids, date("2030-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ type Store interface {
 	// Purge deletes entries older than their team's retention on closed
 	// goals, keeping those not exported since written; audited.
 	Purge(ctx context.Context, at time.Time, defaultDays int) (deleted, kept int, err error)
-	ExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error)
+	ListExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error)
 	ForgetFile(ctx context.Context, id string) error
 }
 
@@ -68,7 +68,7 @@ func (j *Jobs) Retention(ctx context.Context, at time.Time) (r RetentionResult, 
 			return r, err
 		}
 	}
-	files, err := j.Store.ExpiredFiles(ctx, at, fileBatch)
+	files, err := j.Store.ListExpiredFiles(ctx, at, fileBatch)
 	if err != nil {
 		return r, err
 	}

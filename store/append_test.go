@@ -48,7 +48,7 @@ func TestAppend(t *testing.T) {
 		t.Fatalf("Append =\n%+v, want\n%+v", res, want)
 	}
 	within(t, e.db, func(tx *store.Tx) {
-		es, err := tx.GoalEntries(ctx, f.g.ID, 1)
+		es, err := tx.ListGoalEntries(ctx, f.g.ID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestAppend(t *testing.T) {
 			intp(got.StaffScore) != "6" || intp(got.CitizenScore) != "3" || got.Note != "Tog selv bussen" || got.Kind != "score" {
 			t.Errorf("stored entry = %+v", got)
 		}
-		evs, err := tx.AuditEvents(ctx, f.c.ID, time.Time{}, time.Time{})
+		evs, err := tx.ListAuditEvents(ctx, f.c.ID, time.Time{}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

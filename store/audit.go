@@ -18,9 +18,9 @@ func (tx *Tx) CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) e
 	return wrap("create audit event", err)
 }
 
-// AuditEvents lists the audit events about a citizen at or after from and
+// ListAuditEvents lists the audit events about a citizen at or after from and
 // before to (zero times: no bound), oldest first.
-func (tx *Tx) AuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error) {
+func (tx *Tx) ListAuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error) {
 	var evs []smallgoals.AuditEvent
 	err := tx.tx.SelectContext(ctx, &evs, `
 		SELECT id, at, actor, action, team_id, citizen_id, goal_id, ref, allowed

@@ -47,7 +47,7 @@ func TestAuditEvents(t *testing.T) {
 
 	t.Run("by citizen, oldest first", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
-			got, err := tx.AuditEvents(ctx, c.ID, time.Time{}, time.Time{})
+			got, err := tx.ListAuditEvents(ctx, c.ID, time.Time{}, time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,13 +60,13 @@ func TestAuditEvents(t *testing.T) {
 					t.Errorf("#%d = %s, want %s", i, s, w)
 				}
 			}
-			got, err = tx.AuditEvents(ctx, d.ID, time.Time{}, time.Time{})
+			got, err = tx.ListAuditEvents(ctx, d.ID, time.Time{}, time.Time{})
 			if err != nil || len(got) != 1 || got[0].ID != evs[2].ID || got[0].TeamID != nil || got[0].GoalID != nil {
-				t.Fatalf("AuditEvents(CD) = %+v, %v", got, err)
+				t.Fatalf("ListAuditEvents(CD) = %+v, %v", got, err)
 			}
-			got, err = tx.AuditEvents(ctx, c.ID+d.ID+1000, time.Time{}, time.Time{})
+			got, err = tx.ListAuditEvents(ctx, c.ID+d.ID+1000, time.Time{}, time.Time{})
 			if err != nil || len(got) != 0 {
-				t.Fatalf("AuditEvents(missing) = %+v, %v", got, err)
+				t.Fatalf("ListAuditEvents(missing) = %+v, %v", got, err)
 			}
 		})
 	})
@@ -100,7 +100,7 @@ func TestAuditEvents(t *testing.T) {
 			t.Fatalf("refused events = %d, want 1: the log changed", n)
 		}
 		within(t, db, func(tx *store.Tx) {
-			if got, _ := tx.AuditEvents(ctx, c.ID, time.Time{}, time.Time{}); len(got) != 3 || got[0].Actor != "U2" {
+			if got, _ := tx.ListAuditEvents(ctx, c.ID, time.Time{}, time.Time{}); len(got) != 3 || got[0].Actor != "U2" {
 				t.Fatalf("audit log changed: %+v", got)
 			}
 		})
@@ -113,10 +113,10 @@ func TestAuditEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		within(t, db, func(tx *store.Tx) {
-			if got, _ := tx.AuditEvents(ctx, c.ID, time.Time{}, time.Time{}); len(got) != 3 {
+			if got, _ := tx.ListAuditEvents(ctx, c.ID, time.Time{}, time.Time{}); len(got) != 3 {
 				t.Fatalf("AuditEvents after the erasure = %d events, want 3", len(got))
 			}
-			_, err := tx.GoalByID(ctx, g.ID)
+			_, err := tx.FindGoal(ctx, g.ID)
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})

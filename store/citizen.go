@@ -30,17 +30,17 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error {
 
 const citizenColumns = `id, team_id, alias, contact_user, exported_at, created_at`
 
-// CitizensByAlias returns the citizens with the folded alias in any team,
+// ListCitizensByAlias returns the citizens with the folded alias in any team,
 // ordered by team.
-func (tx *Tx) CitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error) {
+func (tx *Tx) ListCitizensByAlias(ctx context.Context, aliasKey string) ([]smallgoals.Citizen, error) {
 	var cs []smallgoals.Citizen
 	err := tx.tx.SelectContext(ctx, &cs, `
 		SELECT `+citizenColumns+` FROM citizens WHERE alias_key = $1 ORDER BY team_id`, aliasKey)
 	return cs, wrap("citizens by alias", err)
 }
 
-// CitizenByID returns a citizen. Returns ENOTFOUND if there is none.
-func (tx *Tx) CitizenByID(ctx context.Context, id int64) (smallgoals.Citizen, error) {
+// FindCitizen returns a citizen. Returns ENOTFOUND if there is none.
+func (tx *Tx) FindCitizen(ctx context.Context, id int64) (smallgoals.Citizen, error) {
 	var c smallgoals.Citizen
 	err := tx.tx.GetContext(ctx, &c, `SELECT `+citizenColumns+` FROM citizens WHERE id = $1`, id)
 	return c, wrap("citizen by id", err)
@@ -59,9 +59,9 @@ func (tx *Tx) ListCitizens(ctx context.Context, teamID int64) ([]smallgoals.Citi
 	return cs, wrap("list citizens", err)
 }
 
-// RecentCitizens lists the citizens of the given teams, those the user
+// ListRecentCitizens lists the citizens of the given teams, those the user
 // touched most recently first (by the audit log), then alphabetically.
-func (tx *Tx) RecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error) {
+func (tx *Tx) ListRecentCitizens(ctx context.Context, user string, teamIDs []int64) ([]smallgoals.Citizen, error) {
 	var cs []smallgoals.Citizen
 	err := tx.tx.SelectContext(ctx, &cs, `
 		SELECT c.id, c.team_id, c.alias, c.contact_user, c.exported_at, c.created_at

@@ -32,7 +32,7 @@ func TestCitizens(t *testing.T) {
 			if ab1.ID == 0 {
 				t.Fatal("ID not set")
 			}
-			got, err := tx.CitizenByID(ctx, ab1.ID)
+			got, err := tx.FindCitizen(ctx, ab1.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -43,7 +43,7 @@ func TestCitizens(t *testing.T) {
 			if got != ab1 {
 				t.Fatalf("CitizenByID = %+v, want %+v", got, ab1)
 			}
-			_, err = tx.CitizenByID(ctx, ab1.ID+1000)
+			_, err = tx.FindCitizen(ctx, ab1.ID+1000)
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})
@@ -63,19 +63,19 @@ func TestCitizens(t *testing.T) {
 
 	t.Run("CitizensByAlias", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
-			cs, err := tx.CitizensByAlias(ctx, "AB")
+			cs, err := tx.ListCitizensByAlias(ctx, "AB")
 			if err != nil {
 				t.Fatal(err)
 			}
 			// Ordered by team: t2 was created first.
 			if len(cs) != 2 || cs[0].ID != ab2.ID || cs[1].ID != ab1.ID || cs[0].TeamID != t2.ID || cs[1].TeamID != t1.ID {
-				t.Fatalf("CitizensByAlias(AB) = %+v, want ab2 (team %d) then ab1 (team %d)", cs, t2.ID, t1.ID)
+				t.Fatalf("ListCitizensByAlias(AB) = %+v, want ab2 (team %d) then ab1 (team %d)", cs, t2.ID, t1.ID)
 			}
 			// The key is matched exactly: folding is the caller's.
 			for _, k := range []string{"ab", "A", "ABC", ""} {
-				cs, err := tx.CitizensByAlias(ctx, k)
+				cs, err := tx.ListCitizensByAlias(ctx, k)
 				if err != nil || len(cs) != 0 {
-					t.Fatalf("CitizensByAlias(%q) = %+v, %v; want none", k, cs, err)
+					t.Fatalf("ListCitizensByAlias(%q) = %+v, %v; want none", k, cs, err)
 				}
 			}
 		})
@@ -113,7 +113,7 @@ func TestCitizens(t *testing.T) {
 				}
 				wantCode(t, err, smallgoals.EINTERNAL)
 				within(t, db, func(tx *store.Tx) {
-					if cs, _ := tx.CitizensByAlias(ctx, tc.alias); len(cs) != 0 {
+					if cs, _ := tx.ListCitizensByAlias(ctx, tc.alias); len(cs) != 0 {
 						t.Fatalf("refused alias %q stored", tc.alias)
 					}
 				})

@@ -197,7 +197,7 @@ func TestInTx(t *testing.T) {
 			t.Fatal(err)
 		}
 		within(t, db, func(tx *store.Tx) {
-			if _, err := tx.TeamByChannel(ctx, "C-commit"); err != nil {
+			if _, err := tx.FindTeamByChannel(ctx, "C-commit"); err != nil {
 				t.Fatalf("committed team: %v", err)
 			}
 		})
@@ -209,7 +209,7 @@ func TestInTx(t *testing.T) {
 			mkTeam(t, tx, "C-rollback")
 			within(t, db, func(other *store.Tx) {
 				// Not visible to another transaction before the commit.
-				_, err := other.TeamByChannel(ctx, "C-rollback")
+				_, err := other.FindTeamByChannel(ctx, "C-rollback")
 				wantCode(t, err, smallgoals.ENOTFOUND)
 			})
 			return boom
@@ -218,7 +218,7 @@ func TestInTx(t *testing.T) {
 			t.Fatalf("InTx = %v, want fn's error unchanged", err)
 		}
 		within(t, db, func(tx *store.Tx) {
-			_, err := tx.TeamByChannel(ctx, "C-rollback")
+			_, err := tx.FindTeamByChannel(ctx, "C-rollback")
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})
@@ -230,7 +230,7 @@ func TestInTx(t *testing.T) {
 		})
 		wantCode(t, err, smallgoals.EFORBIDDEN)
 		within(t, db, func(tx *store.Tx) {
-			_, err := tx.TeamByChannel(ctx, "C-refused")
+			_, err := tx.FindTeamByChannel(ctx, "C-refused")
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})

@@ -47,10 +47,10 @@ func (r *entryRow) open(kr *smallgoals.Keyring) (smallgoals.Entry, error) {
 	return e, err
 }
 
-// LatestOwnEntry returns the author's latest counting score entry written
+// FindLatestOwnEntry returns the author's latest counting score entry written
 // at or after since, on the goal when goalID is not 0. It locks the entry
 // until the transaction ends. Returns ENOTFOUND if there is none.
-func (tx *Tx) LatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error) {
+func (tx *Tx) FindLatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error) {
 	var r entryRow
 	err := tx.tx.GetContext(ctx, &r, `
 		SELECT `+entryColumns+`
@@ -67,9 +67,9 @@ func (tx *Tx) LatestOwnEntry(ctx context.Context, author string, goalID int64, s
 	return r.open(tx.keys)
 }
 
-// GoalEntries returns the goal's latest score entries, newest first,
+// ListGoalEntries returns the goal's latest score entries, newest first,
 // counting or not (Replaced tells).
-func (tx *Tx) GoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error) {
+func (tx *Tx) ListGoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error) {
 	var rs []entryRow
 	err := tx.tx.SelectContext(ctx, &rs, `
 		SELECT `+entryColumns+`

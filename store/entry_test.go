@@ -50,7 +50,7 @@ func TestEntries(t *testing.T) {
 				t.Fatal("ID not set")
 			}
 			y = mkScore(t, tx, f.g.ID, "U2", "2025-03-10", t0.Add(time.Hour), 7, nil)
-			es, err := tx.GoalEntries(ctx, f.g.ID, 10)
+			es, err := tx.ListGoalEntries(ctx, f.g.ID, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,11 +66,11 @@ func TestEntries(t *testing.T) {
 			if es[0].CitizenScore != nil || es[0].Note != "" {
 				t.Fatalf("entry without borger score or note = %+v", es[0])
 			}
-			if es, _ := tx.GoalEntries(ctx, f.h.ID, 10); len(es) != 0 {
-				t.Fatalf("GoalEntries(other goal) = %+v", es)
+			if es, _ := tx.ListGoalEntries(ctx, f.h.ID, 10); len(es) != 0 {
+				t.Fatalf("ListGoalEntries(other goal) = %+v", es)
 			}
-			if es, _ := tx.GoalEntries(ctx, f.g.ID, 1); len(es) != 1 || es[0].ID != y.ID {
-				t.Fatalf("GoalEntries(limit 1) = %+v", es)
+			if es, _ := tx.ListGoalEntries(ctx, f.g.ID, 1); len(es) != 1 || es[0].ID != y.ID {
+				t.Fatalf("ListGoalEntries(limit 1) = %+v", es)
 			}
 		})
 	})
@@ -78,7 +78,7 @@ func TestEntries(t *testing.T) {
 	t.Run("undo marks the entry replaced", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
 			mkUndo(t, tx, x, "U1", t0.Add(2*time.Hour))
-			es, err := tx.GoalEntries(ctx, f.g.ID, 10)
+			es, err := tx.ListGoalEntries(ctx, f.g.ID, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestEntries(t *testing.T) {
 			if err := tx.CreateEntry(ctx, &r); err != nil {
 				t.Fatal(err)
 			}
-			es, _ := tx.GoalEntries(ctx, f.g.ID, 10)
+			es, _ := tx.ListGoalEntries(ctx, f.g.ID, 10)
 			if len(es) != 3 || es[0].ID != r.ID || es[0].Replaced || *es[0].Replaces != y.ID ||
 				es[1].ID != y.ID || !es[1].Replaced || es[2].ID != x.ID || !es[2].Replaced {
 				t.Fatalf("GoalEntries after correction = %+v", es)
@@ -129,7 +129,7 @@ func TestEntries(t *testing.T) {
 			}
 		}
 		within(t, db, func(tx *store.Tx) {
-			es, _ := tx.GoalEntries(ctx, f.g.ID, 10)
+			es, _ := tx.ListGoalEntries(ctx, f.g.ID, 10)
 			last := es[len(es)-1]
 			if last.ID != x.ID || intp(last.StaffScore) != "6" || last.Note != "Gik en tur" {
 				t.Fatalf("entry changed: %+v", last)
@@ -170,7 +170,7 @@ func TestEntries(t *testing.T) {
 			})
 		}
 		within(t, db, func(tx *store.Tx) {
-			if es, _ := tx.GoalEntries(ctx, f.h.ID, 10); len(es) != 2 {
+			if es, _ := tx.ListGoalEntries(ctx, f.h.ID, 10); len(es) != 2 {
 				t.Fatalf("goal H has %d entries, want the 2 accepted", len(es))
 			}
 		})
@@ -227,7 +227,7 @@ func TestLatestOwnEntry(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			within(t, db, func(tx *store.Tx) {
-				e, err := tx.LatestOwnEntry(ctx, tc.author, tc.goal, tc.since)
+				e, err := tx.FindLatestOwnEntry(ctx, tc.author, tc.goal, tc.since)
 				if tc.want == "" {
 					wantCode(t, err, smallgoals.ENOTFOUND)
 					return
@@ -257,7 +257,7 @@ func TestLatestOwnEntryLocks(t *testing.T) {
 		x = mkScore(t, tx, f.g.ID, "U1", "2025-03-10", t0.Add(time.Minute), 4, nil)
 	})
 	undoLatest := func(tx *store.Tx) error {
-		l, err := tx.LatestOwnEntry(ctx, "U1", f.g.ID, t0)
+		l, err := tx.FindLatestOwnEntry(ctx, "U1", f.g.ID, t0)
 		if err != nil {
 			return err
 		}
@@ -306,7 +306,7 @@ func TestLatestOwnEntryLocks(t *testing.T) {
 	}
 	wantCode(t, <-secondDone, smallgoals.ECONFLICT)
 	within(t, e.db, func(tx *store.Tx) {
-		es, _ := tx.GoalEntries(ctx, f.g.ID, 10)
+		es, _ := tx.ListGoalEntries(ctx, f.g.ID, 10)
 		if len(es) != 2 || es[0].ID != x.ID || !es[0].Replaced || es[1].Replaced {
 			t.Fatalf("entries = %+v: want only x undone", es)
 		}
@@ -327,9 +327,9 @@ func TestLatestOwnEntryBigID(t *testing.T) {
 	var x smallgoals.Entry
 	within(t, e.db, func(tx *store.Tx) { x = mkScore(t, tx, f.g.ID, "U1", "2025-03-10", t0, 3, nil) })
 	within(t, e.db, func(tx *store.Tx) {
-		got, err := tx.LatestOwnEntry(ctx, "U1", f.g.ID, t0)
+		got, err := tx.FindLatestOwnEntry(ctx, "U1", f.g.ID, t0)
 		if err != nil || got.ID != x.ID {
-			t.Fatalf("LatestOwnEntry(goal %d) = %+v, %v", f.g.ID, got, err)
+			t.Fatalf("FindLatestOwnEntry(goal %d) = %+v, %v", f.g.ID, got, err)
 		}
 	})
 }
@@ -424,7 +424,7 @@ func TestGoalOverviews(t *testing.T) {
 		{g4.ID, 5, "1", "<nil>", "<nil>", "<nil>", nil, 0},
 	}
 	within(t, db, func(tx *store.Tx) {
-		ov, err := tx.GoalOverviews(ctx, c.ID)
+		ov, err := tx.ListGoalOverviews(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -441,9 +441,9 @@ func TestGoalOverviews(t *testing.T) {
 				t.Errorf("overview #%d goal = %+v", i, o.Goal)
 			}
 		}
-		none, err := tx.GoalOverviews(ctx, c.ID+other.ID+1000)
+		none, err := tx.ListGoalOverviews(ctx, c.ID+other.ID+1000)
 		if err != nil || len(none) != 0 {
-			t.Fatalf("GoalOverviews(missing) = %+v, %v", none, err)
+			t.Fatalf("ListGoalOverviews(missing) = %+v, %v", none, err)
 		}
 	})
 }

@@ -7,8 +7,8 @@ import (
 	"smallgoals"
 )
 
-// CitizenGoals returns all the citizen's goals, active and closed, by number.
-func (tx *Tx) CitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error) {
+// ListCitizenGoals returns all the citizen's goals, active and closed, by number.
+func (tx *Tx) ListCitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error) {
 	var rows []goalRow
 	err := tx.tx.SelectContext(ctx, &rows, `
 		SELECT `+goalColumns+`
@@ -20,9 +20,9 @@ func (tx *Tx) CitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.G
 	return openAll[smallgoals.Goal](tx.keys, rows)
 }
 
-// CitizenEntries returns the citizen's score entries about days from from
+// ListCitizenEntries returns the citizen's score entries about days from from
 // to to (inclusive; zero: no bound), oldest first, counting or not.
-func (tx *Tx) CitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error) {
+func (tx *Tx) ListCitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error) {
 	var rows []entryRow
 	err := tx.tx.SelectContext(ctx, &rows, `
 		SELECT `+entryColumns+`
@@ -36,9 +36,9 @@ func (tx *Tx) CitizenEntries(ctx context.Context, citizenID int64, from, to time
 	return openAll[smallgoals.Entry](tx.keys, rows)
 }
 
-// CitizenRevisions returns the citizen's revisions from from to to
+// ListCitizenRevisions returns the citizen's revisions from from to to
 // (inclusive; zero: no bound), oldest first.
-func (tx *Tx) CitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error) {
+func (tx *Tx) ListCitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error) {
 	var rows []revisionRow
 	err := tx.tx.SelectContext(ctx, &rows, `
 		SELECT r.id, r.goal_id, r.author, r.day, r.written_at, r.gas_level, r.outcome, r.citizen_took_part,

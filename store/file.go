@@ -26,8 +26,8 @@ func (tx *Tx) ExpireCitizenFiles(ctx context.Context, citizenID int64, at time.T
 	return fs, wrap("expire citizen files", err)
 }
 
-// ExpiredFiles lists the files due for deletion at at, oldest first.
-func (tx *Tx) ExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error) {
+// ListExpiredFiles lists the files due for deletion at at, oldest first.
+func (tx *Tx) ListExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error) {
 	var fs []smallgoals.FileRecord
 	err := tx.tx.SelectContext(ctx, &fs, `
 		SELECT `+fileColumns+` FROM files WHERE expires_at <= $1 ORDER BY expires_at, id LIMIT $2`, at, limit)

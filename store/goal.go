@@ -68,9 +68,9 @@ func (r *goalRow) open(kr *smallgoals.Keyring) (smallgoals.Goal, error) {
 	return g, nil
 }
 
-// FindGoal returns the citizen's goal by number. Returns ENOTFOUND if
+// FindGoalByNumber returns the citizen's goal by number. Returns ENOTFOUND if
 // there is none.
-func (tx *Tx) FindGoal(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error) {
+func (tx *Tx) FindGoalByNumber(ctx context.Context, citizenID int64, number int) (smallgoals.Goal, error) {
 	var r goalRow
 	err := tx.tx.GetContext(ctx, &r, `
 		SELECT `+goalColumns+`
@@ -82,8 +82,8 @@ func (tx *Tx) FindGoal(ctx context.Context, citizenID int64, number int) (smallg
 	return r.open(tx.keys)
 }
 
-// GoalByID returns a goal. Returns ENOTFOUND if there is none.
-func (tx *Tx) GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error) {
+// FindGoal returns a goal. Returns ENOTFOUND if there is none.
+func (tx *Tx) FindGoal(ctx context.Context, id int64) (smallgoals.Goal, error) {
 	var r goalRow
 	err := tx.tx.GetContext(ctx, &r, `
 		SELECT `+goalColumns+`
@@ -98,9 +98,9 @@ func (tx *Tx) GoalByID(ctx context.Context, id int64) (smallgoals.Goal, error) {
 // recentScores is how many staff scores an overview carries per goal.
 const recentScores = 8
 
-// GoalOverviews returns the citizen's active goals by number, each with
+// ListGoalOverviews returns the citizen's active goals by number, each with
 // its latest counting scores.
-func (tx *Tx) GoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error) {
+func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error) {
 	// Counting entries are score entries that no later entry replaces.
 	const q = `
 		SELECT ` + goalColumns + `, r.last_day, r.staff, c.citizen_score, n.count
@@ -183,10 +183,10 @@ func (tx *Tx) ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.
 	return wrap("revise goal", err)
 }
 
-// DueGoals returns the active goals of the given teams whose next revision
+// ListDueGoals returns the active goals of the given teams whose next revision
 // is on or before until, the earliest first, then by ref in Danish order
 // (smallgoals.CompareRefs), with their citizen's alias.
-func (tx *Tx) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
+func (tx *Tx) ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
 	var out []smallgoals.DueGoal
 	rows, err := tx.tx.QueryxContext(ctx, `
 		SELECT `+goalColumns+`, c.alias, c.team_id, c.contact_user
@@ -222,9 +222,9 @@ func (tx *Tx) SnoozeGoal(ctx context.Context, goalID int64, date time.Time) erro
 	return wrap("snooze goal", err)
 }
 
-// RecentScores returns the goal's latest counting staff scores, oldest
+// ListRecentScores returns the goal's latest counting staff scores, oldest
 // first, at most n.
-func (tx *Tx) RecentScores(ctx context.Context, goalID int64, n int) ([]int, error) {
+func (tx *Tx) ListRecentScores(ctx context.Context, goalID int64, n int) ([]int, error) {
 	var scores []int
 	err := tx.tx.SelectContext(ctx, &scores, `
 		SELECT staff_score FROM (

@@ -97,7 +97,7 @@ func TestNumbering(t *testing.T) {
 			if err != nil || len(none) != 0 {
 				t.Fatalf("ListPlanGoals(missing) = %+v, %v", none, err)
 			}
-			_, err = tx.FindGoal(ctx, cd.ID, 4)
+			_, err = tx.FindGoalByNumber(ctx, cd.ID, 4)
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})
@@ -156,8 +156,8 @@ func TestCreateGoalConcurrent(t *testing.T) {
 	}
 	within(t, db, func(tx *store.Tx) {
 		for i := 1; i <= n; i++ {
-			if _, err := tx.FindGoal(ctx, c.ID, i); err != nil {
-				t.Fatalf("FindGoal(%d): %v", i, err)
+			if _, err := tx.FindGoalByNumber(ctx, c.ID, i); err != nil {
+				t.Fatalf("FindGoalByNumber(%d): %v", i, err)
 			}
 		}
 	})
@@ -187,8 +187,8 @@ func TestGoalFields(t *testing.T) {
 			t.Fatalf("created goal = %+v", g)
 		}
 		for _, get := range []func() (smallgoals.Goal, error){
-			func() (smallgoals.Goal, error) { return tx.FindGoal(ctx, c.ID, 2) },
-			func() (smallgoals.Goal, error) { return tx.GoalByID(ctx, g.ID) },
+			func() (smallgoals.Goal, error) { return tx.FindGoalByNumber(ctx, c.ID, 2) },
+			func() (smallgoals.Goal, error) { return tx.FindGoal(ctx, g.ID) },
 		} {
 			got, err := get()
 			if err != nil {
@@ -202,14 +202,14 @@ func TestGoalFields(t *testing.T) {
 				t.Fatalf("goal = %+v (plan %s, next %s)", got, intp(got.PlanNumber), ymdp(got.NextRevision))
 			}
 		}
-		g1, err := tx.FindGoal(ctx, c.ID, 1)
+		g1, err := tx.FindGoalByNumber(ctx, c.ID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if g1.PlanGoalID != nil || g1.PlanNumber != nil || g1.Target != nil {
 			t.Fatalf("goal without plan or target = %+v", g1)
 		}
-		_, err = tx.GoalByID(ctx, g.ID+1000)
+		_, err = tx.FindGoal(ctx, g.ID+1000)
 		wantCode(t, err, smallgoals.ENOTFOUND)
 	})
 }
@@ -260,7 +260,7 @@ func TestGoalChecks(t *testing.T) {
 	}
 	// Only the accepted ones were stored, numbered without gaps.
 	within(t, db, func(tx *store.Tx) {
-		ov, err := tx.GoalOverviews(ctx, c.ID)
+		ov, err := tx.ListGoalOverviews(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func TestSetGoalRevision(t *testing.T) {
 			}
 		})
 		within(t, db, func(tx *store.Tx) {
-			got, err := tx.GoalByID(ctx, g.ID)
+			got, err := tx.FindGoal(ctx, g.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,7 +319,7 @@ func TestSetGoalRevision(t *testing.T) {
 		if err := tx.SetGoalRevision(ctx, g.ID, &next); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := tx.GoalByID(ctx, g.ID)
+		got, _ := tx.FindGoal(ctx, g.ID)
 		if ymdp(got.NextRevision) != "2025-07-01" {
 			t.Fatalf("next revision = %s, want 2025-07-01", ymdp(got.NextRevision))
 		}

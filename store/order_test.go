@@ -54,7 +54,7 @@ func TestRefOrder(t *testing.T) {
 	}
 
 	within(t, db, func(tx *store.Tx) {
-		due, err := tx.DueGoals(ctx, []int64{team.ID}, day("2025-04-21"))
+		due, err := tx.ListDueGoals(ctx, []int64{team.ID}, day("2025-04-21"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestRefOrder(t *testing.T) {
 		}
 		check("DueGoals", refs)
 
-		ovs, err := tx.GoalOverviews(ctx, ab.ID)
+		ovs, err := tx.ListGoalOverviews(ctx, ab.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestRefOrder(t *testing.T) {
 		}
 		check("GoalOverviews", refs)
 
-		gs, err := tx.CitizenGoals(ctx, ab.ID)
+		gs, err := tx.ListCitizenGoals(ctx, ab.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

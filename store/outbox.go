@@ -97,10 +97,10 @@ func (db *DB) Claimable(ctx context.Context, kind string, keys []string, at time
 	return out, wrap("claimable", rows.Err())
 }
 
-// Revisits returns the revisitations written since, with the goal's
+// ListRevisits returns the revisitations written since, with the goal's
 // title and the team, oldest first: the notices to coordinators a job
 // (re)sends.
-func (db *DB) Revisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error) {
+func (db *DB) ListRevisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error) {
 	rows, err := db.db.QueryContext(ctx, `
 		SELECT r.id, r.written_at, r.author, c.alias, g.number, g.id, g.title, g.key_id,
 		       t.id, t.channel_id, t.name, t.lang, t.tz

@@ -124,13 +124,13 @@ func readAll(db *store.DB, w written) (written, error) {
 		if r.plan, err = tx.FindPlanGoal(ctx, w.plan.CitizenID, w.plan.Number); err != nil {
 			return err
 		}
-		if r.goal, err = tx.GoalByID(ctx, w.goal.ID); err != nil {
+		if r.goal, err = tx.FindGoal(ctx, w.goal.ID); err != nil {
 			return err
 		}
-		if r.entries, err = tx.GoalEntries(ctx, w.goal.ID, len(w.entries)); err != nil {
+		if r.entries, err = tx.ListGoalEntries(ctx, w.goal.ID, len(w.entries)); err != nil {
 			return err
 		}
-		r.revisions, err = tx.GoalRevisions(ctx, w.goal.ID, 10)
+		r.revisions, err = tx.ListGoalRevisions(ctx, w.goal.ID, 10)
 		return err
 	})
 	return r, err
@@ -437,7 +437,7 @@ func TestRekeyConcurrent(t *testing.T) {
 	dbB := openWith(t, u, ring(t, b))
 	checkReadBack(t, dbB, w) // the extra entries are about an earlier day
 	within(t, dbB, func(tx *store.Tx) {
-		es, err := tx.GoalEntries(ctx, w.goal.ID, 2*total)
+		es, err := tx.ListGoalEntries(ctx, w.goal.ID, 2*total)
 		if err != nil || len(es) != 3+extra {
 			t.Fatalf("GoalEntries = %d entries, %v", len(es), err)
 		}
@@ -524,7 +524,7 @@ func TestMigrationEncryptsExistingRows(t *testing.T) {
 	want := func(t *testing.T, db *store.DB) {
 		t.Helper()
 		within(t, db, func(tx *store.Tx) {
-			g, err := tx.GoalByID(ctx, goalID)
+			g, err := tx.FindGoal(ctx, goalID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -532,8 +532,8 @@ func TestMigrationEncryptsExistingRows(t *testing.T) {
 				t.Fatalf("goal reads %q %q", g.Title, g.GASLevels)
 			}
 			ps, _ := tx.ListPlanGoals(ctx, g.CitizenID)
-			es, _ := tx.GoalEntries(ctx, goalID, 10)
-			rs, _ := tx.GoalRevisions(ctx, goalID, 10)
+			es, _ := tx.ListGoalEntries(ctx, goalID, 10)
+			rs, _ := tx.ListGoalRevisions(ctx, goalID, 10)
 			var notes []string
 			for _, e := range es {
 				notes = append(notes, e.Note)
@@ -543,7 +543,7 @@ func TestMigrationEncryptsExistingRows(t *testing.T) {
 				len(rs) != 1 || rs[0].Reflection != "Refleksion "+marker {
 				t.Fatalf("read %+v, notes %q, %+v", ps, notes, rs)
 			}
-			o, err := tx.GoalOverviews(ctx, g.CitizenID)
+			o, err := tx.ListGoalOverviews(ctx, g.CitizenID)
 			if err != nil || len(o) != 2 || o[0].Title != g.Title || o[1].Title != "Uden GAS" || !o[1].GASLevels.Empty() {
 				t.Fatalf("GoalOverviews = %+v, %v", o, err)
 			}

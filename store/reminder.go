@@ -36,18 +36,18 @@ func (db *DB) ListTeams(ctx context.Context) ([]smallgoals.Team, error) {
 	return ts, err
 }
 
-// DueGoals returns the teams' active goals due on or before until.
-func (db *DB) DueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
+// ListDueGoals returns the teams' active goals due on or before until.
+func (db *DB) ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
 	var gs []smallgoals.DueGoal
 	err := db.InTx(ctx, func(tx *Tx) (err error) {
-		gs, err = tx.DueGoals(ctx, teamIDs, until)
+		gs, err = tx.ListDueGoals(ctx, teamIDs, until)
 		return err
 	})
 	return gs, err
 }
 
-// Coordinators returns each team's stored coordinators.
-func (db *DB) Coordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error) {
+// ListCoordinators returns each team's stored coordinators.
+func (db *DB) ListCoordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error) {
 	rows, err := db.db.QueryContext(ctx, `
 		SELECT team_id, user_id FROM team_members
 		WHERE coordinator AND team_id = ANY($1) ORDER BY team_id, user_id`, pq.Array(teamIDs))
@@ -67,8 +67,8 @@ func (db *DB) Coordinators(ctx context.Context, teamIDs []int64) (map[int64][]st
 	return out, wrap("coordinators", rows.Err())
 }
 
-// Away returns the users among users who are away on day.
-func (db *DB) Away(ctx context.Context, users []string, day time.Time) (map[string]bool, error) {
+// ListAway returns the users among users who are away on day.
+func (db *DB) ListAway(ctx context.Context, users []string, day time.Time) (map[string]bool, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id FROM users WHERE id = ANY($1) AND away_until >= $2`, pq.Array(users), day)
 	if err != nil {
 		return nil, wrap("away", err)

@@ -45,11 +45,11 @@ func (db *DB) Purge(ctx context.Context, at time.Time, defaultDays int) (deleted
 	return deleted, kept, err
 }
 
-// ExpiredFiles lists the files due for deletion at at.
-func (db *DB) ExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error) {
+// ListExpiredFiles lists the files due for deletion at at.
+func (db *DB) ListExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error) {
 	var fs []smallgoals.FileRecord
 	err := db.InTx(ctx, func(tx *Tx) (err error) {
-		fs, err = tx.ExpiredFiles(ctx, at, limit)
+		fs, err = tx.ListExpiredFiles(ctx, at, limit)
 		return err
 	})
 	return fs, err

@@ -36,8 +36,8 @@ func (r *revisionRow) open(kr *smallgoals.Keyring) (smallgoals.Revision, error) 
 	return v, err
 }
 
-// GoalRevisions returns the goal's latest revisions, newest first.
-func (tx *Tx) GoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error) {
+// ListGoalRevisions returns the goal's latest revisions, newest first.
+func (tx *Tx) ListGoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error) {
 	var rows []revisionRow
 	err := tx.tx.SelectContext(ctx, &rows, `
 		SELECT id, goal_id, author, day, written_at, gas_level, outcome, citizen_took_part,

@@ -47,9 +47,9 @@ func TestRevisions(t *testing.T) {
 			if err := tx.CreateRevision(ctx, &tookPart); err != nil {
 				t.Fatal(err)
 			}
-			rs, err := tx.GoalRevisions(ctx, h.ID, 10)
+			rs, err := tx.ListGoalRevisions(ctx, h.ID, 10)
 			if err != nil || len(rs) != 1 {
-				t.Fatalf("GoalRevisions(h) = %+v, %v", rs, err)
+				t.Fatalf("ListGoalRevisions(h) = %+v, %v", rs, err)
 			}
 			r := rs[0]
 			if r.ID != tookPart.ID || r.GoalID != h.ID || r.Author != "U1" || ymd(r.Day) != "2025-03-11" ||
@@ -62,7 +62,7 @@ func TestRevisions(t *testing.T) {
 
 	t.Run("newest first", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
-			rs, err := tx.GoalRevisions(ctx, g.ID, 10)
+			rs, err := tx.ListGoalRevisions(ctx, g.ID, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,9 +81,9 @@ func TestRevisions(t *testing.T) {
 			if ymdp(rs[0].NextRevision) != "2025-04-22" {
 				t.Fatalf("next revision = %s", ymdp(rs[0].NextRevision))
 			}
-			rs, err = tx.GoalRevisions(ctx, g.ID, 2)
+			rs, err = tx.ListGoalRevisions(ctx, g.ID, 2)
 			if err != nil || len(rs) != 2 || rs[1].ID != ids[1] {
-				t.Fatalf("GoalRevisions(limit 2) = %+v, %v", rs, err)
+				t.Fatalf("ListGoalRevisions(limit 2) = %+v, %v", rs, err)
 			}
 		})
 	})
@@ -130,7 +130,7 @@ func TestRevisions(t *testing.T) {
 			})
 		}
 		within(t, db, func(tx *store.Tx) {
-			if rs, _ := tx.GoalRevisions(ctx, g.ID, 100); len(rs) != 5 {
+			if rs, _ := tx.ListGoalRevisions(ctx, g.ID, 100); len(rs) != 5 {
 				t.Fatalf("goal G has %d revisions, want 4 + the one accepted", len(rs))
 			}
 		})

@@ -28,16 +28,16 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *smallgoals.Team) error {
 const teamColumns = `id, channel_id, name, lang, tz, digest_weekday, digest_time, reminder_time, retention_days,
 	created_by, created_at`
 
-// TeamByChannel returns the team bound to a channel. Returns ENOTFOUND if
+// FindTeamByChannel returns the team bound to a channel. Returns ENOTFOUND if
 // there is none.
-func (tx *Tx) TeamByChannel(ctx context.Context, channelID string) (smallgoals.Team, error) {
+func (tx *Tx) FindTeamByChannel(ctx context.Context, channelID string) (smallgoals.Team, error) {
 	var t smallgoals.Team
 	err := tx.tx.GetContext(ctx, &t, `SELECT `+teamColumns+` FROM teams WHERE channel_id = $1`, channelID)
 	return t, wrap("team by channel", err)
 }
 
-// TeamByID returns a team. Returns ENOTFOUND if there is none.
-func (tx *Tx) TeamByID(ctx context.Context, id int64) (smallgoals.Team, error) {
+// FindTeam returns a team. Returns ENOTFOUND if there is none.
+func (tx *Tx) FindTeam(ctx context.Context, id int64) (smallgoals.Team, error) {
 	var t smallgoals.Team
 	err := tx.tx.GetContext(ctx, &t, `SELECT `+teamColumns+` FROM teams WHERE id = $1`, id)
 	return t, wrap("team by id", err)
@@ -74,8 +74,8 @@ func (tx *Tx) JoinChannel(ctx context.Context, channelID, user string, at time.T
 	return ok, wrap("join channel", err)
 }
 
-// Members lists the team's stored members, coordinators first.
-func (tx *Tx) Members(ctx context.Context, teamID int64) ([]smallgoals.Member, error) {
+// ListMembers lists the team's stored members, coordinators first.
+func (tx *Tx) ListMembers(ctx context.Context, teamID int64) ([]smallgoals.Member, error) {
 	var ms []smallgoals.Member
 	err := tx.tx.SelectContext(ctx, &ms, `
 		SELECT user_id, coordinator FROM team_members
@@ -83,9 +83,9 @@ func (tx *Tx) Members(ctx context.Context, teamID int64) ([]smallgoals.Member, e
 	return ms, wrap("members", err)
 }
 
-// Member returns the user's stored role on the team. Returns ENOTFOUND if
+// FindMember returns the user's stored role on the team. Returns ENOTFOUND if
 // the user has none.
-func (tx *Tx) Member(ctx context.Context, teamID int64, user string) (smallgoals.Member, error) {
+func (tx *Tx) FindMember(ctx context.Context, teamID int64, user string) (smallgoals.Member, error) {
 	var m smallgoals.Member
 	err := tx.tx.GetContext(ctx, &m, `
 		SELECT user_id, coordinator FROM team_members

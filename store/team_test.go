@@ -40,7 +40,7 @@ func TestTeams(t *testing.T) {
 		})
 		wantCode(t, err, smallgoals.ECONFLICT)
 		within(t, db, func(tx *store.Tx) {
-			got, err := tx.TeamByChannel(ctx, "C1")
+			got, err := tx.FindTeamByChannel(ctx, "C1")
 			if err != nil || got.ID != team.ID || got.Name != "Bo 1" {
 				t.Fatalf("team after the conflict = %+v, %v; want the first one", got, err)
 			}
@@ -50,8 +50,8 @@ func TestTeams(t *testing.T) {
 	t.Run("lookups", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
 			for _, get := range []func() (smallgoals.Team, error){
-				func() (smallgoals.Team, error) { return tx.TeamByChannel(ctx, "C1") },
-				func() (smallgoals.Team, error) { return tx.TeamByID(ctx, team.ID) },
+				func() (smallgoals.Team, error) { return tx.FindTeamByChannel(ctx, "C1") },
+				func() (smallgoals.Team, error) { return tx.FindTeam(ctx, team.ID) },
 			} {
 				got, err := get()
 				if err != nil {
@@ -65,9 +65,9 @@ func TestTeams(t *testing.T) {
 					t.Errorf("team = %+v, want %+v", got, team)
 				}
 			}
-			_, err := tx.TeamByChannel(ctx, "C-none")
+			_, err := tx.FindTeamByChannel(ctx, "C-none")
 			wantCode(t, err, smallgoals.ENOTFOUND)
-			_, err = tx.TeamByID(ctx, team.ID+1000)
+			_, err = tx.FindTeam(ctx, team.ID+1000)
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})
@@ -110,7 +110,7 @@ func TestMembers(t *testing.T) {
 				if err := tx.AddMember(ctx, team.ID, s.user, s.coord, t0); err != nil {
 					t.Fatalf("step %d: %v", i, err)
 				}
-				m, err := tx.Member(ctx, team.ID, s.user)
+				m, err := tx.FindMember(ctx, team.ID, s.user)
 				if err != nil {
 					t.Fatalf("step %d: %v", i, err)
 				}
@@ -128,7 +128,7 @@ func TestMembers(t *testing.T) {
 				t.Fatalf("JoinChannel(non-team) = %v, %v; want false, nil", ok, err)
 			}
 			for _, tm := range []smallgoals.Team{team, other} {
-				if _, err := tx.Member(ctx, tm.ID, "U9"); smallgoals.ErrorCode(err) != smallgoals.ENOTFOUND {
+				if _, err := tx.FindMember(ctx, tm.ID, "U9"); smallgoals.ErrorCode(err) != smallgoals.ENOTFOUND {
 					t.Fatalf("a non-team channel stored a member: %v", err)
 				}
 			}
@@ -138,7 +138,7 @@ func TestMembers(t *testing.T) {
 					t.Fatalf("JoinChannel(C1) #%d = %v, %v; want true, nil", i, ok, err)
 				}
 			}
-			m, err := tx.Member(ctx, team.ID, "U3")
+			m, err := tx.FindMember(ctx, team.ID, "U3")
 			if err != nil || m.Coordinator {
 				t.Fatalf("joined member = %+v, %v; want a plain member", m, err)
 			}
@@ -147,7 +147,7 @@ func TestMembers(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("JoinChannel(C1, U2) = %v, %v", ok, err)
 			}
-			if m, _ := tx.Member(ctx, team.ID, "U2"); !m.Coordinator {
+			if m, _ := tx.FindMember(ctx, team.ID, "U2"); !m.Coordinator {
 				t.Fatal("JoinChannel took the coordinator role")
 			}
 		})
@@ -158,7 +158,7 @@ func TestMembers(t *testing.T) {
 			if err := tx.AddMember(ctx, team.ID, "U0", false, t0); err != nil {
 				t.Fatal(err)
 			}
-			got, err := tx.Members(ctx, team.ID)
+			got, err := tx.ListMembers(ctx, team.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,18 +166,18 @@ func TestMembers(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("Members = %+v, want %+v", got, want)
 			}
-			got, err = tx.Members(ctx, other.ID)
+			got, err = tx.ListMembers(ctx, other.ID)
 			if err != nil || len(got) != 0 {
-				t.Fatalf("Members(other) = %+v, %v; want none", got, err)
+				t.Fatalf("ListMembers(other) = %+v, %v; want none", got, err)
 			}
 		})
 	})
 
 	t.Run("Member not found", func(t *testing.T) {
 		within(t, db, func(tx *store.Tx) {
-			_, err := tx.Member(ctx, other.ID, "U1")
+			_, err := tx.FindMember(ctx, other.ID, "U1")
 			wantCode(t, err, smallgoals.ENOTFOUND)
-			_, err = tx.Member(ctx, team.ID, "U-nobody")
+			_, err = tx.FindMember(ctx, team.ID, "U-nobody")
 			wantCode(t, err, smallgoals.ENOTFOUND)
 		})
 	})

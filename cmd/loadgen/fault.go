@@ -90,11 +90,11 @@ func (c *client) fault(n int, rate float64, restart, dbURL, key string) error {
 	defer db.Close()
 	counts := map[string]int{}
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		cs, err := tx.CitizensByAlias(ctx, "AB")
+		cs, err := tx.ListCitizensByAlias(ctx, "AB")
 		if err != nil || len(cs) != 1 {
 			return fmt.Errorf("citizen AB: %v", err)
 		}
-		es, err := tx.CitizenEntries(ctx, cs[0].ID, time.Time{}, time.Time{})
+		es, err := tx.ListCitizenEntries(ctx, cs[0].ID, time.Time{}, time.Time{})
 		for _, e := range es {
 			if strings.HasPrefix(e.Note, "fault-note-") && !e.Replaced {
 				counts[e.Note]++
