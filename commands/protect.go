@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -124,8 +125,29 @@ func danishCSV(rows [][]string) []byte {
 	w := csv.NewWriter(&b)
 	w.Comma = ';'
 	w.UseCRLF = true
-	w.WriteAll(rows)
+	for _, row := range rows {
+		cells := make([]string, len(row))
+		for i, cell := range row {
+			cells[i] = inert(cell)
+		}
+		w.Write(cells)
+	}
+	w.Flush()
 	return b.Bytes()
+}
+
+// csvNumber is a number as the CSV writes one: a score, a GAS level.
+var csvNumber = regexp.MustCompile(`^[+-]?[0-9]+([.,][0-9]+)?$`)
+
+// inert makes a cell that a spreadsheet would run as a formula — one
+// starting with =, +, -, @, a tab or a carriage return — plain text with
+// a leading apostrophe (OWASP's advice on CSV injection); numbers stay
+// numbers.
+func inert(cell string) string {
+	if cell == "" || csvNumber.MatchString(cell) || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	return "'" + cell
 }
 
 // runErase erases a citizen, for coordinators: borger slet ALIAS [bekræft]
