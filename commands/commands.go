@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 
 	"smallgoals"
 )
@@ -306,6 +307,8 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		var err error
 		var r Reply
 		switch {
+		case containsControl(free):
+			err = smallgoals.Errorf(smallgoals.EINVALID, "err.control")
 		case containsCPR(free):
 			// Refused before anything else looks at the text.
 			err = smallgoals.Errorf(smallgoals.EINVALID, "err.cpr")
@@ -379,6 +382,23 @@ func (h *Handler) failure(req Request, p parsed, err error) (Reply, *smallgoals.
 
 // errDuplicate rolls back the effect of a redelivered request.
 var errDuplicate = errors.New("commands: redelivery")
+
+// containsControl reports whether any text holds a control character
+// other than tab and line breaks (NUL, BEL, ESC, DEL, C1 …): invisible,
+// and some cannot be stored at all.
+func containsControl(texts []string) bool {
+	for _, s := range texts {
+		for _, r := range s {
+			if r == '\t' || r == '\n' || r == '\r' {
+				continue
+			}
+			if unicode.IsControl(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func containsCPR(texts []string) bool {
 	for _, s := range texts {

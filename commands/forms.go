@@ -195,16 +195,16 @@ var fields = map[string]map[string]string{
 	FormLog: {
 		"err.score_needed": "score", "err.score_range": "score", "err.citizen_score_range": "citizen_score",
 		"err.date": "date", "err.date_future": "date", "err.date_old": "date",
-		"err.note_long": "note", "err.cpr": "note",
+		"err.note_long": "note", "err.cpr": "note", "err.control": "note",
 	},
 	FormNew: {
-		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.new_args": "title",
+		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.control": "title", "err.new_args": "title",
 		"err.scale": "scale", "err.target": "target", "err.every": "every", "err.date": "due",
 		"err.due_past": "due", "err.plan_unknown": "plan", "err.plan_option": "plan",
 	},
 	FormRevise: {
 		"err.gas": "gas", "err.outcome": "outcome", "err.yes_no": "took_part", "err.note_long": "reflection",
-		"err.cpr": "reflection", "err.date": "next", "err.next_past": "next", "err.next_on_close": "next",
+		"err.cpr": "reflection", "err.control": "reflection", "err.date": "next", "err.next_past": "next", "err.next_on_close": "next",
 	},
 }
 

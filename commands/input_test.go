@@ -279,3 +279,26 @@ func FuzzCPRAlwaysRefused(f *testing.F) {
 		}
 	})
 }
+
+// Control characters (NUL, BEL, ESC, DEL, C1) in any text get a friendly
+// refusal and store nothing, typed or in a form; tabs and line breaks are
+// text.
+func TestControlCharactersRefused(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	before := e.count(`SELECT (SELECT count(*) FROM entries) + (SELECT count(*) FROM goals) + (SELECT count(*) FROM teams) + (SELECT count(*) FROM citizens)`)
+	for _, text := range []string{"AB-1 5 no\x00te", "AB-1 5 ring\x07", "ny AB Ti\x1btel", "ny AB Titel\x7f", "AB-1 5 b:6 \u0085x", "team opret Ny\x00team"} {
+		contains(t, e.do("anna", "#slusen", text), "styretegn", "Intet er gemt")
+	}
+	var ab1 int64
+	e.raw.QueryRow(`SELECT id FROM goals`).Scan(&ab1)
+	_, errs := e.h.Submit(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Time: e.now, Modals: true},
+		commands.Submission{Kind: commands.FormLog, GoalID: ab1, Values: map[string]string{"score": "5", "note": "x\x00y"}})
+	if !strings.Contains(errs["note"], "styretegn") {
+		t.Errorf("form with NUL in the note: %v", errs)
+	}
+	if after := e.count(`SELECT (SELECT count(*) FROM entries) + (SELECT count(*) FROM goals) + (SELECT count(*) FROM teams) + (SELECT count(*) FROM citizens)`); after != before {
+		t.Errorf("rows %d → %d: text with control characters was stored", before, after)
+	}
+	contains(t, e.do("anna", "#slusen", "AB-1 5 tab\there"), "AB-1")
+}

@@ -193,6 +193,8 @@ func (h *Handler) logScore(ctx context.Context, req Request, p parsed, free []st
 	in := scoreInputOf(c)
 	var err error
 	switch {
+	case containsControl(free):
+		err = smallgoals.Errorf(smallgoals.EINVALID, "err.control")
 	case containsCPR(free):
 		err = smallgoals.Errorf(smallgoals.EINVALID, "err.cpr") // refused before anything else looks at it
 	default:
