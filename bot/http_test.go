@@ -335,3 +335,36 @@ func TestTwoReplicasOneEffect(t *testing.T) {
 		t.Fatalf("entries = %d after 10 commands each delivered to both replicas, want 10", n)
 	}
 }
+
+// Access follows Slack within a minute: a member made a guest, or removed
+// from the team's channel, is refused once the caches' bounds have passed
+// (60 s for a user's kind, 30 s for a channel's members).
+func TestAccessFollowsSlackWithinAMinute(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA", "UEVE")
+	var mu sync.Mutex
+	now := time.Now()
+	e.slack.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.command("UANNA", "C1", "borger ny AB")
+	e.command("UANNA", "C1", "ny AB Tage bussen")
+	if got := e.command("UEVE", "C1", "AB"); !strings.Contains(got, "Tage bussen") {
+		t.Fatalf("a member does not see the goals: %s", got)
+	}
+	e.fake.mu.Lock()
+	e.fake.guests["UEVE"] = true
+	e.fake.mu.Unlock()
+	advance(61 * time.Second)
+	if got := e.command("UEVE", "C1", "AB"); strings.Contains(got, "Tage bussen") {
+		t.Errorf("a guest sees the goals 61 s after becoming one: %s", got)
+	}
+	e.fake.setMembers("C1", "UANNA")
+	advance(31 * time.Second)
+	e.fake.mu.Lock()
+	e.fake.guests["UEVE"] = false
+	e.fake.mu.Unlock()
+	if got := e.command("UEVE", "C1", "AB"); strings.Contains(got, "Tage bussen") {
+		t.Errorf("someone removed from the channel sees the goals 31 s later: %s", got)
+	}
+}

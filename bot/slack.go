@@ -63,11 +63,13 @@ type userInfo struct {
 	name   string // the name others see
 }
 
-// Cache lifetimes: who is in a channel changes rarely and matters for
-// access, so briefly; a user's kind and locale hardly ever.
+// Cache lifetimes. Both decide who may see what, so neither is trusted
+// for long: someone removed from a team's channel loses access within
+// membersTTL, someone made a guest within usersTTL (a user's kind comes
+// with their locale from users.info).
 const (
 	membersTTL = 30 * time.Second
-	usersTTL   = 10 * time.Minute
+	usersTTL   = 60 * time.Second
 	postGap    = time.Second // Slack allows about one message a second per channel
 	maxRetries = 5
 )
