@@ -496,3 +496,28 @@ func (e *slackEnv) stall(table string, d time.Duration) {
 	}
 	go func() { time.Sleep(d); tx.Rollback() }()
 }
+
+// "Udsæt 7 dage" pressed three times on the same reminder DM — a double
+// tap, or Slack sending the click again — moves the revision once.
+func TestSnoozeOncePerMessage(t *testing.T) {
+	e := newSlackEnv(t)
+	_, ab1 := setupTeams(e)
+	var before string
+	e.raw.QueryRow(`SELECT next_revision::text FROM goals WHERE id = $1`, ab1).Scan(&before)
+	for i := range 3 {
+		e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UANNA"}, "channel": map[string]any{"id": "DUANNA"},
+			"response_url": e.fake.ResponseURL(fmt.Sprint("snooze", i)), "message": map[string]any{"ts": "1700000000.000100", "text": "Små mål til revision"},
+			"actions": []map[string]any{{"action_id": fmt.Sprintf("snooze:%d", ab1), "block_id": "b", "type": "button",
+				"action_ts": fmt.Sprintf("1700000100.00%d", i)}}})
+	}
+	var after string
+	e.raw.QueryRow(`SELECT next_revision::text FROM goals WHERE id = $1`, ab1).Scan(&after)
+	b, _ := time.Parse("2006-01-02", before)
+	a, _ := time.Parse("2006-01-02", after)
+	if days := int(a.Sub(b).Hours() / 24); days != 7 {
+		t.Fatalf("three presses moved the revision %d days (%s → %s), want 7", days, before, after)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'goal.snooze' AND allowed`); n != 1 {
+		t.Errorf("%d snoozes audited, want 1", n)
+	}
+}

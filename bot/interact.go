@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -116,7 +117,11 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 		case commands.ActRevise:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormRevise, GoalID: id}, formMeta{})
 		case commands.ActSnooze:
-			r := b.Forms.Snooze(ctx, b.request(ctx, cb.User.ID, cb.Channel.ID), id)
+			// Once a message (or App Home as published): a double tap or a
+			// click Slack sends again does nothing more.
+			req := b.request(ctx, cb.User.ID, cb.Channel.ID)
+			req.DeliveryKey = "button:" + a.ActionID + ":" + cb.User.ID + ":" + cmp.Or(cb.Message.Timestamp, cb.View.ID+":"+cb.View.Hash, a.ActionTs)
+			r := b.Forms.Snooze(ctx, req, id)
 			var err error
 			if cb.ResponseURL != "" {
 				err = b.Slack.Respond(ctx, cb.ResponseURL, r)
