@@ -340,13 +340,18 @@ func envelope(m map[string]any) (map[string]any, string, bool) {
 	return p, "payload", ok
 }
 
-// message checks a message payload.
-func (c *checker) message(payload []byte) {
+// root decodes a payload that must be a JSON object.
+func (c *checker) root(payload []byte) (map[string]any, bool) {
 	v, ok := c.decode("", payload)
 	if !ok {
-		return
+		return nil, false
 	}
-	m, ok := c.object("", v)
+	return c.object("", v)
+}
+
+// message checks a message payload.
+func (c *checker) message(payload []byte) {
+	m, ok := c.root(payload)
 	if !ok {
 		return
 	}
@@ -434,11 +439,7 @@ func (c *checker) submission(resp, submitted []byte) {
 	if len(bytes.TrimSpace(resp)) == 0 {
 		return // an empty 200 closes the modal
 	}
-	v, ok := c.decode("", resp)
-	if !ok {
-		return
-	}
-	m, ok := c.object("", v)
+	m, ok := c.root(resp)
 	if !ok {
 		return
 	}
@@ -526,11 +527,7 @@ func inputBlockIDs(submitted []byte) (ids map[string]bool, known bool) {
 
 // suggestion checks a block_suggestion answer.
 func (c *checker) suggestion(resp []byte) {
-	v, ok := c.decode("", resp)
-	if !ok {
-		return
-	}
-	m, ok := c.object("", v)
+	m, ok := c.root(resp)
 	if !ok {
 		return
 	}
