@@ -521,3 +521,30 @@ func TestSnoozeOncePerMessage(t *testing.T) {
 		t.Errorf("%d snoozes audited, want 1", n)
 	}
 }
+
+// A message with a CPR number is never offered as the note: the shortcut's
+// form neither carries nor shows it (private_metadata included), and says
+// why the message cannot be used.
+func TestShortcutMessageWithCPR(t *testing.T) {
+	e := newSlackEnv(t)
+	_, ab1 := setupTeams(e)
+	for _, text := range []string{"AB ringede fra 010190-1234", "AB: 01.01.90\u00a01234", "<@UANNA> ring til *010190\u20131234*"} {
+		e.interact(map[string]any{
+			"type": "message_action", "callback_id": "log_from_message", "user": map[string]any{"id": "UANNA"},
+			"channel": map[string]any{"id": "C1"},
+			"message": map[string]any{"type": "message", "ts": "1700000001.000200", "text": text},
+		})
+		v := e.fake.lastView(t, "views.update").View
+		blocks, meta, _ := view(t, v)
+		e.interact(viewPayload("block_actions", "V2", meta, selectAction("goal", fmt.Sprint(ab1)), nil))
+		after, meta2, _ := view(t, e.fake.lastView(t, "views.update").View)
+		for _, s := range []string{blocks, meta, after, meta2} {
+			if strings.Contains(s, "1234") {
+				t.Fatalf("the form for %q carries the CPR number: %s", text, s)
+			}
+		}
+		if strings.Contains(after, "use_message") || !strings.Contains(after, "CPR") {
+			t.Fatalf("the form for %q offers the message or does not say why not: %s", text, after)
+		}
+	}
+}

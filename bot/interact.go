@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"smallgoals"
 	"smallgoals/commands"
 )
 
@@ -92,6 +93,10 @@ func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any
 		// The message's text is offered as the note, used only if the
 		// user ticks the box.
 		meta := formMeta{Message: cut(b.messageText(ctx, cb.Message.Text), maxMetadataNote), Thread: cb.Message.ThreadTimestamp}
+		if smallgoals.ContainsCPR(meta.Message) {
+			// Never carried into the form (its metadata goes back to Slack).
+			meta.Message, meta.MsgCPR = "", true
+		}
 		b.async(ctx, func(ctx context.Context) {
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormLog}, meta)
 		})

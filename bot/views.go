@@ -32,6 +32,7 @@ type formMeta struct {
 	Outcome string `json:"o,omitempty"`
 	Message string `json:"m,omitempty"`
 	UseMsg  bool   `json:"u,omitempty"`
+	MsgCPR  bool   `json:"x,omitempty"` // the message holds a CPR number: not offered`
 	Thread  string `json:"t,omitempty"` // a shortcut's thread, where the confirmation goes
 }
 
@@ -288,6 +289,9 @@ func (v views) log(d commands.FormData, meta formMeta, t func(string, ...any) st
 			box.InitialOptions = []*slack.OptionBlockObject{option("yes", t("modal.log.use_message"))}
 		}
 		blocks = append(blocks, slack.NewActionBlock("use_message", box))
+	}
+	if meta.MsgCPR {
+		blocks = append(blocks, slack.NewContextBlock("message_cpr", slack.NewTextBlockObject(slack.MarkdownType, t("modal.log.message_cpr"), false, false)))
 	}
 	return blocks
 }

@@ -266,12 +266,28 @@ func (h *Handler) Handle(ctx context.Context, req Request) Reply {
 		return Reply{Modal: &Modal{Kind: FormLog}} // phone-first: /maal alone opens the log form
 	}
 	p, perr := parse(req.Text)
+	free := p.texts(req.Text)
 	if perr == nil && p.cmd == cmdLog {
-		reply, _ := h.logScore(ctx, req, p, []string{req.Text})
+		reply, _ := h.logScore(ctx, req, p, free)
 		return reply
 	}
-	reply, _ := h.answer(ctx, req, p, perr, req.Text)
+	reply, _ := h.answer(ctx, req, p, perr, free...)
 	return reply
+}
+
+// texts is every piece of text of a typed line that could be stored, for
+// the checks that run before anything else reads it: the line as typed,
+// its words with the options taken out (what a note or a title is made
+// of: "AB-1 5 010190 b:7 1234" stores "010190 1234"), and each option's
+// value. A stored text is a run of those words joined by single spaces,
+// so whatever the CPR check finds in it, it finds here.
+func (p parsed) texts(line string) []string {
+	out := make([]string, 0, 2+len(p.opts))
+	out = append(out, line, strings.Join(p.args, " "))
+	for _, v := range p.opts {
+		out = append(out, v)
+	}
+	return out
 }
 
 func (h *Handler) normalize(req Request) Request {
@@ -281,6 +297,8 @@ func (h *Handler) normalize(req Request) Request {
 	if req.Time.IsZero() {
 		req.Time = time.Now()
 	}
+	req.Text = normalizeText(req.Text)
+	req.ChannelName = normalizeText(req.ChannelName)
 	return req
 }
 

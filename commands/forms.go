@@ -216,7 +216,10 @@ const GeneralField = "general"
 // refusals by field (GeneralField for one about the whole form).
 func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply, map[string]string) {
 	req = h.normalize(req)
-	v := s.Values
+	v := make(map[string]string, len(s.Values))
+	for k, x := range s.Values {
+		v[k] = normalizeText(x) // what is checked is what is stored
+	}
 	free := v["note"]
 	p := parsed{citizenID: s.CitizenID, goalID: s.GoalID, opts: map[string]string{}, free: &free}
 	opt := func(name, field string) {

@@ -7,9 +7,56 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"smallgoals"
 )
+
+// normalizeText is the one normalisation of text a user sends, done once
+// before anything reads it, so that what is checked (the CPR check, the
+// limits) is what is stored and shown: Unicode NFKC (full-width letters
+// and digits, ligatures, no-break spaces become their plain forms); every
+// dash kind and the minus sign become "-"; tabs and every other space kind
+// but the line break become " " (CR LF and CR become a line break; control
+// characters such as NEL stay, to be refused); invisible format characters
+// (zero-width spaces and joiners, soft hyphens, byte-order marks,
+// bidirectional controls) are removed.
+func normalizeText(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || (b < ' ' && b != '\n') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r == '\r':
+			if !strings.HasPrefix(s[i+1:], "\n") {
+				b.WriteByte('\n')
+			}
+		case r == '\n':
+			b.WriteByte('\n')
+		case r == '\t' || (unicode.IsSpace(r) && !unicode.IsControl(r)):
+			b.WriteByte(' ') // not NEL and the like: control characters are refused
+		case r == '\u2212' || unicode.Is(unicode.Pd, r):
+			b.WriteByte('-')
+		case unicode.Is(unicode.Cf, r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // requireCoordinator refuses a caller who is not a coordinator of the
 // team; the refusal is audited, about the citizen when there is one.

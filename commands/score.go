@@ -222,7 +222,7 @@ func (h *Handler) logScore(ctx context.Context, req Request, p parsed, free []st
 			DeliveryKey: req.DeliveryKey, Recent: recentScores, User: req.UserID,
 		})
 		if err != nil {
-			return h.failure(req, p, err)
+			return h.scoreRefused(c, err, nil) // a refusal of the writer's, else a failure
 		}
 		if res.Stale && !fresh {
 			// The goal changed since it was resolved (closed, moved,

@@ -26,7 +26,12 @@ type Channels interface {
 func (c *call) runTeamCreate() (Reply, error) {
 	name := strings.Join(c.p.args, " ")
 	if name == "" {
+		// The channel's name, checked like any free text (the line's
+		// words were checked before the command ran).
 		name = strings.TrimPrefix(c.req.ChannelName, "#")
+		if smallgoals.ContainsCPR(name) {
+			return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.team_name_cpr")
+		}
 	}
 	if name == "" {
 		name = c.req.ChannelID

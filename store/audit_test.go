@@ -171,15 +171,15 @@ func TestErrorsHoldNoValues(t *testing.T) {
 			tm := smallgoals.Team{ChannelID: "CSECRET1", Name: "Hemmeligt navn", Lang: "da", TZ: "UTC", CreatedBy: "U1", CreatedAt: t0}
 			return tx.CreateTeam(ctx, &tm)
 		}},
-		{"goal CHECK", []string{"Hemmelig titel 010170-1234"}, smallgoals.EINTERNAL, func(tx *store.Tx) error {
-			g := newGoal(c.ID, "Hemmelig titel 010170-1234")
+		{"goal CHECK", []string{"Hemmelig titel QZXSECRET"}, smallgoals.EINTERNAL, func(tx *store.Tx) error {
+			g := newGoal(c.ID, "Hemmelig titel QZXSECRET")
 			g.ScaleMin, g.ScaleMax = 1, 7
 			return tx.CreateGoal(ctx, &g)
 		}},
-		{"entry CHECK", []string{"Hemmelig note 010170-1234", "USECRET4"}, smallgoals.EINTERNAL, func(tx *store.Tx) error {
+		{"entry CHECK", []string{"Hemmelig note QZXSECRET", "USECRET4"}, smallgoals.EINTERNAL, func(tx *store.Tx) error {
 			g := mkGoal(t, tx, c.ID, "G")
 			en := smallgoals.Entry{GoalID: g.ID, Kind: "score", Author: "USECRET4", Day: t0, WrittenAt: t0,
-				StaffScore: ip(11), Note: "Hemmelig note 010170-1234"}
+				StaffScore: ip(11), Note: "Hemmelig note QZXSECRET"}
 			return tx.CreateEntry(ctx, &en)
 		}},
 		{"revision CHECK", []string{"Hemmelig refleksion"}, smallgoals.EINTERNAL, func(tx *store.Tx) error {

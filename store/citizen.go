@@ -19,6 +19,9 @@ func (tx *Tx) CreateCitizen(ctx context.Context, c *smallgoals.Citizen) error {
 		VALUES ($1, $2, $2, $3, $4)
 		ON CONFLICT (team_id, alias_key) DO NOTHING
 		RETURNING id`
+	if err := storable(c.Alias); err != nil {
+		return err
+	}
 	// ON CONFLICT keeps the transaction usable, so a refusal's audit
 	// event can still be committed.
 	err := tx.tx.QueryRowxContext(ctx, q, c.TeamID, c.Alias, c.ContactUser, c.CreatedAt).Scan(&c.ID)

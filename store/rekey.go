@@ -34,8 +34,26 @@ const (
 // PlainKeyID is the key ID of a row whose text is not encrypted yet.
 const PlainKeyID = "plain"
 
-// sealText encrypts s for the field under the current key.
+// sealText encrypts s for the field under the current key, the text of a
+// new row: it refuses a text the CPR detector flags (commands check every
+// text before this; this is the last line, on exactly what is stored).
 func sealText(kr *smallgoals.Keyring, field, s string) (ct []byte, keyID string, err error) {
+	if err := storable(s); err != nil {
+		return nil, "", err
+	}
+	return resealText(kr, field, s)
+}
+
+// storable refuses free text that must never be stored: a CPR number.
+func storable(s string) error {
+	if smallgoals.ContainsCPR(s) {
+		return smallgoals.Errorf(smallgoals.EINVALID, "err.cpr")
+	}
+	return nil
+}
+
+// resealText encrypts s, a text already stored, under the current key.
+func resealText(kr *smallgoals.Keyring, field, s string) (ct []byte, keyID string, err error) {
 	ct, keyID, err = kr.Seal(field, s)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: encrypt %s: %w", field, err)
@@ -287,7 +305,7 @@ func (db *DB) rekeyBatch(ctx context.Context, t rekeyTable, plainOnly bool, afte
 				if err != nil {
 					return err
 				}
-				ct, _, err := sealText(db.keys, field, s)
+				ct, _, err := resealText(db.keys, field, s)
 				if err != nil {
 					return err
 				}

@@ -17,6 +17,9 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *smallgoals.Team) error {
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (channel_id) DO NOTHING
 		RETURNING id, digest_weekday, digest_time, reminder_time`
+	if err := storable(t.Name); err != nil {
+		return err
+	}
 	err := tx.tx.QueryRowxContext(ctx, q, t.ChannelID, t.Name, t.Lang, t.TZ, t.CreatedBy, t.CreatedAt).
 		Scan(&t.ID, &t.DigestWeekday, &t.DigestTime, &t.ReminderTime)
 	if errors.Is(err, sql.ErrNoRows) {
