@@ -228,10 +228,20 @@ func TestFileNotTakenIsNotReportedSent(t *testing.T) {
 				t.Errorf("logs lack the failure or hold the token:\n%s", logs)
 			}
 
+			before := time.Now()
 			got = e.command("UANNA", "C1", tc.text)
 			e.bot.Wait()
 			if !strings.Contains(got, "sendt") || strings.Contains(got, "kunne ikke") {
 				t.Errorf("answer when trying again: %s", got)
+			}
+			// When Slack will remove the file(s): the clock plus the TTL.
+			cph, _ := time.LoadLocation("Europe/Copenhagen")
+			told := false
+			for _, at := range []time.Time{before, time.Now()} {
+				told = told || strings.Contains(got, "slettes fra Slack "+at.Add(bot.DefaultFileTTL).In(cph).Format("2006-01-02 kl. 15.04"))
+			}
+			if !told {
+				t.Errorf("the answer does not say when the file goes: %s", got)
 			}
 			if files, _ := e.fake.filesCopy(); len(files) == 0 {
 				t.Errorf("no file shared when trying again")
@@ -264,7 +274,7 @@ func TestShellFileNotWritten(t *testing.T) {
 				return commands.Reply{
 					Blocks: []commands.Block{{Kind: commands.Section, Text: "sendt"}},
 					Files:  []commands.File{{Name: "graf.png", Data: []byte("png")}},
-					FilesDone: func(_ context.Context, sent bool) []commands.Block {
+					FilesDone: func(_ context.Context, sent bool, _ time.Time) []commands.Block {
 						told = append(told, sent)
 						if sent {
 							return []commands.Block{{Kind: commands.Section, Text: "sendt"}}

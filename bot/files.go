@@ -109,14 +109,14 @@ func (b *Bot) sendFiles(ctx context.Context, user string, r commands.Reply) comm
 			}
 		}
 	}
-	return filesDone(ctx, r, sent)
+	return filesDone(ctx, r, sent, b.now().Add(ttl))
 }
 
 // filesDone is a reply once its files were tried: it says what its
 // FilesDone says, and counts as failed if a file did not reach the user.
-func filesDone(ctx context.Context, r commands.Reply, sent bool) commands.Reply {
+func filesDone(ctx context.Context, r commands.Reply, sent bool, expires time.Time) commands.Reply {
 	if r.FilesDone != nil {
-		r.Blocks = r.FilesDone(ctx, sent)
+		r.Blocks = r.FilesDone(ctx, sent, expires)
 	}
 	if !sent {
 		r.Outcome = "failed"

@@ -191,7 +191,7 @@ func (s *Shell) files(ctx context.Context, r commands.Reply) (commands.Reply, st
 		}
 	}
 	if len(r.Files) > 0 {
-		r = filesDone(ctx, r, sent)
+		r = filesDone(ctx, r, sent, s.Now().Add(ttl))
 	}
 	return r, out.String()
 }

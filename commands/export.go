@@ -57,7 +57,7 @@ func (c *call) runChart() (Reply, error) {
 	if err := c.audit(smallgoals.ActGoalChart, &f.team, &f.citizen, &g, gref, true); err != nil {
 		return Reply{}, err
 	}
-	return withFiles(textReply(c.t("chart.sent", "Ref", gref)), c.t("chart.not_sent", "Ref", gref),
+	return c.withFiles(textReply(c.t("chart.sent", "Ref", gref)), &f.team, c.t("chart.not_sent", "Ref", gref),
 		File{Name: fmt.Sprintf("graf-%s-%s.png", gref, smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
 			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
@@ -106,8 +106,8 @@ func (c *call) runExport() (Reply, error) {
 		return Reply{}, err
 	}
 	stamp := smallgoals.FormatDate(c.today(&f.team))
-	r := withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", countingEntries(entries), "Revisions", len(revisions))),
-		c.t("export.not_sent", "Alias", alias),
+	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", countingEntries(entries), "Revisions", len(revisions))),
+		&f.team, c.t("export.not_sent", "Alias", alias),
 		File{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID},
 		File{Name: fmt.Sprintf("status-%s-%s.html", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: page,
@@ -117,15 +117,15 @@ func (c *call) runExport() (Reply, error) {
 	h, user, citizenID, at := c.h, c.req.UserID, f.citizen.ID, c.req.Time
 	notMarked := textReply(c.t("export.not_marked", "Alias", alias)).Blocks
 	told := r.FilesDone
-	r.FilesDone = func(ctx context.Context, sent bool) []Block {
+	r.FilesDone = func(ctx context.Context, sent bool, expires time.Time) []Block {
 		if !sent {
-			return told(ctx, false)
+			return told(ctx, false, expires)
 		}
 		if err := h.store.InTx(ctx, func(tx Tx) error { return tx.MarkExported(ctx, citizenID, at) }); err != nil {
 			h.log.Error("export sent but not marked", "user", user, "err", err)
 			return notMarked
 		}
-		return told(ctx, true)
+		return told(ctx, true, expires)
 	}
 	return r, nil
 }

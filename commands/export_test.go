@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"smallgoals/commands"
 )
@@ -73,13 +74,15 @@ func TestExportAndChart(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
 		t.Error("marked as exported before the files were delivered")
 	}
-	notSent := commands.Reply{Blocks: r.FilesDone(context.Background(), false)}.Text()
+	notSent := commands.Reply{Blocks: r.FilesDone(context.Background(), false, time.Time{})}.Text()
 	contains(t, notSent, "kunne ikke sende eksporten af *AB*", "ikke markeret som eksporteret", "Prøv igen")
 	lacks(t, notSent, "er sendt")
 	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
 		t.Error("marked as exported though the files were not delivered")
 	}
-	contains(t, commands.Reply{Blocks: r.FilesDone(context.Background(), true)}.Text(), "er sendt", "nu markeret som eksporteret")
+	// The user is told when Slack will remove the files, in the team's zone.
+	sent := commands.Reply{Blocks: r.FilesDone(context.Background(), true, time.Date(2026, 11, 26, 9, 5, 0, 0, time.UTC))}.Text()
+	contains(t, sent, "er sendt", "nu markeret som eksporteret", "Filerne slettes fra Slack 2026-11-26 kl. 10.05. Gem dem")
 	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 1 {
 		t.Error("not marked as exported once the files were delivered")
 	}
@@ -96,7 +99,7 @@ func TestExportAndChart(t *testing.T) {
 	// The chart: a PNG of the expected size.
 	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "graf AB-1", Time: e.now})
 	contains(t, r.Text(), "Grafen for *AB-1*")
-	contains(t, commands.Reply{Blocks: r.FilesDone(context.Background(), false)}.Text(), "kunne ikke sende grafen for *AB-1*")
+	contains(t, commands.Reply{Blocks: r.FilesDone(context.Background(), false, time.Time{})}.Text(), "kunne ikke sende grafen for *AB-1*")
 	if len(r.Files) != 1 {
 		t.Fatalf("chart files = %d", len(r.Files))
 	}

@@ -149,7 +149,7 @@ func (c *call) runAuditLog() (Reply, error) {
 	}
 	name := fmt.Sprintf("adgangslog-%s-%s.csv", f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team)))
 	r.add(Context, c.t("audit.csv"))
-	return withFiles(r, c.t("audit.csv_not_sent"), File{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias),
+	return c.withFiles(r, &f.team, c.t("audit.csv_not_sent"), File{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias),
 		Data: danishCSV(rows), TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 

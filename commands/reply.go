@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"smallgoals"
 )
 
 // BlockKind says how a transport should show a block.
@@ -61,10 +63,11 @@ type Reply struct {
 	Changed   bool   // the request changed data the user's App Home shows
 
 	// FilesDone, when set, is called by the transport once it has tried to
-	// deliver Files, with sent true if every one reached the user. It
-	// records what counts only once they did (an export) and returns the
-	// blocks to show instead of Blocks: the truth about the files.
-	FilesDone func(ctx context.Context, sent bool) []Block
+	// deliver Files, with sent true if every one reached the user and when
+	// the transport will remove them (zero: never). It records what counts
+	// only once they did (an export) and returns the blocks to show
+	// instead of Blocks: the truth about the files.
+	FilesDone func(ctx context.Context, sent bool, expires time.Time) []Block
 }
 
 // Forms a reply can ask for.
@@ -214,18 +217,25 @@ type File struct {
 	CitizenID int64
 }
 
-// withFiles attaches files for the user to r, whose last block announces
-// them. If they do not all reach the user, that block reads notSent
-// instead.
-func withFiles(r Reply, notSent string, files ...File) Reply {
+// withFiles attaches files about team t's borger for the user to r, whose
+// last block announces them. If they do not all reach the user, that
+// block reads notSent instead; if they do, a line says when they will be
+// removed (files expire), so the user saves them in time.
+func (c *call) withFiles(r Reply, t *smallgoals.Team, notSent string, files ...File) Reply {
 	r.Files = files
 	sentBlocks := r.Blocks
 	notSentBlocks := append(slices.Clone(r.Blocks[:len(r.Blocks)-1]), Block{Kind: Section, Text: notSent})
-	r.FilesDone = func(_ context.Context, sent bool) []Block {
-		if sent {
+	loc := t.Location()
+	r.FilesDone = func(_ context.Context, sent bool, expires time.Time) []Block {
+		if !sent {
+			return notSentBlocks
+		}
+		if expires.IsZero() {
 			return sentBlocks
 		}
-		return notSentBlocks
+		at := expires.In(loc)
+		return append(slices.Clone(sentBlocks), Block{Kind: Context, Text: c.t("files.expire", "Count", len(files),
+			"Date", smallgoals.FormatDate(smallgoals.Day(at, loc)), "Time", at.Format("15.04"))})
 	}
 	return r
 }
