@@ -17,9 +17,10 @@ import (
 
 // Store is what the jobs need of the database; *store.DB is one.
 type Store interface {
-	// Purge deletes entries older than their team's retention on closed
-	// goals, keeping those not exported since written; audited.
-	Purge(ctx context.Context, at time.Time, defaultDays int) (deleted, kept int, err error)
+	// Purge deletes what is past its retention at at (closed goals and
+	// what is on them, discharged citizens, plan goals without goals, the
+	// audit log, housekeeping), keeping what was not exported; audited.
+	Purge(ctx context.Context, at time.Time, r smallgoals.Retention) (smallgoals.Purged, error)
 	ListExpiredFiles(ctx context.Context, at time.Time, limit int) ([]smallgoals.FileRecord, error)
 	ForgetFile(ctx context.Context, id string) error
 }
@@ -34,7 +35,8 @@ type Jobs struct {
 	Store         Store
 	Files         Files
 	Log           *slog.Logger
-	RetentionDays int             // RETENTION_DAYS: entries on closed goals are kept this long
+	RetentionDays int             // RETENTION_DAYS: closed goals, discharged citizens; 0 keeps them
+	AuditDays     int             // AUDIT_RETENTION_DAYS: the audit log; 0 keeps it
 	Location      *time.Location  // SMALLGOALS_TZ: when the daily jobs run
 	Reminder      *Reminder       // the revision reminders; nil: none
 	Digester      *Digester       // the weekly digests; nil: none
@@ -50,8 +52,7 @@ func (j *Jobs) now() time.Time {
 
 // RetentionResult says what a retention run did.
 type RetentionResult struct {
-	Deleted      int // entries deleted
-	Kept         int // old entries kept because they were not exported
+	smallgoals.Purged
 	FilesDeleted int // expired files deleted
 	FilesFailed  int // expired files that could not be deleted (retried next run)
 }
@@ -59,14 +60,12 @@ type RetentionResult struct {
 // fileBatch bounds the files one run deletes.
 const fileBatch = 500
 
-// Retention deletes what is past its time at at: old entries on closed
-// goals (exported first) and expired files.
+// Retention deletes what is past its time at at, each kind of data by
+// its rule (README "Data protection"), and expired files.
 func (j *Jobs) Retention(ctx context.Context, at time.Time) (r RetentionResult, err error) {
 	defer func(start time.Time) { run("retention", start, err) }(time.Now())
-	if j.RetentionDays > 0 {
-		if r.Deleted, r.Kept, err = j.Store.Purge(ctx, at, j.RetentionDays); err != nil {
-			return r, err
-		}
+	if r.Purged, err = j.Store.Purge(ctx, at, smallgoals.Retention{Days: j.RetentionDays, AuditDays: j.AuditDays}); err != nil {
+		return r, err
 	}
 	files, err := j.Store.ListExpiredFiles(ctx, at, fileBatch)
 	if err != nil {
@@ -83,8 +82,10 @@ func (j *Jobs) Retention(ctx context.Context, at time.Time) (r RetentionResult, 
 		}
 		r.FilesDeleted++
 	}
-	j.Log.Info("retention done", "entries_deleted", r.Deleted, "entries_kept_unexported", r.Kept,
-		"files_deleted", r.FilesDeleted, "files_failed", r.FilesFailed)
+	j.Log.Info("retention done", "citizens_deleted", r.Citizens, "plan_goals_deleted", r.PlanGoals,
+		"goals_deleted", r.Goals, "entries_deleted", r.Entries, "revisions_deleted", r.Revisions,
+		"kept_unexported", r.Kept, "audit_events_deleted", r.AuditEvents, "deliveries_deleted", r.Deliveries,
+		"outbox_deleted", r.Outbox, "files_deleted", r.FilesDeleted, "files_failed", r.FilesFailed)
 	return r, nil
 }
 

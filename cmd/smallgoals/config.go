@@ -40,12 +40,15 @@ type Config struct {
 	TZ          string
 	Lang        string
 	FilesDir    string
-	// RetentionDays keeps entries on closed goals this many days (a team
-	// may say otherwise); FileTTL keeps files the bot sent this long.
-	RetentionDays int
-	FileTTL       time.Duration
-	LogLevel      slog.Level
-	LogFormat     string
+	// RetentionDays keeps closed goals, what is on them and discharged
+	// citizens this many days (a team may say otherwise);
+	// AuditRetentionDays keeps the audit log, longer; FileTTL keeps files
+	// the bot sent this long.
+	RetentionDays      int
+	AuditRetentionDays int
+	FileTTL            time.Duration
+	LogLevel           slog.Level
+	LogFormat          string
 }
 
 // Transports, chosen by which Slack variables are set.
@@ -175,6 +178,21 @@ var envOptions = []option{
 			return fmt.Errorf("RETENTION_DAYS must be a whole number of days from 0 (keep everything) to 36500, not %q", v)
 		}
 		c.RetentionDays = n
+		return nil
+	}},
+	// Read after RETENTION_DAYS: the audit log must outlive the data.
+	{"AUDIT_RETENTION_DAYS", "1826", false, func(c *Config, v, _ string) error {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || (n != 0 && (n < smallgoals.MinAuditRetentionDays || n > 36500)):
+			return fmt.Errorf("AUDIT_RETENTION_DAYS must be a whole number of days from %d to 36500, or 0 (keep the access log), not %q",
+				smallgoals.MinAuditRetentionDays, v)
+		case c.RetentionDays == 0 && n != 0:
+			return fmt.Errorf("AUDIT_RETENTION_DAYS is %d, but RETENTION_DAYS is 0 (keep the data): the access log must be kept longer than the data it describes, so set AUDIT_RETENTION_DAYS=0 too, or give RETENTION_DAYS a number of days", n)
+		case n != 0 && n <= c.RetentionDays:
+			return fmt.Errorf("AUDIT_RETENTION_DAYS is %d, not more than RETENTION_DAYS (%d): the access log must be kept longer than the data it describes", n, c.RetentionDays)
+		}
+		c.AuditRetentionDays = n
 		return nil
 	}},
 	{"SMALLGOALS_FILE_TTL", "72h", false, func(c *Config, v, _ string) error {

@@ -100,8 +100,11 @@ func (m *Main) runJob(ctx context.Context, name string, clock time.Time, w io.Wr
 		m.Log.Error("retention failed", "err", err)
 		return 1
 	}
-	fmt.Fprintf(w, "retention: %d entries deleted, %d kept (not exported), %d files deleted, %d files failed\n",
-		r.Deleted, r.Kept, r.FilesDeleted, r.FilesFailed)
+	fmt.Fprintf(w, "retention: %d entries deleted, %d entries and revisions kept (not exported); deleted %d revisions, "+
+		"%d closed goals, %d plan goals, %d discharged borgere, %d audit events, %d delivery keys, %d outbox rows; "+
+		"%d files deleted, %d files failed\n",
+		r.Entries, r.Kept, r.Revisions, r.Goals, r.PlanGoals, r.Citizens, r.AuditEvents, r.Deliveries, r.Outbox,
+		r.FilesDeleted, r.FilesFailed)
 	return 0
 }
 
@@ -301,7 +304,7 @@ func (m *Main) Serve(ctx context.Context) error {
 // prints, and delete files from disk.
 func (m *Main) Jobs() *reminders.Jobs {
 	j := &reminders.Jobs{Store: m.DB, Files: bot.LocalFiles{}, Log: m.Log,
-		RetentionDays: m.Config.RetentionDays, Location: smallgoals.Location(m.Config.TZ)}
+		RetentionDays: m.Config.RetentionDays, AuditDays: m.Config.AuditRetentionDays, Location: smallgoals.Location(m.Config.TZ)}
 	calendar := reminders.NewCalendar()
 	rem := &reminders.Reminder{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log}
 	dig := &reminders.Digester{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log,

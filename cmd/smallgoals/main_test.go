@@ -167,6 +167,10 @@ func TestLoadConfig(t *testing.T) {
 		{"bad level", map[string]string{"DATABASE_URL": "u", "LOG_LEVEL": "loud"}, "", "LOG_LEVEL"},
 		{"bad format", map[string]string{"DATABASE_URL": "u", "LOG_FORMAT": "xml"}, "", "LOG_FORMAT"},
 		{"bad conns", map[string]string{"DATABASE_URL": "u", "DATABASE_MAX_CONNS": "0"}, "", "DATABASE_MAX_CONNS"},
+		{"audit log kept", map[string]string{"DATABASE_URL": "u", "RETENTION_DAYS": "0", "AUDIT_RETENTION_DAYS": "0"}, TransportShell, ""},
+		{"audit log shorter than the data", map[string]string{"DATABASE_URL": "u", "AUDIT_RETENTION_DAYS": "730"}, "", "AUDIT_RETENTION_DAYS is 730, not more than RETENTION_DAYS (730)"},
+		{"audit log shorter than data kept", map[string]string{"DATABASE_URL": "u", "RETENTION_DAYS": "0"}, "", "RETENTION_DAYS is 0 (keep the data)"},
+		{"audit log under a year", map[string]string{"DATABASE_URL": "u", "RETENTION_DAYS": "30", "AUDIT_RETENTION_DAYS": "90"}, "", "AUDIT_RETENTION_DAYS must be a whole number of days from 365"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -189,7 +193,8 @@ func TestLoadConfig(t *testing.T) {
 	if cfg.SlackBotToken != "xoxb-from-file" {
 		t.Errorf("token from file = %q", cfg.SlackBotToken)
 	}
-	if cfg.HTTPAddr != ":3000" || cfg.TZ != "Europe/Copenhagen" || cfg.Lang != "da" || cfg.LogFormat != "text" {
+	if cfg.HTTPAddr != ":3000" || cfg.TZ != "Europe/Copenhagen" || cfg.Lang != "da" || cfg.LogFormat != "text" ||
+		cfg.RetentionDays != 730 || cfg.AuditRetentionDays != 1826 {
 		t.Errorf("defaults = %+v", cfg)
 	}
 }
