@@ -69,3 +69,22 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
+
+// App Home lists the goals due for revision in the user's teams, with
+// their titles: each borger shown there is audited, also one the user is
+// not the contact person of.
+func TestHomeDueAudited(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, ab1 := setupTeams(e)
+	e.fake.setMembers("C1", "UANNA", "UBOT", "UBEN")
+	if _, err := e.raw.Exec(`UPDATE goals SET next_revision = current_date + 3 WHERE id = $1`, ab1); err != nil {
+		t.Fatal(err)
+	}
+	openHome(e, "UBEN", "EvDue")
+	if home := e.fake.lastHome(t, "UBEN"); !strings.Contains(home.View, "AB-1") {
+		t.Fatalf("AB-1 is not due on App Home: %s", home.View)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE actor = 'UBEN' AND citizen_id = $1 AND allowed`, ab); n != 1 {
+		t.Errorf("App Home showed AB-1 due: %d events about AB, want 1", n)
+	}
+}
