@@ -215,6 +215,14 @@ func (e *slackEnv) submit(user, meta string, values map[string]any) {
 	e.interact(p)
 }
 
+// pressOnGoal presses the button of action on AB-1.
+func pressOnGoal(action string) func(e *slackEnv, user string) {
+	return func(e *slackEnv, user string) {
+		_, ab1 := e.ids()
+		e.press(user, fmt.Sprintf("%s:%d", action, ab1))
+	}
+}
+
 func typed(text string) func(e *slackEnv, user string) {
 	return func(e *slackEnv, user string) { e.slash(user, "C1", text) }
 }
@@ -261,30 +269,18 @@ func readPathCases() []readPath {
 			why: "lists the caller's own teams' goals only"},
 		both("command:chart", "graf AB-1", citizen, typed("graf AB-1")),
 		both("command:export", "eksport AB", citizen, typed("eksport AB")),
-		both("command:snooze", "Udsæt 7 dage", citizen, func(e *slackEnv, user string) {
-			_, ab1 := e.ids()
-			e.press(user, fmt.Sprintf("snooze:%d", ab1))
-		}),
+		both("command:snooze", "Udsæt 7 dage", citizen, pressOnGoal("snooze")),
 		// A bare /maal has no command of its own: the transport opens the
 		// log form.
 		{key: "bare", name: "/maal", do: typed(""), member: team, outsider: team},
 
-		both("button:log", "Registrér", citizen, func(e *slackEnv, user string) {
-			_, ab1 := e.ids()
-			e.press(user, fmt.Sprintf("log:%d", ab1))
-		}),
-		both("button:revise", "Revidér nu", citizen, func(e *slackEnv, user string) {
-			_, ab1 := e.ids()
-			e.press(user, fmt.Sprintf("revise:%d", ab1))
-		}),
+		both("button:log", "Registrér", citizen, pressOnGoal("log")),
+		both("button:revise", "Revidér nu", citizen, pressOnGoal("revise")),
 		both("button:new", "Nyt mål", citizen, func(e *slackEnv, user string) {
 			ab, _ := e.ids()
 			e.press(user, fmt.Sprintf("new:%d", ab))
 		}),
-		both("button:snooze", "Udsæt 7 dage", citizen, func(e *slackEnv, user string) {
-			_, ab1 := e.ids()
-			e.press(user, fmt.Sprintf("snooze:%d", ab1))
-		}),
+		both("button:snooze", "Udsæt 7 dage", citizen, pressOnGoal("snooze")),
 		none("button:lang", "the user's own language"),
 
 		both("form:log", "log form saved", citizen, func(e *slackEnv, user string) {
