@@ -137,14 +137,16 @@ func (c *call) citizenByAlias(alias, action string) (found, error) {
 	key := smallgoals.AliasKey(alias)
 	unknown := smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_alias", "Alias", Escape(clip(key, 20)))
 	if c.p.citizenID != 0 {
-		return c.citizenByID(c.p.citizenID, action, unknown)
+		return c.citizenByID(c.p.citizenID, nil, action, unknown)
 	}
 	return c.citizen(alias, action, unknown)
 }
 
-// citizenByID resolves a citizen chosen in a form: known to the caller
-// only if the caller is on its team; otherwise notFound, audited.
-func (c *call) citizenByID(id int64, action string, notFound *smallgoals.Error) (found, error) {
+// citizenByID resolves a citizen chosen in a form (or named by a button):
+// known to the caller only if the caller is on its team; otherwise
+// notFound, audited about the citizen and goal, if the choice was one of
+// its goals.
+func (c *call) citizenByID(id int64, goal *smallgoals.Goal, action string, notFound *smallgoals.Error) (found, error) {
 	ct, err := c.tx.FindCitizen(c.ctx, id)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
 		return found{}, notFound
@@ -161,7 +163,11 @@ func (c *call) citizenByID(id int64, action string, notFound *smallgoals.Error) 
 		return found{}, err
 	}
 	if !ok {
-		if err := c.audit(action, &team, &ct, nil, ct.Alias, false); err != nil {
+		ref := ct.Alias
+		if goal != nil {
+			ref = smallgoals.Ref{Alias: ct.Alias, N: goal.Number}.String()
+		}
+		if err := c.audit(action, &team, &ct, goal, ref, false); err != nil {
 			return found{}, err
 		}
 		return found{}, notFound
@@ -206,6 +212,6 @@ func (c *call) goalByID(id int64, action string) (found, smallgoals.Goal, error)
 	if err != nil {
 		return found{}, g, err
 	}
-	f, err := c.citizenByID(g.CitizenID, action, unknown)
+	f, err := c.citizenByID(g.CitizenID, &g, action, unknown)
 	return f, g, err
 }

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -61,8 +62,15 @@ func (h *Handler) Lang(ctx context.Context, req Request) string {
 	return lang
 }
 
-// Form returns the content of form m for the user of req. A citizen or
-// goal the user may not see is left out, as if not chosen.
+// Form returns the content of form m for the user of req: the one place
+// where a form, opened or updated, decides what it may show and audits it
+// (a form opened by a command, a button, the message shortcut or a bare
+// /maal; updated after a choice in it). A citizen or goal the user may
+// not see is left out, as if not chosen, and the refusal is audited about
+// it; a form opened in a team's channel by someone not on the team (a
+// guest) is refused as every command there is, audited about the team.
+// What the form shows is audited as allowed: the chosen citizen (and
+// goal), and the teams whose borgere the log form's choice lists.
 func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, error) {
 	req = h.normalize(req)
 	d := FormData{Kind: m.Kind}
@@ -77,68 +85,109 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 			return err
 		}
 		d.Today = smallgoals.Day(req.Time, h.location)
-		ids := make([]int64, 0, len(teams))
-		names := map[int64]string{}
-		for _, t := range teams {
-			ids = append(ids, t.ID)
-			names[t.ID] = t.Name
-		}
+		ids, byID := index(teams)
 		cs, err := tx.ListRecentCitizens(ctx, req.UserID, ids)
 		if err != nil {
 			return err
 		}
 		for _, ct := range cs {
-			d.Citizens = append(d.Citizens, CitizenChoice{ID: ct.ID, Alias: ct.Alias, Team: names[ct.TeamID]})
+			d.Citizens = append(d.Citizens, CitizenChoice{ID: ct.ID, Alias: ct.Alias, Team: byID[ct.TeamID].Name})
 		}
-		if m.GoalID != 0 {
-			g, err := tx.FindGoal(ctx, m.GoalID)
-			if err == nil {
-				m.CitizenID = g.CitizenID
-			} else if smallgoals.ErrorCode(err) != smallgoals.ENOTFOUND {
+		f, goal, err := c.formChoice(m)
+		if err != nil {
+			return err
+		}
+		if m.Kind == FormLog {
+			// The borger choice lists the aliases of the user's teams.
+			if err := c.auditListed(teams, cs); err != nil {
 				return err
 			}
 		}
-		for i := range d.Citizens {
-			if d.Citizens[i].ID == m.CitizenID {
-				d.Citizen = &d.Citizens[i]
-			}
-		}
-		if d.Citizen == nil {
+		if f == nil {
 			return nil
 		}
-		ct, err := tx.FindCitizen(ctx, d.Citizen.ID)
-		if err != nil {
+		i := slices.IndexFunc(d.Citizens, func(ch CitizenChoice) bool { return ch.ID == f.citizen.ID })
+		if i < 0 {
+			// On the team by Slack's word now, though not a moment ago.
+			d.Citizens = append(d.Citizens, CitizenChoice{ID: f.citizen.ID, Alias: f.citizen.Alias, Team: f.team.Name})
+			i = len(d.Citizens) - 1
+		}
+		d.Citizen = &d.Citizens[i]
+		d.Today = smallgoals.Day(req.Time, f.team.Location())
+		if d.Goals, err = tx.ListGoalOverviews(ctx, f.citizen.ID); err != nil {
 			return err
 		}
-		team, err := tx.FindTeam(ctx, ct.TeamID)
-		if err != nil {
+		if d.Plans, err = tx.ListPlanGoals(ctx, f.citizen.ID); err != nil {
 			return err
 		}
-		d.Today = smallgoals.Day(req.Time, team.Location())
-		if d.Goals, err = tx.ListGoalOverviews(ctx, ct.ID); err != nil {
-			return err
-		}
-		if d.Plans, err = tx.ListPlanGoals(ctx, ct.ID); err != nil {
-			return err
-		}
-		for i := range d.Goals {
-			if d.Goals[i].ID == m.GoalID {
-				d.Goal = &d.Goals[i]
+		var shown *smallgoals.Goal
+		if goal != nil {
+			for i := range d.Goals {
+				if d.Goals[i].ID == goal.ID {
+					d.Goal = &d.Goals[i]
+					shown = &d.Goal.Goal
+				}
 			}
 		}
-		var goal *smallgoals.Goal
 		if d.Goal != nil {
-			goal = &d.Goal.Goal
 			if d.Recent, err = tx.ListGoalEntries(ctx, d.Goal.ID, 5); err != nil {
 				return err
 			}
 		}
-		return c.audit(smallgoals.ActCitizenView, &team, &ct, goal, ct.Alias, true)
+		return c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, shown, f.citizen.Alias, true)
 	})
 	if err != nil {
 		h.log.Error("form failed", "user", req.UserID, "form", m.Kind, "err", err)
 	}
 	return d, err
+}
+
+// formChoice decides what form m is about for the caller: the citizen
+// (and goal) it names, if the caller may see it; nil if it names none, or
+// one the caller may not see (the refusal audited). A form about no
+// citizen, in a team's channel the caller is not on, is audited refused.
+func (c *call) formChoice(m Modal) (*found, *smallgoals.Goal, error) {
+	var goal *smallgoals.Goal
+	if m.GoalID != 0 {
+		g, err := c.tx.FindGoal(c.ctx, m.GoalID)
+		switch smallgoals.ErrorCode(err) {
+		case "":
+			goal, m.CitizenID = &g, g.CitizenID
+		case smallgoals.ENOTFOUND: // no such goal: nothing about a borger to refuse
+		default:
+			return nil, nil, err
+		}
+	}
+	if m.CitizenID == 0 {
+		_, err := c.channelTeam(smallgoals.ActCitizenList)
+		var ue *smallgoals.Error
+		if errors.As(err, &ue) && ue.Code != smallgoals.EINTERNAL {
+			err = nil // no team here, or not the caller's: refused and audited
+		}
+		return nil, nil, err
+	}
+	f, err := c.citizenByID(m.CitizenID, goal, smallgoals.ActCitizenView, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_goal"))
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return nil, nil, nil // not the caller's, audited; or gone
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &f, goal, nil
+}
+
+// auditListed audits, for each of teams whose citizens cs holds, that
+// the caller was shown the team's aliases.
+func (c *call) auditListed(teams []smallgoals.Team, cs []smallgoals.Citizen) error {
+	for i := range teams {
+		if !slices.ContainsFunc(cs, func(ct smallgoals.Citizen) bool { return ct.TeamID == teams[i].ID }) {
+			continue
+		}
+		if err := c.audit(smallgoals.ActCitizenList, &teams[i], nil, nil, "", true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // index returns the teams' IDs and the teams by ID.

@@ -68,10 +68,18 @@ func (c *call) home() (Reply, error) {
 	if len(due) == 0 {
 		r.add(Context, c.t("home.none_due", "Days", dueWithin))
 	}
+	viewed := map[int64]bool{} // citizens audited as shown, once each
 	for i, d := range due {
 		if i == 10 {
 			r.add(Context, c.t("home.more_due", "Count", len(due)-10))
 			break
+		}
+		if !viewed[d.CitizenID] {
+			viewed[d.CitizenID] = true
+			ct := smallgoals.Citizen{ID: d.CitizenID, TeamID: d.TeamID, Alias: d.Alias}
+			if err := c.audit(smallgoals.ActCitizenView, byID[d.TeamID], &ct, nil, d.Alias, true); err != nil {
+				return r, err
+			}
 		}
 		line := "*" + ref(d.Alias, d.Goal) + "* " + Escape(d.Title) + " · "
 		if d.NextRevision.Before(c.today(byID[d.TeamID])) {
@@ -117,8 +125,11 @@ func (c *call) home() (Reply, error) {
 			r.add(Context, c.t("home.truncated", "Count", len(mine)-i))
 			break
 		}
-		if err := c.audit(smallgoals.ActCitizenView, byID[ct.TeamID], &ct, nil, ct.Alias, true); err != nil {
-			return r, err
+		if !viewed[ct.ID] {
+			viewed[ct.ID] = true
+			if err := c.audit(smallgoals.ActCitizenView, byID[ct.TeamID], &ct, nil, ct.Alias, true); err != nil {
+				return r, err
+			}
 		}
 		r.Blocks = append(r.Blocks, b)
 	}
