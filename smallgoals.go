@@ -206,6 +206,7 @@ type AuditEvent struct {
 	GoalID    *int64    `db:"goal_id"`
 	Ref       string    `db:"ref"`
 	Allowed   bool      `db:"allowed"`
+	Recipient string    `db:"recipient"` // who got what a job sent: a user or a channel ID; "" otherwise
 }
 
 // Audit actions.
@@ -229,6 +230,10 @@ const (
 	ActContactSet     = "citizen.contact"
 	ActGoalChart      = "goal.chart"
 	ActCitizenExport  = "citizen.export"
+	// The jobs' deliveries, actor ActorSystem, one event per borger named.
+	ActReminderSend = "reminder.send"
+	ActDigestSend   = "digest.send"
+	ActNoticeSend   = "notice.send"
 )
 
 // FileRecord is a file the bot sent about a citizen, kept so it can be
@@ -249,6 +254,7 @@ type Erasure struct {
 	Entries    int `db:"entries"`
 	Revisions  int `db:"revisions"`
 	Files      int `db:"files"`
+	Posts      int `db:"posts"`      // messages the bot posted about the citizen, still in Slack
 	Unexported int `db:"unexported"` // entries written after the last export
 }
 
@@ -290,7 +296,9 @@ type Revisit struct {
 	RevisionID int64
 	WrittenAt  time.Time
 	Author     string
+	CitizenID  int64
 	Alias      string
+	GoalID     int64
 	GoalNumber int
 	Title      string
 	Team       Team
@@ -305,6 +313,43 @@ type OutboxClaim struct {
 	At        time.Time
 	Lease     time.Duration
 	WindowEnd time.Time
+}
+
+// ActorSystem is the audit actor of what the jobs do.
+const ActorSystem = "system"
+
+// Posted is where Slack keeps a message the bot posted.
+type Posted struct {
+	Channel string `db:"channel"`
+	TS      string `db:"ts"`
+}
+
+// Sent is what one delivery put in Slack: its messages and files,
+// recorded so that erasing a borger they are about deletes them. The
+// shell puts nothing there (it printed).
+type Sent struct {
+	Posts []Posted
+	Files []FileRecord
+}
+
+// About is a borger a message names, as its audit event records them:
+// refs, never text. GoalID is set when it names one goal of theirs.
+type About struct {
+	TeamID    int64
+	CitizenID int64
+	GoalID    *int64
+	Ref       string
+}
+
+// Delivered is how a claimed send went, recorded in one transaction: its
+// status, and when it went out (or may have: ambiguous) the audit events
+// of the borgere it is about, and what it put in Slack linked to them.
+type Delivered struct {
+	Kind, Key, Status string
+	At                time.Time
+	RetryAt           *time.Time // failed: when to try again
+	Audit             []AuditEvent
+	Sent              Sent
 }
 
 // DigestGoal is one goal's figures for a team's weekly digest.

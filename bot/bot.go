@@ -131,10 +131,12 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			// response_url.
 			r = b.sendFiles(work, sc.UserID, r)
 		}
-		if len(r.Forget) > 0 {
-			// Slow work: after the acknowledgement, counted for shutdown.
-			forget := r.Forget
-			b.async(work, func(ctx context.Context) { b.forgetFiles(ctx, forget) })
+		if len(r.Forget) > 0 || len(r.Unpost) > 0 {
+			// An erasure: what the bot sent about the borger goes from
+			// Slack before the answer, which tells how that went; should it
+			// take longer than AckWithin, the answer follows through
+			// response_url.
+			r = b.forget(work, r)
 		}
 		if r.Modal != nil {
 			// The command asks for a form: open it; the acknowledgement

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -38,6 +39,7 @@ type fakeSlack struct {
 	views      []fakeView       // views.open, views.update, views.publish in order
 	files      []fakeFile       // uploaded files
 	deleted    []string         // files.delete
+	unposted   []string         // chat.delete, as channel/ts
 	uploaded   []byte           // the last upload's body
 	uploadName string
 	ephemeral  []fakePost       // chat.postEphemeral
@@ -79,6 +81,7 @@ type fakePost struct {
 	Text    string
 	Blocks  string
 	Thread  string // thread_ts
+	TS      string // the ts Slack gave it (chat.postMessage)
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -222,8 +225,12 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
-		f.posts = append(f.posts, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
-		reply(map[string]any{"channel": r.Form.Get("channel"), "ts": "1.0"})
+		f.posts = append(f.posts, fakePost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks"),
+			TS: "1700000000." + fmt.Sprintf("%06d", len(f.posts)+1)})
+		reply(map[string]any{"channel": r.Form.Get("channel"), "ts": f.posts[len(f.posts)-1].TS})
+	case "chat.delete":
+		f.unposted = append(f.unposted, r.Form.Get("channel")+"/"+r.Form.Get("ts"))
+		reply(map[string]any{"channel": r.Form.Get("channel"), "ts": r.Form.Get("ts")})
 	case "views.open", "views.update", "views.publish":
 		var user, viewID string
 		json.Unmarshal(body["user_id"], &user)
@@ -459,4 +466,11 @@ func (f *fakeSlack) filesCopy() ([]fakeFile, []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]fakeFile(nil), f.files...), append([]string(nil), f.deleted...)
+}
+
+// unpostedCopy returns the messages deleted with chat.delete, as channel/ts.
+func (f *fakeSlack) unpostedCopy() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.unposted...)
 }

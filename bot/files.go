@@ -17,10 +17,12 @@ import (
 )
 
 // FileLog remembers the files the bot sent, so they can be deleted when
-// they expire or their citizen is erased; *store.DB is one.
+// they expire or their citizen is erased, and forgets the messages it
+// deleted; *store.DB is one.
 type FileLog interface {
 	RecordFile(ctx context.Context, f smallgoals.FileRecord) error
 	ForgetFile(ctx context.Context, id string) error
+	ForgetPost(ctx context.Context, p smallgoals.Posted) error
 }
 
 // DefaultFileTTL is how long a file the bot sent stays in Slack.
@@ -124,18 +126,62 @@ func filesDone(ctx context.Context, r commands.Reply, sent bool, expires time.Ti
 	return r
 }
 
-// forgetFiles deletes files the bot sent before (an erasure), and their
-// records.
-func (b *Bot) forgetFiles(ctx context.Context, ids []string) {
-	for _, id := range ids {
-		if err := b.Slack.DeleteFile(ctx, id); err != nil {
-			b.Log.Error("file not deleted; retention retries it", "file", id, "err", err)
+// forgetWithin bounds how long an erasure deletes from Slack before it
+// answers; what is left is pending, for the housekeeping job.
+const forgetWithin = 20 * time.Second
+
+// forget deletes from Slack the messages and files the bot sent before
+// (an erasure), and their records, and returns the reply as it must read
+// now (its ForgetDone). What Slack does not delete — it fails, limits the
+// rate, or the time is up — stays recorded as due, and the housekeeping
+// job tries it again.
+func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
+	ctx, cancel := context.WithTimeout(ctx, forgetWithin)
+	defer cancel()
+	var d commands.Deletions
+	stop := false // Slack limits the rate, or the time is up: leave the rest
+	try := func(what string, del func() error) bool {
+		if stop || ctx.Err() != nil {
+			return false
+		}
+		err := del()
+		if err == nil {
+			return true
+		}
+		if _, limited := retryAfter(err); limited {
+			stop = true
+		}
+		b.Log.Warn(what+" not deleted from Slack; the housekeeping job tries again", "err", err)
+		return false
+	}
+	for _, p := range r.Unpost {
+		if !try("message", func() error { return b.Slack.DeleteMessage(ctx, p) }) {
+			d.MessagesPending++
 			continue
 		}
 		if b.FileLog != nil {
-			b.FileLog.ForgetFile(ctx, id)
+			if err := b.FileLog.ForgetPost(context.WithoutCancel(ctx), p); err != nil {
+				b.Log.Error("deleted message still recorded; the housekeeping job forgets it", "err", err)
+			}
 		}
+		d.Messages++
 	}
+	for _, id := range r.Forget {
+		if !try("file", func() error { return b.Slack.DeleteFile(ctx, id) }) {
+			d.FilesPending++
+			continue
+		}
+		if b.FileLog != nil {
+			if err := b.FileLog.ForgetFile(context.WithoutCancel(ctx), id); err != nil {
+				b.Log.Error("deleted file still recorded; retention forgets it", "file", id, "err", err)
+			}
+		}
+		d.Files++
+	}
+	if r.ForgetDone != nil {
+		r.Blocks = r.ForgetDone(d)
+	}
+	return r
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9ÆØÅæøå._-]+`)

@@ -232,7 +232,7 @@ func TestPostHonoursRateLimits(t *testing.T) {
 	e.fake.limit429 = 1
 	start := time.Now()
 	r := commands.Reply{Blocks: []commands.Block{{Kind: commands.Section, Text: "*AB-1* revision"}}}
-	if err := e.slack.DM(context.Background(), "UANNA", r); err != nil {
+	if _, err := e.slack.DM(context.Background(), "UANNA", r); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d < 900*time.Millisecond {

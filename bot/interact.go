@@ -322,8 +322,7 @@ func (b *Bot) Event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 // notify sends a reply's notices to their users as DMs.
 func (b *Bot) notify(ctx context.Context, r commands.Reply) {
 	for _, n := range r.Notify {
-		send := func(ctx context.Context) error { return b.Slack.DM(ctx, n.User, n.Reply) }
-		if err := deliverNotice(ctx, b.Outbox, n, b.now(), send); err != nil {
+		if err := deliverNotice(ctx, b.Outbox, n, b.now(), b.Slack.DM); err != nil {
 			b.Log.Error("notice not sent", "user", n.User, "err", err)
 		}
 	}
@@ -333,15 +332,34 @@ func (b *Bot) notify(ctx context.Context, r commands.Reply) {
 // (reminders.Deliverer): claimed by key, and tried again by the reminder
 // job when Slack refused it.
 type Outbox interface {
-	Deliver(ctx context.Context, kind, key string, windowEnd, at time.Time, send func(ctx context.Context) error) (string, error)
+	Deliver(ctx context.Context, kind, key string, windowEnd, at time.Time, to string, about []smallgoals.About,
+		send func(ctx context.Context) (smallgoals.Sent, error)) (string, error)
 }
 
-// deliverNotice sends a notice through o, or straight away without one
-// (or without a key).
-func deliverNotice(ctx context.Context, o Outbox, n commands.Notice, at time.Time, send func(ctx context.Context) error) error {
+// deliverNotice DMs a notice through o — audited, and recorded so that
+// erasing its borger deletes it — or straight away without one (or
+// without a key).
+func deliverNotice(ctx context.Context, o Outbox, n commands.Notice, at time.Time,
+	dm func(ctx context.Context, user string, r commands.Reply) (smallgoals.Posted, error)) error {
 	if o == nil || n.Key == "" {
-		return send(ctx)
+		_, err := dm(ctx, n.User, n.Reply)
+		return err
 	}
-	_, err := o.Deliver(ctx, "notice", n.Key, n.Until, at, send)
+	send := func(ctx context.Context) (smallgoals.Sent, error) {
+		p, err := dm(ctx, n.User, n.Reply)
+		if err != nil || p.TS == "" {
+			return smallgoals.Sent{}, err
+		}
+		return smallgoals.Sent{Posts: []smallgoals.Posted{p}}, nil
+	}
+	_, err := o.Deliver(ctx, "notice", n.Key, n.Until, at, n.User, about(n), send)
 	return err // a refused send is recorded, and tried again by the job
+}
+
+// about names the borger of a notice, if it says.
+func about(n commands.Notice) []smallgoals.About {
+	if n.About.CitizenID == 0 {
+		return nil
+	}
+	return []smallgoals.About{n.About}
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"smallgoals"
 	"smallgoals/commands"
 )
 
@@ -116,8 +117,7 @@ func (s *Shell) line(ctx context.Context, line string) {
 		r, paths := s.files(ctx, s.Handler.Handle(ctx, req))
 		s.write(RenderText(r) + paths + "\n")
 		for _, n := range r.Notify {
-			send := func(ctx context.Context) error { return s.DM(ctx, n.User, n.Reply) }
-			if err := deliverNotice(ctx, s.Outbox, n, s.Now(), send); err != nil {
+			if err := deliverNotice(ctx, s.Outbox, n, s.Now(), s.DM); err != nil {
 				s.Log.Error("notice not printed", "err", err)
 			}
 		}
@@ -140,16 +140,17 @@ func (s *Shell) meta(line string) {
 	}
 }
 
-// DM prints a direct message the bot sends, under "→ @name".
-func (s *Shell) DM(_ context.Context, user string, r commands.Reply) error {
+// DM prints a direct message the bot sends, under "→ @name". It is
+// nowhere to delete from: the zero Posted.
+func (s *Shell) DM(_ context.Context, user string, r commands.Reply) (smallgoals.Posted, error) {
 	s.write("→ @" + user + "\n" + RenderText(r) + "\n")
-	return nil
+	return smallgoals.Posted{}, nil
 }
 
 // Post prints a channel post the bot sends, under "→ #channel".
-func (s *Shell) Post(_ context.Context, channel string, r commands.Reply) error {
+func (s *Shell) Post(_ context.Context, channel string, r commands.Reply) (smallgoals.Posted, error) {
 	s.write("→ #" + strings.TrimPrefix(channel, "#") + "\n" + RenderText(r) + "\n")
-	return nil
+	return smallgoals.Posted{}, nil
 }
 
 // files writes a reply's files into FilesDir, stopping at the first that
@@ -181,14 +182,23 @@ func (s *Shell) files(ctx context.Context, r commands.Reply) (commands.Reply, st
 			}
 		}
 	}
+	// An erasure: the files written go from disk; messages were printed,
+	// none is here to delete (one posted in Slack waits for serve's
+	// housekeeping job).
+	d := commands.Deletions{MessagesPending: len(r.Unpost)}
 	for _, path := range r.Forget {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			s.Log.Error("file not deleted", "err", err)
+			d.FilesPending++
 			continue
 		}
 		if s.FileLog != nil {
 			s.FileLog.ForgetFile(ctx, path)
 		}
+		d.Files++
+	}
+	if r.ForgetDone != nil {
+		r.Blocks = r.ForgetDone(d)
 	}
 	if len(r.Files) > 0 {
 		r = filesDone(ctx, r, sent, s.Now().Add(ttl))

@@ -121,36 +121,52 @@ func (s *Slack) Connect(ctx context.Context) error {
 	return nil
 }
 
-// Post sends a reply to a channel (or a DM channel). It waits its turn for
-// the channel, retries after Retry-After on 429, and returns ErrAmbiguous
-// when it cannot know whether the message went out.
-func (s *Slack) Post(ctx context.Context, channel string, r commands.Reply) error {
+// Post sends a reply to a channel (or a DM channel) and returns where
+// Slack keeps it. It waits its turn for the channel, retries after
+// Retry-After on 429, and returns ErrAmbiguous when it cannot know
+// whether the message went out.
+func (s *Slack) Post(ctx context.Context, channel string, r commands.Reply) (smallgoals.Posted, error) {
 	for attempt := 0; ; attempt++ {
 		if err := s.wait(ctx, channel); err != nil {
-			return err
+			return smallgoals.Posted{}, err
 		}
-		_, _, err := s.api.PostMessageContext(ctx, channel,
+		ch, ts, err := s.api.PostMessageContext(ctx, channel,
 			slack.MsgOptionText(Fallback(r), false), slack.MsgOptionBlocks(Blocks(r, commands.MessageBlocks)...))
 		var rl *slack.RateLimitedError
 		switch {
 		case err == nil:
-			return nil
+			return smallgoals.Posted{Channel: cmp.Or(ch, channel), TS: ts}, nil
 		case errors.As(err, &rl) && attempt < maxRetries:
 			s.log.Warn("slack rate limited", "method", "chat.postMessage", "retry_after", rl.RetryAfter)
 			s.hold(channel, rl.RetryAfter)
 			continue
 		}
-		return s.classify("chat.postMessage", err)
+		return smallgoals.Posted{}, s.classify("chat.postMessage", err)
 	}
 }
 
-// DM sends a reply to a user in a direct message.
-func (s *Slack) DM(ctx context.Context, user string, r commands.Reply) error {
+// DM sends a reply to a user in a direct message and returns where Slack
+// keeps it.
+func (s *Slack) DM(ctx context.Context, user string, r commands.Reply) (smallgoals.Posted, error) {
 	ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 	if err != nil {
-		return fmt.Errorf("bot: conversations.open: %w", err)
+		return smallgoals.Posted{}, fmt.Errorf("bot: conversations.open: %w", err)
 	}
 	return s.Post(ctx, ch.ID, r)
+}
+
+// DeleteMessage deletes a message the bot posted (chat.delete); one
+// already gone counts as deleted.
+func (s *Slack) DeleteMessage(ctx context.Context, p smallgoals.Posted) error {
+	_, _, err := s.api.DeleteMessageContext(ctx, p.Channel, p.TS)
+	var api slack.SlackErrorResponse
+	if errors.As(err, &api) && api.Err == "message_not_found" {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("bot: chat.delete: %w", err)
+	}
+	return nil
 }
 
 // Respond answers a slash command later, through its response_url,
@@ -529,5 +545,6 @@ func (s *Slack) EphemeralIn(ctx context.Context, channel, thread, user string, r
 		}
 		s.log.Warn("ephemeral message not posted; sending a DM", "err", err)
 	}
-	return s.DM(ctx, user, r)
+	_, err := s.DM(ctx, user, r)
+	return err
 }

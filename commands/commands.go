@@ -83,6 +83,7 @@ type Tx interface {
 	ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasure, error)
 	EraseCitizen(ctx context.Context, citizenID int64) error
 	ExpireCitizenFiles(ctx context.Context, citizenID int64, at time.Time) ([]smallgoals.FileRecord, error)
+	UnpostCitizen(ctx context.Context, citizenID int64, at time.Time) ([]smallgoals.Posted, error)
 	MarkExported(ctx context.Context, citizenID int64, at time.Time) error
 	ListCitizenGoals(ctx context.Context, citizenID int64) ([]smallgoals.Goal, error)
 	ListCitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error)

@@ -11,8 +11,10 @@ import (
 
 // notifyCoordinators tells the team's coordinators (in their language)
 // that a goal goes back to the municipality. Each notice is keyed by the
-// revision, so the jobs' delivery routine sends it once.
-func (c *call) notifyCoordinators(team smallgoals.Team, gref, title string, revisionID int64) error {
+// revision, so the jobs' delivery routine sends it once; about names the
+// goal for the audit log and for erasure.
+func (c *call) notifyCoordinators(team smallgoals.Team, about smallgoals.About, title string, revisionID int64) error {
+	gref := about.Ref
 	ms, err := c.tx.ListMembers(c.ctx, team.ID)
 	if err != nil {
 		return err
@@ -29,7 +31,7 @@ func (c *call) notifyCoordinators(team smallgoals.Team, gref, title string, revi
 			lang = team.Lang
 		}
 		c.notices = append(c.notices, Notice{User: m.UserID, Reply: c.h.RevisitNotice(lang, gref, title, c.req.UserID, team.Name),
-			Key: NoticeKey(revisionID, m.UserID), Until: c.req.Time.Add(NoticeWindow)})
+			Key: NoticeKey(revisionID, m.UserID), Until: c.req.Time.Add(NoticeWindow), About: about})
 	}
 	return nil
 }

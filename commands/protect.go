@@ -139,13 +139,15 @@ func (c *call) runAuditLog() (Reply, error) {
 	if len(lines) > 0 {
 		r.add(Section, strings.Join(lines, "\n"))
 	}
-	rows := [][]string{{c.t("audit.col.time"), c.t("audit.col.user"), c.t("audit.col.action"), c.t("audit.col.ref"), c.t("audit.col.allowed")}}
+	rows := [][]string{{c.t("audit.col.time"), c.t("audit.col.user"), c.t("audit.col.action"), c.t("audit.col.ref"), c.t("audit.col.allowed"),
+		c.t("audit.col.recipient")}}
 	for _, ev := range evs {
 		allowed := c.t("audit.yes")
 		if !ev.Allowed {
 			allowed = c.t("audit.no")
 		}
-		rows = append(rows, []string{ev.At.In(loc).Format("2006-01-02 15:04:05"), ev.Actor, c.t("action." + ev.Action), ev.Ref, allowed})
+		rows = append(rows, []string{ev.At.In(loc).Format("2006-01-02 15:04:05"), ev.Actor, c.t("action." + ev.Action), ev.Ref, allowed,
+			ev.Recipient})
 	}
 	name := fmt.Sprintf("adgangslog-%s-%s.csv", f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team)))
 	r.add(Context, c.t("audit.csv"))
@@ -158,10 +160,25 @@ func (c *call) auditLine(ev smallgoals.AuditEvent, loc *time.Location) string {
 	if ev.Ref != "" {
 		line += " · " + ev.Ref
 	}
+	if ev.Recipient != "" {
+		line += " → " + recipient(ev)
+	}
 	if !ev.Allowed {
 		line += " · " + c.t("audit.refused")
 	}
 	return line
+}
+
+// recipient shows who got what a job sent: the team channel of a digest,
+// else a user.
+func recipient(ev smallgoals.AuditEvent) string {
+	if ev.Action != smallgoals.ActDigestSend {
+		return mention(ev.Recipient)
+	}
+	if strings.HasPrefix(ev.Recipient, "#") {
+		return ev.Recipient // the shell's channel
+	}
+	return "<#" + ev.Recipient + ">"
 }
 
 // danishCSV writes rows as CSV that Danish Excel opens as it is: UTF-8
@@ -226,7 +243,8 @@ func (c *call) runErase() (Reply, error) {
 		return Reply{}, err
 	}
 	alias := f.citizen.Alias
-	counts := c.t("erase.counts", "Plans", e.Plans, "Goals", e.Goals, "Entries", e.Entries, "Revisions", e.Revisions, "Files", e.Files)
+	counts := c.t("erase.counts", "Plans", e.Plans, "Goals", e.Goals, "Entries", e.Entries, "Revisions", e.Revisions,
+		"Files", e.Files, "Posts", e.Posts)
 	if !confirm {
 		if err := c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, nil, alias, true); err != nil {
 			return Reply{}, err
@@ -248,6 +266,11 @@ func (c *call) runErase() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	// Before the citizen goes: their links name what to delete.
+	posts, err := c.tx.UnpostCitizen(c.ctx, f.citizen.ID, c.req.Time)
+	if err != nil {
+		return Reply{}, err
+	}
 	if err := c.tx.EraseCitizen(c.ctx, f.citizen.ID); err != nil {
 		return Reply{}, err
 	}
@@ -258,5 +281,31 @@ func (c *call) runErase() (Reply, error) {
 	for _, fr := range files {
 		r.Forget = append(r.Forget, fr.ID)
 	}
+	r.Unpost = posts
+	done := r.Blocks
+	r.ForgetDone = func(d Deletions) []Block {
+		out := append([]Block(nil), done...)
+		if d.Messages+d.Files > 0 {
+			out = append(out, Block{Kind: Context, Text: c.t("erase.slack_deleted", "What", c.postsAndFiles(d.Messages, d.Files))})
+		}
+		if d.MessagesPending+d.FilesPending > 0 {
+			out = append(out, Block{Kind: Context, Text: c.t("erase.slack_pending", "What", c.postsAndFiles(d.MessagesPending, d.FilesPending))})
+		}
+		return append(out, Block{Kind: Context, Text: c.t("erase.slack_own")})
+	}
+	r.Blocks = r.ForgetDone(Deletions{MessagesPending: len(posts), FilesPending: len(files)})
 	return r, nil
+}
+
+// postsAndFiles says "3 beskeder og 1 fil", leaving out a kind there are
+// none of.
+func (c *call) postsAndFiles(messages, files int) string {
+	m, f := c.t("erase.messages", "Count", messages), c.t("erase.files", "Count", files)
+	switch {
+	case files == 0:
+		return m
+	case messages == 0:
+		return f
+	}
+	return c.t("erase.and", "A", m, "B", f)
 }

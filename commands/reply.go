@@ -68,6 +68,22 @@ type Reply struct {
 	// only once they did (an export) and returns the blocks to show
 	// instead of Blocks: the truth about the files.
 	FilesDone func(ctx context.Context, sent bool, expires time.Time) []Block
+
+	// Unpost are messages the bot posted before, to delete from Slack
+	// (an erasure).
+	Unpost []smallgoals.Posted
+	// ForgetDone, when set, is called by the transport once it has tried
+	// to delete Forget and Unpost, with how that went. It returns the
+	// blocks to show instead of Blocks: the truth about the deletions.
+	ForgetDone func(d Deletions) []Block
+}
+
+// Deletions is how deleting what the bot sent before went: how many
+// messages and files are gone from Slack, and how many are left for the
+// housekeeping job to try again.
+type Deletions struct {
+	Messages, Files               int
+	MessagesPending, FilesPending int
 }
 
 // Forms a reply can ask for.
@@ -248,4 +264,5 @@ type Notice struct {
 	// claimed once, tried again if Slack refused it) until Until.
 	Key   string
 	Until time.Time
+	About smallgoals.About // the goal it names: audited, and deleted from Slack when its borger is erased
 }

@@ -108,7 +108,8 @@ func (c *call) runRevise() (Reply, error) {
 	}
 	if outcome == smallgoals.OutcomeRevisit {
 		r.add(Context, c.t("revise.revisit"))
-		if err := c.notifyCoordinators(f.team, gref, g.Title, rv.ID); err != nil {
+		about := smallgoals.About{TeamID: f.team.ID, CitizenID: f.citizen.ID, GoalID: &g.ID, Ref: gref}
+		if err := c.notifyCoordinators(f.team, about, g.Title, rv.ID); err != nil {
 			return Reply{}, err
 		}
 		r.Notify = c.notices

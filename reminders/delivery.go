@@ -16,8 +16,9 @@ type Outbox interface {
 	Claimable(ctx context.Context, kind string, keys []string, at time.Time) (map[string]bool, error)
 	// Claim claims one message; ok false when it is someone else's or done.
 	Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int, ok bool, err error)
-	// Record records how a claimed send went.
-	Record(ctx context.Context, kind, key, status string, at time.Time, retryAt *time.Time) error
+	// Record records how a claimed send went, with its audit events and
+	// what it put in Slack, in one transaction.
+	Record(ctx context.Context, d smallgoals.Delivered) error
 	// Undelivered counts the ambiguous and given-up messages claimed
 	// since, by kind and status.
 	Undelivered(ctx context.Context, since time.Time) (map[[2]string]int, error)
@@ -48,11 +49,47 @@ const (
 	lease = 10 * time.Minute
 )
 
-// message is one composed message of a job, ready to send.
+// actions are the audit actions of the kinds of message.
+var actions = map[string]string{
+	kindReminderDM: smallgoals.ActReminderSend,
+	kindDigest:     smallgoals.ActDigestSend,
+	KindNotice:     smallgoals.ActNoticeSend,
+}
+
+// message is one composed message of a job, ready to send: to whom (a
+// user or a channel), about which borgere, and how; send returns what it
+// put in Slack.
 type message struct {
 	kind, key string
 	windowEnd time.Time
-	send      func(ctx context.Context) error
+	to        string
+	team      int64 // audited when about names no borger (a digest in counts)
+	about     []smallgoals.About
+	send      func(ctx context.Context) (smallgoals.Sent, error)
+}
+
+// audit is the message's audit events at at: one for each borger it
+// names, or one for its team when it names none (a digest in counts).
+func (m message) audit(at time.Time) []smallgoals.AuditEvent {
+	ev := func(a smallgoals.About) smallgoals.AuditEvent {
+		e := smallgoals.AuditEvent{At: at, Actor: smallgoals.ActorSystem, Action: actions[m.kind], GoalID: a.GoalID,
+			Ref: a.Ref, Allowed: true, Recipient: m.to}
+		if a.TeamID != 0 {
+			e.TeamID = &a.TeamID
+		}
+		if a.CitizenID != 0 {
+			e.CitizenID = &a.CitizenID
+		}
+		return e
+	}
+	if len(m.about) == 0 {
+		return []smallgoals.AuditEvent{ev(smallgoals.About{TeamID: m.team})}
+	}
+	out := make([]smallgoals.AuditEvent, len(m.about))
+	for i, a := range m.about {
+		out[i] = ev(a)
+	}
+	return out
 }
 
 // delivery is the one routine every job sends through (design.md §5): the
@@ -74,11 +111,15 @@ type Deliverer struct {
 	Log    *slog.Logger
 }
 
-// Deliver sends a message of kind under key through the routine at at,
-// unless it was sent or is being sent; it returns the send's status, ""
-// when the message was not this caller's to send.
-func (d Deliverer) Deliver(ctx context.Context, kind, key string, windowEnd, at time.Time, send func(ctx context.Context) error) (string, error) {
-	return delivery{outbox: d.Outbox, log: d.Log}.deliver(ctx, message{kind: kind, key: key, windowEnd: windowEnd, send: send}, at)
+// Deliver sends a message of kind under key to a user or channel through
+// the routine at at, unless it was sent or is being sent; about are the
+// borgere it names (audited, and linked to what send put in Slack). It
+// returns the send's status, "" when the message was not this caller's
+// to send.
+func (d Deliverer) Deliver(ctx context.Context, kind, key string, windowEnd, at time.Time, to string, about []smallgoals.About,
+	send func(ctx context.Context) (smallgoals.Sent, error)) (string, error) {
+	m := message{kind: kind, key: key, windowEnd: windowEnd, to: to, about: about, send: send}
+	return delivery{outbox: d.Outbox, log: d.Log}.deliver(ctx, m, at)
 }
 
 // claimable returns which of the keys may be sent at at.
@@ -101,13 +142,20 @@ func (d delivery) deliver(ctx context.Context, m message, at time.Time) (string,
 		retries.WithLabelValues(m.kind).Inc()
 	}
 	// No lock is held while Slack is called: the claim is committed.
-	status, retryAt := outcome(m.send(ctx), attempt, at, m.windowEnd)
+	sent, err := m.send(ctx)
+	status, retryAt := outcome(err, attempt, at, m.windowEnd)
 	sends.WithLabelValues(m.kind, status).Inc()
 	if status != statusSent {
 		d.log.Error("message not sent", "kind", m.kind, "key", m.key, "status", status, "attempt", attempt)
 	}
+	rec := smallgoals.Delivered{Kind: m.kind, Key: m.key, Status: status, At: at, RetryAt: retryAt, Sent: sent}
+	if status == statusSent || status == statusAmbiguous {
+		// What may have reached Slack is audited: the access log errs on
+		// the side of telling.
+		rec.Audit = m.audit(at)
+	}
 	// Recorded even when the job is being stopped: the send has happened.
-	return status, d.outbox.Record(context.WithoutCancel(ctx), m.kind, m.key, status, at, retryAt)
+	return status, d.outbox.Record(context.WithoutCancel(ctx), rec)
 }
 
 // outcome classifies a send's error: sent; ambiguous (Slack may have it);

@@ -19,7 +19,8 @@ type DigestStore interface {
 
 // Channels posts to team channels: Slack, or the shell's printer.
 type Channels interface {
-	Post(ctx context.Context, channel string, r commands.Reply) error
+	// Post posts r and returns where Slack keeps it (zero for the shell).
+	Post(ctx context.Context, channel string, r commands.Reply) (smallgoals.Posted, error)
 	// PostFile shares a file in the channel and returns its ID.
 	PostFile(ctx context.Context, channel string, f commands.File) (string, error)
 	// IsPrivate reports whether the channel is private (the shell: always).
@@ -38,9 +39,13 @@ type Digester struct {
 	Calendar *Calendar
 	Chart    Charts
 	Log      *slog.Logger
-	// Sent records a chart posted to a channel so it expires; nil: none.
-	Sent func(ctx context.Context, id string, f commands.File) error
+	// FileTTL is how long a chart stays in Slack (FILE_TTL); 0: DefaultFileTTL.
+	FileTTL time.Duration
 }
+
+// DefaultFileTTL is how long a digest's chart stays without FileTTL, as
+// the files sent to users do (bot.DefaultFileTTL).
+const DefaultFileTTL = 72 * time.Hour
 
 // DigestResult counts what a run did.
 type DigestResult struct {
@@ -185,31 +190,61 @@ func (d *Digester) compose(ctx context.Context, p DigestSlot) (message, bool, er
 			chart = &commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", p.Week), Title: title, Data: png, TeamID: t.ID}
 		}
 	}
-	send := func(ctx context.Context) error {
-		if err := d.Post.Post(ctx, t.ChannelID, r); err != nil {
-			return err
+	send := func(ctx context.Context) (smallgoals.Sent, error) {
+		at, err := d.Post.Post(ctx, t.ChannelID, r)
+		if err != nil {
+			return smallgoals.Sent{}, err
 		}
+		sent := sentPost(at)
 		if chart != nil {
-			d.postChart(ctx, t, *chart)
+			if f, ok := d.postChart(ctx, t, *chart); ok {
+				sent.Files = append(sent.Files, f)
+			}
 		}
-		return nil
+		return sent, nil
 	}
-	return message{kind: kindDigest, key: p.Key(), windowEnd: p.windowEnd(), send: send}, private, nil
+	var about []smallgoals.About
+	if private {
+		about = aboutDigest(t.ID, dg)
+	}
+	return message{kind: kindDigest, key: p.Key(), windowEnd: p.windowEnd(), to: t.ChannelID, team: t.ID, about: about, send: send}, private, nil
 }
 
-// postChart shares a digest's chart after it; a failure is logged, the
-// digest stands.
-func (d *Digester) postChart(ctx context.Context, t smallgoals.Team, f commands.File) {
+// aboutDigest names the borgere of a digest in full: each whose goals or
+// revisions it was made of (a digest in counts names none).
+func aboutDigest(team int64, dg smallgoals.Digest) []smallgoals.About {
+	var out []smallgoals.About
+	seen := map[int64]bool{}
+	add := func(citizen int64, alias string) {
+		if !seen[citizen] {
+			seen[citizen] = true
+			out = append(out, smallgoals.About{TeamID: team, CitizenID: citizen, Ref: alias})
+		}
+	}
+	for _, g := range dg.Goals {
+		add(g.CitizenID, g.Alias)
+	}
+	for _, r := range dg.Revisions {
+		add(r.CitizenID, r.Alias)
+	}
+	return out
+}
+
+// postChart shares a digest's chart after it and returns its record, to
+// be deleted when it expires or a borger in it is erased; a failure is
+// logged, the digest stands.
+func (d *Digester) postChart(ctx context.Context, t smallgoals.Team, f commands.File) (smallgoals.FileRecord, bool) {
 	id, err := d.Post.PostFile(ctx, t.ChannelID, f)
 	if err != nil {
 		d.Log.Error("digest chart not posted", "team", t.ID, "err", err)
-		return
+		return smallgoals.FileRecord{}, false
 	}
-	if d.Sent != nil {
-		if err := d.Sent(ctx, id, f); err != nil {
-			d.Log.Error("digest chart not recorded", "err", err)
-		}
+	ttl := d.FileTTL
+	if ttl <= 0 {
+		ttl = DefaultFileTTL
 	}
+	now := time.Now()
+	return smallgoals.FileRecord{ID: id, TeamID: &t.ID, Name: f.Name, CreatedAt: now, ExpiresAt: now.Add(ttl)}, true
 }
 
 // Message is a team's digest in its language (commands composes it).

@@ -21,11 +21,11 @@ type channels struct {
 	files   []commands.File
 }
 
-func (c *channels) Post(_ context.Context, ch string, r commands.Reply) error {
+func (c *channels) Post(_ context.Context, ch string, r commands.Reply) (smallgoals.Posted, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.posts = append(c.posts, ch+"\n"+r.Text())
-	return nil
+	return smallgoals.Posted{}, nil
 }
 
 func (c *channels) PostFile(_ context.Context, ch string, f commands.File) (string, error) {

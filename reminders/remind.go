@@ -57,9 +57,26 @@ func (c *Calendar) OccurrenceOn(due, day time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Poster sends messages: Slack, or the shell's printer.
+// Poster sends messages: Slack, or the shell's printer. DM returns where
+// Slack keeps the message (zero for the shell).
 type Poster interface {
-	DM(ctx context.Context, user string, r commands.Reply) error
+	DM(ctx context.Context, user string, r commands.Reply) (smallgoals.Posted, error)
+}
+
+// dm is a send that DMs r to user and returns what it put in Slack.
+func dm(p Poster, user string, r commands.Reply) func(ctx context.Context) (smallgoals.Sent, error) {
+	return func(ctx context.Context) (smallgoals.Sent, error) {
+		at, err := p.DM(ctx, user, r)
+		return sentPost(at), err
+	}
+}
+
+// sentPost is a message posted at p, if it was (the shell posts nowhere).
+func sentPost(p smallgoals.Posted) smallgoals.Sent {
+	if p.TS == "" {
+		return smallgoals.Sent{}
+	}
+	return smallgoals.Sent{Posts: []smallgoals.Posted{p}}
 }
 
 // ReminderStore is what the reminder job needs of the database; *store.DB
@@ -178,7 +195,7 @@ func (r *Reminder) Remind(ctx context.Context, at time.Time) (res RemindResult, 
 			continue
 		}
 		status, err := d.deliver(ctx, message{kind: kindReminderDM, key: p.Key(), windowEnd: p.WindowEnd,
-			send: func(ctx context.Context) error { return r.Post.DM(ctx, p.User, msg) }}, at)
+			to: p.User, about: aboutItems(items), send: dm(r.Post, p.User, msg)}, at)
 		if err != nil {
 			return res, err
 		}
@@ -246,13 +263,34 @@ func (r *Reminder) notices(ctx context.Context, d delivery, at time.Time) error 
 		}
 		gref := smallgoals.Ref{Alias: n.rev.Alias, N: n.rev.GoalNumber}.String()
 		msg := r.Text.RevisitNotice(lang, gref, n.rev.Title, n.rev.Author, n.rev.Team.Name)
-		user := n.user
+		goal := n.rev.GoalID
+		about := []smallgoals.About{{TeamID: n.rev.Team.ID, CitizenID: n.rev.CitizenID, GoalID: &goal, Ref: gref}}
 		if _, err := d.deliver(ctx, message{kind: KindNotice, key: keys[i], windowEnd: n.rev.WrittenAt.Add(commands.NoticeWindow),
-			send: func(ctx context.Context) error { return r.Post.DM(ctx, user, msg) }}, at); err != nil {
+			to: n.user, about: about, send: dm(r.Post, n.user, msg)}, at); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// aboutItems names the borgere of a reminder DM, one each in the order
+// they first come: by the goal's ref when it names one goal of theirs,
+// else by alias.
+func aboutItems(items []item) []smallgoals.About {
+	var out []smallgoals.About
+	at := map[int64]int{}
+	for _, it := range items {
+		g := it.goal
+		if i, ok := at[g.CitizenID]; ok {
+			out[i].GoalID, out[i].Ref = nil, g.Alias
+			continue
+		}
+		at[g.CitizenID] = len(out)
+		id := g.ID
+		out = append(out, smallgoals.About{TeamID: g.TeamID, CitizenID: g.CitizenID, GoalID: &id,
+			Ref: smallgoals.Ref{Alias: g.Alias, N: g.Number}.String()})
+	}
+	return out
 }
 
 func maxTime(a, b time.Time) time.Time {

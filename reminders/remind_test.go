@@ -2,6 +2,7 @@ package reminders_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -84,14 +85,14 @@ type printer struct {
 	dms map[string][]string
 }
 
-func (p *printer) DM(_ context.Context, user string, r commands.Reply) error {
+func (p *printer) DM(_ context.Context, user string, r commands.Reply) (smallgoals.Posted, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.dms == nil {
 		p.dms = map[string][]string{}
 	}
 	p.dms[user] = append(p.dms[user], r.Text())
-	return nil
+	return smallgoals.Posted{}, nil
 }
 
 func (p *printer) count() int {
@@ -106,6 +107,7 @@ func (p *printer) count() int {
 
 type world struct {
 	db  *store.DB
+	raw *sql.DB
 	h   *commands.Handler
 	rem func(p reminders.Poster) *reminders.Reminder
 }
@@ -114,7 +116,7 @@ type world struct {
 // contact person and AB-1 due 2026-12-09; CD with anna as contact, CD-1
 // due 2026-12-16.
 func newWorld(t *testing.T) *world {
-	db, _ := storetest.Open(t)
+	db, raw := storetest.Open(t)
 	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db})
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +128,7 @@ func newWorld(t *testing.T) *world {
 	} {
 		h.Handle(context.Background(), commands.Request{UserID: c.user, ChannelID: "#slusen", Text: c.text, Time: at})
 	}
-	w := &world{db: db, h: h}
+	w := &world{db: db, raw: raw, h: h}
 	w.rem = func(p reminders.Poster) *reminders.Reminder {
 		return &reminders.Reminder{Store: db, Post: p, Text: h, Calendar: reminders.NewCalendar(), Log: slog.New(slog.DiscardHandler),
 			IsMember: func(ctx context.Context, team smallgoals.Team, user string) (bool, error) {
@@ -378,14 +380,14 @@ type flakyPoster struct {
 	err  error
 }
 
-func (p *flakyPoster) DM(_ context.Context, user string, _ commands.Reply) error {
+func (p *flakyPoster) DM(_ context.Context, user string, _ commands.Reply) (smallgoals.Posted, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.down {
-		return p.err
+		return smallgoals.Posted{}, p.err
 	}
 	p.dms[user]++
-	return nil
+	return smallgoals.Posted{}, nil
 }
 
 // A DM that Slack refused is tried again later that day — not at once,

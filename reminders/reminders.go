@@ -41,6 +41,10 @@ type Jobs struct {
 	Reminder      *Reminder       // the revision reminders; nil: none
 	Digester      *Digester       // the weekly digests; nil: none
 	Clock         clockwork.Clock // the scheduler's clock; nil: the real one (tests set a fake)
+	// Posts and Messages delete the messages of erased borgere that Slack
+	// did not take at once (Unpost); nil Messages: none (the shell).
+	Posts    PostStore
+	Messages Messages
 }
 
 func (j *Jobs) now() time.Time {
@@ -110,6 +114,9 @@ func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 	run := func() {
 		if _, err := j.Retention(ctx, j.now()); err != nil {
 			j.Log.Error("retention failed", "err", err)
+		}
+		if _, err := j.Unpost(ctx, j.now()); err != nil {
+			j.Log.Error("deleting erased borgere's messages failed", "err", err)
 		}
 	}
 	_, err = s.NewJob(gocron.CronJob("15 * * * *", false), gocron.NewTask(run),

@@ -10,11 +10,11 @@ import (
 // CreateAuditEvent appends ev to the audit log and sets its ID.
 func (tx *Tx) CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error {
 	const q = `
-		INSERT INTO audit_events (at, actor, action, team_id, citizen_id, goal_id, ref, allowed)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO audit_events (at, actor, action, team_id, citizen_id, goal_id, ref, allowed, recipient)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		RETURNING id`
 	err := tx.tx.QueryRowxContext(ctx, q, ev.At, ev.Actor, ev.Action, ev.TeamID, ev.CitizenID,
-		ev.GoalID, ev.Ref, ev.Allowed).Scan(&ev.ID)
+		ev.GoalID, ev.Ref, ev.Allowed, ev.Recipient).Scan(&ev.ID)
 	return wrap("create audit event", err)
 }
 
@@ -23,7 +23,7 @@ func (tx *Tx) CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) e
 func (tx *Tx) ListAuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error) {
 	var evs []smallgoals.AuditEvent
 	err := tx.tx.SelectContext(ctx, &evs, `
-		SELECT id, at, actor, action, team_id, citizen_id, goal_id, ref, allowed
+		SELECT id, at, actor, action, team_id, citizen_id, goal_id, ref, allowed, recipient
 		FROM audit_events
 		WHERE citizen_id = $1
 		  AND at >= coalesce($2, '-infinity'::timestamptz) AND at < coalesce($3, 'infinity'::timestamptz)

@@ -14,7 +14,9 @@ func (tx *Tx) ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasur
 		       (SELECT count(*) FROM goals WHERE citizen_id = c.id) AS goals,
 		       (SELECT count(*) FROM entries e JOIN goals g ON g.id = e.goal_id WHERE g.citizen_id = c.id) AS entries,
 		       (SELECT count(*) FROM revisions r JOIN goals g ON g.id = r.goal_id WHERE g.citizen_id = c.id) AS revisions,
-		       (SELECT count(*) FROM files f WHERE f.citizen_id = c.id) AS files,
+		       (SELECT count(*) FROM files f WHERE f.citizen_id = c.id
+		          OR f.id IN (SELECT file_id FROM file_citizens WHERE citizen_id = c.id)) AS files,
+		       (SELECT count(*) FROM post_citizens p WHERE p.citizen_id = c.id) AS posts,
 		       (SELECT count(*) FROM entries e JOIN goals g ON g.id = e.goal_id
 		         WHERE g.citizen_id = c.id AND e.written_at > coalesce(c.exported_at, '-infinity')) AS unexported
 		FROM citizens c WHERE c.id = $1`, citizenID)
@@ -22,7 +24,9 @@ func (tx *Tx) ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasur
 }
 
 // EraseCitizen deletes the citizen with its plan goals, goals, entries and
-// revisions. The audit log keeps its rows: they have no foreign keys.
+// revisions, and the links of what the bot posted to it (UnpostCitizen
+// and ExpireCitizenFiles first make those due for deletion from Slack).
+// The audit log keeps its rows: they have no foreign keys.
 func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
 	// Entries first: their undo rows point at them, and the trigger that
 	// keeps entries append-only refuses updates, not deletes.

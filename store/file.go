@@ -17,11 +17,14 @@ func (tx *Tx) RecordFile(ctx context.Context, f smallgoals.FileRecord) error {
 	return wrap("record file", err)
 }
 
-// ExpireCitizenFiles makes the citizen's files due for deletion at at.
+// ExpireCitizenFiles makes the files about the citizen due for deletion
+// at at: theirs (an export) and those about several borgere (a digest's
+// chart), which go whole.
 func (tx *Tx) ExpireCitizenFiles(ctx context.Context, citizenID int64, at time.Time) ([]smallgoals.FileRecord, error) {
 	var fs []smallgoals.FileRecord
 	err := tx.tx.SelectContext(ctx, &fs, `
-		UPDATE files SET expires_at = least(expires_at, $2) WHERE citizen_id = $1
+		UPDATE files SET expires_at = least(expires_at, $2)
+		WHERE citizen_id = $1 OR id IN (SELECT file_id FROM file_citizens WHERE citizen_id = $1)
 		RETURNING `+fileColumns, citizenID, at)
 	return fs, wrap("expire citizen files", err)
 }

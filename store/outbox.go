@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/lib/pq"
@@ -39,13 +40,33 @@ func (db *DB) Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int,
 	return attempt, true, nil
 }
 
-// Record records how the claimed send of (kind, key) went: sent,
-// ambiguous or given_up; or failed, to be tried again from retryAt.
-func (db *DB) Record(ctx context.Context, kind, key, status string, at time.Time, retryAt *time.Time) error {
-	_, err := db.db.ExecContext(ctx, `
-		UPDATE outbox SET status = $3, retry_at = $5, done_at = CASE WHEN $3 = 'failed' THEN NULL ELSE $4::timestamptz END
-		WHERE kind = $1 AND key = $2`, kind, key, status, at, retryAt)
-	return wrap("record", err)
+// Record records how the claimed send d.Kind/d.Key went: sent,
+// ambiguous or given_up; or failed, to be tried again from d.RetryAt. In
+// the same transaction, a send that went out (or may have) writes its
+// audit events, and one that went out records its messages and files,
+// linked to the borgere of those events, for erasure to delete.
+func (db *DB) Record(ctx context.Context, d smallgoals.Delivered) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `
+			UPDATE outbox SET status = $3, retry_at = $5, done_at = CASE WHEN $3 = 'failed' THEN NULL ELSE $4::timestamptz END
+			WHERE kind = $1 AND key = $2`, d.Kind, d.Key, d.Status, d.At, d.RetryAt)
+		if err != nil {
+			return wrap("record", err)
+		}
+		if d.Status != "sent" && d.Status != "ambiguous" {
+			return nil
+		}
+		var citizens []int64
+		for i := range d.Audit {
+			if err := tx.CreateAuditEvent(ctx, &d.Audit[i]); err != nil {
+				return err
+			}
+			if c := d.Audit[i].CitizenID; c != nil && !slices.Contains(citizens, *c) {
+				citizens = append(citizens, *c)
+			}
+		}
+		return tx.recordSent(ctx, d.Kind, d.At, citizens, d.Sent)
+	})
 }
 
 // Undelivered counts, by kind and status, the messages that did not go
@@ -102,7 +123,7 @@ func (db *DB) Claimable(ctx context.Context, kind string, keys []string, at time
 // (re)sends.
 func (db *DB) ListRevisits(ctx context.Context, since time.Time) ([]smallgoals.Revisit, error) {
 	rows, err := db.db.QueryContext(ctx, `
-		SELECT r.id, r.written_at, r.author, c.alias, g.number, g.id, g.title, g.key_id,
+		SELECT r.id, r.written_at, r.author, c.id, c.alias, g.number, g.id, g.title, g.key_id,
 		       t.id, t.channel_id, t.name, t.lang, t.tz
 		FROM revisions r
 		JOIN goals g ON g.id = r.goal_id
@@ -117,15 +138,14 @@ func (db *DB) ListRevisits(ctx context.Context, since time.Time) ([]smallgoals.R
 	var out []smallgoals.Revisit
 	for rows.Next() {
 		var v smallgoals.Revisit
-		var goalID int64
 		var titleCT []byte
 		var keyID string
 		t := &v.Team
-		if err := rows.Scan(&v.RevisionID, &v.WrittenAt, &v.Author, &v.Alias, &v.GoalNumber, &goalID, &titleCT, &keyID,
+		if err := rows.Scan(&v.RevisionID, &v.WrittenAt, &v.Author, &v.CitizenID, &v.Alias, &v.GoalNumber, &v.GoalID, &titleCT, &keyID,
 			&t.ID, &t.ChannelID, &t.Name, &t.Lang, &t.TZ); err != nil {
 			return nil, wrap("revisits", err)
 		}
-		if v.Title, err = openText(db.keys, fieldGoalTitle, goalID, titleCT, keyID); err != nil {
+		if v.Title, err = openText(db.keys, fieldGoalTitle, v.GoalID, titleCT, keyID); err != nil {
 			return nil, err
 		}
 		out = append(out, v)

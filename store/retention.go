@@ -133,6 +133,15 @@ func (tx *Tx) purgeDischarged(ctx context.Context, at time.Time, defaultDays int
 		return 0, wrap("purge discharged", err)
 	}
 	for _, c := range cs {
+		// As an erasure does: what the bot posted and sent about the
+		// borger becomes due for deletion from Slack (the unpost job and
+		// the file deletion below take it from there).
+		if _, err := tx.ExpireCitizenFiles(ctx, c.ID, at); err != nil {
+			return 0, err
+		}
+		if _, err := tx.UnpostCitizen(ctx, c.ID, at); err != nil {
+			return 0, err
+		}
 		if err := tx.EraseCitizen(ctx, c.ID); err != nil {
 			return 0, err
 		}

@@ -532,7 +532,10 @@ func scaleHash(ds []smallgoals.Digest) string {
 // private, posts counted.
 type scaleChannels struct{ posts int }
 
-func (c *scaleChannels) Post(context.Context, string, commands.Reply) error { c.posts++; return nil }
+func (c *scaleChannels) Post(context.Context, string, commands.Reply) (smallgoals.Posted, error) {
+	c.posts++
+	return smallgoals.Posted{}, nil
+}
 func (c *scaleChannels) PostFile(context.Context, string, commands.File) (string, error) {
 	return "F1", nil
 }
@@ -540,7 +543,10 @@ func (c *scaleChannels) IsPrivate(context.Context, string) (bool, error) { retur
 
 type scaleDMs struct{ n int }
 
-func (d *scaleDMs) DM(context.Context, string, commands.Reply) error { d.n++; return nil }
+func (d *scaleDMs) DM(context.Context, string, commands.Reply) (smallgoals.Posted, error) {
+	d.n++
+	return smallgoals.Posted{}, nil
+}
 
 // BenchmarkDigests computes all teams' digests of one week, sequentially:
 // each team's DigestOf (three queries in a transaction) and the message

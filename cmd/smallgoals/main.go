@@ -105,6 +105,14 @@ func (m *Main) runJob(ctx context.Context, name string, clock time.Time, w io.Wr
 		"%d files deleted, %d files failed\n",
 		r.Entries, r.Kept, r.Revisions, r.Goals, r.PlanGoals, r.Citizens, r.AuditEvents, r.Deliveries, r.Outbox,
 		r.FilesDeleted, r.FilesFailed)
+	u, err := m.Jobs().Unpost(ctx, clock)
+	if err != nil {
+		m.Log.Error("deleting erased borgere's messages failed", "err", err)
+		return 1
+	}
+	if u.Deleted+u.Failed > 0 {
+		fmt.Fprintf(w, "erased borgere's messages: %d deleted from Slack, %d failed (tried again next run)\n", u.Deleted, u.Failed)
+	}
 	return 0
 }
 
@@ -307,15 +315,12 @@ func (m *Main) Jobs() *reminders.Jobs {
 		RetentionDays: m.Config.RetentionDays, AuditDays: m.Config.AuditRetentionDays, Location: smallgoals.Location(m.Config.TZ)}
 	calendar := reminders.NewCalendar()
 	rem := &reminders.Reminder{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log}
-	dig := &reminders.Digester{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log,
-		Sent: func(ctx context.Context, id string, f commands.File) error {
-			now := time.Now()
-			return m.DB.RecordFile(ctx, smallgoals.FileRecord{ID: id, TeamID: &f.TeamID, Name: f.Name, CreatedAt: now,
-				ExpiresAt: now.Add(m.Config.FileTTL)})
-		}}
+	dig := &reminders.Digester{Store: m.DB, Text: m.Commands, Calendar: calendar, Log: m.Log, FileTTL: m.Config.FileTTL}
 	j.Digester = dig
+	j.Posts = m.DB
 	if m.Slack != nil {
 		j.Files = m.Slack
+		j.Messages = m.Slack
 		dig.Post = m.Slack
 		rem.Post = m.Slack
 		rem.IsMember = func(ctx context.Context, t smallgoals.Team, user string) (bool, error) {

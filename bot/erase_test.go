@@ -1,0 +1,177 @@
+package bot_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"smallgoals"
+	"smallgoals/reminders"
+)
+
+// postedWorld has the bot post everything it posts about borgere: a
+// reminder DM to the contact person and each coordinator (UANNA, UDORA)
+// about AB-2, the weekly digests of Slusen (AB) and Lyngen (XY) with
+// their charts, and a revisitation notice to UDORA about AB-1. It
+// returns the messages and files about AB, as channel/ts and file IDs,
+// and those about XY alone.
+func postedWorld(t *testing.T) (e *slackEnv, abPosts, abFiles, xyPosts, xyFiles []string) {
+	e = newSlackEnv(t)
+	setupTeams(e) // Slusen in C1 (UANNA coordinator, AB with AB-1), Lyngen in C2 (XY)
+	e.fake.setMembers("C1", "UANNA", "UDORA", "UBOT")
+	e.slack.ForgetAll()
+	cph := smallgoals.Location("Europe/Copenhagen")
+	cal := reminders.NewCalendar()
+	day := cal.NextWorkday(smallgoals.Day(time.Now(), cph).AddDate(0, 0, 1))
+	for _, c := range []string{"koordinator @UDORA", "ny AB Gå en tur frist:" + smallgoals.FormatDate(day), "AB-1 5 b:7 MARKØR"} {
+		if out := e.command("UANNA", "C1", c); !strings.Contains(out, "✅") && !strings.Contains(out, "UDORA") {
+			t.Fatalf("%q: %s", c, out)
+		}
+	}
+	e.command("UCARL", "C2", "XY-1 4")
+	log := slog.New(slog.DiscardHandler)
+	before := len(e.fake.postsCopy())
+	rem := &reminders.Reminder{Store: e.db, Post: e.slack, Text: e.handler, Calendar: cal, Log: log,
+		IsMember: func(ctx context.Context, team smallgoals.Team, user string) (bool, error) {
+			return e.slack.IsMember(ctx, nil, team, user)
+		}}
+	if res, err := rem.Remind(context.Background(), time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, cph)); err != nil || res.DMs != 2 {
+		t.Fatalf("reminders: %+v %v", res, err)
+	}
+	monday := day
+	for monday.Weekday() != time.Monday || !cal.IsWorkday(monday) {
+		monday = monday.AddDate(0, 0, 1)
+	}
+	dig := &reminders.Digester{Store: e.db, Post: e.slack, Text: e.handler, Calendar: cal, Log: log,
+		Chart: func(string, []smallgoals.DigestGoal, string) ([]byte, error) { return []byte("png"), nil }}
+	if res, err := dig.Digest(context.Background(), time.Date(monday.Year(), monday.Month(), monday.Day(), 9, 0, 0, 0, cph)); err != nil || res.Posted != 2 {
+		t.Fatalf("digests: %+v %v", res, err)
+	}
+	e.slash("UANNA", "C1", "revider AB-1 -1 revisitation Borgeren ønsker et andet tilbud")
+	posts := e.fake.postsCopy()[before:]
+	if len(posts) != 5 {
+		t.Fatalf("the bot posted %d messages, want 2 reminders, 2 digests and a notice: %+v", len(posts), posts)
+	}
+	for _, p := range posts {
+		if p.Channel == "C2" {
+			xyPosts = append(xyPosts, p.Channel+"/"+p.TS)
+		} else {
+			abPosts = append(abPosts, p.Channel+"/"+p.TS)
+		}
+	}
+	files, _ := e.fake.filesCopy()
+	for _, f := range files {
+		if f.Channel == "C2" {
+			xyFiles = append(xyFiles, f.ID)
+		} else {
+			abFiles = append(abFiles, f.ID)
+		}
+	}
+	if len(abFiles) != 1 || len(xyFiles) != 1 {
+		t.Fatalf("charts: %+v", files)
+	}
+	return e, abPosts, abFiles, xyPosts, xyFiles
+}
+
+// Erasing a borger deletes from Slack every message and file the bot
+// posted about them — reminder DMs, the revisitation notice, the digest
+// and its chart — and keeps no record of them; what is about other
+// borgere only stays.
+func TestEraseDeletesBotPosts(t *testing.T) {
+	e, abPosts, abFiles, xyPosts, xyFiles := postedWorld(t)
+	out := e.command("UANNA", "C1", "borger slet AB bekræft tving")
+	if !strings.Contains(out, "er slettet") || !strings.Contains(out, "4 beskeder og 1 fil") {
+		t.Errorf("erasure's answer: %s", out)
+	}
+	e.bot.Wait()
+	unposted := e.fake.unpostedCopy()
+	slices.Sort(unposted)
+	slices.Sort(abPosts)
+	if !slices.Equal(unposted, abPosts) {
+		t.Errorf("chat.delete = %v, want the messages about AB %v (and not XY's %v)", unposted, abPosts, xyPosts)
+	}
+	if _, deleted := e.fake.filesCopy(); !slices.Equal(deleted, abFiles) {
+		t.Errorf("files.delete = %v, want AB's chart %v (and not XY's %v)", deleted, abFiles, xyFiles)
+	}
+	for _, q := range []string{
+		`SELECT count(*) FROM post_citizens pc WHERE $1 <> '' AND pc.citizen_id NOT IN (SELECT id FROM citizens)`,
+		`SELECT count(*) FROM posts WHERE channel || '/' || ts = ANY(string_to_array($1, ' '))`,
+		`SELECT count(*) FROM files WHERE id = ANY(string_to_array($1, ' '))`,
+	} {
+		if n := e.count(q, strings.Join(append(abPosts, abFiles...), " ")); n != 0 {
+			t.Errorf("%s: %d records left", q, n)
+		}
+	}
+	// XY's digest and chart are still recorded, to go when XY is erased.
+	if n := e.count(`SELECT count(*) FROM posts WHERE channel = 'C2'`); n != 1 {
+		t.Errorf("XY's digest records = %d, want 1", n)
+	}
+	if n := e.count(`SELECT count(*) FROM files WHERE id = $1`, xyFiles[0]); n != 1 {
+		t.Errorf("XY's chart records = %d, want 1", n)
+	}
+}
+
+// With Slack failing during an erasure the erasure still happens, says
+// what is not yet deleted from Slack, and keeps those deletions; the
+// housekeeping job does them once Slack answers again — a message
+// someone already deleted (message_not_found) counts as done.
+func TestEraseWhileSlackFails(t *testing.T) {
+	e, abPosts, abFiles, _, _ := postedWorld(t)
+	e.fake.fault("chat.delete", -1, slackError("internal_error"))
+	e.fake.fault("files.delete", -1, slackError("internal_error"))
+	out := e.command("UANNA", "C1", "borger slet AB bekræft tving")
+	if !strings.Contains(out, "er slettet") || !strings.Contains(out, "4 beskeder og 1 fil er ikke slettet fra Slack endnu") ||
+		strings.Contains(out, "Slettet fra Slack") {
+		t.Errorf("erasure's answer with Slack failing: %s", out)
+	}
+	e.bot.Wait()
+	if n := e.count(`SELECT count(*) FROM citizens WHERE alias = 'AB'`); n != 0 {
+		t.Fatalf("AB was not erased")
+	}
+	if n := e.count(`SELECT count(*) FROM posts WHERE delete_at IS NOT NULL`); n != len(abPosts) {
+		t.Errorf("pending message deletions = %d, want %d", n, len(abPosts))
+	}
+	if n := e.count(`SELECT count(*) FROM post_citizens pc JOIN posts p USING (channel, ts) WHERE p.delete_at IS NOT NULL`); n != 0 {
+		t.Errorf("pending deletions still linked to borgere: %d", n)
+	}
+	jobs := &reminders.Jobs{Store: e.db, Files: e.slack, Posts: e.db, Messages: e.slack, Log: slog.New(slog.DiscardHandler)}
+	// Slack still down: nothing is lost.
+	if r, err := jobs.Unpost(context.Background(), time.Now()); err != nil || r.Failed != len(abPosts) || r.Deleted != 0 {
+		t.Fatalf("housekeeping with Slack down: %+v %v", r, err)
+	}
+	// Slack is back; one message someone had deleted by hand already.
+	e.fake.mu.Lock()
+	delete(e.fake.fail, "chat.delete")
+	delete(e.fake.fail, "files.delete")
+	e.fake.mu.Unlock()
+	e.fake.fault("chat.delete", 1, slackError("message_not_found"))
+	r, err := jobs.Unpost(context.Background(), time.Now())
+	if err != nil || r.Deleted != len(abPosts) || r.Failed != 0 {
+		t.Fatalf("housekeeping with Slack back: %+v %v", r, err)
+	}
+	if _, err := jobs.Retention(context.Background(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// The fake records the deletions it did: all of AB's but the one
+	// already gone.
+	unposted := e.fake.unpostedCopy()
+	if len(unposted) != len(abPosts)-1 || slices.ContainsFunc(unposted, func(p string) bool { return !slices.Contains(abPosts, p) }) {
+		t.Errorf("chat.delete after Slack came back = %v, want all but one of %v", unposted, abPosts)
+	}
+	if _, deleted := e.fake.filesCopy(); !slices.Equal(deleted, abFiles) {
+		t.Errorf("files.delete after Slack came back = %v, want %v", deleted, abFiles)
+	}
+	if n := e.count(`SELECT count(*) FROM posts WHERE channel <> 'C2'`); n != 0 {
+		t.Errorf("message records left: %d", n)
+	}
+	if n := e.count(`SELECT count(*) FROM files WHERE id = $1`, abFiles[0]); n != 0 {
+		t.Errorf("AB's chart still recorded")
+	}
+	// Done is done: the next run has nothing to do.
+	if r, err := jobs.Unpost(context.Background(), time.Now()); err != nil || r.Deleted+r.Failed != 0 {
+		t.Errorf("housekeeping again: %+v %v", r, err)
+	}
+}
