@@ -33,10 +33,10 @@ type faultEvent struct {
 	ran, firstFail, recoveredAt atomic.Int64
 }
 
-// fault sends n signed deliveries at rate on AB-1, each with a text of its
-// own, in turn: a typed score (/maal AB-1 N note), a log-form submission
-// and a revision-form submission (view_submission, as bot/views.go shows
-// the forms). A failed or unanswered one is delivered again as Slack does
+// fault sends n signed deliveries at rate, each with a text of its own,
+// in turn: a typed score (/maal AB-1 N note), a log-form submission on
+// AB-1 and a revision-form submission on one of B1-1 … B20-1
+// (view_submission, as bot/views.go shows the forms). A failed or unanswered one is delivered again as Slack does
 // — a command with the same body and trigger_id and X-Slack-Retry-Num, a
 // form submitted again with the same view ID and hash — up to 5 times.
 // After a third it runs crash (PostgreSQL killed with pg_ctl -m immediate
@@ -68,15 +68,31 @@ func (c *client) fault(n int, rate float64, crash, restart, dbURL, key string) e
 		return err
 	}
 	fmt.Printf("fault: PostgreSQL with fsync=%s synchronous_commit=%s full_page_writes=%s\n", fsync, syncCommit, fullPages)
+	// Scores go on AB-1; revisions on B1-1 … B20-1, so that they do not
+	// all queue for one goal's row.
 	var ab goalRef
+	var revised []goalRef
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		cs, err := tx.ListCitizensByAlias(ctx, "AB")
-		if err != nil || len(cs) != 1 {
-			return fmt.Errorf("citizen AB: %d found, %v", len(cs), err)
+		for i := 0; i <= 20; i++ {
+			alias := "AB"
+			if i > 0 {
+				alias = fmt.Sprintf("B%d", i)
+			}
+			cs, err := tx.ListCitizensByAlias(ctx, alias)
+			if err != nil || len(cs) != 1 {
+				return fmt.Errorf("citizen %s: %d found, %v", alias, len(cs), err)
+			}
+			g, err := tx.FindGoalByNumber(ctx, cs[0].ID, 1)
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				ab = goalRef{citizen: cs[0].ID, goal: g.ID, alias: alias}
+			} else {
+				revised = append(revised, goalRef{citizen: cs[0].ID, goal: g.ID, alias: alias})
+			}
 		}
-		g, err := tx.FindGoalByNumber(ctx, cs[0].ID, 1)
-		ab = goalRef{citizen: cs[0].ID, goal: g.ID, alias: "AB"}
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("fault: run -setup first: %w", err)
@@ -134,7 +150,7 @@ func (c *client) fault(n int, rate float64, crash, restart, dbURL, key string) e
 				body, headers = forms.submission(i, "U0001", i%10+1, (i+3)%10+1, text)
 			default:
 				target = forms.url
-				body, headers = forms.revision(i, "U0001", ab, i%5-2, text)
+				body, headers = forms.revision(i, "U0001", revised[i/3%len(revised)], i%5-2, text)
 			}
 			for attempt := 0; attempt < 6; attempt++ {
 				if attempt > 0 {
@@ -186,20 +202,25 @@ func (c *client) fault(n int, rate float64, crash, restart, dbURL, key string) e
 				counts[e.Note]++
 			}
 		}
-		rs, err := tx.ListCitizenRevisions(ctx, ab.citizen, time.Time{}, time.Time{})
-		for _, r := range rs {
-			if strings.HasPrefix(r.Reflection, "fault-") {
-				counts[r.Reflection]++
+		for _, g := range revised {
+			rs, err := tx.ListCitizenRevisions(ctx, g.citizen, time.Time{}, time.Time{})
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if strings.HasPrefix(r.Reflection, "fault-") {
+					counts[r.Reflection]++
+				}
 			}
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	failed := false
 	for k, kind := range faultKinds {
-		sent, ok, lateN, missing, dup := 0, 0, 0, 0, 0
+		sent, ok, lateN, lateStored, missing, dup := 0, 0, 0, 0, 0, 0
 		for i := k; i < n; i += 3 {
 			sent++
 			text := fmt.Sprintf("%s%06d", kind.prefix, i)
@@ -211,13 +232,16 @@ func (c *client) fault(n int, rate float64, crash, restart, dbURL, key string) e
 			}
 			if late[i] {
 				lateN++
+				if counts[text] == 1 {
+					lateStored++
+				}
 			}
 			if counts[text] > 1 {
 				dup++
 			}
 		}
-		fmt.Printf("fault: %s: %d sent, %d acknowledged, %d cleared after the deadline; acknowledged but not stored once: %d; stored twice: %d\n",
-			kind.name, sent, ok, lateN, missing, dup)
+		fmt.Printf("fault: %s: %d sent, %d acknowledged, %d cleared after the deadline (%d of them stored); acknowledged but not stored once: %d; stored twice: %d\n",
+			kind.name, sent, ok, lateN, lateStored, missing, dup)
 		failed = failed || missing > 0 || dup > 0
 	}
 	fmt.Printf("fault: %d given up after 6 deliveries, %d redeliveries\n", lost.Load(), retries.Load())

@@ -26,12 +26,12 @@
 // {"response_action":"clear"} within 2 s of being sent: after 2 s the bot
 // clears the form before it knows the outcome, which follows as a message.
 //
-// -fault N (scripts/faulttest) sends N deliveries on AB-1 in turn — typed
+// -fault N (scripts/faulttest) sends N deliveries in turn — typed
 // scores, log-form and revision-form submissions, each with a text of its
-// own, delivered again as Slack does when they fail — runs -crash after a
-// third and -restart after two thirds, then reads the database (-db, with
-// the data key -key) and fails unless every acknowledged one is stored
-// exactly once and none twice.
+// own (scores on AB-1, revisions on B1-1 …), delivered again as Slack
+// does when they fail — runs -crash after a third and -restart after two
+// thirds, then reads the database (-db, with the data key -key) and fails
+// unless every acknowledged one is stored exactly once and none twice.
 package main
 
 import (
