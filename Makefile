@@ -39,9 +39,10 @@ vet:
 loadtest:
 	scripts/with-postgres DATABASE_URL -- scripts/loadtest
 
-# PostgreSQL restart and SIGTERM under load, on a PostgreSQL of its own.
+# PostgreSQL crash and restart, and SIGTERM, under load, on a PostgreSQL
+# of its own with production durability (fsync, synchronous_commit on).
 faulttest:
-	scripts/with-postgres FAULTTEST_DB -- sh -c 'DATABASE_URL="$$FAULTTEST_DB" scripts/faulttest'
+	WITH_POSTGRES_DURABLE=1 scripts/with-postgres FAULTTEST_DB -- sh -c 'DATABASE_URL="$$FAULTTEST_DB" scripts/faulttest'
 
 # Fuzzes the command parser for a while (not part of make test).
 fuzz:

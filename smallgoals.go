@@ -269,10 +269,14 @@ type CitizenSummary struct {
 type GoalOverview struct {
 	Goal
 	LastDay     *time.Time // the day of the latest counting entry
-	LastStaff   *int
-	LastCitizen *int  // the latest borger score, from any counting entry
-	Recent      []int // the latest staff scores, oldest first
-	EntryCount  int   // counting entries in all
+	LastStaff   *int       // the latest counting entry's staff score
+	LastCitizen *int       // the same entry's borger score: a pair is one entry's own
+	// When the latest entry has no borger score: the borger's latest
+	// score, from an earlier counting entry, and that entry's day.
+	EarlierCitizen    *int
+	EarlierCitizenDay *time.Time
+	Recent            []int // the latest staff scores, oldest first
+	EntryCount        int   // counting entries in all
 }
 
 // DueGoal is a goal due for revision, with its citizen's alias.

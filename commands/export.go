@@ -254,12 +254,25 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 		if g.NextRevision != nil {
 			pg.Next = smallgoals.FormatDate(*g.NextRevision)
 		}
-		for _, e := range entries { // oldest first: the latest of each score wins
-			if e.GoalID == g.ID && !e.Replaced {
-				pg.Staff = formatScore(g.Scale(), *e.StaffScore)
+		// The latest counting entry's own pair; when it has no borger
+		// score, the borger's latest from an earlier entry, with its day.
+		var latest, citizen *smallgoals.Entry
+		for i, e := range entries { // oldest first
+			if e.GoalID == g.ID && !e.Replaced && e.StaffScore != nil {
+				latest = &entries[i]
 				if e.CitizenScore != nil {
-					pg.Citizen = formatScore(g.Scale(), *e.CitizenScore)
+					citizen = &entries[i]
 				}
+			}
+		}
+		if latest != nil {
+			pg.Staff = formatScore(g.Scale(), *latest.StaffScore)
+			switch {
+			case latest.CitizenScore != nil:
+				pg.Citizen = formatScore(g.Scale(), *latest.CitizenScore)
+			case citizen != nil:
+				pg.Citizen = c.t("export.citizen_earlier", "Score", formatScore(g.Scale(), *citizen.CitizenScore),
+					"Date", smallgoals.FormatDate(citizen.Day))
 			}
 		}
 		if png, err := c.goalPNG(alias, g, entries); err == nil {

@@ -161,8 +161,7 @@ func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block,
 		if o.LastStaff == nil {
 			line += c.t("overview.no_entries")
 		} else {
-			line += c.t("overview.last", "Scores", c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen),
-				"Date", smallgoals.FormatDate(*o.LastDay))
+			line += c.latestText(o)
 			if tr := trend(o.Scale(), o.Recent); tr != "" {
 				line += " · " + tr
 			}

@@ -49,8 +49,7 @@ func (c *call) runOverview() (Reply, error) {
 		if o.LastStaff == nil {
 			facts = append(facts, c.t("overview.no_entries"))
 		} else {
-			facts = append(facts, c.t("overview.last", "Scores", c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen),
-				"Date", smallgoals.FormatDate(*o.LastDay)))
+			facts = append(facts, c.latestText(o))
 			if tr := trend(o.Scale(), o.Recent); tr != "" {
 				facts = append(facts, tr)
 			}
@@ -81,6 +80,18 @@ func (c *call) runOverview() (Reply, error) {
 	})
 	r.Blocks = append(r.Blocks, newButton...)
 	return r, nil
+}
+
+// latestText shows a goal's latest counting entry: its own pair of scores
+// and its day. When that entry has no borger score but an earlier one has,
+// the borger's latest is shown apart, with its day — never as the pair.
+func (c *call) latestText(o smallgoals.GoalOverview) string {
+	scores := c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen)
+	if o.LastCitizen == nil && o.EarlierCitizen != nil {
+		return c.t("overview.last_earlier", "Scores", scores, "Date", smallgoals.FormatDate(*o.LastDay),
+			"Citizen", formatScore(o.Scale(), *o.EarlierCitizen), "CitizenDate", smallgoals.FormatDate(*o.EarlierCitizenDay))
+	}
+	return c.t("overview.last", "Scores", scores, "Date", smallgoals.FormatDate(*o.LastDay))
 }
 
 // sparks are the bars of a sparkline, lowest first.

@@ -357,7 +357,7 @@ func TestGoalOverviews(t *testing.T) {
 		}
 
 		// g1: a backdated entry, a replaced one, a same-day pair, and the
-		// latest borger score on an entry before the latest.
+		// latest borger score on an entry before the latest (so not paired).
 		g1 = mkGoal(t, tx, c.ID, "G1")
 		mkScore(t, tx, g1.ID, "U1", "2025-03-01", next(), 2, ip(3))
 		mkScore(t, tx, g1.ID, "U1", "2025-03-05", next(), 5, nil)
@@ -414,14 +414,19 @@ func TestGoalOverviews(t *testing.T) {
 		lastDay     string
 		lastStaff   string
 		lastCitizen string
+		earlier     string // the borger's latest, from an earlier entry, and its day
 		recent      []int
 		count       int
 	}
 	wants := []want{
-		{g1.ID, 1, "<nil>", "2025-03-06", "7", "6", []int{2, 4, 5, 6, 7}, 5},
-		{g2.ID, 2, "2", "<nil>", "<nil>", "<nil>", nil, 0},
-		{g3.ID, 4, "<nil>", "2025-02-10", "10", "1", []int{3, 4, 5, 6, 7, 8, 9, 10}, 10},
-		{g4.ID, 5, "1", "<nil>", "<nil>", "<nil>", nil, 0},
+		// The latest entry (7) has no borger score: the 6 of an earlier entry
+		// is apart with its day, never paired with the 7 (issue 14, defect 5).
+		{g1.ID, 1, "<nil>", "2025-03-06", "7", "<nil>", "6 2025-03-03", []int{2, 4, 5, 6, 7}, 5},
+		{g2.ID, 2, "2", "<nil>", "<nil>", "<nil>", "<nil> <nil>", nil, 0},
+		// The correction has no borger score: the pair is its own, and the
+		// borger's 1 of 2025-02-09 is apart.
+		{g3.ID, 4, "<nil>", "2025-02-10", "10", "<nil>", "1 2025-02-09", []int{3, 4, 5, 6, 7, 8, 9, 10}, 10},
+		{g4.ID, 5, "1", "<nil>", "<nil>", "<nil>", "<nil> <nil>", nil, 0},
 	}
 	within(t, db, func(tx *store.Tx) {
 		ov, err := tx.ListGoalOverviews(ctx, c.ID)
@@ -433,7 +438,8 @@ func TestGoalOverviews(t *testing.T) {
 		}
 		for i, w := range wants {
 			o := ov[i]
-			got := want{o.ID, o.Number, intp(o.PlanNumber), ymdp(o.LastDay), intp(o.LastStaff), intp(o.LastCitizen), o.Recent, o.EntryCount}
+			got := want{o.ID, o.Number, intp(o.PlanNumber), ymdp(o.LastDay), intp(o.LastStaff), intp(o.LastCitizen),
+				intp(o.EarlierCitizen) + " " + ymdp(o.EarlierCitizenDay), o.Recent, o.EntryCount}
 			if !reflect.DeepEqual(got, w) {
 				t.Errorf("overview #%d (%s) =\n  %+v\nwant\n  %+v", i, o.Title, got, w)
 			}

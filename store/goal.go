@@ -99,23 +99,27 @@ func (tx *Tx) FindGoal(ctx context.Context, id int64) (smallgoals.Goal, error) {
 const recentScores = 8
 
 // ListGoalOverviews returns the citizen's active goals by number, each with
-// its latest counting scores.
+// its latest counting scores: the latest entry's own pair and, when that
+// entry has no borger score, the borger's latest from an earlier entry.
 func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error) {
 	// Counting entries are score entries that no later entry replaces.
 	const q = `
-		SELECT ` + goalColumns + `, r.last_day, r.staff, c.citizen_score, n.count
+		SELECT ` + goalColumns + `, r.last_day, r.staff, r.last_citizen, c.citizen_score, c.day, n.count
 		FROM goals g
 		LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
 		LEFT JOIN LATERAL (
-			SELECT max(x.day) AS last_day, array_agg(x.staff_score ORDER BY x.day, x.id) AS staff
-			FROM (SELECT e.day, e.id, e.staff_score FROM entries e
+			SELECT max(x.day) AS last_day, array_agg(x.staff_score ORDER BY x.day, x.id) AS staff,
+			       (array_agg(x.citizen_score ORDER BY x.day DESC, x.id DESC))[1] AS last_citizen
+			FROM (SELECT e.day, e.id, e.staff_score, e.citizen_score FROM entries e
 			      WHERE e.goal_id = g.id AND e.kind = 'score'
 			        AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
 			      ORDER BY e.day DESC, e.id DESC LIMIT $2) x
 		) r ON true
 		LEFT JOIN LATERAL (
-			SELECT e.citizen_score FROM entries e
-			WHERE e.goal_id = g.id AND e.kind = 'score' AND e.citizen_score IS NOT NULL
+			-- Only when the latest entry has none: so from an earlier one.
+			SELECT e.citizen_score, e.day FROM entries e
+			WHERE r.last_citizen IS NULL
+			  AND e.goal_id = g.id AND e.kind = 'score' AND e.citizen_score IS NOT NULL
 			  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
 			ORDER BY e.day DESC, e.id DESC LIMIT 1
 		) c ON true
@@ -134,13 +138,13 @@ func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgo
 	var out []smallgoals.GoalOverview
 	for rows.Next() {
 		var (
-			o       smallgoals.GoalOverview
-			r       goalRow
-			lastDay sql.NullTime
-			staff   pq.Int64Array
-			citizen sql.NullInt64
+			o                    smallgoals.GoalOverview
+			r                    goalRow
+			lastDay, earlierDay  sql.NullTime
+			staff                pq.Int64Array
+			citizen, earlierCtzn sql.NullInt64
 		)
-		err := rows.Scan(append(r.scanDest(), &lastDay, &staff, &citizen, &o.EntryCount)...)
+		err := rows.Scan(append(r.scanDest(), &lastDay, &staff, &citizen, &earlierCtzn, &earlierDay, &o.EntryCount)...)
 		if err != nil {
 			return nil, wrap("goal overviews", err)
 		}
@@ -160,6 +164,10 @@ func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgo
 		if citizen.Valid {
 			v := int(citizen.Int64)
 			o.LastCitizen = &v
+		}
+		if earlierCtzn.Valid && earlierDay.Valid {
+			v := int(earlierCtzn.Int64)
+			o.EarlierCitizen, o.EarlierCitizenDay = &v, &earlierDay.Time
 		}
 		out = append(out, o)
 	}

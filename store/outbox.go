@@ -13,25 +13,33 @@ import (
 )
 
 // Claim claims message c for sending at c.At (the job's clock): a new
-// key, a failed send whose retry time has come, or a claim whose lease
-// ended without a record (its owner died). It returns the attempt's
-// number, or ok false when the message is someone else's or done — by
-// this run or a replica. Nothing is claimed at or past the window's end.
+// key, or a failed send whose retry time has come. It returns the
+// attempt's number, or ok false when the message is someone else's or
+// done — by this run or a replica. Nothing is claimed at or past the
+// window's end. A claim whose lease ended without a record (its owner died
+// — killed, or it lost the database — while or after it called Slack) may
+// have reached Slack: it is recorded ambiguous, never sent again, rather
+// than taken over.
 func (db *DB) Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int, ok bool, err error) {
 	if !c.At.Before(c.WindowEnd) {
 		return 0, false, nil
 	}
+	var status string
 	err = db.db.QueryRowContext(ctx, `
 		INSERT INTO outbox (kind, key, claimed_at, lease_until, window_end)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (kind, key) DO UPDATE
-		SET status = 'claimed', attempts = outbox.attempts + 1, retry_at = NULL,
-		    claimed_at = EXCLUDED.claimed_at, lease_until = EXCLUDED.lease_until
+		SET status = CASE outbox.status WHEN 'claimed' THEN 'ambiguous' ELSE 'claimed' END,
+		    attempts = CASE outbox.status WHEN 'claimed' THEN outbox.attempts ELSE outbox.attempts + 1 END,
+		    retry_at = NULL,
+		    done_at = CASE outbox.status WHEN 'claimed' THEN EXCLUDED.claimed_at END,
+		    claimed_at = CASE outbox.status WHEN 'claimed' THEN outbox.claimed_at ELSE EXCLUDED.claimed_at END,
+		    lease_until = CASE outbox.status WHEN 'claimed' THEN outbox.lease_until ELSE EXCLUDED.lease_until END
 		WHERE EXCLUDED.claimed_at < outbox.window_end
 		  AND ((outbox.status = 'failed' AND outbox.retry_at <= EXCLUDED.claimed_at)
 		    OR (outbox.status = 'claimed' AND outbox.lease_until <= EXCLUDED.claimed_at))
-		RETURNING attempts`, c.Kind, c.Key, c.At, c.At.Add(c.Lease), c.WindowEnd).Scan(&attempt)
-	if errors.Is(err, sql.ErrNoRows) {
+		RETURNING attempts, status`, c.Kind, c.Key, c.At, c.At.Add(c.Lease), c.WindowEnd).Scan(&attempt, &status)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && status != "claimed") {
 		return 0, false, nil
 	}
 	if err != nil {
@@ -93,7 +101,7 @@ func (db *DB) Undelivered(ctx context.Context, since time.Time) (map[[2]string]i
 
 // Claimable returns which of keys of kind could be claimed at at: never
 // claimed, failed with its retry time come, or claimed with its lease
-// over. A job asks before it composes, so a run composes only what it
+// over (which Claim then records ambiguous). A job asks before it composes, so a run composes only what it
 // may send; the claim decides.
 func (db *DB) Claimable(ctx context.Context, kind string, keys []string, at time.Time) (map[string]bool, error) {
 	rows, err := db.db.QueryContext(ctx, `

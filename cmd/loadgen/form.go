@@ -119,6 +119,58 @@ func (f *formSender) view(g goalRef) slack.Blocks {
 	}}
 }
 
+// reviseView is the revision form's blocks for g as the bot shows it
+// (bot/views.go): the goal, its recent scores, GAS level, outcome,
+// whether the borger took part, the reflection and the next revision.
+func (f *formSender) reviseView(g goalRef) slack.Blocks {
+	var gas []*slack.OptionBlockObject
+	for n := smallgoals.GASMax; n >= smallgoals.GASMin; n-- {
+		gas = append(gas, option(smallgoals.FormatGASLevel(n), smallgoals.FormatGASLevel(n)))
+	}
+	var outcomes []*slack.OptionBlockObject
+	for _, o := range [][2]string{{"continue", "fortsættes"}, {"adjust", "ændres"}, {"close", "afsluttes"}, {"revisit", "revisitation"}} {
+		outcomes = append(outcomes, option(o[0], o[1]))
+	}
+	took := slack.NewInputBlock("took_part", plain("Deltog borgeren?"), nil,
+		slack.NewCheckboxGroupsBlockElement("took_part", option("yes", "Ja, borgeren var med")))
+	took.Optional = true
+	refl := slack.NewPlainTextInputBlockElement(nil, "reflection")
+	refl.Multiline = true
+	refl.MaxLength = smallgoals.MaxNoteLen
+	rb := slack.NewInputBlock("reflection", plain("Refleksion"), nil, refl)
+	rb.Optional = true
+	next := slack.NewDatePickerBlockElement("next")
+	next.InitialDate = time.Now().In(f.zone).AddDate(0, 0, 42).Format(time.DateOnly)
+	return slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*"+g.alias+"-1* Smøre madpakke selv", false, false), nil, nil),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Seneste scores: 11-23: 6/8", false, false)),
+		slack.NewInputBlock("gas", plain("GAS-niveau"), nil, slack.NewRadioButtonsBlockElement("gas", gas...)),
+		slack.NewInputBlock("outcome", plain("Udfald"), nil, slack.NewRadioButtonsBlockElement("outcome", outcomes...)).WithDispatchAction(true),
+		took, rb,
+		slack.NewInputBlock("next", plain("Næste revision"), nil, next),
+	}}
+}
+
+// revision is the i-th revision-form submission's signed body and
+// headers: user revises goal g with a GAS level, "fortsættes", the borger
+// taking part, a reflection and the next revision in 42 days. Its view ID
+// and hash are its own.
+func (f *formSender) revision(i int, user string, g goalRef, gas int, reflection string) (string, http.Header) {
+	viewID := fmt.Sprintf("VR%s%07d", strings.ToUpper(f.run), i)
+	meta, _ := json.Marshal(map[string]any{"k": "revise", "ch": f.c.channel, "c": g.citizen, "g": g.goal})
+	blocks, _ := json.Marshal(f.reviseView(g))
+	values := map[string]any{
+		"gas":     map[string]any{"gas": selected("radio_buttons", smallgoals.FormatGASLevel(gas))},
+		"outcome": map[string]any{"outcome": selected("radio_buttons", "continue")},
+		"took_part": map[string]any{"took_part": map[string]any{"type": "checkboxes", "selected_options": []any{
+			map[string]any{"text": map[string]any{"type": "plain_text", "text": "Ja"}, "value": "yes"}}}},
+		"reflection": map[string]any{"reflection": map[string]any{"type": "plain_text_input", "value": reflection}},
+		"next": map[string]any{"next": map[string]any{"type": "datepicker",
+			"selected_date": time.Now().In(f.zone).AddDate(0, 0, 42).Format(time.DateOnly)}},
+	}
+	return f.signed(user, "revise", viewID, fmt.Sprintf("r%d.%s", i, f.run), string(meta), blocks, values)
+}
+
 // selected is a menu's or radio button's value in a view's state.
 func selected(typ, value string) map[string]any {
 	return map[string]any{"type": typ, "selected_option": map[string]any{
@@ -142,16 +194,22 @@ func (f *formSender) submission(i int, user string, score, citizenScore int, not
 		"date":       map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": time.Now().In(f.zone).Format(time.DateOnly)}},
 		"note-false": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": note}},
 	}
+	return f.signed(user, "log", viewID, fmt.Sprintf("%d.%s", i, f.run), string(meta), f.blocks[k], values)
+}
+
+// signed is a view_submission of the form callback as Slack sends it:
+// the view with its blocks, metadata and state, signed.
+func (f *formSender) signed(user, callback, viewID, hash, meta string, blocks json.RawMessage, values map[string]any) (string, http.Header) {
 	payload := map[string]any{
 		"type":       "view_submission",
 		"team":       map[string]any{"id": f.c.team, "domain": "load"},
 		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user), "team_id": f.c.team},
 		"api_app_id": "ALOAD",
 		"token":      "x",
-		"trigger_id": fmt.Sprintf("form.%s.%d", f.run, i),
+		"trigger_id": "form." + hash,
 		"view": map[string]any{
-			"id": viewID, "team_id": f.c.team, "type": "modal", "callback_id": "log", "hash": fmt.Sprintf("%d.%s", i, f.run),
-			"private_metadata": string(meta), "blocks": f.blocks[k],
+			"id": viewID, "team_id": f.c.team, "type": "modal", "callback_id": callback, "hash": hash,
+			"private_metadata": meta, "blocks": blocks,
 			"title": plain("Registrér"), "close": plain("Annullér"), "submit": plain("Gem"),
 			"state": map[string]any{"values": values}, "clear_on_close": false, "notify_on_close": false,
 			"root_view_id": viewID, "previous_view_id": nil, "app_id": "ALOAD", "external_id": "",
@@ -163,12 +221,7 @@ func (f *formSender) submission(i int, user string, score, citizenScore int, not
 	}
 	b, _ := json.Marshal(payload)
 	body := url.Values{"payload": {string(b)}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	h := http.Header{}
-	h.Set("Content-Type", "application/x-www-form-urlencoded")
-	h.Set("X-Slack-Request-Timestamp", ts)
-	h.Set("X-Slack-Signature", f.c.sign(ts, body))
-	return body, h
+	return body, f.c.signedHeaders(body)
 }
 
 // cleared reports whether a form acknowledgement closes the form: the

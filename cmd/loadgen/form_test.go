@@ -99,3 +99,54 @@ type formMeta struct {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A revision-form submission is one the bot takes: signed, the revise
+// view with its metadata, every state block an input block of the view,
+// and the values the bot reads (bot/views.go submission).
+func TestRevisionSubmission(t *testing.T) {
+	c := &client{url: "http://127.0.0.1:1/slack/commands", secret: []byte("s3cret"), team: "T1", channel: "C1"}
+	g := goalRef{citizen: 2, goal: 3, alias: "AB"}
+	f, err := newFormSender(c, []goalRef{g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, h := f.revision(5, "U0001", g, -1, "fault-rev-000005")
+	req, _ := http.NewRequest(http.MethodPost, f.url, strings.NewReader(body))
+	req.Header = h
+	sv, err := slack.NewSecretsVerifier(req.Header, "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Write([]byte(body))
+	if err := sv.Ensure(); err != nil {
+		t.Fatalf("signature: %v", err)
+	}
+	form, _ := url.ParseQuery(body)
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		t.Fatal(err)
+	}
+	var meta formMeta
+	json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta)
+	if cb.Type != slack.InteractionTypeViewSubmission || cb.View.CallbackID != "revise" || meta != (formMeta{"revise", "C1", 2, 3}) ||
+		cb.View.ID == "" || cb.View.Hash == "" {
+		t.Fatalf("type %s callback %s meta %s view %s:%s", cb.Type, cb.View.CallbackID, cb.View.PrivateMetadata, cb.View.ID, cb.View.Hash)
+	}
+	var inputs []string
+	for _, b := range cb.View.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			inputs = append(inputs, in.BlockID)
+		}
+	}
+	for block := range cb.View.State.Values {
+		if !slices.Contains(inputs, block) {
+			t.Errorf("state block %s is no input block of the view %v", block, inputs)
+		}
+	}
+	v := cb.View.State.Values
+	if v["gas"]["gas"].SelectedOption.Value != "-1" || v["outcome"]["outcome"].SelectedOption.Value != "continue" ||
+		len(v["took_part"]["took_part"].SelectedOptions) != 1 || v["took_part"]["took_part"].SelectedOptions[0].Value != "yes" ||
+		v["reflection"]["reflection"].Value != "fault-rev-000005" || v["next"]["next"].SelectedDate == "" {
+		t.Errorf("state: %+v", v)
+	}
+}

@@ -25,6 +25,13 @@
 // A submission counts as an error unless it is answered 200
 // {"response_action":"clear"} within 2 s of being sent: after 2 s the bot
 // clears the form before it knows the outcome, which follows as a message.
+//
+// -fault N (scripts/faulttest) sends N deliveries in turn — typed
+// scores, log-form and revision-form submissions, each with a text of its
+// own (scores on AB-1, revisions on B1-1 …), delivered again as Slack
+// does when they fail — runs -crash after a third and -restart after two
+// thirds, then reads the database (-db, with the data key -key) and fails
+// unless every acknowledged one is stored exactly once and none twice.
 package main
 
 import (
@@ -62,8 +69,9 @@ func main() {
 		citizens = flag.Int("citizens", 20, "the borgere B1…BN whose goals the commands log on (made by -setup)")
 		fake     = flag.String("fake-slack", "", "serve a fake Slack Web API on this address instead")
 		jsonOut  = flag.Bool("json", false, "print the result as JSON")
-		faultN   = flag.Int("fault", 0, "fault test: send this many notes, restart PostgreSQL after a third (-restart), check each acknowledged note is stored once (-db, -key)")
-		restart  = flag.String("restart", "", "fault test: the shell command that restarts PostgreSQL")
+		faultN   = flag.Int("fault", 0, "fault test: send this many typed scores, log forms and revision forms on AB-1, crash PostgreSQL after a third (-crash) and restart it after two thirds (-restart), check each acknowledged one is stored once (-db, -key)")
+		crash    = flag.String("crash", "", "fault test: the shell command that kills PostgreSQL (pg_ctl -m immediate) and starts it again")
+		restart  = flag.String("restart", "", "fault test: the shell command that restarts PostgreSQL (pg_ctl -m fast)")
 		dbURL    = flag.String("db", "", "fault test: the bot's database URL")
 		key      = flag.String("key", "", "fault test: the bot's data key (base64)")
 		termPID  = flag.Int("sigterm", 0, "SIGTERM test: the server's PID, sent SIGTERM after -sigterm-after during the run")
@@ -94,7 +102,7 @@ func main() {
 	}
 	switch {
 	case *faultN > 0:
-		if err := c.fault(*faultN, *rate, *restart, *dbURL, *key); err != nil {
+		if err := c.fault(*faultN, *rate, *crash, *restart, *dbURL, *key); err != nil {
 			log.Fatal(err)
 		}
 		return

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,9 +21,10 @@ import (
 )
 
 // digestSlack is a Slack Web API for the digest job: every team channel
-// is private and has the bot; chat.postMessage takes a while, fails while
-// down is set, and a post whose sender went away before it was taken (a
-// killed process) is not posted — as a request that never arrived.
+// is private and has the bot; chat.postMessage fails while down is set,
+// and otherwise posts the message as it arrives and takes a while to
+// answer — as Slack does, a post whose sender went away before the answer
+// (a killed process) is posted all the same.
 type digestSlack struct {
 	mu       sync.Mutex
 	posts    map[string]int // channel -> digests posted
@@ -43,6 +45,9 @@ func (s *digestSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		down, delay := s.down, s.delay
 		s.inflight++
+		if !down {
+			s.posts[r.Form.Get("channel")]++
+		}
 		s.mu.Unlock()
 		select {
 		case <-time.After(delay):
@@ -51,16 +56,10 @@ func (s *digestSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.inflight--
 		s.mu.Unlock()
-		if r.Context().Err() != nil {
-			return // the sender is gone: nothing was posted
-		}
 		if down {
 			io.WriteString(w, `{"ok":false,"error":"internal_error"}`)
 			return
 		}
-		s.mu.Lock()
-		s.posts[r.Form.Get("channel")]++
-		s.mu.Unlock()
 		io.WriteString(w, `{"ok":true,"channel":"C","ts":"1.0"}`)
 	default:
 		io.WriteString(w, `{"ok":false,"error":"not_in_test"}`)
@@ -80,9 +79,11 @@ func (s *digestSlack) counts() (teams, total, twice int) {
 	return teams, total, twice
 }
 
-// A digest run over many teams, killed with SIGKILL in the middle, then
-// run again once the dead run's claim has lapsed: every team gets exactly
-// one digest. Then Slack fails for a while and recovers: again exactly one.
+// A digest run over many teams, killed with SIGKILL in the middle of a
+// post, then run again once the dead run's claim has lapsed: every team
+// gets exactly one digest, and the post the dead run never heard back
+// about is recorded ambiguous, not posted again. Then Slack fails for a
+// while and recovers: again exactly one.
 func TestDigestKilledMidRunAndSlackDown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -164,6 +165,15 @@ func TestDigestKilledMidRunAndSlackDown(t *testing.T) {
 	if n, total, twice := slack.counts(); n != teams || total != teams || twice != 0 {
 		t.Fatalf("after SIGKILL at %d posted and a run after the lease: %d teams, %d digests, %d twice; want %d, one each",
 			killedAt, n, total, twice, teams)
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var ambiguous int
+	if err := raw.QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'digest' AND status = 'ambiguous'`).Scan(&ambiguous); err != nil || ambiguous != 1 {
+		t.Fatalf("digests recorded ambiguous after the SIGKILL = %d (%v), want 1: the one in flight", ambiguous, err)
 	}
 
 	// The next week, Slack is down at the slot and back an hour later.
