@@ -50,7 +50,7 @@ func TestClaimAfterLease(t *testing.T) {
 
 	claim("refused", t0)
 	retry := t0.Add(5 * time.Minute)
-	if err := e.db.Record(ctx, "digest", "refused", "failed", t0, &retry); err != nil {
+	if err := e.db.Record(ctx, smallgoals.Delivered{Kind: "digest", Key: "refused", Status: "failed", At: t0, RetryAt: &retry}); err != nil {
 		t.Fatal(err)
 	}
 	if n, ok := claim("refused", t0.Add(6*time.Minute)); !ok || n != 2 || status("refused") != "claimed" {
