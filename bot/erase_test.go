@@ -10,6 +10,7 @@ import (
 
 	"smallgoals"
 	"smallgoals/reminders"
+	"smallgoals/store/storetest"
 )
 
 // postedWorld has the bot post everything it posts about borgere: a
@@ -82,6 +83,9 @@ func postedWorld(t *testing.T) (e *slackEnv, abPosts, abFiles, xyPosts, xyFiles 
 // borgere only stays.
 func TestEraseDeletesBotPosts(t *testing.T) {
 	e, abPosts, abFiles, xyPosts, xyFiles := postedWorld(t)
+	if !slices.ContainsFunc(storetest.Everything(t, e.raw), func(v storetest.Value) bool { return v.Text == "Gå en tur" }) {
+		t.Fatal("the database scan cannot read an encrypted title") // else the scan below proves nothing
+	}
 	out := e.command("UANNA", "C1", "borger slet AB bekræft tving")
 	if !strings.Contains(out, "er slettet") || !strings.Contains(out, "4 beskeder og 1 fil") {
 		t.Errorf("erasure's answer: %s", out)
@@ -103,6 +107,27 @@ func TestEraseDeletesBotPosts(t *testing.T) {
 	} {
 		if n := e.count(q, strings.Join(append(abPosts, abFiles...), " ")); n != 0 {
 			t.Errorf("%s: %d records left", q, n)
+		}
+	}
+	// Nothing kept holds AB's alias, refs, goal titles, note or
+	// reflection — but the audit log, which keeps its events (refs
+	// included, as documented).
+	markers := []string{"Tage bussen alene", "Gå en tur", "MARKØR", "Borgeren ønsker et andet tilbud"}
+	for _, v := range storetest.Everything(t, e.raw) {
+		if v.Table == "audit_events" {
+			continue
+		}
+		if v.Text == "AB" || strings.HasPrefix(v.Text, "AB-") || slices.ContainsFunc(markers, func(m string) bool { return strings.Contains(v.Text, m) }) {
+			t.Errorf("after the erasure %s.%s holds %q", v.Table, v.Column, v.Text)
+		}
+	}
+	// Nor does any message the bot posted that is still in Slack.
+	for _, p := range e.fake.postsCopy() {
+		if slices.Contains(unposted, p.Channel+"/"+p.TS) {
+			continue
+		}
+		if strings.Contains(p.Text+p.Blocks, "AB-") || slices.ContainsFunc(markers, func(m string) bool { return strings.Contains(p.Text+p.Blocks, m) }) {
+			t.Errorf("a message the bot posted about AB is still in Slack: %s %s", p.Channel, p.Text)
 		}
 	}
 	// XY's digest and chart are still recorded, to go when XY is erased.

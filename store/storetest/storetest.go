@@ -11,11 +11,13 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,6 +135,62 @@ func Plaintexts(tb testing.TB, raw *sql.DB, field, query string, args ...any) []
 	}
 	if err := rows.Err(); err != nil {
 		tb.Fatalf("storetest: Plaintexts: %v", err)
+	}
+	return out
+}
+
+// Value is one column's value of one row, as Everything reads it.
+type Value struct {
+	Table, Column, Text string
+}
+
+// Everything reads every column of every row of every table (but goose's
+// own), as text; an encrypted column (bytea in a row with a key_id) is
+// decrypted. It is what a test looks through for what must not be kept.
+func Everything(tb testing.TB, raw *sql.DB) []Value {
+	tb.Helper()
+	rows, err := raw.Query(`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version' ORDER BY 1`)
+	if err != nil {
+		tb.Fatalf("storetest: Everything: %v", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	kr := Keyring()
+	var out []Value
+	for _, table := range tables {
+		rows, err := raw.Query(`SELECT to_jsonb(t)::text FROM ` + pq.QuoteIdentifier(table) + ` t`)
+		if err != nil {
+			tb.Fatalf("storetest: Everything: %s: %v", table, err)
+		}
+		for rows.Next() {
+			var js string
+			if err := rows.Scan(&js); err != nil {
+				tb.Fatalf("storetest: Everything: %v", err)
+			}
+			var row map[string]any
+			if err := json.Unmarshal([]byte(js), &row); err != nil {
+				tb.Fatalf("storetest: Everything: %v", err)
+			}
+			keyID, _ := row["key_id"].(string)
+			for col, v := range row {
+				text := fmt.Sprint(v)
+				if h, ok := v.(string); ok && keyID != "" && strings.HasPrefix(h, `\x`) {
+					if ct, err := hex.DecodeString(h[2:]); err == nil {
+						if pt, err := store.Plaintext(kr, table+"."+col, ct, keyID); err == nil {
+							text = pt
+						}
+					}
+				}
+				out = append(out, Value{Table: table, Column: col, Text: text})
+			}
+		}
+		rows.Close()
 	}
 	return out
 }
