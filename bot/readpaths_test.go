@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"go.yaml.in/yaml/v3"
+
+	"smallgoals"
 )
 
 // The read paths are every way a user reads, or is refused, data about a
@@ -32,9 +35,8 @@ import (
 //	shortcut:ID  every shortcut of manifest.yml
 //	event:TYPE   every bot event of manifest.yml
 //
-// The jobs — reminder DMs, digests, revisitation notices — are audited in
-// reminders/ and tested there; they would join here as job:NAME, run with
-// the clock (smallgoals remind/digest --once) instead of as a user.
+// The jobs — reminder DMs, digests, revisitation notices — are enumerated
+// by TestEveryJobAudited, from the outbox's kinds.
 func readPaths(t *testing.T, e *slackEnv) []string {
 	t.Helper()
 	var keys []string
@@ -399,5 +401,40 @@ func TestEveryReadPathAudited(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Every kind of message a job sends (the outbox's kinds, read from its
+// CHECK constraint in the database) writes an audit event about each
+// borger it names, as the system, when it is sent. A new kind fails here
+// until it has an action.
+func TestEveryJobAudited(t *testing.T) {
+	actions := map[string]string{
+		"reminder_dm": smallgoals.ActReminderSend,
+		"digest":      smallgoals.ActDigestSend,
+		"notice":      smallgoals.ActNoticeSend,
+	}
+	e, _, _, _, _ := postedWorld(t) // a reminder run, a digest run and a revisitation notice
+	var def string
+	if err := e.raw.QueryRow(`SELECT pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = 'outbox'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%kind%'`).Scan(&def); err != nil {
+		t.Fatal(err)
+	}
+	kinds := regexp.MustCompile(`'([a-z_]+)'`).FindAllStringSubmatch(def, -1)
+	if len(kinds) == 0 {
+		t.Fatalf("no kinds in %s", def)
+	}
+	var ab int64
+	e.raw.QueryRow(`SELECT id FROM citizens WHERE alias = 'AB'`).Scan(&ab)
+	for _, k := range kinds {
+		action, ok := actions[k[1]]
+		if !ok {
+			t.Errorf("the outbox kind %q has no audit action here: say which event its sends write", k[1])
+			continue
+		}
+		if n := e.count(`SELECT count(*) FROM audit_events WHERE action = $1 AND actor = 'system' AND allowed
+			AND citizen_id = $2 AND recipient <> ''`, action, ab); n == 0 {
+			t.Errorf("%s sent about AB, but no %s event about AB", k[1], action)
+		}
 	}
 }
