@@ -82,7 +82,7 @@ func TestExportAndChart(t *testing.T) {
 	}
 	// The user is told when Slack will remove the files, in the team's zone.
 	sent := commands.Reply{Blocks: r.FilesDone(context.Background(), true, time.Date(2026, 11, 26, 9, 5, 0, 0, time.UTC))}.Text()
-	contains(t, sent, "er sendt", "nu markeret som eksporteret", "Filerne slettes fra Slack 2026-11-26 kl. 10.05. Gem dem")
+	contains(t, sent, "er sendt", "nu markeret som eksporteret", "Filerne slettes igen 2026-11-26 kl. 10.05. Gem dem")
 	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 1 {
 		t.Error("not marked as exported once the files were delivered")
 	}
