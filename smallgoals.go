@@ -82,6 +82,9 @@ type Citizen struct {
 	ContactUser string     `db:"contact_user"`
 	ExportedAt  *time.Time `db:"exported_at"` // the last export for the caseworker
 	CreatedAt   time.Time  `db:"created_at"`
+	// DischargedAt is when the borger was discharged (borger udskriv):
+	// hidden from lists, forms and jobs, kept until retention; nil while served.
+	DischargedAt *time.Time `db:"discharged_at"`
 }
 
 // PlanGoal is a goal of the municipal action plan (handleplan) that small
@@ -230,6 +233,11 @@ const (
 	ActContactSet     = "citizen.contact"
 	ActGoalChart      = "goal.chart"
 	ActCitizenExport  = "citizen.export"
+	// A borger's and a team's lifecycle (issue 15, items 5 and 6).
+	ActCoordinatorRemove = "team.coordinator_remove"
+	ActMemberLeave       = "team.leave" // the shell's :leave
+	ActCitizenMove       = "citizen.move"
+	ActCitizenDischarge  = "citizen.discharge"
 	// The jobs' deliveries, actor ActorSystem, one event per borger named.
 	ActReminderSend = "reminder.send"
 	ActDigestSend   = "digest.send"
@@ -429,4 +437,44 @@ type AppendResult struct {
 	EntryID   int64  //
 	Recent    []int  // the goal's latest counting staff scores (Append.Recent at most), oldest first, the new one last
 	UserLang  string // the user's chosen language, or ""
+}
+
+// Citizen event kinds: what happened to a borger as a whole.
+const (
+	CitizenMoved      = "move"      // to another team, maybe under a new alias
+	CitizenDischarged = "discharge" // udskrevet: the goals closed, hidden until retention
+)
+
+// CitizenEvent is one fact of a borger's lifecycle, kept with the borger
+// (and erased with it): a move between teams or a discharge. It holds no
+// free text.
+type CitizenEvent struct {
+	ID         int64     `db:"id"`
+	CitizenID  int64     `db:"citizen_id"`
+	Kind       string    `db:"kind"`
+	At         time.Time `db:"at"`
+	Actor      string    `db:"actor"`
+	FromTeamID *int64    `db:"from_team_id"` // a move: the team left
+	ToTeamID   *int64    `db:"to_team_id"`   // a move: the team joined
+	OldAlias   string    `db:"old_alias"`    // the alias before, and after a move
+	NewAlias   string    `db:"new_alias"`
+	GoalIDs    []int64   `db:"-"` // a discharge: the goals it closed
+}
+
+// Member event kinds: changes of who is on a team and in what role.
+const (
+	MemberCoordinatorAdded   = "coordinator_added"
+	MemberCoordinatorRemoved = "coordinator_removed"
+	MemberLeft               = "left" // stored membership removed (the shell's :leave)
+)
+
+// MemberEvent records a change of a team's membership or roles: who, what,
+// by whom and when, so the team's view tells the history.
+type MemberEvent struct {
+	ID     int64     `db:"id"`
+	TeamID int64     `db:"team_id"`
+	UserID string    `db:"user_id"`
+	Kind   string    `db:"kind"`
+	Actor  string    `db:"actor"`
+	At     time.Time `db:"at"`
 }

@@ -189,14 +189,21 @@ func Ephemeral(r commands.Reply) map[string]any {
 	}
 }
 
-var slackMention = regexp.MustCompile(`<@([A-Z0-9]+)(?:\|[^>]*)?>`)
+var (
+	slackMention = regexp.MustCompile(`<@([A-Z0-9]+)(?:\|[^>]*)?>`)
+	slackChannel = regexp.MustCompile(`<#([A-Z0-9]+)(?:\|[^>]*)?>`)
+)
 
 // SlackText turns the text of an escaped slash command into what the
 // commands read: a mention <@U123|anna> becomes @U123 (the shell's form),
-// and &amp; &lt; &gt; become the characters typed.
+// a channel <#C123|lyngen> becomes #C123, and &amp; &lt; &gt; become the
+// characters typed.
 func SlackText(s string) string {
 	if strings.Contains(s, "<@") {
 		s = slackMention.ReplaceAllString(s, "@$1")
+	}
+	if strings.Contains(s, "<#") {
+		s = slackChannel.ReplaceAllString(s, "#$1")
 	}
 	if strings.IndexByte(s, '&') >= 0 {
 		s = unescape.Replace(s)

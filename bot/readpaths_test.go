@@ -272,6 +272,19 @@ func readPathCases() []readPath {
 		both("command:chart", "graf AB-1", citizen, typed("graf AB-1")),
 		both("command:export", "eksport AB", citizen, typed("eksport AB")),
 		both("command:snooze", "Udsæt 7 dage", citizen, pressOnGoal("snooze")),
+		both("command:coordinator_remove", "koordinator fjern", team, func(e *slackEnv, user string) {
+			e.slash(user, "C1", "koordinator @UBOT")
+			e.slash(user, "C1", "koordinator fjern @UBOT")
+		}),
+		both("command:citizen_move", "borger flyt AB #lyngen", citizen, func(e *slackEnv, user string) {
+			// The member coordinates Lyngen too (in its channel, C2).
+			e.fake.setMembers("C2", "UCARL", "UANNA")
+			e.slack.ForgetMembers("C2")
+			e.command("UCARL", "C2", "koordinator @UANNA")
+			e.slash(user, "C1", "borger flyt AB <#C2|lyngen>")
+		}),
+		both("command:citizen_discharge", "borger udskriv AB", citizen, typed("borger udskriv AB")),
+		both("command:citizens_discharged", "borgere udskrevne", team, typed("borgere udskrevne")),
 		// A bare /maal has no command of its own: the transport opens the
 		// log form.
 		{key: "bare", name: "/maal", do: typed(""), member: team, outsider: team},

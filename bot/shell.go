@@ -103,7 +103,7 @@ func (s *Shell) line(ctx context.Context, line string) {
 	switch {
 	case line == "" || strings.HasPrefix(line, "#"):
 	case strings.HasPrefix(line, ":"):
-		s.meta(line)
+		s.meta(ctx, line)
 	case strings.HasPrefix(line, "/"):
 		name, text, _ := strings.Cut(line, " ")
 		req := commands.Request{
@@ -126,8 +126,14 @@ func (s *Shell) line(ctx context.Context, line string) {
 	}
 }
 
-// meta handles ":user NAME" and ":channel NAME".
-func (s *Shell) meta(line string) {
+// Leaver is what a Handler may offer for ":leave": removing a user's
+// stored membership of the channel's team (*commands.Handler does).
+type Leaver interface {
+	Leave(ctx context.Context, req commands.Request, user string) commands.Reply
+}
+
+// meta handles ":user NAME", ":channel NAME" and ":leave [NAME]".
+func (s *Shell) meta(ctx context.Context, line string) {
 	cmd, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
 	arg = strings.TrimSpace(arg)
 	switch {
@@ -135,6 +141,19 @@ func (s *Shell) meta(line string) {
 		s.user = strings.TrimPrefix(arg, "@")
 	case cmd == "channel" && arg != "" && !strings.ContainsAny(arg, " \t"):
 		s.channel = "#" + strings.TrimPrefix(arg, "#")
+	case cmd == "leave" && !strings.ContainsAny(arg, " \t"):
+		// The current user leaves the current channel's team, or NAME does.
+		l, ok := s.Handler.(Leaver)
+		if !ok {
+			s.write(s.Text("shell.meta") + "\n")
+			return
+		}
+		who := s.user
+		if arg != "" {
+			who = strings.TrimPrefix(arg, "@")
+		}
+		req := commands.Request{UserID: s.user, ChannelID: s.channel, ChannelName: strings.TrimPrefix(s.channel, "#"), Time: s.Now()}
+		s.write(RenderText(l.Leave(ctx, req, who)) + "\n")
 	default:
 		s.write(s.Text("shell.meta") + "\n")
 	}

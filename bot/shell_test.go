@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"smallgoals/commands"
+	"smallgoals/store/storetest"
 )
 
 // handlerFunc is a fake command handler.
@@ -97,5 +98,40 @@ func TestRenderText(t *testing.T) {
 	}
 	if strings.ContainsAny(RenderText(r), "{}") {
 		t.Error("raw JSON in text")
+	}
+}
+
+// The shell's :leave removes stored membership: the one who left is
+// refused afterwards, from another channel, as an outsider is.
+func TestShellLeave(t *testing.T) {
+	db, raw := storetest.Open(t)
+	h, err := commands.New(commands.Config{Store: commands.NewStore(db.InTx), Scores: db, Lang: "da", TZ: "Europe/Copenhagen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	in := strings.NewReader(strings.Join([]string{
+		":user anna", ":channel slusen", "/maal team opret Slusen", "/maal borger ny AB", "/maal ny AB Tage bussen",
+		":user bo", "/maal vis AB-1", ":user anna", ":leave bo",
+		":user bo", ":channel bo", "/maal vis AB-1", ":channel slusen", ":leave", ":leave",
+	}, "\n") + "\n")
+	var out strings.Builder
+	sh := &Shell{Handler: h, In: in, Out: &out, Now: func() time.Time { return now }, Text: func(id string) string { return id }}
+	if err := sh.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"@bo er ikke længere med i Slusen (#slusen) og bliver afvist fra nu af",
+		"Jeg kender ikke AB-1",      // bo, after leaving, from elsewhere
+		"@bo er ikke med i Slusen.", // a second :leave: nothing to remove
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("shell output lacks %q:\n%s", want, out.String())
+		}
+	}
+	var n int
+	raw.QueryRow(`SELECT count(*) FROM team_members WHERE user_id = 'bo'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("bo is still a stored member")
 	}
 }

@@ -77,6 +77,15 @@ type found struct {
 // teams that have the alias it answers as if the alias did not exist,
 // with notFound, and audits the refusal as action.
 func (c *call) citizen(alias, action string, notFound *smallgoals.Error) (found, error) {
+	f, err := c.findCitizen(alias, action, notFound)
+	if err != nil {
+		return f, err
+	}
+	return f, c.served(f, action)
+}
+
+// findCitizen is citizen without the check that the borger is served.
+func (c *call) findCitizen(alias, action string, notFound *smallgoals.Error) (found, error) {
 	key := smallgoals.AliasKey(alias)
 	cands, err := c.tx.ListCitizensByAlias(c.ctx, key)
 	if err != nil {
@@ -172,7 +181,8 @@ func (c *call) citizenByID(id int64, goal *smallgoals.Goal, action string, notFo
 		}
 		return found{}, notFound
 	}
-	return found{citizen: ct, team: team}, nil
+	f := found{citizen: ct, team: team}
+	return f, c.served(f, action)
 }
 
 // goal resolves a goal ref for the caller, or the goal chosen in a form,

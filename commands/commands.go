@@ -90,6 +90,18 @@ type Tx interface {
 	ListCitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error)
 
 	ClaimDelivery(ctx context.Context, key string, at time.Time) (bool, error)
+
+	// A team's and a borger's lifecycle (people.go).
+	LockTeam(ctx context.Context, teamID int64) error
+	RemoveCoordinator(ctx context.Context, teamID int64, user string) error
+	RemoveMember(ctx context.Context, teamID int64, user string) error
+	CreateMemberEvent(ctx context.Context, ev *smallgoals.MemberEvent) error
+	ListMemberEvents(ctx context.Context, teamID int64, limit int) ([]smallgoals.MemberEvent, error)
+	MoveCitizen(ctx context.Context, citizenID, teamID int64, alias string) error
+	DischargeCitizen(ctx context.Context, citizenID int64, at time.Time) ([]int64, error)
+	CreateCitizenEvent(ctx context.Context, ev *smallgoals.CitizenEvent) error
+	ListCitizenEvents(ctx context.Context, citizenID int64) ([]smallgoals.CitizenEvent, error)
+	ListDischargedCitizens(ctx context.Context, teamID int64) ([]smallgoals.Citizen, error)
 }
 
 // Members tells who is on a team. The shell keeps membership in the

@@ -97,11 +97,16 @@ func (c *call) runExport() (Reply, error) {
 		return Reply{}, err
 	}
 	alias := f.citizen.Alias
-	csv := c.exportCSV(alias, goals, plans, entries, revisions)
+	history, err := c.citizenHistory(f, nil) // moves and discharge (people.go)
+	if err != nil {
+		return Reply{}, err
+	}
+	csv := c.exportCSV(alias, goals, plans, entries, revisions, c.historyRows(f, history)...)
 	page, err := c.statusPage(f, goals, plans, entries, revisions, from, to)
 	if err != nil {
 		return Reply{}, err
 	}
+	page = c.withHistory(page, f, history)
 	if err := c.audit(smallgoals.ActCitizenExport, &f.team, &f.citizen, nil, alias, true); err != nil {
 		return Reply{}, err
 	}
@@ -165,7 +170,7 @@ func tscore(revisions []smallgoals.Revision) (float64, bool) {
 
 // exportCSV writes entries and revisions for Danish Excel: UTF-8 with BOM,
 // ';', ISO dates, decimal comma.
-func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry, revisions []smallgoals.Revision) []byte {
+func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry, revisions []smallgoals.Revision, more ...[]string) []byte {
 	byID := map[int64]smallgoals.Goal{}
 	for _, g := range goals {
 		byID[g.ID] = g
@@ -213,6 +218,7 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 			"", "", smallgoals.FormatGASLevel(r.GASLevel), c.t("outcome." + r.Outcome), took, r.Reflection, r.Author,
 			r.WrittenAt.UTC().Format(time.RFC3339), ""})
 	}
+	rows = append(rows, more...)
 	if ts, ok := tscore(revisions); ok {
 		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts), "", "", "", "", "", ""})
 	}

@@ -187,7 +187,7 @@ func (c *call) runShow() (Reply, error) {
 		}
 		r.add(Section, line)
 	}
-	return r, nil
+	return r, c.historyBlock(&r, f, &g)
 }
 
 // scoreText shows a staff score and the borger's own, e.g. "4 · borger 6".

@@ -29,6 +29,9 @@ func (c *call) runOverview() (Reply, error) {
 	var r Reply
 	r.add(Header, c.t("overview.title", "Alias", alias, "Count", len(goals)))
 	r.add(Context, c.t("overview.contact", "User", mention(f.citizen.ContactUser), "Team", Escape(f.team.Name)))
+	if err := c.historyBlock(&r, f, nil); err != nil {
+		return Reply{}, err
+	}
 	if len(plans) > 0 {
 		var lines []string
 		for _, p := range plans {

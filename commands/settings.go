@@ -144,6 +144,10 @@ func (c *call) runCoordinator() (Reply, error) {
 	if err := c.tx.AddMember(c.ctx, t.ID, user, true, c.req.Time); err != nil {
 		return Reply{}, err
 	}
+	ev := smallgoals.MemberEvent{TeamID: t.ID, UserID: user, Kind: smallgoals.MemberCoordinatorAdded, Actor: c.req.UserID, At: c.req.Time}
+	if err := c.tx.CreateMemberEvent(c.ctx, &ev); err != nil {
+		return Reply{}, err
+	}
 	if err := c.audit(smallgoals.ActTeamSettings, &t, nil, nil, "", true); err != nil {
 		return Reply{}, err
 	}

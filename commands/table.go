@@ -44,6 +44,15 @@ var (
 	cmdAway        = &command{id: "away", da: []string{"fri"}, en: []string{"away"}, run: (*call).runAway}
 	cmdChart       = &command{id: "chart", da: []string{"graf"}, en: []string{"chart"}, run: (*call).runChart}
 	cmdExport      = &command{id: "export", da: []string{"eksport"}, en: []string{"export"}, run: (*call).runExport}
+	// People over time (people.go).
+	cmdCoordinatorRemove = &command{id: "coordinator_remove", da: []string{"koordinator fjern"}, en: []string{"coordinator remove"},
+		run: (*call).runCoordinatorRemove}
+	cmdCitizenMove = &command{id: "citizen_move", da: []string{"borger flyt"}, en: []string{"citizen move"}, run: (*call).runCitizenMove,
+		opts: []option{{name: "as", keys: []string{"som", "as"}}}}
+	cmdCitizenDischarge = &command{id: "citizen_discharge", da: []string{"borger udskriv"}, en: []string{"citizen discharge"},
+		run: (*call).runCitizenDischarge}
+	cmdCitizensDischarged = &command{id: "citizens_discharged", da: []string{"borgere udskrevne"}, en: []string{"citizens discharged"},
+		run: (*call).runCitizensDischarged}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
@@ -54,9 +63,10 @@ var table []*command
 func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
-		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp}
+		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
+		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
-		cmdContact, cmdSnooze, cmdExport} {
+		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge} {
 		c.writes = true
 	}
 	reserve()

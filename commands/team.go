@@ -119,6 +119,10 @@ func (c *call) runTeam() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	history, err := c.memberHistory(t)
+	if err != nil {
+		return Reply{}, err
+	}
 	if err := c.audit(smallgoals.ActTeamView, &t, nil, nil, "", true); err != nil {
 		return Reply{}, err
 	}
@@ -128,6 +132,9 @@ func (c *call) runTeam() (Reply, error) {
 	r.add(Context, c.t("team.citizens", "Count", len(citizens)))
 	r.add(Section, c.t("team.coordinators", "Users", listOrNone(c, coords)))
 	r.add(Section, c.t("team.members", "Users", listOrNone(c, others)))
+	if history != "" {
+		r.add(Context, history)
+	}
 	return r, nil
 }
 

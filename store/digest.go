@@ -10,7 +10,7 @@ import (
 // DigestOf computes a team's digest figures for the week from to to
 // (civil dates, inclusive) with three set-based queries: no query per
 // goal or per citizen. Goals and revisions come by ref in Danish order
-// (smallgoals.CompareRefs).
+// (smallgoals.CompareRefs). A discharged borger is in none of them.
 func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error) {
 	d := smallgoals.Digest{From: from, To: to}
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -20,7 +20,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			FROM entries e
 			JOIN goals g ON g.id = e.goal_id
 			JOIN citizens c ON c.id = g.citizen_id
-			WHERE c.team_id = $1 AND e.kind = 'score' AND e.day BETWEEN $2 AND $3
+			WHERE c.team_id = $1 AND c.discharged_at IS NULL AND e.kind = 'score' AND e.day BETWEEN $2 AND $3
 			  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)`, teamID, from, to).Scan(&d.Entries, &d.Authors)
 		if err != nil {
 			return wrap("digest entries", err)
@@ -29,7 +29,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 		err = tx.tx.SelectContext(ctx, &d.Goals, `
 			WITH tg AS (
 				SELECT g.id FROM goals g
-				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1 AND c.discharged_at IS NULL
 				WHERE g.status = 'active'
 			), e AS (
 				-- An undo is on the goal of the entry it replaces (a
@@ -57,7 +57,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			       coalesce(s.week_entries, 0) AS week_entries, s.last_in_week, s.last_before, s.best_before,
 			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen
 			FROM goals g
-			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1 AND c.discharged_at IS NULL
 			LEFT JOIN s ON s.goal_id = g.id
 			WHERE g.status = 'active' AND g.created_at::date <= $3
 			ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number`, teamID, from, to)
@@ -71,7 +71,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 				       row_number() OVER (PARTITION BY r.goal_id ORDER BY r.day DESC, r.id DESC) = 1 AS latest
 				FROM revisions r
 				JOIN goals g ON g.id = r.goal_id
-				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1
+				JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1 AND c.discharged_at IS NULL
 				WHERE r.day <= $3
 			) x
 			WHERE latest OR day >= $2

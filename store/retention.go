@@ -21,9 +21,12 @@ import (
 //   - A closed goal goes with its title, entries and revisions once it
 //     was created, and everything on it written and dated, before the
 //     cut-off, everything exported. A goal closes with its last revision,
-//     so it was closed longer than the retention.
+//     so it was closed longer than the retention — or with its borger's
+//     discharge, so a discharged borger's goals wait for the discharge to
+//     pass the cut-off (and then go with the borger).
 //   - Entries and revisions on a closed goal that stays go one by one once
-//     dated before the cut-off and exported.
+//     dated before the cut-off and exported (on a discharged borger's
+//     goal, once the discharge passed the cut-off too).
 //   - A plan goal goes once no small goal is left under it, created
 //     before the cut-off and exported.
 //   - One audit event "retention.purge" for each citizen who lost any of
@@ -162,6 +165,7 @@ func (tx *Tx) purgeClosedGoals(ctx context.Context, at time.Time, defaultDays in
 		JOIN citizens c ON c.id = g.citizen_id
 		JOIN teams t ON t.id = c.team_id
 		WHERE g.status = 'closed'
+		  AND (c.discharged_at IS NULL OR (c.discharged_at AT TIME ZONE t.tz)::date < ` + teamCutoff + `)
 		  AND (g.created_at AT TIME ZONE t.tz)::date < ` + teamCutoff + `
 		  AND g.created_at <= coalesce(c.exported_at, '-infinity')
 		  AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.goal_id = g.id
@@ -215,7 +219,8 @@ func (tx *Tx) purgeOnClosedGoals(ctx context.Context, table string, at time.Time
 		         JOIN goals g ON g.id = x.goal_id AND g.status = 'closed'
 		         JOIN citizens c ON c.id = g.citizen_id
 		         JOIN teams t ON t.id = c.team_id
-		         WHERE x.day < ` + teamCutoff + `),
+		         WHERE x.day < ` + teamCutoff + `
+		           AND (c.discharged_at IS NULL OR (c.discharged_at AT TIME ZONE t.tz)::date < ` + teamCutoff + `)),
 		     gone AS (DELETE FROM ` + table + ` WHERE id IN (SELECT id FROM old WHERE NOT unexported) RETURNING goal_id)
 		SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM old WHERE unexported),
 		       (SELECT coalesce(array_agg(DISTINCT g.citizen_id), '{}') FROM goals g WHERE g.id IN (SELECT goal_id FROM gone))`

@@ -113,3 +113,57 @@ func (tx *Tx) UpdateTeamSettings(ctx context.Context, t smallgoals.Team) error {
 	_, err := tx.tx.ExecContext(ctx, q, t.ID, t.Lang, t.TZ, t.DigestWeekday, t.DigestTime, t.ReminderTime, t.RetentionDays)
 	return wrap("update team settings", err)
 }
+
+// LockTeam locks the team's row until the transaction ends, so changes of
+// its roles are decided one at a time (never the last coordinator).
+func (tx *Tx) LockTeam(ctx context.Context, teamID int64) error {
+	var id int64
+	err := tx.tx.GetContext(ctx, &id, `SELECT id FROM teams WHERE id = $1 FOR UPDATE`, teamID)
+	return wrap("lock team", err)
+}
+
+// RemoveCoordinator takes the coordinator role from user on the team; the
+// user stays a member. Returns ENOTFOUND if user is no coordinator there.
+func (tx *Tx) RemoveCoordinator(ctx context.Context, teamID int64, user string) error {
+	res, err := tx.tx.ExecContext(ctx, `
+		UPDATE team_members SET coordinator = false
+		WHERE team_id = $1 AND user_id = $2 AND coordinator`, teamID, user)
+	if err != nil {
+		return wrap("remove coordinator", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
+	}
+	return nil
+}
+
+// RemoveMember deletes user's stored membership of the team, role and
+// all. Returns ENOTFOUND if user was no stored member.
+func (tx *Tx) RemoveMember(ctx context.Context, teamID int64, user string) error {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, user)
+	if err != nil {
+		return wrap("remove member", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
+	}
+	return nil
+}
+
+// CreateMemberEvent appends a change of the team's membership or roles.
+func (tx *Tx) CreateMemberEvent(ctx context.Context, ev *smallgoals.MemberEvent) error {
+	err := tx.tx.QueryRowxContext(ctx, `
+		INSERT INTO member_events (team_id, user_id, kind, actor, at) VALUES ($1, $2, $3, $4, $5)
+		RETURNING id`, ev.TeamID, ev.UserID, ev.Kind, ev.Actor, ev.At).Scan(&ev.ID)
+	return wrap("create member event", err)
+}
+
+// ListMemberEvents returns the team's latest limit membership changes,
+// the latest first.
+func (tx *Tx) ListMemberEvents(ctx context.Context, teamID int64, limit int) ([]smallgoals.MemberEvent, error) {
+	var evs []smallgoals.MemberEvent
+	err := tx.tx.SelectContext(ctx, &evs, `
+		SELECT id, team_id, user_id, kind, actor, at FROM member_events
+		WHERE team_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, teamID, limit)
+	return evs, wrap("member events", err)
+}
