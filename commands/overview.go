@@ -10,7 +10,7 @@ import (
 // runOverview shows a citizen's active goals: /maal ALIAS.
 func (c *call) runOverview() (Reply, error) {
 	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenView)
-	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND && c.p.citizenID == 0 {
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND && c.p.citizenID == 0 && mistyped(c.p.args[0]) {
 		// A word alone that is no borger of mine may be a command mistyped.
 		return Reply{}, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_word",
 			"Alias", Escape(clip(smallgoals.AliasKey(c.p.args[0]), 20)), "Suggest", nearest(c.p.args[0]))

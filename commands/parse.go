@@ -333,6 +333,13 @@ func nearest(word string) string {
 	return best
 }
 
+// mistyped reports whether a word alone, found to be no borger's alias,
+// may be a keyword mistyped: not when it is as short as initials (AB, XY,
+// ÅSE stay unknown aliases; two letters are one edit from "ny").
+func mistyped(word string) bool {
+	return utf8.RuneCountInString(word) > 3
+}
+
 // distance is the Levenshtein distance between a and b, in runes.
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

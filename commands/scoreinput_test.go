@@ -174,7 +174,9 @@ func TestForgivingInput(t *testing.T) {
 		{"AB1 5", []string{"Mente du *AB-1*", "`/maal AB-1 5`"}},
 		{"ab2 5 b:6", []string{"Mente du *AB-2*"}},
 		{"frobnicate", []string{"Den kommando kender jeg ikke", "*FROBNICATE*"}},
-		{"hjlp", []string{"Den kommando kender jeg ikke", "`/maal hjælp`"}},
+		{"hjlp", []string{"Den kommando kender jeg ikke", "Mente du `/maal hjælp`?"}},
+		{"XY", []string{"Jeg kender ingen borger *XY*"}}, // as short as initials: an alias
+		{"vsi", []string{"Jeg kender ingen borger *VSI*"}},
 		{"visse AB-1", []string{"Den kommando kender jeg ikke", "`/maal vis`"}},
 		{"AB-1 5 dato:blabla", []string{"forstod jeg ikke", "i går", "mandag", "24.12"}},
 		{"AB-1 5 dato:30.11", []string{"2025-11-30", "14 dage"}},
