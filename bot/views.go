@@ -268,8 +268,11 @@ func (v views) log(d commands.FormData, meta formMeta, t func(string, ...any) st
 	if tr := d.Goal.Recent; len(tr) > 1 {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(t("modal.revise.recent")+": "+scoresLine(d.Goal.Recent))))
 	}
-	blocks = append(blocks,
-		slack.NewInputBlock(fmt.Sprintf("score-%d", d.Goal.ID), plain(t("modal.log.score")), nil, scoreChoices("score", scale)))
+	// Optional: the borger's score may come alone; one of the two is
+	// required, which the submission checks (err.score_or_citizen).
+	ss := slack.NewInputBlock(fmt.Sprintf("score-%d", d.Goal.ID), plain(t("modal.log.score")), nil, scoreChoices("score", scale))
+	ss.Optional = true
+	blocks = append(blocks, ss)
 	cs := slack.NewInputBlock(fmt.Sprintf("citizen_score-%d", d.Goal.ID), plain(t("modal.log.citizen_score")), nil, scoreChoices("citizen_score", scale))
 	cs.Optional = true
 	date := slack.NewDatePickerBlockElement("date")
@@ -361,10 +364,13 @@ func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any)
 		var parts []string
 		for i := len(d.Recent) - 1; i >= 0; i-- {
 			e := d.Recent[i]
-			if e.Replaced || e.StaffScore == nil {
+			if e.Replaced || (e.StaffScore == nil && e.CitizenScore == nil) {
 				continue
 			}
-			p := smallgoals.FormatDate(e.Day)[5:] + ": " + strconv.Itoa(*e.StaffScore)
+			p := smallgoals.FormatDate(e.Day)[5:] + ": –" // "–/7": the borger's score alone
+			if e.StaffScore != nil {
+				p = smallgoals.FormatDate(e.Day)[5:] + ": " + strconv.Itoa(*e.StaffScore)
+			}
 			if e.CitizenScore != nil {
 				p += "/" + strconv.Itoa(*e.CitizenScore)
 			}

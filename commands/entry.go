@@ -26,7 +26,10 @@ const recentScores = 8
 func (c *call) pastDate(v string, today time.Time) (time.Time, error) {
 	d, ok := smallgoals.ParseDate(v)
 	if !ok {
-		return d, c.invalid("err.date", "Value", Escape(clip(v, 20)))
+		d, ok = dayWord(v, today) // i går, mandag, 24.12 (parse.go)
+	}
+	if !ok {
+		return d, c.invalid("err.day", "Value", Escape(clip(v, 20)))
 	}
 	if d.After(today) {
 		return d, c.invalid("err.date_future", "Date", smallgoals.FormatDate(d))

@@ -24,10 +24,12 @@ var statusPage = template.Must(template.ParseFS(templates, "templates/status.htm
 func (c *call) goalPNG(alias string, g smallgoals.Goal, entries []smallgoals.Entry) ([]byte, error) {
 	cg := chart.Goal{Ref: ref(alias, g), Title: g.Title, Min: g.ScaleMin, Max: g.ScaleMax, Target: g.Target}
 	for _, e := range entries {
-		if e.GoalID != g.ID || e.Replaced || e.StaffScore == nil {
+		if e.GoalID != g.ID || e.Replaced {
 			continue
 		}
-		cg.Staff = append(cg.Staff, chart.Point{Day: e.Day, Score: *e.StaffScore})
+		if e.StaffScore != nil {
+			cg.Staff = append(cg.Staff, chart.Point{Day: e.Day, Score: *e.StaffScore})
+		}
 		if e.CitizenScore != nil {
 			cg.Citizen = append(cg.Citizen, chart.Point{Day: e.Day, Score: *e.CitizenScore})
 		}
@@ -264,7 +266,7 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 		// score, the borger's latest from an earlier entry, with its day.
 		var latest, citizen *smallgoals.Entry
 		for i, e := range entries { // oldest first
-			if e.GoalID == g.ID && !e.Replaced && e.StaffScore != nil {
+			if e.GoalID == g.ID && !e.Replaced && e.Kind == smallgoals.EntryScore {
 				latest = &entries[i]
 				if e.CitizenScore != nil {
 					citizen = &entries[i]
@@ -272,7 +274,9 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 			}
 		}
 		if latest != nil {
-			pg.Staff = formatScore(g.Scale(), *latest.StaffScore)
+			if latest.StaffScore != nil { // absent when the borger's score came alone
+				pg.Staff = formatScore(g.Scale(), *latest.StaffScore)
+			}
 			switch {
 			case latest.CitizenScore != nil:
 				pg.Citizen = formatScore(g.Scale(), *latest.CitizenScore)

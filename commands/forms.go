@@ -243,7 +243,9 @@ type Submission struct {
 var fields = map[string]map[string]string{
 	FormLog: {
 		"err.score_needed": "score", "err.score_range": "score", "err.citizen_score_range": "citizen_score",
-		"err.date": "date", "err.date_future": "date", "err.date_old": "date",
+		"err.score_or_citizen": "score", "err.score_fraction": "score", "err.score_word": "score",
+		"err.citizen_score_fraction": "citizen_score", "err.citizen_score_word": "citizen_score",
+		"err.date": "date", "err.day": "date", "err.date_future": "date", "err.date_old": "date",
 		"err.note_long": "note", "err.cpr": "note", "err.control": "note",
 	},
 	FormNew: {

@@ -190,16 +190,20 @@ func (c *call) runShow() (Reply, error) {
 	return r, c.historyBlock(&r, f, &g)
 }
 
-// scoreText shows a staff score and the borger's own, e.g. "4 · borger 6".
+// scoreText shows a staff score and the borger's own, e.g. "4 · borger 6",
+// or either alone ("borger 6": the borger's score alone).
 func (c *call) scoreText(s smallgoals.Scale, staff, citizen *int) string {
-	out := "–"
+	var parts []string
 	if staff != nil {
-		out = c.t("score.staff", "Score", formatScore(s, *staff))
+		parts = append(parts, c.t("score.staff", "Score", formatScore(s, *staff)))
 	}
 	if citizen != nil {
-		out += " · " + c.t("score.citizen", "Score", formatScore(s, *citizen))
+		parts = append(parts, c.t("score.citizen", "Score", formatScore(s, *citizen)))
 	}
-	return out
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, " · ")
 }
 
 // formatScore writes a score; on the GAS scale with its sign.

@@ -158,7 +158,7 @@ func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block,
 	for _, o := range goals {
 		gref := ref(ct.Alias, o.Goal)
 		line := "*" + gref + "* " + Escape(o.Title) + "\n"
-		if o.LastStaff == nil {
+		if o.LastDay == nil {
 			line += c.t("overview.no_entries")
 		} else {
 			line += c.latestText(o)

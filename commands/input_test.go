@@ -19,10 +19,11 @@ func TestBadInputStoresNothing(t *testing.T) {
 		cmd   string
 		wants []string
 	}{
-		{"AB-1", []string{"Skriv en score", "/maal AB-1 6"}},
-		{"AB-1 seks", []string{"Skriv en score"}},
+		{"AB-1", []string{"AB-1 Tage bussen", "Registreringer"}}, // as vis AB-1 (issue 15)
+		{"AB-1 dato:i-går", []string{"Skriv en score", "/maal AB-1 6", "/maal AB-1 b:6"}},
+		{"AB-1 seks", []string{"Skriv scoren som tal", "/maal AB-1 6"}},
 		{"AB-1 0", []string{"*0*", "1–10"}},
-		{"AB-1 4.5", []string{"Skriv en score"}},
+		{"AB-1 4.5", []string{"*4.5* er ikke en hel score", "1–10"}},
 		{"AB-1 4 b:11", []string{"b:11", "1–10"}},
 		{"AB-1 4 b:", []string{"mangler en værdi"}},
 		{"AB-1 4 b:5 b:6", []string{"to gange"}},

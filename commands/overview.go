@@ -10,6 +10,11 @@ import (
 // runOverview shows a citizen's active goals: /maal ALIAS.
 func (c *call) runOverview() (Reply, error) {
 	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenView)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND && c.p.citizenID == 0 && mistyped(c.p.args[0]) {
+		// A word alone that is no borger of mine may be a command mistyped.
+		return Reply{}, smallgoals.Errorf(smallgoals.ENOTFOUND, "err.unknown_word",
+			"Alias", Escape(clip(smallgoals.AliasKey(c.p.args[0]), 20)), "Suggest", nearest(c.p.args[0]))
+	}
 	if err != nil {
 		return Reply{}, err
 	}
@@ -49,7 +54,7 @@ func (c *call) runOverview() (Reply, error) {
 			line += " _(" + smallgoals.Ref{Alias: alias, Plan: true, N: *o.PlanNumber}.String() + ")_"
 		}
 		var facts []string
-		if o.LastStaff == nil {
+		if o.LastDay == nil {
 			facts = append(facts, c.t("overview.no_entries"))
 		} else {
 			facts = append(facts, c.latestText(o))

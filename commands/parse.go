@@ -1,7 +1,10 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"smallgoals"
@@ -77,17 +80,38 @@ func parse(text string) (parsed, *parseError) {
 	case best != nil:
 		p = parsed{cmd: best, lang: bestLang}
 		words = words[bestLen:]
+	case isGoalRef(words[0]) && len(words) == 1:
+		p = parsed{cmd: cmdShow} // /maal AB-1: the goal, as vis AB-1
 	case isGoalRef(words[0]):
 		p = parsed{cmd: cmdLog}
 	case len(words) == 1 && isAlias(words[0]):
 		p = parsed{cmd: cmdOverview}
-	case isAlias(words[0]) && len(words) > 1 && isNumber(words[1]):
+	case isAlias(words[0]) && len(words) > 1 && scoreOrOption(words[1]):
+		if r, ok := dashless(words[0]); ok {
+			// AB1 5: meant AB-1, most likely (AB1 may be an alias too).
+			return parsed{}, &parseError{msgID: "err.ref_dash", cmd: cmdLog,
+				data: map[string]any{"Ref": r, "Typed": smallgoals.AliasKey(words[0]), "Score": clip(words[1], 10)}}
+		}
 		return parsed{}, &parseError{msgID: "err.ref_needed", data: map[string]any{"Alias": smallgoals.AliasKey(words[0])}, cmd: cmdLog}
 	default:
-		return parsed{}, &parseError{msgID: "err.unknown_command", data: map[string]any{"Word": clip(words[0], 20)}}
+		return parsed{}, &parseError{msgID: "err.unknown_command", data: map[string]any{"Word": clip(words[0], 20), "Suggest": nearest(words[0])}}
 	}
-	for _, w := range words {
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if p.cmd == cmdLog && i > 0 {
+			if k, v, ok := strings.Cut(w, "="); ok && !strings.Contains(k, ":") {
+				if _, _, opt := p.cmd.option(k + ":" + v); opt {
+					w = k + ":" + v // b=7 as b:7
+				}
+			}
+		}
 		if name, value, ok := p.cmd.option(w); ok {
+			if name == "date" && strings.EqualFold(value, "i") && i+1 < len(words) {
+				// dato:i går, dato:i forgårs: the day in two words.
+				if _, ok := dayWords[strings.ToLower("i "+words[i+1])]; ok {
+					value, i = value+" "+words[i+1], i+1
+				}
+			}
 			if value == "" {
 				return parsed{}, &parseError{msgID: "err.option_empty", data: map[string]any{"Option": clip(w, 20)}, cmd: p.cmd, lang: p.lang}
 			}
@@ -101,6 +125,13 @@ func parse(text string) (parsed, *parseError) {
 			continue
 		}
 		p.args = append(p.args, w)
+	}
+	if p.cmd == cmdLog {
+		for i := 1; i < len(p.args); i++ {
+			if perr := citizenSpelling(p.args, i); perr != nil {
+				return parsed{}, perr
+			}
+		}
 	}
 	return p, nil
 }
@@ -233,4 +264,143 @@ var futureKeywords = []string{
 	"koordinator", "coordinator", "indstil", "set", "kontakt", "contact", "frist", "due",
 	"graf", "chart", "eksport", "export", "fri", "away", "til", "until", "slut", "end",
 	"adgangslog", "audit", "slet", "delete", "bekræft", "confirm", "tving", "force",
+}
+
+// scoreOrOption reports whether w, after an alias, makes the line look
+// like a score (AB 5, AB1 b:6).
+func scoreOrOption(w string) bool {
+	if scoreLike(w) {
+		return true
+	}
+	_, _, ok := cmdLog.option(w)
+	return ok
+}
+
+// dashless reads AB1 as the ref AB-1 it most likely means: an alias,
+// then digits.
+func dashless(w string) (string, bool) {
+	i := strings.IndexFunc(w, unicode.IsDigit)
+	if i < 1 || !isAlias(w[:i]) {
+		return "", false
+	}
+	n, ok := parseInt(w[i:])
+	if !ok || n < 1 || strings.ContainsAny(w[i:], "+-−") {
+		return "", false
+	}
+	return smallgoals.Ref{Alias: smallgoals.AliasKey(w[:i]), N: n}.String(), true
+}
+
+// citizenSpelling refuses the borger's score written without its colon
+// where words[i] starts it: b7 (c7), or B 7 as two words. Taken as b:7
+// it would be a guess (B 7 may be prose); stored as note text, the score
+// would be lost. (b=7 and borger:7 are understood as b:7.)
+func citizenSpelling(words []string, i int) *parseError {
+	w := words[i]
+	if w == "" || !strings.ContainsRune("bBcC", rune(w[0])) {
+		return nil
+	}
+	var typed, value string
+	switch {
+	case len(w) > 1 && isNumber(w[1:]):
+		typed, value = w, w[1:]
+	case len(w) == 1 && i+1 < len(words) && isNumber(words[i+1]):
+		typed, value = w+" "+words[i+1], words[i+1]
+	default:
+		return nil
+	}
+	return &parseError{msgID: "err.citizen_colon", cmd: cmdLog, data: map[string]any{"Typed": clip(typed, 12), "Value": clip(value, 8)}}
+}
+
+// nearest is the keyword path closest to the word typed (edit distance
+// over every keyword's first word), shown as the command's first
+// spelling in the language it matched.
+func nearest(word string) string {
+	word = strings.ToLower(word)
+	best, bestD := "", -1
+	for _, c := range table {
+		for _, paths := range [][]string{c.da, c.en} {
+			for _, p := range paths {
+				first, _, _ := strings.Cut(p, " ")
+				if d := distance(word, first); bestD < 0 || d < bestD {
+					best, bestD = paths[0], d
+					if first == p {
+						best, _, _ = strings.Cut(paths[0], " ")
+					}
+				}
+			}
+		}
+	}
+	return best
+}
+
+// mistyped reports whether a word alone, found to be no borger's alias,
+// may be a keyword mistyped: not when it is as short as initials (AB, XY,
+// ÅSE stay unknown aliases; two letters are one edit from "ny").
+func mistyped(word string) bool {
+	return utf8.RuneCountInString(word) > 3
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// dayWords are the days typed as words, by how many days back they are.
+var dayWords = map[string]int{
+	"idag": 0, "i dag": 0, "i-dag": 0, "today": 0,
+	"igår": 1, "i går": 1, "i-går": 1, "igaar": 1, "i gaar": 1, "i-gaar": 1, "yesterday": 1,
+	"iforgårs": 2, "i forgårs": 2, "i-forgårs": 2, "iforgaars": 2, "i forgaars": 2, "i-forgaars": 2,
+}
+
+// dayWord reads a day an entry is about as a busy shift types it,
+// relative to today (a civil date): i går, iforgårs, yesterday; a
+// weekday name (settings.go's weekdays), the latest one before today (mandag on a Monday is a week
+// ago: today needs no dato:); a day and month without a year (24.12,
+// 24.12., 24/12), the latest such date not after today.
+func dayWord(v string, today time.Time) (time.Time, bool) {
+	lv := strings.ToLower(v)
+	if n, ok := dayWords[lv]; ok {
+		return today.AddDate(0, 0, -n), true
+	}
+	if wd, ok := weekdays[lv]; ok {
+		back := (int(today.Weekday()) - int(wd) + 7) % 7
+		if back == 0 {
+			back = 7
+		}
+		return today.AddDate(0, 0, -back), true
+	}
+	day, month, ok := strings.Cut(strings.TrimSuffix(v, "."), ".")
+	if !ok {
+		day, month, ok = strings.Cut(v, "/")
+	}
+	if !ok {
+		return time.Time{}, false
+	}
+	for y := today.Year(); y >= today.Year()-8; y-- { // 29.2 is up to 8 years back
+		if d, ok := smallgoals.ParseDate(day + "." + month + "." + fourDigits(y)); ok && !d.After(today) {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func fourDigits(y int) string {
+	return fmt.Sprintf("%04d", y)
 }

@@ -3,6 +3,7 @@ package commands
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"smallgoals"
@@ -45,6 +46,16 @@ func TestParse(t *testing.T) {
 		{text: "fortryd", cmd: cmdUndo, lang: "da"},
 		{text: "undo AB-2", cmd: cmdUndo, lang: "en", args: []string{"AB-2"}},
 		{text: "sprog en", cmd: cmdLang, lang: "da", args: []string{"en"}},
+		{text: "AB-1", cmd: cmdShow, args: []string{"AB-1"}},
+		{text: "AB-1 b:7 Tog bussen", cmd: cmdLog, args: []string{"AB-1", "Tog", "bussen"}, opts: map[string]string{"citizen": "7"}},
+		{text: "AB-1 6 borger:7", cmd: cmdLog, args: []string{"AB-1", "6"}, opts: map[string]string{"citizen": "7"}},
+		{text: "AB-1 6 B=7 x=y", cmd: cmdLog, args: []string{"AB-1", "6", "x=y"}, opts: map[string]string{"citizen": "7"}},
+		{text: "AB-1 6 dato:i går Sent", cmd: cmdLog, args: []string{"AB-1", "6", "Sent"}, opts: map[string]string{"date": "i går"}},
+		{text: "AB-1 6 dato:i Sent", cmd: cmdLog, args: []string{"AB-1", "6", "Sent"}, opts: map[string]string{"date": "i"}},
+		{text: "AB-1 6 b7", err: "err.citizen_colon"},
+		{text: "AB-1 6 Tog B 7", err: "err.citizen_colon"},
+		{text: "AB-1 6 Tog B-linjen", cmd: cmdLog, args: []string{"AB-1", "6", "Tog", "B-linjen"}},
+		{text: "AB1 5", err: "err.ref_dash"},
 		{text: "AB 6", err: "err.ref_needed"},
 		{text: "AB-1 6 b:", err: "err.option_empty"},
 		{text: "AB-1 6 b:1 c:2", err: "err.option_twice"},
@@ -111,6 +122,32 @@ func TestEveryCommandHasHelpInBothLanguages(t *testing.T) {
 	}
 }
 
+// A day as a busy shift types it, on Monday 2026-11-23.
+func TestDayWord(t *testing.T) {
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	cases := map[string]string{
+		"igår": "2026-11-22", "I GÅR": "2026-11-22", "i-går": "2026-11-22", "yesterday": "2026-11-22",
+		"iforgårs": "2026-11-21", "i forgårs": "2026-11-21", "idag": "2026-11-23",
+		"søndag": "2026-11-22", "mandag": "2026-11-16", "tuesday": "2026-11-17",
+		"24.12": "2025-12-24", "24/12": "2025-12-24", "23.11.": "2026-11-23", "1.1": "2026-01-01",
+		"29.2": "2024-02-29", "31.11": "", "24.12.2026": "", "i": "", "": "", "fredagen": "", "0.1": "",
+	}
+	for in, want := range cases {
+		d, ok := dayWord(in, today)
+		if got := smallgoals.FormatDate(d); ok != (want != "") || ok && got != want {
+			t.Errorf("dayWord(%q) = %s, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestNearest(t *testing.T) {
+	for in, want := range map[string]string{"hjlp": "hjælp", "visse": "vis", "shwo": "show", "fortrud": "fortryd", "borgre": "borgere"} {
+		if got := nearest(in); got != want {
+			t.Errorf("nearest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestTrend(t *testing.T) {
 	s := smallgoals.DefaultScale
 	cases := []struct {
@@ -137,7 +174,8 @@ func TestTrend(t *testing.T) {
 // returns is consistent.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"", "hjælp", "AB-1 6 b:7 Tog selv bussen", "ny AB x plan:AB-P1 frist:1.2.2027",
-		"revider AB-1 −1 ændres næste:2027-01-01", "borger ny ÅSE", "b: : :: -", "AB-999999 +1", "\x00\xff"} {
+		"revider AB-1 −1 ændres næste:2027-01-01", "borger ny ÅSE", "b: : :: -", "AB-999999 +1", "\x00\xff",
+		"AB-1 b:7", "AB-1 4,5 B 7", "AB-1 6 b=7 dato:i går", "AB1 5", "b 7 c8 =", "AB-1 dato:i", "frobnicate"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -151,9 +189,12 @@ func FuzzParse(f *testing.F) {
 		if p.cmd == nil || (p.cmd.run == nil && p.cmd != cmdLog) { // a score has a path of its own
 			t.Fatalf("parse(%q) gave no command", s)
 		}
-		for _, a := range p.args {
+		for i, a := range p.args {
 			if strings.TrimSpace(a) != a || a == "" {
 				t.Fatalf("argument %q not a word", a)
+			}
+			if p.cmd == cmdLog && i > 0 && citizenSpelling(p.args, i) != nil {
+				t.Fatalf("parse(%q): the borger's score %q left in the note", s, a)
 			}
 		}
 		if utf8.ValidString(s) && p.lang != "" && !smallgoals.ValidLang(p.lang) {

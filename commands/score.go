@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -93,29 +94,95 @@ func (ts *targets) drop(key string) {
 // scoreInputOf reads a parsed log command or log form.
 func scoreInputOf(c *call) scoreInput {
 	in := scoreInput{note: c.freeText(nil)}
-	args := c.p.args
-	if len(args) > 0 {
-		in.ref = args[0]
-	}
-	if len(args) > 1 {
-		in.staff = args[1]
-		if c.p.free == nil {
-			in.note = c.freeText(args[2:])
-		}
-	}
 	if v, ok := c.p.opts["citizen"]; ok {
 		in.citizen = &v
 	}
 	if v, ok := c.p.opts["date"]; ok {
 		in.date = &v
 	}
+	args := c.p.args
+	if len(args) > 0 {
+		in.ref = args[0]
+	}
+	if len(args) > 1 {
+		in.staff = args[1]
+		rest := args[2:]
+		if in.citizen != nil && !scoreLike(in.staff) {
+			// The borger's score alone: what follows the ref is the note.
+			in.staff, rest = "", args[1:]
+		}
+		if c.p.free == nil {
+			in.note = c.freeText(rest)
+		}
+	}
 	return in
 }
 
-// checkScore applies the rules that need no goal: a staff score that is a
-// number, a note within its length.
+// numberWords are scores written as words, Danish and English ("en" and
+// "et", "one" are left out: far more often the first word of a note).
+var numberWords = map[string]int{
+	"nul": 0, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10,
+	"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+
+// fraction reports whether w is a number with decimals (4,5 or 4.5), and
+// its whole part.
+func fraction(w string) (int, bool) {
+	i := strings.IndexAny(w, ",.")
+	if i < 1 || i == len(w)-1 {
+		return 0, false
+	}
+	whole, ok := parseInt(w[:i])
+	if _, dec := parseInt(w[i+1:]); !ok || !dec || strings.ContainsAny(w[i+1:], "+-−") {
+		return 0, false
+	}
+	return whole, true
+}
+
+// scoreLike reports whether w was meant as a score: a whole number, one
+// with decimals, or a number word.
+func scoreLike(w string) bool {
+	_, isInt := parseInt(w)
+	_, isFrac := fraction(w)
+	_, isWord := numberWords[strings.ToLower(w)]
+	return isInt || isFrac || isWord
+}
+
+// readScore reads a score typed (the staff's, or the borger's after b:)
+// on t's goal: a whole number on its scale, or a refusal that names what
+// was wrong — decimals, a word, off the scale.
+func readScore(c *call, w string, citizen bool, t target) (int, error) {
+	scale := t.goal.Scale()
+	prefix := ""
+	if citizen {
+		prefix = "citizen_"
+	}
+	n, ok := parseInt(w)
+	if whole, frac := fraction(w); !ok && frac {
+		return 0, c.invalid("err."+prefix+"score_fraction", "Score", Escape(clip(w, 10)), "Ref", t.ref(), "Scale", scale.String(),
+			"Whole", formatScore(scale, max(scale.Min, min(scale.Max, whole))))
+	}
+	if v, word := numberWords[strings.ToLower(w)]; !ok && word {
+		return 0, c.invalid("err."+prefix+"score_word", "Score", Escape(clip(w, 10)), "Ref", t.ref(), "N", v)
+	}
+	if !ok || !scale.Contains(n) {
+		id := "err.score_range"
+		if citizen {
+			id = "err.citizen_score_range"
+		}
+		return 0, c.invalid(id, "Score", Escape(clip(w, 10)), "Ref", t.ref(), "Scale", scale.String())
+	}
+	return n, nil
+}
+
+// checkScore applies the rules that need no goal: a staff score, or the
+// borger's, or both (a staff score meant as one: a word that is no
+// number is no score); a note within its length.
 func checkScore(c *call, in scoreInput) error {
-	if _, ok := parseInt(in.staff); !ok {
+	switch {
+	case in.staff == "" && in.citizen == nil && c.p.free != nil:
+		return c.invalid("err.score_or_citizen") // the form
+	case in.staff == "" && in.citizen == nil, in.staff != "" && !scoreLike(in.staff):
 		return c.invalid("err.score_needed", "Ref", Escape(clip(in.ref, 20)))
 	}
 	if n := utf8.RuneCountInString(in.note); n > smallgoals.MaxNoteLen {
@@ -127,9 +194,8 @@ func checkScore(c *call, in scoreInput) error {
 // decideScore applies the rules of logging (scoreRules, in order) to a
 // score on t's goal on the team's today, and returns the entry to append.
 func decideScore(c *call, in scoreInput, t target, today time.Time) (smallgoals.Entry, error) {
-	staff, _ := parseInt(in.staff)
 	e := smallgoals.Entry{GoalID: t.goal.ID, Kind: smallgoals.EntryScore, Author: c.req.UserID,
-		WrittenAt: c.req.Time, StaffScore: &staff, Note: in.note, Day: today}
+		WrittenAt: c.req.Time, Note: in.note, Day: today}
 	for _, rule := range scoreRules {
 		if err := rule(c, in, t, &e); err != nil {
 			return smallgoals.Entry{}, err
@@ -152,25 +218,24 @@ var scoreRules = []scoreRule{
 		}
 		return nil
 	},
-	// The staff score is on the goal's scale.
+	// The staff score, if given, is a whole number on the goal's scale
+	// (absent, not zero, when the borger's is given alone).
 	func(c *call, in scoreInput, t target, e *smallgoals.Entry) error {
-		if scale := t.goal.Scale(); !scale.Contains(*e.StaffScore) {
-			return c.invalid("err.score_range", "Score", Escape(clip(in.staff, 10)), "Ref", t.ref(), "Scale", scale.String())
+		if in.staff == "" {
+			return nil
 		}
-		return nil
+		n, err := readScore(c, in.staff, false, t)
+		e.StaffScore = &n
+		return err
 	},
 	// The borger's own score, if given, is on it too.
 	func(c *call, in scoreInput, t target, e *smallgoals.Entry) error {
 		if in.citizen == nil {
 			return nil
 		}
-		scale := t.goal.Scale()
-		n, ok := parseInt(*in.citizen)
-		if !ok || !scale.Contains(n) {
-			return c.invalid("err.citizen_score_range", "Score", Escape(clip(*in.citizen, 10)), "Ref", t.ref(), "Scale", scale.String())
-		}
+		n, err := readScore(c, *in.citizen, true, t)
 		e.CitizenScore = &n
-		return nil
+		return err
 	},
 	// The day is today, or up to MaxBackdateDays back.
 	func(c *call, in scoreInput, t target, e *smallgoals.Entry) error {

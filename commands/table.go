@@ -5,7 +5,7 @@ package commands
 var (
 	cmdHelp = &command{id: "help", da: []string{"hjælp", "hjaelp"}, en: []string{"help"}, run: (*call).runHelp}
 	cmdLog  = &command{id: "log", run: nil /* logScore, score.go */, opts: []option{
-		{name: "citizen", keys: []string{"b", "c"}},
+		{name: "citizen", keys: []string{"b", "c", "borger", "citizen"}},
 		{name: "date", keys: []string{"dato", "date"}},
 	}}
 	cmdOverview = &command{id: "overview", run: (*call).runOverview}

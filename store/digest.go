@@ -42,8 +42,12 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			), s AS (
 				SELECT goal_id,
 				       count(*) FILTER (WHERE day >= $2) AS week_entries,
-				       (array_agg(staff_score ORDER BY day DESC, id DESC) FILTER (WHERE day >= $2))[1] AS last_in_week,
-				       (array_agg(staff_score ORDER BY day DESC, id DESC) FILTER (WHERE day < $2))[1] AS last_before,
+				       -- Staff scores are compared with staff scores: an entry
+				       -- with the borger's score alone has none (NULL).
+				       (array_agg(staff_score ORDER BY day DESC, id DESC)
+				           FILTER (WHERE day >= $2 AND staff_score IS NOT NULL))[1] AS last_in_week,
+				       (array_agg(staff_score ORDER BY day DESC, id DESC)
+				           FILTER (WHERE day < $2 AND staff_score IS NOT NULL))[1] AS last_before,
 				       max(staff_score) FILTER (WHERE day < $2) AS best_before,
 				       max(staff_score) FILTER (WHERE day >= $2) AS best_in_week,
 				       max(day) AS last_day,

@@ -104,11 +104,13 @@ const recentScores = 8
 func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgoals.GoalOverview, error) {
 	// Counting entries are score entries that no later entry replaces.
 	const q = `
-		SELECT ` + goalColumns + `, r.last_day, r.staff, r.last_citizen, c.citizen_score, c.day, n.count
+		SELECT ` + goalColumns + `, r.last_day, r.staff, r.last_staff, r.last_citizen, c.citizen_score, c.day, n.count
 		FROM goals g
 		LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
 		LEFT JOIN LATERAL (
-			SELECT max(x.day) AS last_day, array_agg(x.staff_score ORDER BY x.day, x.id) AS staff,
+			SELECT max(x.day) AS last_day,
+			       array_agg(x.staff_score ORDER BY x.day, x.id) FILTER (WHERE x.staff_score IS NOT NULL) AS staff,
+			       (array_agg(x.staff_score ORDER BY x.day DESC, x.id DESC))[1] AS last_staff,
 			       (array_agg(x.citizen_score ORDER BY x.day DESC, x.id DESC))[1] AS last_citizen
 			FROM (SELECT e.day, e.id, e.staff_score, e.citizen_score FROM entries e
 			      WHERE e.goal_id = g.id AND e.kind = 'score'
@@ -142,9 +144,10 @@ func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgo
 			r                    goalRow
 			lastDay, earlierDay  sql.NullTime
 			staff                pq.Int64Array
+			lastStaff            sql.NullInt64
 			citizen, earlierCtzn sql.NullInt64
 		)
-		err := rows.Scan(append(r.scanDest(), &lastDay, &staff, &citizen, &earlierCtzn, &earlierDay, &o.EntryCount)...)
+		err := rows.Scan(append(r.scanDest(), &lastDay, &staff, &lastStaff, &citizen, &earlierCtzn, &earlierDay, &o.EntryCount)...)
 		if err != nil {
 			return nil, wrap("goal overviews", err)
 		}
@@ -157,9 +160,9 @@ func (tx *Tx) ListGoalOverviews(ctx context.Context, citizenID int64) ([]smallgo
 		for _, s := range staff {
 			o.Recent = append(o.Recent, int(s))
 		}
-		if n := len(o.Recent); n > 0 {
-			last := o.Recent[n-1]
-			o.LastStaff = &last
+		if lastStaff.Valid { // the latest entry's own; NULL when it holds the borger's alone
+			v := int(lastStaff.Int64)
+			o.LastStaff = &v
 		}
 		if citizen.Valid {
 			v := int(citizen.Int64)
@@ -237,7 +240,7 @@ func (tx *Tx) ListRecentScores(ctx context.Context, goalID int64, n int) ([]int,
 	err := tx.tx.SelectContext(ctx, &scores, `
 		SELECT staff_score FROM (
 			SELECT e.staff_score, e.day, e.id FROM entries e
-			WHERE e.goal_id = $1 AND e.kind = 'score'
+			WHERE e.goal_id = $1 AND e.kind = 'score' AND e.staff_score IS NOT NULL
 			  AND NOT EXISTS (SELECT 1 FROM entries u WHERE u.replaces = e.id)
 			ORDER BY e.day DESC, e.id DESC LIMIT $2
 		) x ORDER BY day, id`, goalID, n)

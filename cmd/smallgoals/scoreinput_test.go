@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"smallgoals/store/storetest"
+)
+
+// Issue 15, items 7 and 9, as a late shift types them into `smallgoals
+// shell`: the borger's score alone, yesterday's entry, the borger's score
+// misspelt, a ref without its dash, a command mistyped, a ref alone.
+func TestShellScoreInput(t *testing.T) {
+	url := storetest.URL(t)
+	script := strings.Join([]string{
+		":user anna",
+		":channel #slusen",
+		"/maal team opret Slusen",
+		"/maal borger ny AB",
+		"/maal ny AB Tage bussen alene til arbejde",
+		"/maal AB-1 5 b:6 dato:i går Sen vagt",
+		"/maal AB-1 b:7 Tog selv bussen",
+		"/maal AB-1 6 B 7",
+		"/maal AB-1 4,5",
+		"/maal AB1 5",
+		"/maal frsit",
+		"/maal AB",
+		"/maal AB-1",
+	}, "\n") + "\n"
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"shell"}, envFunc(map[string]string{"DATABASE_URL": url}),
+		strings.NewReader(script), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"Gemt på AB-1: 5 · borger 6 · ",
+		"Gemt på AB-1: borger 7 ·",
+		"Mente du borgerens score? Skriv b:7 med kolon",
+		"4,5 er ikke en hel score",
+		"Mente du AB-1?",
+		"Den kommando kender jeg ikke, og jeg kender ingen borger FRSIT",
+		"/maal frist",
+		"seneste borger 7",
+		"AB-1 Tage bussen alene til arbejde ==\n  skala 1–10",
+		"borger 7 · @anna\n> Tog selv bussen",
+		"5 · borger 6 · @anna\n> Sen vagt",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	loc, _ := time.LoadLocation("Europe/Copenhagen")
+	if today := time.Now().In(loc).Format(time.DateOnly); strings.Contains(out, "5 · borger 6 · "+today) {
+		t.Errorf("dato:i går stored as today")
+	}
+	if strings.Count(out, "Gemt på") != 2 {
+		t.Errorf("%d entries saved, want 2", strings.Count(out, "Gemt på"))
+	}
+}
