@@ -90,6 +90,13 @@ type Tx interface {
 	ListCitizenRevisions(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Revision, error)
 
 	ClaimDelivery(ctx context.Context, key string, at time.Time) (bool, error)
+
+	// A goal's and a plan goal's lifecycle (lifecycle.go).
+	UpdateGoal(ctx context.Context, g smallgoals.Goal) error
+	UpdatePlanGoal(ctx context.Context, p smallgoals.PlanGoal) error
+	CreateGoalChange(ctx context.Context, ch *smallgoals.GoalChange) error
+	ListGoalChanges(ctx context.Context, goalID int64) ([]smallgoals.GoalChange, error)
+	ListCitizenChanges(ctx context.Context, citizenID int64) ([]smallgoals.GoalChange, error)
 }
 
 // Members tells who is on a team. The shell keeps membership in the

@@ -44,6 +44,17 @@ var (
 	cmdAway        = &command{id: "away", da: []string{"fri"}, en: []string{"away"}, run: (*call).runAway}
 	cmdChart       = &command{id: "chart", da: []string{"graf"}, en: []string{"chart"}, run: (*call).runChart}
 	cmdExport      = &command{id: "export", da: []string{"eksport"}, en: []string{"export"}, run: (*call).runExport}
+	cmdEdit        = &command{id: "edit", da: []string{"ret"}, en: []string{"edit"}, run: (*call).runEdit, opts: []option{
+		{name: "target", keys: []string{"mål", "maal", "target"}},
+		{name: "every", keys: []string{"hver", "every"}},
+		{name: "due", keys: []string{"frist", "due"}},
+		{name: "plan", keys: []string{"plan"}},
+		{name: "scale", keys: []string{"skala", "scale"}},
+	}}
+	cmdReopen = &command{id: "reopen", da: []string{"genåbn", "genaabn"}, en: []string{"reopen"}, run: (*call).runReopen, opts: []option{
+		{name: "due", keys: []string{"frist", "due"}},
+	}}
+	cmdPlanClose = &command{id: "plan_close", da: []string{"plan luk"}, en: []string{"plan close"}, run: (*call).runPlanClose}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
@@ -52,11 +63,11 @@ var (
 var table []*command
 
 func init() {
-	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
+	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
-		cmdContact, cmdSnooze, cmdExport} {
+		cmdContact, cmdSnooze, cmdExport, cmdEdit, cmdReopen, cmdPlanClose} {
 		c.writes = true
 	}
 	reserve()
