@@ -90,12 +90,14 @@ type Citizen struct {
 // PlanGoal is a goal of the municipal action plan (handleplan) that small
 // goals serve. Its ref is ALIAS-PN.
 type PlanGoal struct {
-	ID        int64     `db:"id"`
-	CitizenID int64     `db:"citizen_id"`
-	Number    int       `db:"number"`
-	Title     string    `db:"title"`
-	CreatedBy string    `db:"created_by"`
-	CreatedAt time.Time `db:"created_at"`
+	ID        int64      `db:"id"`
+	CitizenID int64      `db:"citizen_id"`
+	Number    int        `db:"number"`
+	Title     string     `db:"title"`
+	CreatedBy string     `db:"created_by"`
+	CreatedAt time.Time  `db:"created_at"`
+	ClosedAt  *time.Time `db:"closed_at"` // nil while open
+	ClosedBy  string     `db:"closed_by"`
 }
 
 // Goal statuses.
@@ -142,6 +144,32 @@ func (l GASLevels) Empty() bool { return l == GASLevels{} }
 
 // Scale returns the goal's scale.
 func (g Goal) Scale() Scale { return Scale{Min: g.ScaleMin, Max: g.ScaleMax} }
+
+// What a GoalChange changed. Values are strings: a title as written, a
+// number ("7"), an ISO date, a plan goal's number, a scale ("1-10"), a
+// status (GoalActive, GoalClosed); "" for none.
+const (
+	ChangeTitle   = "title"
+	ChangeTarget  = "target"
+	ChangeCadence = "every"
+	ChangeDue     = "due"
+	ChangePlan    = "plan"
+	ChangeScale   = "scale"
+	ChangeStatus  = "status"
+)
+
+// GoalChange is one change to a small goal or a plan goal (exactly one of
+// GoalID and PlanGoalID is set): a new fact, the old value kept.
+type GoalChange struct {
+	ID         int64     `db:"id"`
+	GoalID     *int64    `db:"goal_id"`
+	PlanGoalID *int64    `db:"plan_goal_id"`
+	Author     string    `db:"author"`
+	At         time.Time `db:"at"`
+	Field      string    `db:"field"`
+	Old        string    `db:"old_value"`
+	New        string    `db:"new_value"`
+}
 
 // Entry kinds. A score entry counts until an entry replaces it; an undo
 // entry only cancels the entry it replaces.
@@ -220,6 +248,10 @@ const (
 	ActCitizenList    = "citizen.list"
 	ActCitizenView    = "citizen.view"
 	ActPlanCreate     = "plan.create"
+	ActPlanEdit       = "plan.edit"
+	ActPlanClose      = "plan.close"
+	ActGoalEdit       = "goal.edit"
+	ActGoalReopen     = "goal.reopen"
 	ActGoalCreate     = "goal.create"
 	ActGoalView       = "goal.view"
 	ActEntryCreate    = "entry.create"

@@ -287,6 +287,18 @@ func readPathCases() []readPath {
 		}),
 		both("command:citizen_discharge", "borger udskriv AB", citizen, typed("borger udskriv AB")),
 		both("command:citizens_discharged", "borgere udskrevne", team, typed("borgere udskrevne")),
+		both("command:edit", "ret AB-1 Ny titel", citizen, typed("ret AB-1 Tage bussen hele vejen mål:8")),
+		both("command:reopen", "genåbn AB-1 (closed)", citizen, func(e *slackEnv, user string) {
+			_, ab1 := e.ids()
+			e.raw.Exec(`UPDATE goals SET status = 'closed', next_revision = NULL WHERE id = $1`, ab1)
+			e.slash(user, "C1", "genåbn AB-1")
+		}),
+		both("command:plan_close", "plan luk AB-P1", citizen, func(e *slackEnv, user string) {
+			ab, _ := e.ids()
+			e.raw.Exec(`INSERT INTO plan_goals (citizen_id, number, title, key_id, created_by, created_at)
+				VALUES ($1, 1, 'Bo selv'::bytea, 'plain', 'UANNA', now()) ON CONFLICT DO NOTHING`, ab)
+			e.slash(user, "C1", "plan luk AB-P1")
+		}),
 		// A bare /maal has no command of its own: the transport opens the
 		// log form.
 		{key: "bare", name: "/maal", do: typed(""), member: team, outsider: team},

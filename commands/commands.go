@@ -102,6 +102,12 @@ type Tx interface {
 	CreateCitizenEvent(ctx context.Context, ev *smallgoals.CitizenEvent) error
 	ListCitizenEvents(ctx context.Context, citizenID int64) ([]smallgoals.CitizenEvent, error)
 	ListDischargedCitizens(ctx context.Context, teamID int64) ([]smallgoals.Citizen, error)
+	// A goal's and a plan goal's lifecycle (lifecycle.go).
+	UpdateGoal(ctx context.Context, g smallgoals.Goal) error
+	UpdatePlanGoal(ctx context.Context, p smallgoals.PlanGoal) error
+	CreateGoalChange(ctx context.Context, ch *smallgoals.GoalChange) error
+	ListGoalChanges(ctx context.Context, goalID int64) ([]smallgoals.GoalChange, error)
+	ListCitizenChanges(ctx context.Context, citizenID int64) ([]smallgoals.GoalChange, error)
 }
 
 // Members tells who is on a team. The shell keeps membership in the

@@ -98,13 +98,18 @@ func (c *call) runExport() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	changes, err := c.tx.ListCitizenChanges(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	changes = changesIn(changes, f.team.Location(), from, to)
 	alias := f.citizen.Alias
 	history, err := c.citizenHistory(f, nil) // moves and discharge (people.go)
 	if err != nil {
 		return Reply{}, err
 	}
-	csv := c.exportCSV(alias, goals, plans, entries, revisions, c.historyRows(f, history)...)
-	page, err := c.statusPage(f, goals, plans, entries, revisions, from, to)
+	csv := c.exportCSV(alias, goals, plans, entries, revisions, changes, f.team.Location(), c.historyRows(f, history)...)
+	page, err := c.statusPage(f, goals, plans, entries, revisions, from, to, changes)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -172,14 +177,17 @@ func tscore(revisions []smallgoals.Revision) (float64, bool) {
 
 // exportCSV writes entries and revisions for Danish Excel: UTF-8 with BOM,
 // ';', ISO dates, decimal comma.
-func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry, revisions []smallgoals.Revision, more ...[]string) []byte {
+func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry, revisions []smallgoals.Revision,
+	changes []smallgoals.GoalChange, loc *time.Location, more ...[]string) []byte {
 	byID := map[int64]smallgoals.Goal{}
 	for _, g := range goals {
 		byID[g.ID] = g
 	}
 	planTitle := map[int]string{}
+	planByID := map[int64]smallgoals.PlanGoal{}
 	for _, p := range plans {
 		planTitle[p.Number] = p.Title
+		planByID[p.ID] = p
 	}
 	yes, no := c.t("audit.yes"), c.t("audit.no")
 	yn := func(b bool) string {
@@ -220,6 +228,19 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 			"", "", smallgoals.FormatGASLevel(r.GASLevel), c.t("outcome." + r.Outcome), took, r.Reflection, r.Author,
 			r.WrittenAt.UTC().Format(time.RFC3339), ""})
 	}
+	for _, ch := range changes {
+		// A change to a goal's or a plan goal's settings, the old value kept.
+		gref, title, pl := "", "", ""
+		if ch.GoalID != nil {
+			g := byID[*ch.GoalID]
+			gref, title, pl = ref(alias, g), g.Title, plan(g)
+		} else if p, ok := planByID[*ch.PlanGoalID]; ok {
+			gref = smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()
+			pl = gref + " " + p.Title
+		}
+		rows = append(rows, []string{c.t("export.kind_change"), gref, title, pl, smallgoals.FormatDate(smallgoals.Day(ch.At, loc)),
+			"", "", "", "", "", c.changeText(alias, ch, plainText), ch.Author, ch.At.UTC().Format(time.RFC3339), ""})
+	}
 	rows = append(rows, more...)
 	if ts, ok := tscore(revisions); ok {
 		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts), "", "", "", "", "", ""})
@@ -231,6 +252,7 @@ type pageGoal struct {
 	Ref, Title, Scale, Target, Staff, Citizen, Next string
 	Chart                                           template.URL
 	Revisions                                       []pageRevision
+	Changes                                         []string // who changed what and when, oldest first
 }
 
 type pageRevision struct{ Date, GAS, Outcome, TookPart, Reflection string }
@@ -243,7 +265,7 @@ type pagePlan struct {
 // statusPage is the one-page status for the caseworker, laid out by plan
 // goal: both scores, the chart, the revisions and the GAS T-score.
 func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry,
-	revisions []smallgoals.Revision, from, to time.Time) ([]byte, error) {
+	revisions []smallgoals.Revision, from, to time.Time, changes []smallgoals.GoalChange) ([]byte, error) {
 	alias := f.citizen.Alias
 	period := c.t("export.all_time")
 	if !from.IsZero() || !to.IsZero() {
@@ -299,6 +321,11 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 			pg.Revisions = append(pg.Revisions, pageRevision{Date: smallgoals.FormatDate(r.Day),
 				GAS: smallgoals.FormatGASLevel(r.GASLevel), Outcome: c.t("outcome." + r.Outcome), TookPart: took, Reflection: r.Reflection})
 		}
+		for _, ch := range changes {
+			if ch.GoalID != nil && *ch.GoalID == g.ID {
+				pg.Changes = append(pg.Changes, c.changeLine(alias, f.team.Location(), ch, ch.Author, plainText))
+			}
+		}
 		n := 0
 		if g.PlanNumber != nil {
 			n = *g.PlanNumber
@@ -308,7 +335,11 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 	var pp []pagePlan
 	for _, p := range plans {
 		if len(byPlan[p.Number]) > 0 {
-			pp = append(pp, pagePlan{Heading: smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String() + " " + p.Title, Goals: byPlan[p.Number]})
+			heading := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String() + " " + p.Title
+			if p.ClosedAt != nil {
+				heading += " " + c.t("export.plan_closed", "Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, f.team.Location())))
+			}
+			pp = append(pp, pagePlan{Heading: heading, Goals: byPlan[p.Number]})
 		}
 	}
 	if len(byPlan[0]) > 0 {
@@ -325,7 +356,7 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 			"Goal": c.t("export.col.goal"), "Scale": c.t("export.scale"), "Target": c.t("export.target"),
 			"Staff": c.t("export.col.staff"), "Citizen": c.t("export.col.citizen"), "Next": c.t("export.next"),
 			"Date": c.t("export.col.date"), "Outcome": c.t("export.col.outcome"), "TookPart": c.t("export.col.took_part"),
-			"Reflection": c.t("export.reflection"), "NoRevisions": c.t("export.no_revisions"),
+			"Reflection": c.t("export.reflection"), "NoRevisions": c.t("export.no_revisions"), "Changes": c.t("show.changes"),
 		},
 	}
 	var b bytes.Buffer
@@ -340,4 +371,18 @@ func dateOr(d time.Time, none string) string {
 		return none
 	}
 	return smallgoals.FormatDate(d)
+}
+
+// changesIn keeps the changes made on days from..to (civil dates in loc;
+// zero: open).
+func changesIn(changes []smallgoals.GoalChange, loc *time.Location, from, to time.Time) []smallgoals.GoalChange {
+	var out []smallgoals.GoalChange
+	for _, ch := range changes {
+		d := smallgoals.Day(ch.At, loc)
+		if (!from.IsZero() && d.Before(from)) || (!to.IsZero() && d.After(to)) {
+			continue
+		}
+		out = append(out, ch)
+	}
+	return out
 }

@@ -63,14 +63,9 @@ func (c *call) runNew() (Reply, error) {
 	today := c.today(&f.team)
 	next := today.AddDate(0, 0, g.CadenceDays)
 	if v, ok := c.p.opts["due"]; ok {
-		d, ok := smallgoals.ParseDate(v)
-		if !ok {
-			return Reply{}, c.invalid("err.date", "Value", Escape(clip(v, 20)))
+		if next, err = c.dueDate(v, today); err != nil {
+			return Reply{}, err
 		}
-		if d.Before(today) {
-			return Reply{}, c.invalid("err.due_past", "Date", smallgoals.FormatDate(d))
-		}
-		next = d
 	}
 	g.NextRevision = &next
 	if v, ok := c.p.opts["plan"]; ok && v != "" {
@@ -105,8 +100,12 @@ func (c *call) planGoal(f found, v string) (smallgoals.PlanGoal, error) {
 		n = r.N
 	}
 	p, err := c.tx.FindPlanGoal(c.ctx, f.citizen.ID, n)
+	pref := smallgoals.Ref{Alias: f.citizen.Alias, Plan: true, N: n}.String()
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
-		return p, c.invalid("err.plan_unknown", "Ref", smallgoals.Ref{Alias: f.citizen.Alias, Plan: true, N: n}.String())
+		return p, c.invalid("err.plan_unknown", "Ref", pref)
+	}
+	if err == nil && p.ClosedAt != nil {
+		return p, smallgoals.Errorf(smallgoals.EINVALID, "err.plan_closed", "Ref", pref)
 	}
 	return p, err
 }
@@ -149,6 +148,10 @@ func (c *call) runShow() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	changes, err := c.tx.ListGoalChanges(c.ctx, g.ID)
+	if err != nil {
+		return Reply{}, err
+	}
 	gref := ref(f.citizen.Alias, g)
 	if err := c.audit(smallgoals.ActGoalView, &f.team, &f.citizen, &g, gref, true); err != nil {
 		return Reply{}, err
@@ -186,6 +189,18 @@ func (c *call) runShow() (Reply, error) {
 			line += "\n> " + Escape(rv.Reflection)
 		}
 		r.add(Section, line)
+	}
+	if len(changes) > 0 {
+		// The goal's history of settings, the latest last (lifecycle.go).
+		if len(changes) > historyLen {
+			changes = changes[len(changes)-historyLen:]
+		}
+		lines := make([]string, len(changes))
+		for i, ch := range changes {
+			lines[i] = c.changeLine(f.citizen.Alias, f.team.Location(), ch, mention(ch.Author), Escape)
+		}
+		r.add(Section, "*"+c.t("show.changes")+"*")
+		r.add(Section, strings.Join(lines, "\n"))
 	}
 	return r, c.historyBlock(&r, f, &g)
 }

@@ -39,9 +39,17 @@ func (c *call) runOverview() (Reply, error) {
 	}
 	if len(plans) > 0 {
 		var lines []string
+		var closed []string // after the open ones
 		for _, p := range plans {
-			lines = append(lines, "*"+smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()+"* "+Escape(p.Title))
+			pref := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()
+			if p.ClosedAt != nil {
+				closed = append(closed, c.t("overview.plan_closed", "Ref", pref, "Title", Escape(p.Title),
+					"Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, f.team.Location()))))
+				continue
+			}
+			lines = append(lines, "*"+pref+"* "+Escape(p.Title))
 		}
+		lines = append(lines, closed...)
 		r.add(Context, strings.Join(lines, "\n"))
 	}
 	if len(goals) == 0 {

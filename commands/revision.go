@@ -106,6 +106,10 @@ func (c *call) runRevise() (Reply, error) {
 	} else {
 		r.add(Context, c.t("revise.closed", "Ref", gref))
 	}
+	if outcome == smallgoals.OutcomeAdjust {
+		// What to adjust is the edit command's (lifecycle.go), prefilled.
+		r.add(Context, c.t("revise.adjust_hint", "Ref", gref, "Edit", Escape(c.editHint(f.citizen.Alias, g))))
+	}
 	if outcome == smallgoals.OutcomeRevisit {
 		r.add(Context, c.t("revise.revisit"))
 		about := smallgoals.About{TeamID: f.team.ID, CitizenID: f.citizen.ID, GoalID: &g.ID, Ref: gref}

@@ -53,6 +53,17 @@ var (
 		run: (*call).runCitizenDischarge}
 	cmdCitizensDischarged = &command{id: "citizens_discharged", da: []string{"borgere udskrevne"}, en: []string{"citizens discharged"},
 		run: (*call).runCitizensDischarged}
+	cmdEdit = &command{id: "edit", da: []string{"ret"}, en: []string{"edit"}, run: (*call).runEdit, opts: []option{
+		{name: "target", keys: []string{"mål", "maal", "target"}},
+		{name: "every", keys: []string{"hver", "every"}},
+		{name: "due", keys: []string{"frist", "due"}},
+		{name: "plan", keys: []string{"plan"}},
+		{name: "scale", keys: []string{"skala", "scale"}},
+	}}
+	cmdReopen = &command{id: "reopen", da: []string{"genåbn", "genaabn"}, en: []string{"reopen"}, run: (*call).runReopen, opts: []option{
+		{name: "due", keys: []string{"frist", "due"}},
+	}}
+	cmdPlanClose = &command{id: "plan_close", da: []string{"plan luk"}, en: []string{"plan close"}, run: (*call).runPlanClose}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
@@ -61,12 +72,13 @@ var (
 var table []*command
 
 func init() {
-	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdPlan, cmdRevise,
+	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
 		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
-		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge} {
+		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge,
+		cmdEdit, cmdReopen, cmdPlanClose} {
 		c.writes = true
 	}
 	reserve()

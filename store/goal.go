@@ -246,3 +246,29 @@ func (tx *Tx) ListRecentScores(ctx context.Context, goalID int64, n int) ([]int,
 		) x ORDER BY day, id`, goalID, n)
 	return scores, wrap("recent scores", err)
 }
+
+// UpdateGoal writes g's settings as they are now: title and GAS levels
+// (sealed anew under the current key, the row's key_id covering both),
+// scale, target, cadence, plan goal, status, next revision and
+// revisitation flag. Its history is the caller's (CreateGoalChange).
+// Returns ENOTFOUND if there is no such goal.
+func (tx *Tx) UpdateGoal(ctx context.Context, g smallgoals.Goal) error {
+	title, keyID, err := sealText(tx.keys, fieldGoalTitle, g.Title)
+	if err != nil {
+		return err
+	}
+	levels, err := sealGASLevels(tx.keys, g.GASLevels)
+	if err != nil {
+		return err
+	}
+	const q = `
+		UPDATE goals SET title = $2, gas_levels = $3, key_id = $4, scale_min = $5, scale_max = $6, target = $7,
+		       cadence_days = $8, plan_goal_id = $9, status = $10, next_revision = $11, revisit_at = $12
+		WHERE id = $1`
+	res, err := tx.tx.ExecContext(ctx, q, g.ID, title, levels, keyID, g.ScaleMin, g.ScaleMax, g.Target,
+		g.CadenceDays, g.PlanGoalID, g.Status, g.NextRevision, g.RevisitAt)
+	if err != nil {
+		return wrap("update goal", err)
+	}
+	return affected("update goal", res)
+}

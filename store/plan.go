@@ -26,7 +26,7 @@ func (tx *Tx) CreatePlanGoal(ctx context.Context, p *smallgoals.PlanGoal) error 
 	return wrap("create plan goal", err)
 }
 
-const planGoalColumns = `id, citizen_id, number, title AS title_ct, key_id, created_by, created_at`
+const planGoalColumns = `id, citizen_id, number, title AS title_ct, key_id, created_by, created_at, closed_at, closed_by`
 
 // planGoalRow is a plan goal as stored, its title encrypted.
 type planGoalRow struct {
@@ -65,4 +65,19 @@ func (tx *Tx) ListPlanGoals(ctx context.Context, citizenID int64) ([]smallgoals.
 		return nil, wrap("list plan goals", err)
 	}
 	return openAll[smallgoals.PlanGoal](tx.keys, rs)
+}
+
+// UpdatePlanGoal writes p's title (sealed anew under the current key) and
+// its closing. Returns ENOTFOUND if there is no such plan goal.
+func (tx *Tx) UpdatePlanGoal(ctx context.Context, p smallgoals.PlanGoal) error {
+	title, keyID, err := sealText(tx.keys, fieldPlanGoalTitle, p.Title)
+	if err != nil {
+		return err
+	}
+	const q = `UPDATE plan_goals SET title = $2, key_id = $3, closed_at = $4, closed_by = $5 WHERE id = $1`
+	res, err := tx.tx.ExecContext(ctx, q, p.ID, title, keyID, p.ClosedAt, p.ClosedBy)
+	if err != nil {
+		return wrap("update plan goal", err)
+	}
+	return affected("update plan goal", res)
 }

@@ -29,6 +29,8 @@ const (
 	fieldGoalGASLevels      = "goals.gas_levels"
 	fieldPlanGoalTitle      = "plan_goals.title"
 	fieldRevisionReflection = "revisions.reflection"
+	fieldChangeOld          = "goal_changes.old_value"
+	fieldChangeNew          = "goal_changes.new_value"
 )
 
 // PlainKeyID is the key ID of a row whose text is not encrypted yet.
@@ -176,6 +178,7 @@ var rekeyTables = []rekeyTable{
 	{name: "goals", columns: []string{"title", "gas_levels"}},
 	{name: "entries", columns: []string{"note"}, trigger: true},
 	{name: "revisions", columns: []string{"reflection"}},
+	{name: "goal_changes", columns: []string{"old_value", "new_value"}, trigger: true},
 }
 
 // Rekey re-encrypts under the current key every row whose key ID is not

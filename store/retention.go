@@ -27,8 +27,11 @@ import (
 //   - Entries and revisions on a closed goal that stays go one by one once
 //     dated before the cut-off and exported (on a discharged borger's
 //     goal, once the discharge passed the cut-off too).
-//   - A plan goal goes once no small goal is left under it, created
-//     before the cut-off and exported.
+//   - A plan goal goes once closed before the cut-off with no small goal
+//     left under it, its closing and changes exported; an open one stays.
+//   - A goal's changes (goal_changes) go with it; a change on or after
+//     the cut-off or not exported keeps a closed goal (one closed with its
+//     plan goal has no closing revision).
 //   - One audit event "retention.purge" for each citizen who lost any of
 //     these (never free text: the alias as ref).
 //   - Audit events go after AUDIT_RETENTION_DAYS (purge_audit_events,
@@ -97,9 +100,11 @@ func (tx *Tx) PurgeData(ctx context.Context, at time.Time, defaultDays int) (p s
 	const plans = `
 		DELETE FROM plan_goals p USING citizens c, teams t
 		WHERE c.id = p.citizen_id AND t.id = c.team_id
-		  AND (p.created_at AT TIME ZONE t.tz)::date < ` + teamCutoff + `
-		  AND p.created_at <= coalesce(c.exported_at, '-infinity')
+		  AND (p.closed_at AT TIME ZONE t.tz)::date < ` + teamCutoff + `
+		  AND p.closed_at <= coalesce(c.exported_at, '-infinity')
 		  AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.plan_goal_id = p.id)
+		  AND NOT EXISTS (SELECT 1 FROM goal_changes x WHERE x.plan_goal_id = p.id
+		      AND x.at > coalesce(c.exported_at, '-infinity'))
 		RETURNING p.citizen_id`
 	if err := tx.tx.SelectContext(ctx, &ids, plans, at, defaultDays); err != nil {
 		return p, wrap("purge plan goals", err)
@@ -121,6 +126,9 @@ func (tx *Tx) purgeDischarged(ctx context.Context, at time.Time, defaultDays int
 		WHERE (c.discharged_at AT TIME ZONE t.tz)::date < ` + teamCutoff + `
 		  AND NOT EXISTS (SELECT 1 FROM plan_goals p WHERE p.citizen_id = c.id
 		      AND p.created_at > coalesce(c.exported_at, '-infinity'))
+		  AND NOT EXISTS (SELECT 1 FROM goal_changes x
+		      LEFT JOIN goals g ON g.id = x.goal_id LEFT JOIN plan_goals p ON p.id = x.plan_goal_id
+		      WHERE coalesce(g.citizen_id, p.citizen_id) = c.id AND x.at > coalesce(c.exported_at, '-infinity'))
 		  AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.citizen_id = c.id
 		      AND (g.created_at > coalesce(c.exported_at, '-infinity')
 		        OR EXISTS (SELECT 1 FROM entries e WHERE e.goal_id = g.id AND e.written_at > coalesce(c.exported_at, '-infinity'))
@@ -174,6 +182,8 @@ func (tx *Tx) purgeClosedGoals(ctx context.Context, at time.Time, defaultDays in
 		  AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.goal_id = g.id
 		      AND (r.day >= ` + teamCutoff + ` OR (r.written_at AT TIME ZONE t.tz)::date >= ` + teamCutoff + `
 		        OR r.written_at > coalesce(c.exported_at, '-infinity')))
+		  AND NOT EXISTS (SELECT 1 FROM goal_changes x WHERE x.goal_id = g.id
+		      AND ((x.at AT TIME ZONE t.tz)::date >= ` + teamCutoff + ` OR x.at > coalesce(c.exported_at, '-infinity')))
 		ORDER BY g.id
 		FOR UPDATE OF g SKIP LOCKED`
 	var gs []struct {

@@ -47,6 +47,21 @@ func TestPurgeRetention(t *testing.T) {
 		}
 		return &p.ID
 	}
+	closePlan := func(tx *store.Tx, citizen int64, id *int64, at time.Time) {
+		t.Helper()
+		ps, err := tx.ListPlanGoals(ctx, citizen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.ID == *id {
+				p.ClosedAt, p.ClosedBy = &at, "U1"
+				if err := tx.UpdatePlanGoal(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 	revise := func(tx *store.Tx, g smallgoals.Goal, outcome string, written time.Time, reflection string) {
 		t.Helper()
 		r := smallgoals.Revision{GoalID: g.ID, Author: "U1", Day: written.Truncate(24 * time.Hour), WrittenAt: written,
@@ -84,7 +99,18 @@ func TestPurgeRetention(t *testing.T) {
 		ab := mkCitizen(t, tx, a.ID, "AB")
 		id.ab = ab.ID
 		kept := plan(tx, ab.ID, "Plan med mål", old)
-		plan(tx, ab.ID, "Plan uden mål", old)
+		closePlan(tx, ab.ID, plan(tx, ab.ID, "Plan uden mål", old), old.AddDate(0, 1, 0)) // closed in 2020: goes
+		plan(tx, ab.ID, "Åben plan uden mål", old)                                        // open: stays
+		closePlan(tx, ab.ID, plan(tx, ab.ID, "Nylig lukket plan", old), recent)           // closed in 2030: stays
+		ab5 := goal(tx, ab.ID, "Nylig lukket titel", nil, old)                            // closed with its plan goal in 2030: stays
+		ab5.Status, ab5.NextRevision = smallgoals.GoalClosed, nil
+		if err := tx.UpdateGoal(ctx, ab5); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.CreateGoalChange(ctx, &smallgoals.GoalChange{GoalID: &ab5.ID, Author: "U1", At: recent,
+			Field: smallgoals.ChangeStatus, Old: smallgoals.GoalActive, New: smallgoals.GoalClosed}); err != nil {
+			t.Fatal(err)
+		}
 		ab1 := goal(tx, ab.ID, "Lukket titel", kept, old) // closed in 2020: goes whole
 		score(tx, ab1, old, "Lukket note")
 		revise(tx, ab1, smallgoals.OutcomeClose, old.AddDate(0, 1, 0), "Lukket refleksion")
@@ -182,12 +208,13 @@ func TestPurgeRetention(t *testing.T) {
 	}
 	wantStrs("citizens", aliases(t, e), "AB", "EF", "GH", "IJ")
 	wantStrs("goal titles", strs("goals.title", `SELECT title, key_id FROM goals`),
-		"Åben titel", "Ueksporteret titel", "Nylig titel", "Aldrig eksporteret", "Langt hold titel")
+		"Åben titel", "Ueksporteret titel", "Nylig titel", "Aldrig eksporteret", "Langt hold titel", "Nylig lukket titel")
 	wantStrs("reflections", strs("revisions.reflection", `SELECT reflection, key_id FROM revisions`),
 		"Åben refleksion", "Ueksporteret refleksion", "Nylig refleksion", "Aldrig eksporteret refleksion", "Langt hold refleksion")
 	wantStrs("notes", strs("entries.note", `SELECT note, key_id FROM entries`),
 		"Åben note", "Aldrig eksporteret note", "Langt hold note")
-	wantStrs("plan titles", strs("plan_goals.title", `SELECT title, key_id FROM plan_goals`), "Plan med mål")
+	wantStrs("plan titles", strs("plan_goals.title", `SELECT title, key_id FROM plan_goals`),
+		"Plan med mål", "Åben plan uden mål", "Nylig lukket plan")
 
 	// Audited: one purge event for AB, one erasure for CD (the alias, no
 	// free text), and the audit log's own shortening.
