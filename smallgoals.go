@@ -192,7 +192,19 @@ type Entry struct {
 	Note         string    `db:"note"`
 	Replaces     *int64    `db:"replaces"`
 	Replaced     bool      `db:"replaced"` // derived: a later entry replaces this one
+	// Number is a score entry's ordinal on its goal in the order written,
+	// oldest 1, as vis shows it and "fortryd REF nr:N" names it.
+	Number int `db:"number"`
+	// The undo that replaced it, when Replaced and it is read with its
+	// history: who undid it, when, and why (the undo's note).
+	UndoneBy   string     `db:"-"`
+	UndoneAt   *time.Time `db:"-"`
+	UndoReason string     `db:"-"`
 }
+
+// CancelWindow is how far back a coordinator may cancel an entry
+// (written within it): fortryd REF nr:N.
+const CancelWindow = 30 * 24 * time.Hour
 
 // Revision outcomes, the common Danish codes.
 const (
@@ -256,6 +268,7 @@ const (
 	ActGoalView       = "goal.view"
 	ActEntryCreate    = "entry.create"
 	ActEntryUndo      = "entry.undo"
+	ActEntryCancel    = "entry.cancel" // a coordinator's undo of any entry: fortryd REF nr:N
 	ActRevisionCreate = "revision.create"
 	ActAuditView      = "audit.view"
 	ActCitizenErase   = "citizen.erase"
@@ -413,6 +426,7 @@ type DigestGoal struct {
 	LastDay      *time.Time `db:"last_day"`    // the day of the latest counting entry
 	GapStaff     *int       `db:"gap_staff"`   // the week's latest entry with borger and staff 3 or more apart
 	GapCitizen   *int       `db:"gap_citizen"` // its borger score
+	RevisitAt    *time.Time `db:"revisit_at"`  // waiting for the municipality since
 }
 
 // Ref returns the goal's ref.
@@ -428,6 +442,7 @@ type DigestRevision struct {
 	GASLevel  int       `db:"gas_level"`
 	Outcome   string    `db:"outcome"`
 	Latest    bool      `db:"latest"` // the goal's latest revision
+	TookPart  *bool     `db:"citizen_took_part"`
 }
 
 // Digest is what a team's weekly digest is made of: numbers and refs only.

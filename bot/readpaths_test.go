@@ -255,6 +255,7 @@ func readPathCases() []readPath {
 		both("command:show", "vis AB-1", citizen, typed("vis AB-1")),
 		both("command:show", "AB-1 (alone, as vis)", citizen, typed("AB-1")),
 		both("command:undo", "fortryd AB-1", citizen, typed("fortryd AB-1")),
+		both("command:undo", "fortryd AB-1 nr:1 grund (coordinators)", citizen, typed("fortryd AB-1 nr:1 Forkert borger")),
 		both("command:new", "ny AB Titel", citizen, typed("ny AB Smøre madpakke")),
 		both("command:new", "ny AB (the form)", citizen, typed("ny AB")),
 		both("command:plan", "plan AB Titel", citizen, typed("plan AB Bo for sig selv")),
@@ -322,7 +323,8 @@ func readPathCases() []readPath {
 		}),
 		both("form:revise", "revision form saved", citizen, func(e *slackEnv, user string) {
 			e.submit(user, goalMeta("revise")(e), map[string]any{"gas": input("gas", "selected_option", map[string]any{"value": "0"}),
-				"outcome": input("outcome", "selected_option", map[string]any{"value": "continue"})})
+				"outcome":   input("outcome", "selected_option", map[string]any{"value": "continue"}),
+				"took_part": input("took_part", "selected_option", map[string]any{"value": "yes"})})
 		}),
 
 		both("choice:citizen", "the form's borger choice", citizen, func(e *slackEnv, user string) {

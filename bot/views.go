@@ -34,6 +34,7 @@ type formMeta struct {
 	UseMsg  bool   `json:"u,omitempty"`
 	MsgCPR  bool   `json:"x,omitempty"` // the message holds a CPR number: not offered`
 	Thread  string `json:"t,omitempty"` // a shortcut's thread, where the confirmation goes
+	Confirm bool   `json:"r,omitempty"` // the revision form has the box that confirms another revision today
 }
 
 // maxMetadata is Slack's limit on a view's private_metadata.
@@ -91,6 +92,7 @@ func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest 
 	case commands.FormRevise:
 		title = t("modal.revise.title")
 		blocks = v.revise(d, meta, t)
+		meta.Confirm = d.RevisedToday && d.Goal != nil
 	default:
 		title = t("modal.log.title")
 		blocks = v.log(d, meta, t)
@@ -403,9 +405,10 @@ func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any)
 	}
 	outcome := slack.NewRadioButtonsBlockElement("outcome", outcomes...)
 	outcome.InitialOption = initial
+	// Asked every time: required, no answer chosen beforehand.
 	took := slack.NewInputBlock("took_part", plain(t("modal.revise.took_part")), nil,
-		slack.NewCheckboxGroupsBlockElement("took_part", option("yes", t("modal.revise.took_part_yes"))))
-	took.Optional = true
+		slack.NewRadioButtonsBlockElement("took_part", option("yes", t("modal.revise.took_part_yes")),
+			option("no", t("modal.revise.took_part_no"))))
 	refl := slack.NewPlainTextInputBlockElement(nil, "reflection")
 	refl.Multiline = true
 	refl.MaxLength = smallgoals.MaxNoteLen
@@ -419,6 +422,13 @@ func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any)
 		next := slack.NewDatePickerBlockElement("next")
 		next.InitialDate = smallgoals.FormatDate(d.Today.AddDate(0, 0, g.CadenceDays))
 		blocks = append(blocks, slack.NewInputBlock("next", plain(t("modal.revise.next")), nil, next))
+	}
+	if d.RevisedToday {
+		// Another revision today is saved only when confirmed.
+		cb := slack.NewInputBlock("confirm", plain(t("modal.revise.confirm", "Ref", d.Ref(g.Goal))), nil,
+			slack.NewCheckboxGroupsBlockElement("confirm", option("yes", t("modal.revise.confirm_yes"))))
+		cb.Optional = true
+		blocks = append(blocks, cb)
 	}
 	return blocks
 }
@@ -452,19 +462,11 @@ func submission(meta formMeta, state *slack.ViewState) commands.Submission {
 				s.CitizenID, _ = strconv.ParseInt(val, 10, 64)
 			case "goal":
 				s.GoalID, _ = strconv.ParseInt(val, 10, 64)
-			case "took_part":
-				if val == "" {
-					val = "no"
-				}
-				s.Values[actionID] = val
 			case "use_message":
 			default:
 				s.Values[actionID] = val
 			}
 		}
-	}
-	if meta.Kind == commands.FormRevise && s.Values["took_part"] == "" {
-		s.Values["took_part"] = "no"
 	}
 	return s
 }
@@ -476,6 +478,11 @@ func fieldBlock(field string, meta formMeta, s commands.Submission) string {
 		return fmt.Sprintf("%s-%d", field, s.GoalID)
 	case "note":
 		return fmt.Sprintf("note-%t", meta.UseMsg)
+	case "confirm":
+		if !meta.Confirm { // revised since the form was opened: no box to show it on
+			return "gas"
+		}
+		return field
 	case commands.GeneralField:
 		switch meta.Kind {
 		case commands.FormLog:

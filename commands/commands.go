@@ -68,13 +68,16 @@ type Tx interface {
 	SetAway(ctx context.Context, user string, until *time.Time, at time.Time) error
 	SetContact(ctx context.Context, citizenID int64, user string) error
 	ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error)
+	ListWaitingGoals(ctx context.Context, teamIDs []int64) ([]smallgoals.DueGoal, error)
 
 	CreateEntry(ctx context.Context, e *smallgoals.Entry) error
 	FindLatestOwnEntry(ctx context.Context, author string, goalID int64, since time.Time) (smallgoals.Entry, error)
 	ListGoalEntries(ctx context.Context, goalID int64, limit int) ([]smallgoals.Entry, error)
+	FindGoalEntry(ctx context.Context, goalID int64, n int) (smallgoals.Entry, error)
 
 	CreateRevision(ctx context.Context, r *smallgoals.Revision) error
 	ListGoalRevisions(ctx context.Context, goalID int64, limit int) ([]smallgoals.Revision, error)
+	HasRevisionOn(ctx context.Context, goalID int64, day time.Time) (bool, error)
 
 	CreateAuditEvent(ctx context.Context, ev *smallgoals.AuditEvent) error
 	ListAuditEvents(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.AuditEvent, error)

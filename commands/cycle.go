@@ -93,7 +93,7 @@ func (c *call) runDue() (Reply, error) {
 		line := "*" + gref + "* " + Escape(d.Title) + "\n" + c.dueWhen(*d.NextRevision, today) + " · " +
 			c.t("due.contact", "User", mention(d.ContactUser)) + " · " + Escape(team.Name)
 		if d.RevisitAt != nil {
-			line += " · " + c.t("due.revisit")
+			line += " · " + c.waitingText(d.Goal, team)
 		}
 		b := Block{Kind: Section, Text: line}
 		if c.req.Modals {
@@ -106,9 +106,30 @@ func (c *call) runDue() (Reply, error) {
 	if len(items) == 0 {
 		r.add(Section, c.t("home.none_due", "Days", dueWithinDays))
 	}
-	r.Fit(c.req.MaxBlocks, items, 0, func(shown int) Block {
+	// Those waiting for the municipality, however far their revision.
+	waiting, err := c.tx.ListWaitingGoals(c.ctx, ids)
+	if err != nil {
+		return Reply{}, err
+	}
+	var waits []string
+	for _, d := range waiting {
+		if !seen[d.CitizenID] {
+			seen[d.CitizenID] = true
+			ct := smallgoals.Citizen{ID: d.CitizenID, TeamID: d.TeamID, Alias: d.Alias}
+			if err := c.audit(smallgoals.ActCitizenView, byID[d.TeamID], &ct, nil, d.Alias, true); err != nil {
+				return Reply{}, err
+			}
+		}
+		waits = append(waits, ref(d.Alias, d.Goal)+" ("+c.waitingText(d.Goal, byID[d.TeamID])+")")
+	}
+	var after []Block
+	if len(waits) > 0 {
+		after = append(after, Block{Kind: Context, Text: c.t("due.waiting", "Refs", listUpTo(waits, MaxBlockText/2))})
+	}
+	r.Fit(c.req.MaxBlocks, items, len(after), func(shown int) Block {
 		return Block{Kind: Context, Text: c.t("due.more", "Count", len(refs)-shown, "Refs", listUpTo(refs[shown:], MaxBlockText/2))}
 	})
+	r.Blocks = append(r.Blocks, after...)
 	return r, nil
 }
 

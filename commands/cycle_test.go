@@ -59,7 +59,7 @@ func TestRevisitationNotifiesCoordinators(t *testing.T) {
 		t.Fatal("goal not flagged")
 	}
 	contains(t, e.do("anna", "#slusen", "frist"), "Til revision") // the flag shows in frist once due
-	e.do("anna", "#slusen", "revider AB-1 0 fortsættes")
+	e.do("anna", "#slusen", "revider AB-1 0 fortsættes bekræft")  // the same day: confirmed
 	if n := e.count(`SELECT count(*) FROM goals WHERE revisit_at IS NOT NULL`); n != 0 {
 		t.Fatal("flag not cleared by the next revision")
 	}

@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"cmp"
 	"time"
+	"unicode/utf8"
 
 	"smallgoals"
 )
@@ -43,6 +45,9 @@ func (c *call) pastDate(v string, today time.Time) (time.Time, error) {
 // runUndo undoes the caller's latest entry (on a goal) of the last 24
 // hours: fortryd [REF].
 func (c *call) runUndo() (Reply, error) {
+	if v, ok := c.p.opts["number"]; ok {
+		return c.runCancel(v)
+	}
 	if len(c.p.args) > 1 {
 		return Reply{}, c.invalid("err.undo_args")
 	}
@@ -93,4 +98,73 @@ func (c *call) runUndo() (Reply, error) {
 	}
 	return textReply(c.t("undo.done", "Ref", gref, "Scores", c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore),
 		"Date", smallgoals.FormatDate(e.Day))), nil
+}
+
+// runCancel cancels any entry of the last 30 days on a goal, numbered as
+// vis shows them, for a coordinator of the goal's team, with a reason
+// stored encrypted as the undo's note: fortryd REF nr:N [grund].
+func (c *call) runCancel(number string) (Reply, error) {
+	if len(c.p.args) == 0 {
+		return Reply{}, c.invalid("err.cancel_args")
+	}
+	n, ok := parseInt(number)
+	if !ok || n < 1 {
+		return Reply{}, c.invalid("err.cancel_number", "Value", Escape(clip(number, 10)))
+	}
+	reason := c.freeText(c.p.args[1:])
+	if l := utf8.RuneCountInString(reason); l > smallgoals.MaxNoteLen {
+		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", l)
+	}
+	f, g, err := c.goal(c.p.args[0], smallgoals.ActEntryCancel)
+	if err != nil {
+		return Reply{}, err
+	}
+	gref := ref(f.citizen.Alias, g)
+	if ok, err := c.isCoordinator(f.team); err != nil {
+		return Reply{}, err
+	} else if !ok {
+		if err := c.audit(smallgoals.ActEntryCancel, &f.team, &f.citizen, &g, gref, false); err != nil {
+			return Reply{}, err
+		}
+		return Reply{}, smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.cancel_coordinator", "Ref", gref)
+	}
+	e, err := c.tx.FindGoalEntry(c.ctx, g.ID, n)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.cancel_no_entry", "Ref", gref, "N", n)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	done := func(e smallgoals.Entry) error {
+		return smallgoals.Errorf(smallgoals.ECONFLICT, "err.cancel_done", "Ref", gref, "N", n,
+			"User", mention(e.UndoneBy), "Date", smallgoals.FormatDate(smallgoals.Day(*e.UndoneAt, f.team.Location())))
+	}
+	if e.Replaced {
+		return Reply{}, done(e)
+	}
+	if e.WrittenAt.Before(c.req.Time.Add(-smallgoals.CancelWindow)) {
+		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.cancel_old", "Ref", gref, "N", n,
+			"Date", smallgoals.FormatDate(smallgoals.Day(e.WrittenAt, f.team.Location())), "Days", int(smallgoals.CancelWindow.Hours()/24))
+	}
+	undo := smallgoals.Entry{GoalID: g.ID, Kind: smallgoals.EntryUndo, Author: c.req.UserID,
+		Day: e.Day, WrittenAt: c.req.Time, Replaces: &e.ID, Note: reason}
+	if err := c.tx.CreateEntry(c.ctx, &undo); smallgoals.ErrorCode(err) == smallgoals.ECONFLICT {
+		// Undone a moment ago by someone else: say by whom.
+		now, ferr := c.tx.FindGoalEntry(c.ctx, g.ID, n)
+		if ferr == nil && now.Replaced {
+			return Reply{}, done(now)
+		}
+		return Reply{}, cmp.Or(ferr, err)
+	} else if err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActEntryCancel, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("cancel.done", "Ref", gref, "N", n, "Scores", c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore),
+		"Date", smallgoals.FormatDate(e.Day), "User", mention(e.Author)))
+	if reason != "" {
+		r.add(Context, c.t("cancel.reason", "Reason", Escape(reason)))
+	}
+	return r, nil
 }

@@ -205,7 +205,8 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 	rows := [][]string{{c.t("export.col.kind"), c.t("export.col.ref"), c.t("export.col.goal"), c.t("export.col.plan"),
 		c.t("export.col.date"), c.t("export.col.staff"), c.t("export.col.citizen"), c.t("export.col.gas"),
 		c.t("export.col.outcome"), c.t("export.col.took_part"), c.t("export.col.text"), c.t("export.col.by"),
-		c.t("export.col.written"), c.t("export.col.undone")}}
+		c.t("export.col.written"), c.t("export.col.undone"), c.t("export.col.number"), c.t("export.col.undone_by"),
+		c.t("export.col.undone_at"), c.t("export.col.undo_reason")}}
 	plan := func(g smallgoals.Goal) string {
 		if g.PlanNumber == nil {
 			return ""
@@ -216,17 +217,20 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 		g := byID[e.GoalID]
 		rows = append(rows, []string{c.t("export.kind_entry"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(e.Day),
 			num(g, e.StaffScore), num(g, e.CitizenScore), "", "", "", e.Note, e.Author,
-			e.WrittenAt.UTC().Format(time.RFC3339), yn(e.Replaced)})
+			e.WrittenAt.UTC().Format(time.RFC3339), yn(e.Replaced), strconv.Itoa(e.Number), e.UndoneBy, undoneAt(e), e.UndoReason})
 	}
 	for _, r := range revisions {
 		g := byID[r.GoalID]
-		took := ""
+		took := c.t("export.took_part_unknown")
 		if r.CitizenTookPart != nil {
 			took = yn(*r.CitizenTookPart)
+			if !*r.CitizenTookPart {
+				took = c.t("export.took_part_no")
+			}
 		}
 		rows = append(rows, []string{c.t("export.kind_revision"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(r.Day),
 			"", "", smallgoals.FormatGASLevel(r.GASLevel), c.t("outcome." + r.Outcome), took, r.Reflection, r.Author,
-			r.WrittenAt.UTC().Format(time.RFC3339), ""})
+			r.WrittenAt.UTC().Format(time.RFC3339), "", "", "", "", ""})
 	}
 	for _, ch := range changes {
 		// A change to a goal's or a plan goal's settings, the old value kept.
@@ -243,9 +247,17 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 	}
 	rows = append(rows, more...)
 	if ts, ok := tscore(revisions); ok {
-		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts), "", "", "", "", "", ""})
+		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts), "", "", "", "", "", "", "", "", "", ""})
 	}
 	return danishCSV(rows)
+}
+
+// undoneAt is when an entry was undone, for the CSV; "" if it was not.
+func undoneAt(e smallgoals.Entry) string {
+	if e.UndoneAt == nil {
+		return ""
+	}
+	return e.UndoneAt.UTC().Format(time.RFC3339)
 }
 
 type pageGoal struct {
@@ -284,6 +296,9 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 		if g.NextRevision != nil {
 			pg.Next = smallgoals.FormatDate(*g.NextRevision)
 		}
+		if g.RevisitAt != nil && g.Status == smallgoals.GoalActive {
+			pg.Next += " · " + c.waitingText(g, &f.team)
+		}
 		// The latest counting entry's own pair; when it has no borger
 		// score, the borger's latest from an earlier entry, with its day.
 		var latest, citizen *smallgoals.Entry
@@ -314,10 +329,7 @@ func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.P
 			if r.GoalID != g.ID {
 				continue
 			}
-			took := ""
-			if r.CitizenTookPart != nil {
-				took = c.t("show.took_part." + strconv.FormatBool(*r.CitizenTookPart))
-			}
+			took := c.tookPart(r.CitizenTookPart)
 			pg.Revisions = append(pg.Revisions, pageRevision{Date: smallgoals.FormatDate(r.Day),
 				GAS: smallgoals.FormatGASLevel(r.GASLevel), Outcome: c.t("outcome." + r.Outcome), TookPart: took, Reflection: r.Reflection})
 		}

@@ -22,6 +22,9 @@ type FormData struct {
 	Goal     *smallgoals.GoalOverview // the one chosen, if any
 	Plans    []smallgoals.PlanGoal    // the chosen citizen's plan goals
 	Recent   []smallgoals.Entry       // the chosen goal's latest entries
+	// RevisedToday tells that the chosen goal has a revision today: the
+	// revision form asks to confirm another.
+	RevisedToday bool
 }
 
 // CitizenChoice is a citizen as a form lists it.
@@ -134,6 +137,11 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 				return err
 			}
 		}
+		if d.Goal != nil && m.Kind == FormRevise {
+			if d.RevisedToday, err = tx.HasRevisionOn(ctx, d.Goal.ID, d.Today); err != nil {
+				return err
+			}
+		}
 		return c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, shown, f.citizen.Alias, true)
 	})
 	if err != nil {
@@ -231,7 +239,7 @@ func (c *call) myTeams() ([]smallgoals.Team, error) {
 //
 //	log:    score, citizen_score, date, note
 //	new:    title, plan, scale, target, every, due, gas-2 … gas+2
-//	revise: gas, outcome, took_part (yes|no), reflection, next
+//	revise: gas, outcome, took_part (yes|no), reflection, next, confirm (yes: another revision today)
 type Submission struct {
 	Kind      string
 	CitizenID int64
@@ -256,6 +264,7 @@ var fields = map[string]map[string]string{
 	FormRevise: {
 		"err.gas": "gas", "err.outcome": "outcome", "err.yes_no": "took_part", "err.note_long": "reflection",
 		"err.cpr": "reflection", "err.control": "reflection", "err.date": "next", "err.next_past": "next", "err.next_on_close": "next",
+		"err.took_part_needed": "took_part", "err.revise_again": "confirm",
 	},
 }
 
@@ -304,6 +313,7 @@ func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply,
 		p.args = []string{"", v["gas"], v["outcome"]}
 		free = v["reflection"]
 		opt("next", "next")
+		opt("confirm", "confirm")
 		if x := v["took_part"]; x != "" {
 			p.opts["citizen"] = x
 		}

@@ -93,7 +93,7 @@ func TestSubmit(t *testing.T) {
 		t.Errorf("target off the scale: %v", errs)
 	}
 	_, errs = e.h.Submit(ctx, req, commands.Submission{Kind: commands.FormRevise, GoalID: ab1,
-		Values: map[string]string{"gas": "+1", "outcome": "continue", "next": "2020-01-01"}})
+		Values: map[string]string{"gas": "+1", "outcome": "continue", "took_part": "yes", "next": "2020-01-01"}})
 	if errs["next"] == "" {
 		t.Errorf("next date in the past: %v", errs)
 	}

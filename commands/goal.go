@@ -165,9 +165,9 @@ func (c *call) runShow() (Reply, error) {
 	}
 	for _, e := range entries {
 		line := c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore)
-		line = smallgoals.FormatDate(e.Day) + " · " + line + " · " + mention(e.Author)
+		line = c.t("show.number", "N", e.Number) + " · " + smallgoals.FormatDate(e.Day) + " · " + line + " · " + mention(e.Author)
 		if e.Replaced {
-			line = "~" + line + "~ " + c.t("show.undone")
+			line = "~" + line + "~ " + c.undoneText(e, &f.team)
 		}
 		if e.Note != "" {
 			line += "\n> " + Escape(e.Note)
@@ -182,9 +182,7 @@ func (c *call) runShow() (Reply, error) {
 		line := c.t("show.revision", "Date", smallgoals.FormatDate(rv.Day),
 			"GAS", smallgoals.FormatGASLevel(rv.GASLevel), "Outcome", c.t("outcome."+rv.Outcome),
 			"User", mention(rv.Author))
-		if rv.CitizenTookPart != nil {
-			line += " · " + c.t("show.took_part."+strconv.FormatBool(*rv.CitizenTookPart))
-		}
+		line += " · " + c.tookPart(rv.CitizenTookPart)
 		if rv.Reflection != "" {
 			line += "\n> " + Escape(rv.Reflection)
 		}
@@ -203,6 +201,27 @@ func (c *call) runShow() (Reply, error) {
 		r.add(Section, strings.Join(lines, "\n"))
 	}
 	return r, c.historyBlock(&r, f, &g)
+}
+
+// undoneText says who undid an entry and when, and why if they said.
+func (c *call) undoneText(e smallgoals.Entry, team *smallgoals.Team) string {
+	if e.UndoneAt == nil {
+		return c.t("show.undone")
+	}
+	s := c.t("show.undone_by", "User", mention(e.UndoneBy), "Date", smallgoals.FormatDate(smallgoals.Day(*e.UndoneAt, team.Location())))
+	if e.UndoReason != "" {
+		s += " " + c.t("show.undo_reason", "Reason", Escape(e.UndoReason))
+	}
+	return s
+}
+
+// tookPart says whether the borger took part in a revision: "uden
+// borgeren" when not, and that it was not stated when it was not.
+func (c *call) tookPart(took *bool) string {
+	if took == nil {
+		return c.t("show.took_part.unknown")
+	}
+	return c.t("show.took_part." + strconv.FormatBool(*took))
 }
 
 // scoreText shows a staff score and the borger's own, e.g. "4 · borger 6",

@@ -87,6 +87,9 @@ func (c *call) home() (Reply, error) {
 		} else {
 			line += c.t("goal.fact_next", "Date", smallgoals.FormatDate(*d.NextRevision))
 		}
+		if d.RevisitAt != nil {
+			line += " · " + c.waitingText(d.Goal, byID[d.TeamID])
+		}
 		r.Blocks = append(r.Blocks, Block{Kind: Section, Text: line, Buttons: []Button{
 			{Label: c.t("button.revise"), Action: ActRevise, Value: fmt.Sprint(d.ID), Primary: true},
 		}})
@@ -165,6 +168,9 @@ func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block,
 			if tr := trend(o.Scale(), o.Recent); tr != "" {
 				line += " · " + tr
 			}
+		}
+		if o.RevisitAt != nil {
+			line += " · " + c.waitingText(o.Goal, team)
 		}
 		lines = append(lines, line)
 		if len(buttons) < MaxRowButtons-3 {

@@ -176,7 +176,7 @@ func TestUndo(t *testing.T) {
 	contains(t, e.do("anna", "#slusen", "fortryd"), "*AB-1*", "5")
 	contains(t, e.do("anna", "#slusen", "fortryd AB-2"), "*AB-2*", "7")
 	out := e.do("anna", "#slusen", "vis AB-1")
-	contains(t, out, "~2026-11-23 · 5 · <@anna>~ (fortrudt)", "tredje", "carls")
+	contains(t, out, "2026-11-23 · 5 · <@anna>~ (fortrudt af <@anna> 2026-11-23)", "tredje", "carls")
 	if n := e.count(`SELECT count(*) FROM entries WHERE kind = 'undo'`); n != 2 {
 		t.Fatalf("undo rows = %d, want 2", n)
 	}
@@ -199,14 +199,14 @@ func TestRevisionOutcomes(t *testing.T) {
 	e.setup()
 	out := e.do("anna", "#slusen", "revider AB-1 +1 ændres borger:ja næste:2027-02-01 Lidt mere selv")
 	contains(t, out, "ændres", "2027-02-01")
-	out = e.do("anna", "#slusen", "revise AB-1 -1 continue citizen:no")
-	contains(t, out, "continue", "Next revision: 2027-01-04") // today + 42
-	out = e.do("anna", "#slusen", "revider AB-1 2 revisitation")
+	out = e.do("anna", "#slusen", "revise AB-1 -1 continue citizen:no confirm") // the same day: confirmed
+	contains(t, out, "continue", "Next revision: 2027-01-04")                   // today + 42
+	out = e.do("anna", "#slusen", "revider AB-1 2 revisitation bekræft")
 	contains(t, out, "kommunen")
 	out = e.do("anna", "#slusen", "vis AB-1")
-	contains(t, out, "GAS +1 · ændres", "borgeren deltog", "Lidt mere selv", "GAS -1 · fortsættes", "borgeren deltog ikke", "GAS +2 · revisitation")
+	contains(t, out, "GAS +1 · ændres", "borgeren deltog", "Lidt mere selv", "GAS -1 · fortsættes", "uden borgeren", "GAS +2 · revisitation")
 
-	out = e.do("anna", "#slusen", "revider AB-1 +2 afsluttes Nået")
+	out = e.do("anna", "#slusen", "revider AB-1 +2 afsluttes Nået bekræft")
 	contains(t, out, "afsluttes", "afsluttet")
 	if n := e.count(`SELECT count(*) FROM goals WHERE status = 'closed' AND next_revision IS NULL`); n != 1 {
 		t.Fatalf("goal not closed")

@@ -65,9 +65,12 @@ const listed = 10
 func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day time.Time, week int, private bool) Reply {
 	lang := t.Lang
 	tr := func(id string, kv ...any) string { return h.T(lang, id, kv...) }
-	var progress, setback, quiet, gaps, wins, due []string
+	var progress, setback, quiet, gaps, wins, due, waiting []string
 	for _, g := range dg.Goals {
 		ref := g.Ref()
+		if g.RevisitAt != nil {
+			waiting = append(waiting, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(smallgoals.Day(*g.RevisitAt, t.Location()))))
+		}
 		if g.LastInWeek != nil && g.LastBefore != nil {
 			switch {
 			case *g.LastInWeek > *g.LastBefore:
@@ -95,7 +98,14 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	for _, r := range dg.Revisions {
 		if !r.Day.Before(dg.From) {
 			ref := smallgoals.Ref{Alias: r.Alias, N: r.Number}.String()
-			revised = append(revised, fmt.Sprintf("%s GAS %s %s", ref, smallgoals.FormatGASLevel(r.GASLevel), tr("outcome."+r.Outcome)))
+			item := fmt.Sprintf("%s GAS %s %s", ref, smallgoals.FormatGASLevel(r.GASLevel), tr("outcome."+r.Outcome))
+			switch {
+			case r.TookPart == nil:
+				item += " (" + tr("digest.took_part_unknown") + ")"
+			case !*r.TookPart:
+				item += " (" + tr("digest.without_citizen") + ")"
+			}
+			revised = append(revised, item)
 		}
 		if r.Latest {
 			if _, ok := levels[r.Alias]; !ok {
@@ -122,6 +132,9 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	if !private {
 		add(Section, tr("digest.counts", "Progress", len(progress), "Setback", len(setback), "Quiet", len(quiet),
 			"Gaps", len(gaps), "Revised", len(revised), "Due", len(due), "Wins", len(wins)))
+		if len(waiting) > 0 {
+			add(Section, tr("digest.waiting_count", "Count", len(waiting)))
+		}
 		add(Context, tr("digest.public"))
 		return r
 	}
@@ -143,8 +156,9 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	list("digest.revised", revised)
 	list("digest.tscore", tscores)
 	list("digest.due", due)
+	list("digest.waiting", waiting)
 	list("digest.wins", wins)
-	if len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(wins) == 0 {
+	if len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(waiting)+len(wins) == 0 {
 		add(Section, tr("digest.quiet_week"))
 	}
 	q := week%12 + 1

@@ -131,8 +131,8 @@ func TestReviseAdjustOffersEdit(t *testing.T) {
 	e.setup()
 	out := e.do("anna", "#slusen", "revider AB-1 -1 ændres For stort et skridt")
 	contains(t, out, "Målet skal ændres?", "`/maal ret AB-1 Tage bussen alene til arbejde hver:42`")
-	lacks(t, e.do("anna", "#slusen", "revider AB-1 0 fortsættes"), "ret AB-1")
-	contains(t, e.do("anna", "#slusen", "revise AB-1 0 adjust"), "`/maal edit AB-1 Tage bussen alene til arbejde every:42`")
+	lacks(t, e.do("anna", "#slusen", "revider AB-1 0 fortsættes bekræft"), "ret AB-1")
+	contains(t, e.do("anna", "#slusen", "revise AB-1 0 adjust confirm"), "`/maal edit AB-1 Tage bussen alene til arbejde every:42`")
 }
 
 func TestReopen(t *testing.T) {
@@ -163,7 +163,7 @@ func TestReopen(t *testing.T) {
 	contains(t, out, "afsluttes", "Genåbnet af <@anna> 2026-11-23", "Næste revision ændret af <@anna> 2026-11-23: før ingen, nu 2027-01-04")
 
 	// English, with a due date.
-	e.do("anna", "#slusen", "revider AB-1 +2 afsluttes")
+	e.do("anna", "#slusen", "revider AB-1 +2 afsluttes bekræft")
 	contains(t, e.do("anna", "#slusen", "reopen AB-1 due:2026-12-01"), "is reopened. Next revision: 2026-12-01")
 }
 

@@ -73,6 +73,9 @@ func (c *call) runOverview() (Reply, error) {
 		if o.Target != nil {
 			facts = append(facts, c.t("goal.fact_target", "Target", *o.Target))
 		}
+		if o.RevisitAt != nil {
+			facts = append(facts, c.waitingText(o.Goal, &f.team))
+		}
 		next := *o.NextRevision
 		if next.Before(today) {
 			facts = append(facts, c.t("overview.overdue", "Date", smallgoals.FormatDate(next)))

@@ -42,7 +42,11 @@ func (c *call) runRevise() (Reply, error) {
 	if !ok {
 		return Reply{}, c.invalid("err.outcome", "Value", Escape(clip(args[2], 20)))
 	}
-	reflection := c.freeText(args[3:])
+	text, confirmed := confirmWord(args[3:])
+	if c.p.opts["confirm"] != "" { // the form's checkbox
+		confirmed = true
+	}
+	reflection := c.freeText(text)
 	if n := utf8.RuneCountInString(reflection); n > smallgoals.MaxNoteLen {
 		return Reply{}, c.invalid("err.note_long", "Max", smallgoals.MaxNoteLen, "Len", n)
 	}
@@ -62,12 +66,26 @@ func (c *call) runRevise() (Reply, error) {
 	if g.Status != smallgoals.GoalActive {
 		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.goal_closed", "Ref", gref)
 	}
+	if took == nil && c.p.goalID != 0 {
+		// The form asks every time (a required field).
+		return Reply{}, c.invalid("err.took_part_needed")
+	}
 	today := c.today(&f.team)
 	rv := smallgoals.Revision{GoalID: g.ID, Author: c.req.UserID, Day: today, WrittenAt: c.req.Time,
 		GASLevel: level, Outcome: outcome, CitizenTookPart: took, Reflection: reflection}
 	if v, ok := c.p.opts["date"]; ok {
 		if rv.Day, err = c.pastDate(v, today); err != nil {
 			return Reply{}, err
+		}
+	}
+	if !confirmed {
+		again, err := c.tx.HasRevisionOn(c.ctx, g.ID, rv.Day)
+		if err != nil {
+			return Reply{}, err
+		}
+		if again {
+			return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.revise_again", "Ref", gref,
+				"Date", smallgoals.FormatDate(rv.Day), "Today", rv.Day.Equal(today))
 		}
 	}
 	if outcome != smallgoals.OutcomeClose {
@@ -110,6 +128,9 @@ func (c *call) runRevise() (Reply, error) {
 		// What to adjust is the edit command's (lifecycle.go), prefilled.
 		r.add(Context, c.t("revise.adjust_hint", "Ref", gref, "Edit", Escape(c.editHint(f.citizen.Alias, g))))
 	}
+	if took == nil {
+		r.add(Context, c.t("revise.took_part_hint"))
+	}
 	if outcome == smallgoals.OutcomeRevisit {
 		r.add(Context, c.t("revise.revisit"))
 		about := smallgoals.About{TeamID: f.team.ID, CitizenID: f.citizen.ID, GoalID: &g.ID, Ref: gref}
@@ -119,4 +140,25 @@ func (c *call) runRevise() (Reply, error) {
 		r.Notify = c.notices
 	}
 	return r, nil
+}
+
+// confirmWord takes the word bekræft (confirm) out of words: a second
+// revision of a goal on one day is saved only when confirmed.
+func confirmWord(words []string) ([]string, bool) {
+	out := make([]string, 0, len(words))
+	found := false
+	for _, w := range words {
+		if strings.EqualFold(w, "bekræft") || strings.EqualFold(w, "bekraeft") || strings.EqualFold(w, "confirm") {
+			found = true
+			continue
+		}
+		out = append(out, w)
+	}
+	return out, found
+}
+
+// waitingText says that a goal waits for the municipality after a
+// revisitation, and since when.
+func (c *call) waitingText(g smallgoals.Goal, team *smallgoals.Team) string {
+	return c.t("goal.waiting", "Date", smallgoals.FormatDate(smallgoals.Day(*g.RevisitAt, team.Location())))
 }

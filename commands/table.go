@@ -10,8 +10,10 @@ var (
 	}}
 	cmdOverview = &command{id: "overview", run: (*call).runOverview}
 	cmdShow     = &command{id: "show", da: []string{"vis"}, en: []string{"show"}, run: (*call).runShow}
-	cmdUndo     = &command{id: "undo", da: []string{"fortryd"}, en: []string{"undo"}, run: (*call).runUndo}
-	cmdNew      = &command{id: "new", da: []string{"ny"}, en: []string{"new"}, run: (*call).runNew, opts: []option{
+	cmdUndo     = &command{id: "undo", da: []string{"fortryd"}, en: []string{"undo"}, run: (*call).runUndo, opts: []option{
+		{name: "number", keys: []string{"nr", "no"}}, // a coordinator's cancel: fortryd REF nr:N [grund]
+	}}
+	cmdNew = &command{id: "new", da: []string{"ny"}, en: []string{"new"}, run: (*call).runNew, opts: []option{
 		{name: "plan", keys: []string{"plan"}},
 		{name: "due", keys: []string{"frist", "due"}},
 		{name: "scale", keys: []string{"skala", "scale"}},

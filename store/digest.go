@@ -59,7 +59,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			)
 			SELECT g.id AS goal_id, c.id AS citizen_id, c.alias, g.number, g.scale_min, g.scale_max, g.next_revision,
 			       coalesce(s.week_entries, 0) AS week_entries, s.last_in_week, s.last_before, s.best_before,
-			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen
+			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen, g.revisit_at
 			FROM goals g
 			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1 AND c.discharged_at IS NULL
 			LEFT JOIN s ON s.goal_id = g.id
@@ -70,8 +70,9 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 		}
 		// The week's revisions, and each goal's latest (for the GAS T-score).
 		err = tx.tx.SelectContext(ctx, &d.Revisions, `
-			SELECT goal_id, citizen_id, alias, number, day, gas_level, outcome, latest FROM (
+			SELECT goal_id, citizen_id, alias, number, day, gas_level, outcome, latest, citizen_took_part FROM (
 				SELECT r.goal_id, c.id AS citizen_id, c.alias, g.number, r.day, r.gas_level, r.outcome, c.alias_key,
+				       r.citizen_took_part,
 				       row_number() OVER (PARTITION BY r.goal_id ORDER BY r.day DESC, r.id DESC) = 1 AS latest
 				FROM revisions r
 				JOIN goals g ON g.id = r.goal_id

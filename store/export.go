@@ -21,15 +21,19 @@ func (tx *Tx) ListCitizenGoals(ctx context.Context, citizenID int64) ([]smallgoa
 }
 
 // ListCitizenEntries returns the citizen's score entries about days from from
-// to to (inclusive; zero: no bound), oldest first, counting or not.
+// to to (inclusive; zero: no bound), oldest first, counting or not, with
+// their numbers and undos.
 func (tx *Tx) ListCitizenEntries(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Entry, error) {
 	var rows []entryRow
+	// Numbered over all the goal's entries, then cut to the period.
 	err := tx.tx.SelectContext(ctx, &rows, `
-		SELECT `+entryColumns+`
-		FROM entries e JOIN goals g ON g.id = e.goal_id
-		WHERE g.citizen_id = $1 AND e.kind = 'score'
-		  AND e.day >= coalesce($2, '-infinity'::date) AND e.day <= coalesce($3, 'infinity'::date)
-		ORDER BY e.day, e.id`, citizenID, nullTime(from), nullTime(to))
+		SELECT * FROM (
+			SELECT `+entryColumns+entryHistory+`
+			FROM entries e JOIN goals g ON g.id = e.goal_id `+entryUndoJoin+`
+			WHERE g.citizen_id = $1 AND e.kind = 'score'
+		) x
+		WHERE day >= coalesce($2, '-infinity'::date) AND day <= coalesce($3, 'infinity'::date)
+		ORDER BY day, id`, citizenID, nullTime(from), nullTime(to))
 	if err != nil {
 		return nil, wrap("citizen entries", err)
 	}

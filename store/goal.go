@@ -198,16 +198,33 @@ func (tx *Tx) ReviseGoal(ctx context.Context, goalID int64, next, revisit *time.
 // is on or before until, the earliest first, then by ref in Danish order
 // (smallgoals.CompareRefs), with their citizen's alias.
 func (tx *Tx) ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
+	return tx.listDueGoals(ctx, "due goals", `g.next_revision <= $2`+dueOrder, pq.Array(teamIDs), until)
+}
+
+// ListWaitingGoals returns the active goals of the given teams waiting for
+// the municipality (revisitation, until revised again), longest waiting
+// first.
+func (tx *Tx) ListWaitingGoals(ctx context.Context, teamIDs []int64) ([]smallgoals.DueGoal, error) {
+	return tx.listDueGoals(ctx, "waiting goals", `g.revisit_at IS NOT NULL
+		ORDER BY g.revisit_at, translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number, c.team_id`, pq.Array(teamIDs))
+}
+
+// dueOrder orders due goals: soonest first, then by ref.
+const dueOrder = `
+		ORDER BY g.next_revision, translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number, c.team_id`
+
+// listDueGoals returns the active goals of the teams $1 that match where
+// (a condition on g and c, and the order).
+func (tx *Tx) listDueGoals(ctx context.Context, what, where string, args ...any) ([]smallgoals.DueGoal, error) {
 	var out []smallgoals.DueGoal
 	rows, err := tx.tx.QueryxContext(ctx, `
 		SELECT `+goalColumns+`, c.alias, c.team_id, c.contact_user
 		FROM goals g
 		JOIN citizens c ON c.id = g.citizen_id
 		LEFT JOIN plan_goals p ON p.id = g.plan_goal_id
-		WHERE c.team_id = ANY($1) AND g.status = 'active' AND g.next_revision <= $2
-		ORDER BY g.next_revision, translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number, c.team_id`, pq.Array(teamIDs), until)
+		WHERE c.team_id = ANY($1) AND g.status = 'active' AND `+where, args...)
 	if err != nil {
-		return nil, wrap("due goals", err)
+		return nil, wrap(what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -217,14 +234,14 @@ func (tx *Tx) ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time
 		)
 		err := rows.Scan(append(r.scanDest(), &d.Alias, &d.TeamID, &d.ContactUser)...)
 		if err != nil {
-			return nil, wrap("due goals", err)
+			return nil, wrap(what, err)
 		}
 		if d.Goal, err = r.open(tx.keys); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
 	}
-	return out, wrap("due goals", rows.Err())
+	return out, wrap(what, rows.Err())
 }
 
 // SnoozeGoal moves the goal's next revision to date.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"smallgoals"
 )
@@ -49,4 +50,11 @@ func (tx *Tx) ListGoalRevisions(ctx context.Context, goalID int64, limit int) ([
 		return nil, wrap("goal revisions", err)
 	}
 	return openAll[smallgoals.Revision](tx.keys, rows)
+}
+
+// HasRevisionOn reports whether the goal has a revision about day.
+func (tx *Tx) HasRevisionOn(ctx context.Context, goalID int64, day time.Time) (bool, error) {
+	var ok bool
+	err := tx.tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM revisions WHERE goal_id = $1 AND day = $2)`, goalID, day)
+	return ok, wrap("revision on day", err)
 }

@@ -20,7 +20,7 @@ func TestShellGoalLifecycle(t *testing.T) {
 		"/maal plan AB Klare transport selv", "/maal ny AB Tage bussen plan:1",
 		"/maal revider AB-1 -1 ændres For stort et skridt",
 		"/maal ret AB-1 Tage bussen med en voksen hver:28",
-		"/maal revider AB-1 0 afsluttes", "/maal genåbn AB-1",
+		"/maal revider AB-1 0 afsluttes bekræft", "/maal genåbn AB-1",
 		"/maal plan luk AB-P1", "/maal plan luk AB-P1 behold",
 		"/maal vis AB-1", "/maal AB",
 	}, "\n") + "\n"
