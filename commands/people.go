@@ -326,11 +326,13 @@ func (c *call) runCitizensDischarged() (Reply, error) {
 
 // servedOnly are the actions that change a borger's record: refused on a
 // discharged borger (whose data is kept as it was until retention).
-// Reading, exporting, the access log and erasure stay open.
+// Reading, exporting, the access log, erasure and a coordinator's
+// correction of a wrong entry (fortryd nr:N) stay open.
 var servedOnly = map[string]bool{
 	smallgoals.ActGoalCreate: true, smallgoals.ActPlanCreate: true, smallgoals.ActContactSet: true,
 	smallgoals.ActEntryCreate: true, smallgoals.ActRevisionCreate: true, smallgoals.ActGoalSnooze: true,
-	smallgoals.ActCitizenMove: true,
+	smallgoals.ActCitizenMove: true, smallgoals.ActGoalEdit: true, smallgoals.ActGoalReopen: true,
+	smallgoals.ActPlanEdit: true, smallgoals.ActPlanClose: true,
 }
 
 // served refuses action on a discharged borger if it would change the

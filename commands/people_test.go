@@ -171,6 +171,9 @@ func TestCitizenDischarge(t *testing.T) {
 	contains(t, e.do("anna", "#slusen", "ny AB Noget nyt"), "blev udskrevet 2026-11-23")
 	contains(t, e.do("anna", "#slusen", "borger flyt AB #lyngen"), "blev udskrevet")
 	contains(t, e.do("anna", "#slusen", "AB-1 6"), "udskrevet")
+	// Nor is a discharged borger's goal reopened or edited.
+	contains(t, e.do("anna", "#slusen", "genåbn AB-1"), "blev udskrevet")
+	contains(t, e.do("anna", "#slusen", "ret AB-1 Ny titel"), "blev udskrevet")
 	if after := e.snapshot(); after != before {
 		t.Fatalf("a refusal changed rows:\n%s\n%s", before, after)
 	}
