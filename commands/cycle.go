@@ -120,7 +120,7 @@ func (c *call) runDue() (Reply, error) {
 				return Reply{}, err
 			}
 		}
-		waits = append(waits, ref(d.Alias, d.Goal)+" ("+c.waitingText(d.Goal, byID[d.TeamID])+")")
+		waits = append(waits, ref(d.Alias, d.Goal)+" ("+smallgoals.FormatDate(smallgoals.Day(*d.Goal.RevisitAt, byID[d.TeamID].Location()))+")")
 	}
 	var after []Block
 	if len(waits) > 0 {

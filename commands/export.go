@@ -247,7 +247,15 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 	}
 	rows = append(rows, more...)
 	if ts, ok := tscore(revisions); ok {
-		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts), "", "", "", "", "", "", "", "", "", ""})
+		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts)})
+	}
+	for i, row := range rows {
+		// Every kind of row has every column: a spreadsheet, and a CSV
+		// reader, expect as many fields as the header has.
+		for len(row) < len(rows[0]) {
+			row = append(row, "")
+		}
+		rows[i] = row
 	}
 	return danishCSV(rows)
 }
