@@ -121,6 +121,8 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormNew, CitizenID: id}, formMeta{})
 		case commands.ActRevise:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormRevise, GoalID: id}, formMeta{})
+		case commands.ActEdit:
+			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormEdit, GoalID: id}, formMeta{})
 		case commands.ActSnooze:
 			// Once a message (or App Home as published): a double tap or a
 			// click Slack sends again does nothing more.

@@ -311,6 +311,7 @@ func readPathCases() []readPath {
 			e.press(user, fmt.Sprintf("new:%d", ab))
 		}),
 		both("button:snooze", "Udsæt 7 dage", citizen, pressOnGoal("snooze")),
+		both("button:edit", "Ret AB-1 (after ændres)", citizen, pressOnGoal("edit")),
 		none("button:lang", "the user's own language"),
 
 		both("form:log", "log form saved", citizen, func(e *slackEnv, user string) {
@@ -320,6 +321,10 @@ func readPathCases() []readPath {
 		both("form:new", "new-goal form saved", citizen, func(e *slackEnv, user string) {
 			e.submit(user, goalMeta("new")(e), map[string]any{"title": input("title", "value", "Smøre madpakke"),
 				"scale": input("scale", "selected_option", map[string]any{"value": "1-10"}), "every": input("every", "value", "42")})
+		}),
+		both("form:edit", "edit form saved", citizen, func(e *slackEnv, user string) {
+			e.submit(user, goalMeta("edit")(e), map[string]any{"title": input("title", "value", "Tage bussen hele vejen"),
+				"every": input("every", "value", "28")})
 		}),
 		both("form:revise", "revision form saved", citizen, func(e *slackEnv, user string) {
 			e.submit(user, goalMeta("revise")(e), map[string]any{"gas": input("gas", "selected_option", map[string]any{"value": "0"}),

@@ -93,6 +93,9 @@ func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest 
 		title = t("modal.revise.title")
 		blocks = v.revise(d, meta, t)
 		meta.Confirm = d.RevisedToday && d.Goal != nil
+	case commands.FormEdit:
+		title = t("modal.edit.title")
+		blocks = v.edit(d, t)
 	default:
 		title = t("modal.log.title")
 		blocks = v.log(d, meta, t)
@@ -125,7 +128,7 @@ func submittable(d commands.FormData) bool {
 	switch d.Kind {
 	case commands.FormNew:
 		return d.Citizen != nil
-	case commands.FormRevise:
+	case commands.FormRevise, commands.FormEdit:
 		return d.Goal != nil
 	default:
 		return len(d.Citizens) > 0 && (d.Citizen == nil || len(d.Goals) > 0)
@@ -136,7 +139,7 @@ func submittable(d commands.FormData) bool {
 // trigger_id is valid for 3 seconds, and a user in many teams takes
 // longer to look up.
 func (v views) Loading(lang, kind string) slack.ModalViewRequest {
-	title := map[string]string{commands.FormNew: "modal.new.title", commands.FormRevise: "modal.revise.title"}[kind]
+	title := map[string]string{commands.FormNew: "modal.new.title", commands.FormRevise: "modal.revise.title", commands.FormEdit: "modal.edit.title"}[kind]
 	if title == "" {
 		title = "modal.log.title"
 	}
@@ -307,6 +310,43 @@ func scoresLine(scores []int) string {
 		s[i] = strconv.Itoa(n)
 	}
 	return strings.Join(s, " → ")
+}
+
+// edit is the form of `ret REF`: the goal's title, target, cadence and
+// next revision as they are, to change (the scale and the plan goal are
+// typed: the scale rarely may change, see lifecycle.go).
+func (v views) edit(d commands.FormData, t func(string, ...any) string) []slack.Block {
+	if d.Goal == nil {
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(t("err.unknown_goal")), nil, nil)}
+	}
+	g := d.Goal
+	title := slack.NewPlainTextInputBlockElement(nil, "title")
+	title.MaxLength = smallgoals.MaxTitleLen
+	title.InitialValue = g.Title
+	target := slack.NewPlainTextInputBlockElement(nil, "target")
+	target.MaxLength = 3
+	if g.Target != nil {
+		target.InitialValue = strconv.Itoa(*g.Target)
+	}
+	tb := slack.NewInputBlock("target", plain(t("modal.new.target")), plain(t("modal.edit.scale", "Scale", g.Scale().String())), target)
+	tb.Optional = true
+	every := slack.NewPlainTextInputBlockElement(nil, "every")
+	every.InitialValue = strconv.Itoa(g.CadenceDays)
+	every.MaxLength = 3
+	due := slack.NewDatePickerBlockElement("due")
+	if g.NextRevision != nil {
+		due.InitialDate = smallgoals.FormatDate(*g.NextRevision)
+	}
+	db := slack.NewInputBlock("due", plain(t("modal.edit.due")), nil, due)
+	db.Optional = true
+	return []slack.Block{
+		slack.NewSectionBlock(mrkdwn("*"+d.Ref(g.Goal)+"* "+commands.Escape(g.Title)), nil, nil),
+		slack.NewContextBlock("", mrkdwn(t("modal.edit.history"))),
+		slack.NewInputBlock("title", plain(t("modal.new.goal_title")), nil, title),
+		tb,
+		slack.NewInputBlock("every", plain(t("modal.new.every")), nil, every),
+		db,
+	}
 }
 
 func (v views) newGoal(d commands.FormData, t func(string, ...any) string) []slack.Block {
@@ -489,7 +529,7 @@ func fieldBlock(field string, meta formMeta, s commands.Submission) string {
 			return "citizen"
 		case commands.FormRevise:
 			return "gas"
-		default:
+		default: // new and edit: the title
 			return "title"
 		}
 	}

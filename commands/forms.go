@@ -261,6 +261,11 @@ var fields = map[string]map[string]string{
 		"err.scale": "scale", "err.target": "target", "err.every": "every", "err.date": "due",
 		"err.due_past": "due", "err.plan_unknown": "plan", "err.plan_option": "plan",
 	},
+	FormEdit: {
+		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.control": "title",
+		"err.target": "target", "err.edit_target_off_scale": "target", "err.every": "every",
+		"err.date": "due", "err.due_past": "due",
+	},
 	FormRevise: {
 		"err.gas": "gas", "err.outcome": "outcome", "err.yes_no": "took_part", "err.note_long": "reflection",
 		"err.cpr": "reflection", "err.control": "reflection", "err.date": "next", "err.next_past": "next", "err.next_on_close": "next",
@@ -307,6 +312,15 @@ func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply,
 			if x := v["gas"+smallgoals.FormatGASLevel(i)]; x != "" {
 				p.opts["gas"+strconv.Itoa(i)] = x
 			}
+		}
+	case FormEdit:
+		// The form shows the goal's settings as they are: a field left as
+		// it was changes nothing (goalChanges compares).
+		p.cmd = cmdEdit
+		p.args = []string{""}
+		free = v["title"]
+		for _, o := range []string{"target", "every", "due"} {
+			opt(o, o)
 		}
 	case FormRevise:
 		p.cmd = cmdRevise

@@ -46,6 +46,7 @@ const (
 	ActRevise = "revise" // open the revision form; Value: a goal ID
 	ActLang   = "lang"   // set my language; Value: da or en
 	ActSnooze = "snooze" // move a revision 7 days; Value: a goal ID
+	ActEdit   = "edit"   // open the edit form; Value: a goal ID
 )
 
 // Reply is what a command answers: blocks for the person who typed it,
@@ -91,6 +92,7 @@ const (
 	FormLog    = "log"
 	FormNew    = "new"
 	FormRevise = "revise"
+	FormEdit   = "edit"
 )
 
 // Modal asks the transport to open a form, optionally with a citizen or

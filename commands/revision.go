@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -126,7 +127,9 @@ func (c *call) runRevise() (Reply, error) {
 	}
 	if outcome == smallgoals.OutcomeAdjust {
 		// What to adjust is the edit command's (lifecycle.go), prefilled.
+		// In Slack, a button opens the edit form on the goal as it is.
 		r.add(Context, c.t("revise.adjust_hint", "Ref", gref, "Edit", Escape(c.editHint(f.citizen.Alias, g))))
+		r.Blocks[len(r.Blocks)-1].Buttons = []Button{{Label: c.t("button.edit", "Ref", gref), Action: ActEdit, Value: strconv.FormatInt(g.ID, 10), Primary: true}}
 	}
 	if took == nil {
 		r.add(Context, c.t("revise.took_part_hint"))
