@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"regexp"
@@ -30,9 +31,19 @@ type Bot struct {
 	// HomeDelay gathers a burst of changes into one App Home refresh
 	// (views.publish is rate-limited by Slack); default 500 ms.
 	HomeDelay time.Duration
-	Now       func() time.Time
+	// MaxWork bounds the commands and form submissions being worked on at
+	// once; default DefaultMaxWork. Under overload their work waits for
+	// the database, and without a bound it piles up (goroutines, memory)
+	// until the process is killed: beyond it a request is answered at
+	// once that the bot is busy and nothing was saved, so the user tries
+	// again, instead of an acknowledgement that comes too late or not at
+	// all.
+	MaxWork int
+	Now     func() time.Time
 
-	late sync.WaitGroup // answers still being worked on after their ack
+	late     sync.WaitGroup // answers still being worked on after their ack
+	workOnce sync.Once
+	work     chan struct{} // one token per request being worked on
 
 	homeMu      sync.Mutex
 	homePending map[string]bool // users whose App Home is about to be refreshed
@@ -78,6 +89,34 @@ func (b *Bot) now() time.Time {
 	return time.Now()
 }
 
+// DefaultMaxWork is MaxWork's default: far above what one replica serves
+// (its database pool is 64 connections), far below what exhausts it.
+const DefaultMaxWork = 2000
+
+// take claims a place for one request's work; false when MaxWork are
+// being worked on. give hands it back.
+func (b *Bot) take() bool {
+	b.workOnce.Do(func() { b.work = make(chan struct{}, cmp.Or(b.MaxWork, DefaultMaxWork)) })
+	select {
+	case b.work <- struct{}{}:
+		return true
+	default:
+		busy.Inc()
+		return false
+	}
+}
+
+func (b *Bot) give() { <-b.work }
+
+// busyReply says the bot is busy and nothing was saved.
+func (b *Bot) busyReply() commands.Reply {
+	text := "…"
+	if b.Forms != nil {
+		text = b.Forms.T("", "err.busy")
+	}
+	return commands.Reply{Blocks: []commands.Block{{Kind: commands.Section, Text: text}}, Command: "busy", Outcome: "refused"}
+}
+
 // Wait blocks until the answers that follow their acknowledgement are sent,
 // and the Socket Mode envelopes in flight are done.
 func (b *Bot) Wait() { b.late.Wait() }
@@ -93,6 +132,10 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 		ackWithin = 2 * time.Second
 	}
 	start := time.Now()
+	if !b.take() {
+		r := b.busyReply()
+		return &r
+	}
 	var (
 		mu   sync.Mutex
 		late bool
@@ -101,6 +144,7 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 	b.late.Add(1)
 	go func() {
 		defer b.late.Done()
+		defer b.give()
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), slowLimit)
 		defer cancel()
 		req := commands.Request{

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -385,5 +386,47 @@ func TestRevisitNoticeRetried(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM outbox WHERE kind = 'notice' AND status = 'sent'`); n != 1 {
 		t.Errorf("%d notices recorded sent, want 1", n)
+	}
+}
+
+// Under overload the work being done is bounded (MaxWork): beyond it a
+// form submission and a command are answered at once that the bot is
+// busy and nothing was saved — not left waiting on the database, piling
+// up goroutines — and nothing of theirs is stored.
+func TestBusyBeyondMaxWork(t *testing.T) {
+	e := newSlackEnv(t)
+	e.bot.MaxWork = 1 // before any request: the bound is set on the first
+	ab, ab1 := setupTeams(e)
+	e.bot.AckWithin = 200 * time.Millisecond
+	before := e.count(`SELECT count(*) FROM entries`)
+	e.stall("entries", 2*time.Second) // the first save waits for the database
+	meta := fmt.Sprintf(`{"k":"log","ch":"C1","c":%d,"g":%d}`, ab, ab1)
+	score := func(n string) map[string]any {
+		return map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": n}}}}
+	}
+	first := make(chan string, 1)
+	go func() {
+		_, resp := e.interact(viewPayload("view_submission", "V1", meta, nil, score("5")))
+		first <- resp
+	}()
+	time.Sleep(500 * time.Millisecond) // acknowledged (late: clear), its save still waiting
+	if out := e.command("UANNA", "C1", "AB-1 7"); !strings.Contains(out, "travlt") {
+		t.Errorf("a command beyond MaxWork: %s", out)
+	}
+	// (interact waits for the bot's work: the first save is done after it.)
+	_, resp := e.interact(viewPayload("view_submission", "V2", meta, nil, score("6")))
+	if !strings.Contains(resp, "travlt") || !strings.Contains(resp, "intet er gemt") {
+		t.Errorf("a submission beyond MaxWork: %s", resp)
+	}
+	if resp := <-first; !strings.Contains(resp, "clear") {
+		t.Errorf("the first submission: %s", resp)
+	}
+	e.bot.Wait()
+	if n := e.count(`SELECT count(*) FROM entries`) - before; n != 1 {
+		t.Errorf("entries stored = %d, want the first submission's only", n)
+	}
+	// Free again: work goes through.
+	if out := e.command("UANNA", "C1", "AB-1 7"); !strings.Contains(out, "✅") {
+		t.Errorf("a command once the work is done: %s", out)
 	}
 }

@@ -184,12 +184,16 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 		reply    commands.Reply
 		refusals map[string]string
 	}
+	if !b.take() {
+		return b.refused(ctx, cb, meta, s, map[string]string{commands.GeneralField: b.busyReply().Blocks[0].Text})
+	}
 	var (
 		mu   sync.Mutex
 		late bool
 		done = make(chan result, 1)
 	)
 	b.async(ctx, func(ctx context.Context) {
+		defer b.give()
 		req := b.request(ctx, cb.User.ID, meta.Channel)
 		req.DeliveryKey = "view:" + cb.View.ID + ":" + cb.View.Hash
 		reply, refusals := b.Forms.Submit(ctx, req, s)

@@ -16,6 +16,10 @@ import (
 
 // The bot's metrics, on the default registry that /metrics serves.
 var (
+	busy = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "smallgoals_busy_total",
+		Help: "Commands and form submissions refused because MaxWork were being worked on (nothing saved; the user was told).",
+	})
 	httpRequests = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_http_requests_total",
 		Help: "Requests from Slack by route and status code.",
