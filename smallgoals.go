@@ -427,6 +427,39 @@ type DigestGoal struct {
 	GapStaff     *int       `db:"gap_staff"`   // the week's latest entry with borger and staff 3 or more apart
 	GapCitizen   *int       `db:"gap_citizen"` // its borger score
 	RevisitAt    *time.Time `db:"revisit_at"`  // waiting for the municipality since
+	// Progress and setback are judged on these: the median staff score of
+	// the week and of the DigestWeeksBefore weeks before it, and how many
+	// staff scores each holds.
+	WeekMedian   *float64  `db:"week_median"`
+	WeekScores   int       `db:"week_scores"`
+	BeforeMedian *float64  `db:"before_median"`
+	BeforeScores int       `db:"before_scores"`
+	CreatedOn    time.Time `db:"created_on"` // the team's local date the goal was created
+}
+
+// The digest's rule for progress and setback: the week's median staff
+// score against the median of the DigestWeeksBefore weeks before it, each
+// side with at least DigestMinScores staff scores, apart by at least
+// DigestMinChange points of the goal's scale.
+const (
+	DigestWeeksBefore = 4
+	DigestMinScores   = 2
+	DigestMinChange   = 1.0
+)
+
+// Trend tells whether the goal moved in the week by the digest's rule:
+// +1 progress, -1 setback, 0 neither or too few scores to say.
+func (g DigestGoal) Trend() int {
+	if g.WeekMedian == nil || g.BeforeMedian == nil || g.WeekScores < DigestMinScores || g.BeforeScores < DigestMinScores {
+		return 0
+	}
+	switch d := *g.WeekMedian - *g.BeforeMedian; {
+	case d >= DigestMinChange:
+		return 1
+	case d <= -DigestMinChange:
+		return -1
+	}
+	return 0
 }
 
 // Ref returns the goal's ref.
@@ -452,6 +485,15 @@ type Digest struct {
 	Authors   int
 	Goals     []DigestGoal
 	Revisions []DigestRevision // revisions in the week, and each goal's latest
+	// Reflections counts the team's reflections written in the week
+	// (never their text).
+	Reflections int
+}
+
+// Week is the ISO week the digest covers: the one holding most of its
+// seven days (a Monday digest covers exactly the week before).
+func (d Digest) Week() (year, week int) {
+	return d.From.AddDate(0, 0, 3).ISOWeek()
 }
 
 // Append is one request to the store's one writer of scores: an entry to
