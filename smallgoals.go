@@ -171,6 +171,38 @@ type GoalChange struct {
 	New        string    `db:"new_value"`
 }
 
+// Reflection is what a team concluded at its staff meeting, for the ISO
+// week of the team's local day it was written: about the team's week, or
+// about one borger (CitizenID) or one of the borger's goals (GoalID, with
+// CitizenID). Append-only; the text is sealed like notes.
+type Reflection struct {
+	ID        int64     `db:"id"`
+	TeamID    int64     `db:"team_id"`
+	CitizenID *int64    `db:"citizen_id"`
+	GoalID    *int64    `db:"goal_id"`
+	Author    string    `db:"author"`
+	Day       time.Time `db:"day"`
+	Year      int       `db:"iso_year"`
+	Week      int       `db:"iso_week"`
+	WrittenAt time.Time `db:"written_at"`
+	Text      string    `db:"-"`
+	// Alias and Number name what it is about, as listed (empty, 0: the
+	// team's week).
+	Alias  string `db:"alias"`
+	Number *int   `db:"number"`
+}
+
+// About returns the ref or alias a reflection is about, "" for the team.
+func (r Reflection) About() string {
+	switch {
+	case r.Number != nil:
+		return Ref{Alias: r.Alias, N: *r.Number}.String()
+	case r.CitizenID != nil:
+		return r.Alias
+	}
+	return ""
+}
+
 // Entry kinds. A score entry counts until an entry replaces it; an undo
 // entry only cancels the entry it replaces.
 const (
@@ -286,6 +318,9 @@ const (
 	// The jobs' deliveries, actor ActorSystem, one event per borger named.
 	ActReminderSend = "reminder.send"
 	ActDigestSend   = "digest.send"
+
+	ActReflectionCreate = "reflection.create" // the team's reflection at the staff meeting
+	ActReflectionView   = "reflection.view"
 	ActNoticeSend   = "notice.send"
 )
 

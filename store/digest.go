@@ -8,7 +8,7 @@ import (
 )
 
 // DigestOf computes a team's digest figures for the week from to to
-// (civil dates, inclusive) with three set-based queries: no query per
+// (civil dates, inclusive) with four set-based queries: no query per
 // goal or per citizen. Goals and revisions come by ref in Danish order
 // (smallgoals.CompareRefs). A discharged borger is in none of them.
 func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error) {
@@ -93,7 +93,12 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			) x
 			WHERE latest OR day >= $2
 			ORDER BY translate(alias_key, 'ÆØÅ', '[\]') COLLATE "C", number, day`, teamID, from, to)
-		return wrap("digest revisions", err)
+		if err != nil {
+			return wrap("digest revisions", err)
+		}
+		// That the team noted its reflections in the week (never the text).
+		d.Reflections, err = tx.CountTeamReflections(ctx, teamID, from, to)
+		return err
 	})
 	return d, err
 }
