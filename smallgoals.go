@@ -321,7 +321,7 @@ const (
 
 	ActReflectionCreate = "reflection.create" // the team's reflection at the staff meeting
 	ActReflectionView   = "reflection.view"
-	ActNoticeSend   = "notice.send"
+	ActNoticeSend       = "notice.send"
 )
 
 // FileRecord is a file the bot sent about a citizen, kept so it can be
