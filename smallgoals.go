@@ -318,10 +318,10 @@ const (
 	// The jobs' deliveries, actor ActorSystem, one event per borger named.
 	ActReminderSend = "reminder.send"
 	ActDigestSend   = "digest.send"
+	ActNoticeSend   = "notice.send"
 
 	ActReflectionCreate = "reflection.create" // the team's reflection at the staff meeting
 	ActReflectionView   = "reflection.view"
-	ActNoticeSend       = "notice.send"
 )
 
 // FileRecord is a file the bot sent about a citizen, kept so it can be
