@@ -156,6 +156,7 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 			add(Section, tr("digest.waiting_count", "Count", len(waiting)))
 		}
 		add(Context, tr("digest.public"))
+		h.reflectionPrompt(&r, t, dg)
 		return r
 	}
 	list := func(id string, items []string) {
@@ -187,7 +188,19 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	}
 	q := week%12 + 1
 	add(Context, "💬 "+tr("digest.reflect")+" "+tr(fmt.Sprintf("reflect.q%d", q)))
+	h.reflectionPrompt(&r, t, dg)
 	return r
+}
+
+// reflectionPrompt ends a digest: that the team's reflection of the week
+// it covers is noted (never its text), and the button to note this
+// week's.
+func (h *Handler) reflectionPrompt(r *Reply, t smallgoals.Team, dg smallgoals.Digest) {
+	if dg.Reflections > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: Context, Text: h.T(t.Lang, "digest.reflection_noted", "Count", dg.Reflections)})
+	}
+	r.Blocks = append(r.Blocks, Block{Kind: Section, Text: h.T(t.Lang, "digest.reflection_prompt"), Buttons: []Button{
+		{Label: h.T(t.Lang, "button.reflect"), Action: ActReflect, Value: strconv.FormatInt(t.ID, 10), Primary: true}}})
 }
 
 // TeamChart draws a digest's overview chart in lang: each goal's latest

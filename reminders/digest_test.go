@@ -358,3 +358,19 @@ func TestDigestNamesTheWeekItCovers(t *testing.T) {
 		t.Errorf("chart: %q %q", ch.files[0].Title, ch.files[0].Name)
 	}
 }
+
+// A reflection noted in the week the digest covers is reminded of,
+// never its text; every digest offers the button to note one.
+func TestDigestRemindsOfReflection(t *testing.T) {
+	w, mk := digestWorld(t)
+	cph := smallgoals.Location("Europe/Copenhagen")
+	first := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, cph))
+	if strings.Contains(first, "refleksion er noteret") || !strings.Contains(first, "Notér teamets refleksion") {
+		t.Errorf("first digest:\n%s", first)
+	}
+	typed(t, w, line{"anna", "refleksion om:AB-1 HEMMELIGKONKLUSION", nov(23)})
+	next := digestAt(t, mk, time.Date(2026, 11, 30, 9, 0, 0, 0, cph))
+	if !strings.Contains(next, "Sidste uges refleksion er noteret — se den med `/maal refleksion vis`") || strings.Contains(next, "HEMMELIG") {
+		t.Errorf("next digest:\n%s", next)
+	}
+}
