@@ -42,6 +42,9 @@ type Purged struct {
 	Goals     int // closed goals with their titles, entries and revisions
 	Entries   int // entries on closed goals kept otherwise (and on removed goals)
 	Revisions int // revisions likewise
+	// Reflections counts the team reflections (about no borger) past the
+	// team's retention; those about a borger go with the borger or goal.
+	Reflections int
 	// Kept counts entries and revisions past retention kept because they
 	// were written after the citizen's last export.
 	Kept        int

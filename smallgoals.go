@@ -171,6 +171,38 @@ type GoalChange struct {
 	New        string    `db:"new_value"`
 }
 
+// Reflection is what a team concluded at its staff meeting, for the ISO
+// week of the team's local day it was written: about the team's week, or
+// about one borger (CitizenID) or one of the borger's goals (GoalID, with
+// CitizenID). Append-only; the text is sealed like notes.
+type Reflection struct {
+	ID        int64     `db:"id"`
+	TeamID    int64     `db:"team_id"`
+	CitizenID *int64    `db:"citizen_id"`
+	GoalID    *int64    `db:"goal_id"`
+	Author    string    `db:"author"`
+	Day       time.Time `db:"day"`
+	Year      int       `db:"iso_year"`
+	Week      int       `db:"iso_week"`
+	WrittenAt time.Time `db:"written_at"`
+	Text      string    `db:"-"`
+	// Alias and Number name what it is about, as listed (empty, 0: the
+	// team's week).
+	Alias  string `db:"alias"`
+	Number *int   `db:"number"`
+}
+
+// About returns the ref or alias a reflection is about, "" for the team.
+func (r Reflection) About() string {
+	switch {
+	case r.Number != nil:
+		return Ref{Alias: r.Alias, N: *r.Number}.String()
+	case r.CitizenID != nil:
+		return r.Alias
+	}
+	return ""
+}
+
 // Entry kinds. A score entry counts until an entry replaces it; an undo
 // entry only cancels the entry it replaces.
 const (
@@ -287,6 +319,9 @@ const (
 	ActReminderSend = "reminder.send"
 	ActDigestSend   = "digest.send"
 	ActNoticeSend   = "notice.send"
+
+	ActReflectionCreate = "reflection.create" // the team's reflection at the staff meeting
+	ActReflectionView   = "reflection.view"
 )
 
 // FileRecord is a file the bot sent about a citizen, kept so it can be
@@ -427,6 +462,39 @@ type DigestGoal struct {
 	GapStaff     *int       `db:"gap_staff"`   // the week's latest entry with borger and staff 3 or more apart
 	GapCitizen   *int       `db:"gap_citizen"` // its borger score
 	RevisitAt    *time.Time `db:"revisit_at"`  // waiting for the municipality since
+	// Progress and setback are judged on these: the median staff score of
+	// the week and of the DigestWeeksBefore weeks before it, and how many
+	// staff scores each holds.
+	WeekMedian   *float64  `db:"week_median"`
+	WeekScores   int       `db:"week_scores"`
+	BeforeMedian *float64  `db:"before_median"`
+	BeforeScores int       `db:"before_scores"`
+	CreatedOn    time.Time `db:"created_on"` // the team's local date the goal was created
+}
+
+// The digest's rule for progress and setback: the week's median staff
+// score against the median of the DigestWeeksBefore weeks before it, each
+// side with at least DigestMinScores staff scores, apart by at least
+// DigestMinChange points of the goal's scale.
+const (
+	DigestWeeksBefore = 4
+	DigestMinScores   = 2
+	DigestMinChange   = 1.0
+)
+
+// Trend tells whether the goal moved in the week by the digest's rule:
+// +1 progress, -1 setback, 0 neither or too few scores to say.
+func (g DigestGoal) Trend() int {
+	if g.WeekMedian == nil || g.BeforeMedian == nil || g.WeekScores < DigestMinScores || g.BeforeScores < DigestMinScores {
+		return 0
+	}
+	switch d := *g.WeekMedian - *g.BeforeMedian; {
+	case d >= DigestMinChange:
+		return 1
+	case d <= -DigestMinChange:
+		return -1
+	}
+	return 0
 }
 
 // Ref returns the goal's ref.
@@ -452,6 +520,15 @@ type Digest struct {
 	Authors   int
 	Goals     []DigestGoal
 	Revisions []DigestRevision // revisions in the week, and each goal's latest
+	// Reflections counts the team's reflections written in the week
+	// (never their text).
+	Reflections int
+}
+
+// Week is the ISO week the digest covers: the one holding most of its
+// seven days (a Monday digest covers exactly the week before).
+func (d Digest) Week() (year, week int) {
+	return d.From.AddDate(0, 0, 3).ISOWeek()
 }
 
 // Append is one request to the store's one writer of scores: an entry to

@@ -123,6 +123,9 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormRevise, GoalID: id}, formMeta{})
 		case commands.ActEdit:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormEdit, GoalID: id}, formMeta{})
+		case commands.ActReflect:
+			// The digest's button: the reflection of the channel's team.
+			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormReflect}, formMeta{})
 		case commands.ActSnooze:
 			// Once a message (or App Home as published): a double tap or a
 			// click Slack sends again does nothing more.

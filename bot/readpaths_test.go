@@ -300,6 +300,13 @@ func readPathCases() []readPath {
 				VALUES ($1, 1, 'Bo selv'::bytea, 'plain', 'UANNA', now()) ON CONFLICT DO NOTHING`, ab)
 			e.slash(user, "C1", "plan luk AB-P1")
 		}),
+		// The team's reflection: refused to an outsider in the channel,
+		// about the team, before any borger is looked at.
+		{key: "command:reflection", name: "refleksion om:AB-1 Tekst", do: typed("refleksion om:AB-1 Fast tid virker"),
+			member: citizen, outsider: team},
+		both("command:reflection", "refleksion Tekst (the team's week)", team, typed("refleksion Vi fejrer de små sejre")),
+		both("command:reflection", "refleksion (the form)", team, typed("refleksion")),
+		both("command:reflection_show", "refleksion vis", team, typed("refleksion vis")),
 		// A bare /maal has no command of its own: the transport opens the
 		// log form.
 		{key: "bare", name: "/maal", do: typed(""), member: team, outsider: team},
@@ -313,6 +320,11 @@ func readPathCases() []readPath {
 		both("button:snooze", "Udsæt 7 dage", citizen, pressOnGoal("snooze")),
 		both("button:edit", "Ret AB-1 (after ændres)", citizen, pressOnGoal("edit")),
 		none("button:lang", "the user's own language"),
+		both("button:reflect", "Notér refleksion (the digest's)", team, func(e *slackEnv, user string) {
+			var slusen int64
+			e.raw.QueryRow(`SELECT id FROM teams WHERE channel_id = 'C1'`).Scan(&slusen)
+			e.press(user, fmt.Sprintf("reflect:%d", slusen))
+		}),
 
 		both("form:log", "log form saved", citizen, func(e *slackEnv, user string) {
 			_, ab1 := e.ids()
@@ -331,6 +343,11 @@ func readPathCases() []readPath {
 				"outcome":   input("outcome", "selected_option", map[string]any{"value": "continue"}),
 				"took_part": input("took_part", "selected_option", map[string]any{"value": "yes"})})
 		}),
+
+		{key: "form:reflect", name: "reflection form saved about AB", member: citizen, outsider: team, do: func(e *slackEnv, user string) {
+			ab, _ := e.ids()
+			e.submit(user, fmt.Sprintf(`{"k":"reflect","ch":"C1","c":%d}`, ab), map[string]any{"reflection": input("reflection", "value", "Fast tid virker")})
+		}},
 
 		both("choice:citizen", "the form's borger choice", citizen, func(e *slackEnv, user string) {
 			ab, _ := e.ids()

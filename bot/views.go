@@ -96,6 +96,9 @@ func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest 
 	case commands.FormEdit:
 		title = t("modal.edit.title")
 		blocks = v.edit(d, t)
+	case commands.FormReflect:
+		title = t("modal.reflect.title")
+		blocks = v.reflect(d, t)
 	default:
 		title = t("modal.log.title")
 		blocks = v.log(d, meta, t)
@@ -130,6 +133,8 @@ func submittable(d commands.FormData) bool {
 		return d.Citizen != nil
 	case commands.FormRevise, commands.FormEdit:
 		return d.Goal != nil
+	case commands.FormReflect:
+		return true // the text field; a refusal shows on it
 	default:
 		return len(d.Citizens) > 0 && (d.Citizen == nil || len(d.Goals) > 0)
 	}
@@ -139,7 +144,8 @@ func submittable(d commands.FormData) bool {
 // trigger_id is valid for 3 seconds, and a user in many teams takes
 // longer to look up.
 func (v views) Loading(lang, kind string) slack.ModalViewRequest {
-	title := map[string]string{commands.FormNew: "modal.new.title", commands.FormRevise: "modal.revise.title", commands.FormEdit: "modal.edit.title"}[kind]
+	title := map[string]string{commands.FormNew: "modal.new.title", commands.FormRevise: "modal.revise.title", commands.FormEdit: "modal.edit.title",
+		commands.FormReflect: "modal.reflect.title"}[kind]
 	if title == "" {
 		title = "modal.log.title"
 	}
@@ -396,6 +402,45 @@ func (v views) newGoal(d commands.FormData, t func(string, ...any) string) []sla
 	return blocks
 }
 
+// reflect is the team's reflection form: the text, and optionally the
+// borger (of the channel's team) and one of the borger's goals it is about.
+func (v views) reflect(d commands.FormData, t func(string, ...any) string) []slack.Block {
+	text := slack.NewPlainTextInputBlockElement(nil, "reflection")
+	text.Multiline = true
+	text.MaxLength = smallgoals.MaxNoteLen
+	blocks := []slack.Block{
+		slack.NewInputBlock("reflection", plain(t("modal.reflect.text")), nil, text),
+		slack.NewContextBlock("", mrkdwn(t("modal.reflect.hint"))),
+	}
+	if len(d.Citizens) == 0 {
+		return blocks
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.reflect.team")), "citizen")
+	for i, c := range d.Citizens {
+		if i == maxOptions {
+			break
+		}
+		o := option(strconv.FormatInt(c.ID, 10), c.Alias)
+		sel.Options = append(sel.Options, o)
+		if d.Citizen != nil && c.ID == d.Citizen.ID {
+			sel.InitialOption = o
+		}
+	}
+	cb := slack.NewInputBlock("citizen", plain(t("modal.reflect.citizen")), nil, sel).WithDispatchAction(true)
+	cb.Optional = true
+	blocks = append(blocks, cb)
+	if d.Citizen == nil || len(d.Goals) == 0 {
+		return blocks
+	}
+	gs := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.reflect.team")), "goal")
+	for _, g := range d.Goals {
+		gs.Options = append(gs.Options, option(strconv.FormatInt(g.ID, 10), d.Ref(g.Goal)+" "+g.Title))
+	}
+	gb := slack.NewInputBlock("goal", plain(t("modal.reflect.goal")), nil, gs)
+	gb.Optional = true
+	return append(blocks, gb)
+}
+
 func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any) string) []slack.Block {
 	if d.Goal == nil {
 		return []slack.Block{slack.NewSectionBlock(mrkdwn(t("err.unknown_goal")), nil, nil)}
@@ -529,6 +574,8 @@ func fieldBlock(field string, meta formMeta, s commands.Submission) string {
 			return "citizen"
 		case commands.FormRevise:
 			return "gas"
+		case commands.FormReflect:
+			return "reflection"
 		default: // new and edit: the title
 			return "title"
 		}

@@ -111,6 +111,11 @@ type Tx interface {
 	CreateGoalChange(ctx context.Context, ch *smallgoals.GoalChange) error
 	ListGoalChanges(ctx context.Context, goalID int64) ([]smallgoals.GoalChange, error)
 	ListCitizenChanges(ctx context.Context, citizenID int64) ([]smallgoals.GoalChange, error)
+	// The team's reflections (reflection.go).
+	CreateReflection(ctx context.Context, r *smallgoals.Reflection) error
+	ListTeamReflections(ctx context.Context, teamID int64, from time.Time, limit int) ([]smallgoals.Reflection, error)
+	ListCitizenReflections(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Reflection, error)
+	ListGoalReflections(ctx context.Context, goalID int64, limit int) ([]smallgoals.Reflection, error)
 }
 
 // Members tells who is on a team. The shell keeps membership in the

@@ -108,7 +108,12 @@ func (c *call) runExport() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	csv := c.exportCSV(alias, goals, plans, entries, revisions, changes, f.team.Location(), c.historyRows(f, history)...)
+	reflections, err := c.tx.ListCitizenReflections(c.ctx, f.citizen.ID, from, to) // the team's, about the borger
+	if err != nil {
+		return Reply{}, err
+	}
+	csv := c.exportCSV(alias, goals, plans, entries, revisions, changes, f.team.Location(),
+		append(c.historyRows(f, history), c.reflectionRows(f, reflections)...)...)
 	page, err := c.statusPage(f, goals, plans, entries, revisions, from, to, changes)
 	if err != nil {
 		return Reply{}, err

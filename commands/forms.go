@@ -29,9 +29,10 @@ type FormData struct {
 
 // CitizenChoice is a citizen as a form lists it.
 type CitizenChoice struct {
-	ID    int64
-	Alias string
-	Team  string
+	ID     int64
+	Alias  string
+	Team   string
+	TeamID int64
 }
 
 // Ref returns a goal's ref for the chosen citizen.
@@ -94,7 +95,7 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 			return err
 		}
 		for _, ct := range cs {
-			d.Citizens = append(d.Citizens, CitizenChoice{ID: ct.ID, Alias: ct.Alias, Team: byID[ct.TeamID].Name})
+			d.Citizens = append(d.Citizens, CitizenChoice{ID: ct.ID, Alias: ct.Alias, Team: byID[ct.TeamID].Name, TeamID: ct.TeamID})
 		}
 		f, goal, err := c.formChoice(m)
 		if err != nil {
@@ -106,13 +107,20 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 				return err
 			}
 		}
+		if m.Kind == FormReflect {
+			// The borgere of the channel's team only, if the caller is on it.
+			var err error
+			if d.Citizens, f, err = c.reflectChoice(d.Citizens, f); err != nil {
+				return err
+			}
+		}
 		if f == nil {
 			return nil
 		}
 		i := slices.IndexFunc(d.Citizens, func(ch CitizenChoice) bool { return ch.ID == f.citizen.ID })
 		if i < 0 {
 			// On the team by Slack's word now, though not a moment ago.
-			d.Citizens = append(d.Citizens, CitizenChoice{ID: f.citizen.ID, Alias: f.citizen.Alias, Team: f.team.Name})
+			d.Citizens = append(d.Citizens, CitizenChoice{ID: f.citizen.ID, Alias: f.citizen.Alias, Team: f.team.Name, TeamID: f.team.ID})
 			i = len(d.Citizens) - 1
 		}
 		d.Citizen = &d.Citizens[i]
@@ -184,6 +192,35 @@ func (c *call) formChoice(m Modal) (*found, *smallgoals.Goal, error) {
 	return &f, goal, nil
 }
 
+// reflectChoice narrows the reflection form's borgere to the channel's
+// team, if the caller is on it (audited as listed), and drops a chosen
+// borger of another team.
+func (c *call) reflectChoice(cs []CitizenChoice, f *found) ([]CitizenChoice, *found, error) {
+	t, err := c.currentTeam()
+	if err != nil || t == nil {
+		return nil, nil, err
+	}
+	ok, err := c.h.members.IsMember(c.ctx, c.tx, *t, c.req.UserID)
+	if err != nil || !ok {
+		return nil, nil, err // formChoice audited the refusal
+	}
+	var mine []CitizenChoice
+	for _, ch := range cs {
+		if ch.TeamID == t.ID {
+			mine = append(mine, ch)
+		}
+	}
+	if f != nil && f.team.ID != t.ID {
+		f = nil
+	}
+	if len(mine) > 0 {
+		if err := c.audit(smallgoals.ActCitizenList, t, nil, nil, "", true); err != nil {
+			return nil, nil, err
+		}
+	}
+	return mine, f, nil
+}
+
 // auditListed audits, for each of teams whose citizens cs holds, that
 // the caller was shown the team's aliases.
 func (c *call) auditListed(teams []smallgoals.Team, cs []smallgoals.Citizen) error {
@@ -240,6 +277,7 @@ func (c *call) myTeams() ([]smallgoals.Team, error) {
 //	log:    score, citizen_score, date, note
 //	new:    title, plan, scale, target, every, due, gas-2 … gas+2
 //	revise: gas, outcome, took_part (yes|no), reflection, next, confirm (yes: another revision today)
+//	reflect: reflection (the citizen and goal chosen, optional)
 type Submission struct {
 	Kind      string
 	CitizenID int64
@@ -265,6 +303,10 @@ var fields = map[string]map[string]string{
 		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.control": "title",
 		"err.target": "target", "err.edit_target_off_scale": "target", "err.every": "every",
 		"err.date": "due", "err.due_past": "due",
+	},
+	FormReflect: {
+		"err.reflection_needed": "reflection", "err.reflection_long": "reflection", "err.cpr": "reflection", "err.control": "reflection",
+		"err.reflection_other_team": "citizen",
 	},
 	FormRevise: {
 		"err.gas": "gas", "err.outcome": "outcome", "err.yes_no": "took_part", "err.note_long": "reflection",
@@ -331,6 +373,9 @@ func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply,
 		if x := v["took_part"]; x != "" {
 			p.opts["citizen"] = x
 		}
+	case FormReflect:
+		p.cmd = cmdReflect
+		free = v["reflection"]
 	default:
 		return textReply(h.msg.T(h.lang, "err.internal")), map[string]string{GeneralField: h.msg.T(h.lang, "err.internal")}
 	}

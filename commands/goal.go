@@ -200,6 +200,11 @@ func (c *call) runShow() (Reply, error) {
 		r.add(Section, "*"+c.t("show.changes")+"*")
 		r.add(Section, strings.Join(lines, "\n"))
 	}
+	refl, err := c.tx.ListGoalReflections(c.ctx, g.ID, reflectionsShown)
+	if err != nil {
+		return Reply{}, err
+	}
+	c.reflectionsBlock(&r, refl)
 	return r, c.historyBlock(&r, f, &g)
 }
 

@@ -54,32 +54,43 @@ func (h *Handler) ReminderMessage(lang string, day time.Time, goals []ReminderGo
 }
 
 // noEntryDays is how long without an entry makes a goal worth a mention
-// in the digest.
+// in the digest; a goal younger than that is never quiet.
 const noEntryDays = 14
 
 // listed caps each list of refs in a digest.
 const listed = 10
 
-// Message is a team's digest in its language: aliases, refs and numbers,
-// never a note. A public channel gets the counts only, and why.
+// DigestMessage is a team's digest in its language: aliases, refs and
+// numbers, never a note. week is the ISO week it covers
+// (smallgoals.Digest.Week), day the day it is posted. Revisions overdue
+// come first, the latest first, then those due in the coming week.
+// Progress and setback follow smallgoals.DigestGoal.Trend. A public
+// channel gets the counts only, and why.
 func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day time.Time, week int, private bool) Reply {
 	lang := t.Lang
 	tr := func(id string, kv ...any) string { return h.T(lang, id, kv...) }
 	var progress, setback, quiet, gaps, wins, due, waiting []string
+	type late struct {
+		ref  string
+		days int
+	}
+	var overdue []late
 	for _, g := range dg.Goals {
 		ref := g.Ref()
 		if g.RevisitAt != nil {
 			waiting = append(waiting, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(smallgoals.Day(*g.RevisitAt, t.Location()))))
 		}
-		if g.LastInWeek != nil && g.LastBefore != nil {
-			switch {
-			case *g.LastInWeek > *g.LastBefore:
-				progress = append(progress, fmt.Sprintf("%s (%d→%d)", ref, *g.LastBefore, *g.LastInWeek))
-			case *g.LastInWeek < *g.LastBefore:
-				setback = append(setback, fmt.Sprintf("%s (%d→%d)", ref, *g.LastBefore, *g.LastInWeek))
+		if g.WeekMedian != nil && g.BeforeMedian != nil {
+			item := fmt.Sprintf("%s (%s→%s)", ref, median(*g.BeforeMedian, lang), median(*g.WeekMedian, lang))
+			switch g.Trend() {
+			case 1:
+				progress = append(progress, item)
+			case -1:
+				setback = append(setback, item)
 			}
 		}
-		if g.LastDay == nil || g.LastDay.Before(day.AddDate(0, 0, -noEntryDays)) {
+		window := day.AddDate(0, 0, -noEntryDays)
+		if g.CreatedOn.Before(window) && (g.LastDay == nil || g.LastDay.Before(window)) {
 			quiet = append(quiet, ref)
 		}
 		if g.GapStaff != nil && g.GapCitizen != nil {
@@ -88,9 +99,18 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 		if g.BestInWeek != nil && g.BestBefore != nil && *g.BestInWeek > *g.BestBefore {
 			wins = append(wins, tr("digest.win_item", "Ref", ref, "Score", *g.BestInWeek))
 		}
-		if g.NextRevision != nil && !g.NextRevision.Before(day) && g.NextRevision.Before(day.AddDate(0, 0, 7)) {
+		switch {
+		case g.NextRevision == nil || g.RevisitAt != nil: // waiting for the municipality: not late
+		case g.NextRevision.Before(day):
+			overdue = append(overdue, late{ref, int(day.Sub(*g.NextRevision).Hours()+12) / 24})
+		case g.NextRevision.Before(day.AddDate(0, 0, 7)):
 			due = append(due, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(*g.NextRevision)))
 		}
+	}
+	sort.SliceStable(overdue, func(i, j int) bool { return overdue[i].days > overdue[j].days })
+	lateItems := make([]string, len(overdue))
+	for i, o := range overdue {
+		lateItems[i] = tr("digest.overdue_item", "Ref", o.ref, "Count", o.days)
 	}
 	var revised []string
 	levels := map[string][]int{}
@@ -130,12 +150,13 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	add(Context, tr("digest.period", "From", smallgoals.FormatDate(dg.From), "To", smallgoals.FormatDate(dg.To)))
 	add(Section, tr("digest.entries", "Count", dg.Entries, "Authors", dg.Authors))
 	if !private {
-		add(Section, tr("digest.counts", "Progress", len(progress), "Setback", len(setback), "Quiet", len(quiet),
+		add(Section, tr("digest.counts", "Overdue", len(lateItems), "Progress", len(progress), "Setback", len(setback), "Quiet", len(quiet),
 			"Gaps", len(gaps), "Revised", len(revised), "Due", len(due), "Wins", len(wins)))
 		if len(waiting) > 0 {
 			add(Section, tr("digest.waiting_count", "Count", len(waiting)))
 		}
 		add(Context, tr("digest.public"))
+		h.reflectionPrompt(&r, t, dg)
 		return r
 	}
 	list := func(id string, items []string) {
@@ -149,21 +170,37 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 		}
 		add(Section, "*"+tr(id)+"* "+strings.Join(items, ", ")+more)
 	}
+	list("digest.overdue", lateItems)
+	list("digest.due", due)
 	list("digest.progress", progress)
 	list("digest.setback", setback)
+	if len(progress)+len(setback) > 0 {
+		add(Context, tr("digest.trend_rule"))
+	}
 	list("digest.quiet", quiet)
 	list("digest.gaps", gaps)
 	list("digest.revised", revised)
 	list("digest.tscore", tscores)
-	list("digest.due", due)
 	list("digest.waiting", waiting)
 	list("digest.wins", wins)
-	if len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(waiting)+len(wins) == 0 {
+	if len(lateItems)+len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(waiting)+len(wins) == 0 {
 		add(Section, tr("digest.quiet_week"))
 	}
 	q := week%12 + 1
 	add(Context, "💬 "+tr("digest.reflect")+" "+tr(fmt.Sprintf("reflect.q%d", q)))
+	h.reflectionPrompt(&r, t, dg)
 	return r
+}
+
+// reflectionPrompt ends a digest: that the team's reflection of the week
+// it covers is noted (never its text), and the button to note this
+// week's.
+func (h *Handler) reflectionPrompt(r *Reply, t smallgoals.Team, dg smallgoals.Digest) {
+	if dg.Reflections > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: Context, Text: h.T(t.Lang, "digest.reflection_noted", "Count", dg.Reflections)})
+	}
+	r.Blocks = append(r.Blocks, Block{Kind: Section, Text: h.T(t.Lang, "digest.reflection_prompt"), Buttons: []Button{
+		{Label: h.T(t.Lang, "button.reflect"), Action: ActReflect, Value: strconv.FormatInt(t.ID, 10), Primary: true}}})
 }
 
 // TeamChart draws a digest's overview chart in lang: each goal's latest
@@ -179,6 +216,15 @@ func (h *Handler) TeamChart(title string, goals []smallgoals.DigestGoal, lang st
 	}
 	t := func(id string) string { return h.T(lang, id) }
 	return chart.TeamPNG(title, tg, chart.TeamLabels{Now: t("chart.now"), Before: t("chart.before"), Scale: t("chart.scale")})
+}
+
+// median writes a median score: whole, or with one decimal (a comma in
+// Danish).
+func median(v float64, lang string) string {
+	if v == math.Trunc(v) {
+		return strconv.Itoa(int(v))
+	}
+	return decimal(v, lang)
 }
 
 // decimal writes a T-score with one decimal, with a comma in Danish.

@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"smallgoals"
 )
@@ -94,9 +95,17 @@ func (c *call) runOverview() (Reply, error) {
 	if c.req.Modals {
 		newButton = append(newButton, Block{Kind: Section, Buttons: []Button{{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(f.citizen.ID)}}})
 	}
-	r.Fit(c.req.MaxBlocks, items, len(newButton), func(shown int) Block {
+	// The team's latest reflections about the borger (reflection.go).
+	refl, err := c.tx.ListCitizenReflections(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
+	if err != nil {
+		return Reply{}, err
+	}
+	var after Reply
+	c.reflectionsBlock(&after, refl)
+	r.Fit(c.req.MaxBlocks, items, len(newButton)+len(after.Blocks), func(shown int) Block {
 		return Block{Kind: Context, Text: c.t("overview.more", "Count", len(items)-shown, "Alias", alias)}
 	})
+	r.Blocks = append(r.Blocks, after.Blocks...)
 	r.Blocks = append(r.Blocks, newButton...)
 	return r, nil
 }

@@ -332,7 +332,7 @@ var servedOnly = map[string]bool{
 	smallgoals.ActGoalCreate: true, smallgoals.ActPlanCreate: true, smallgoals.ActContactSet: true,
 	smallgoals.ActEntryCreate: true, smallgoals.ActRevisionCreate: true, smallgoals.ActGoalSnooze: true,
 	smallgoals.ActCitizenMove: true, smallgoals.ActGoalEdit: true, smallgoals.ActGoalReopen: true,
-	smallgoals.ActPlanEdit: true, smallgoals.ActPlanClose: true,
+	smallgoals.ActPlanEdit: true, smallgoals.ActPlanClose: true, smallgoals.ActReflectionCreate: true,
 }
 
 // served refuses action on a discharged borger if it would change the

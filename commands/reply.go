@@ -47,6 +47,9 @@ const (
 	ActLang   = "lang"   // set my language; Value: da or en
 	ActSnooze = "snooze" // move a revision 7 days; Value: a goal ID
 	ActEdit   = "edit"   // open the edit form; Value: a goal ID
+	// ActReflect opens the reflection form in the team's channel (the
+	// digest's button); Value: the team ID.
+	ActReflect = "reflect"
 )
 
 // Reply is what a command answers: blocks for the person who typed it,
@@ -89,10 +92,11 @@ type Deletions struct {
 
 // Forms a reply can ask for.
 const (
-	FormLog    = "log"
-	FormNew    = "new"
-	FormRevise = "revise"
-	FormEdit   = "edit"
+	FormLog     = "log"
+	FormNew     = "new"
+	FormRevise  = "revise"
+	FormEdit    = "edit"
+	FormReflect = "reflect" // the team's reflection: text, optionally about a borger or goal
 )
 
 // Modal asks the transport to open a form, optionally with a citizen or

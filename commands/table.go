@@ -66,6 +66,11 @@ var (
 		{name: "due", keys: []string{"frist", "due"}},
 	}}
 	cmdPlanClose = &command{id: "plan_close", da: []string{"plan luk"}, en: []string{"plan close"}, run: (*call).runPlanClose}
+	// The team's reflection at the staff meeting (reflection.go).
+	cmdReflect = &command{id: "reflection", da: []string{"refleksion"}, en: []string{"reflection"}, run: (*call).runReflect,
+		opts: []option{{name: "about", keys: []string{"om", "about"}}}}
+	cmdReflectShow = &command{id: "reflection_show", da: []string{"refleksion vis"}, en: []string{"reflection show"},
+		run: (*call).runReflectShow}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
@@ -77,10 +82,11 @@ func init() {
 	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
-		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged}
+		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged,
+		cmdReflect, cmdReflectShow}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
 		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge,
-		cmdEdit, cmdReopen, cmdPlanClose} {
+		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect} {
 		c.writes = true
 	}
 	reserve()

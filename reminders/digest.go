@@ -176,18 +176,21 @@ func (d *Digester) compose(ctx context.Context, p DigestSlot) (message, bool, er
 		d.Log.Error("digest: channel privacy unknown; counts only", "team", t.ID, "err", err)
 		private = false
 	}
-	r := d.Message(t, dg, p.Day, p.Week, private)
+	// Named by the week it covers; claimed by the week it is posted in
+	// (Key).
+	_, week := dg.Week()
+	r := d.Message(t, dg, p.Day, week, private)
 	var chart *commands.File
 	if private && len(dg.Goals) > 0 {
 		draw := d.Chart
 		if draw == nil {
 			draw = d.Text.TeamChart
 		}
-		title := d.Text.T(t.Lang, "digest.chart_title", "Team", t.Name, "Week", p.Week)
+		title := d.Text.T(t.Lang, "digest.chart_title", "Team", t.Name, "Week", week)
 		if png, err := draw(title, dg.Goals, t.Lang); err != nil {
 			d.Log.Error("digest chart not drawn", "team", t.ID, "err", err)
 		} else {
-			chart = &commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", p.Week), Title: title, Data: png, TeamID: t.ID}
+			chart = &commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", week), Title: title, Data: png, TeamID: t.ID}
 		}
 	}
 	send := func(ctx context.Context) (smallgoals.Sent, error) {

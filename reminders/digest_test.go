@@ -83,10 +83,9 @@ func TestDigestContent(t *testing.T) {
 	}
 	got := ch.posts[0]
 	for _, want := range []string{
-		"#slusen", "uge 48", "2026-11-16 til 2026-11-22",
+		"#slusen", "uge 47", "2026-11-16 til 2026-11-22",
 		"Registreringer:* 3 af 3 medarbejdere",
-		"Fremgang:* AB-1 (4→7)",
-		"Tilbagegang:* CD-1 (6→5)",
+		"Fremgang:* AB-1 (4,5→6,5)", // CD-1's single 6→5 is no setback
 		"Ingen registrering i 14 dage:* AB-2",
 		"fra hinanden:* CD-1 (personale 5 · borger 9)",
 		"Revideret i ugen:* CD-1 GAS -1 ændres",
@@ -185,7 +184,7 @@ func TestDigestIgnoresUndone(t *testing.T) {
 		t.Fatalf("digest: %+v %v", res, err)
 	}
 	got := ch.posts[0]
-	for _, want := range []string{"Registreringer:* 3 af 3 medarbejdere", "Fremgang:* AB-1 (4→7)", "Små sejre — bedste score hidtil:* AB-1 (7)"} {
+	for _, want := range []string{"Registreringer:* 3 af 3 medarbejdere", "Fremgang:* AB-1 (4,5→6,5)", "Små sejre — bedste score hidtil:* AB-1 (7)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("digest lacks %q (the undone 10 counted?):\n%s", want, got)
 		}
@@ -228,5 +227,150 @@ func TestDigestComposedBeforeClaimed(t *testing.T) {
 	store.fail = false
 	if res, _ := d.Digest(context.Background(), at.Add(time.Minute)); res.Posted != 1 || len(ch.posts) != 1 {
 		t.Fatalf("the next run: %+v, %d posts", res, len(ch.posts))
+	}
+}
+
+// digestAt runs the digest of the world at Monday 2026-11-23 09:00 in a
+// private channel and returns its text.
+func digestAt(t *testing.T, mk func(ch reminders.Channels) *reminders.Digester, at time.Time) string {
+	t.Helper()
+	ch := &channels{private: true}
+	res, err := mk(ch).Digest(context.Background(), at)
+	if err != nil || res.Posted != 1 || len(ch.posts) != 1 {
+		t.Fatalf("digest at %s: %+v %v %d", at, res, err, len(ch.posts))
+	}
+	return ch.posts[0]
+}
+
+// typed runs commands in #slusen at noon on the days given, each must
+// succeed.
+func typed(t *testing.T, w *world, lines ...struct {
+	user, text string
+	day        time.Time
+}) {
+	t.Helper()
+	for _, l := range lines {
+		at := time.Date(l.day.Year(), l.day.Month(), l.day.Day(), 12, 0, 0, 0, smallgoals.Location("Europe/Copenhagen"))
+		r := w.h.Handle(context.Background(), commands.Request{UserID: l.user, ChannelID: "#slusen", Text: l.text, Time: at})
+		if !strings.Contains(r.Text(), "✅") {
+			t.Fatalf("%q: %s", l.text, r.Text())
+		}
+	}
+}
+
+type line = struct {
+	user, text string
+	day        time.Time
+}
+
+func nov(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+
+// Overdue revisions are listed, first, with how late; then those due in
+// the coming week. Failed before: only goals due on the digest's day or
+// later were kept, so AB-3 (13 days overdue) was missing.
+func TestDigestListsOverdueFirst(t *testing.T) {
+	w, mk := digestWorld(t)
+	typed(t, w,
+		line{"carl", "ny AB Overskredet frist:2026-11-10", nov(1)},
+		line{"carl", "ny AB Snart frist:2026-11-26", nov(1)},
+	)
+	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
+	over := strings.Index(got, "Revision overskredet:* AB-3 (13 dage over fristen)")
+	due := strings.Index(got, "Til revision de næste 7 dage:* AB-4 (2026-11-26)")
+	if over < 0 || due < 0 || over > due {
+		t.Errorf("overdue (at %d) must come before due (at %d):\n%s", over, due, got)
+	}
+}
+
+// Progress and setback are the week's median staff score against the
+// four weeks before it, with at least two scores on each side. Failed
+// before: one score against the one before it flipped a goal between
+// progress and setback (EF-2 6→9 as progress, CD-1 6→5 as setback).
+func TestDigestJudgesWeeks(t *testing.T) {
+	w, mk := digestWorld(t)
+	typed(t, w,
+		line{"carl", "borger ny EF", nov(1)},
+		line{"carl", "ny EF Handle selv frist:2027-02-01", nov(1)},
+		line{"carl", "ny EF Rydde op frist:2027-02-01", nov(1)},
+		// The four weeks before: EF-1 at 6, 7, 6 (median 6); EF-2 at 6, 6, 6.
+		line{"carl", "EF-1 6 N", nov(2)}, line{"carl", "EF-1 7 N", nov(6)}, line{"carl", "EF-1 6 N", nov(12)},
+		line{"carl", "EF-2 6 N", nov(3)}, line{"carl", "EF-2 6 N", nov(9)}, line{"carl", "EF-2 6 N", nov(13)},
+		// The week: EF-1 at 3 and 4 (median 3,5); EF-2 a single 9.
+		line{"carl", "EF-1 3 N", nov(17)}, line{"carl", "EF-1 4 N", nov(20)},
+		line{"carl", "EF-2 9 N", nov(18)},
+	)
+	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
+	for _, want := range []string{"Fremgang:* AB-1 (4,5→6,5)", "Tilbagegang:* EF-1 (6→3,5)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("digest lacks %q:\n%s", want, got)
+		}
+	}
+	for _, not := range []string{"EF-2", "CD-1"} {
+		if judged(got, not) {
+			t.Errorf("%s judged on a single score:\n%s", not, got)
+		}
+	}
+	// The next week a single 6 on EF-2 is no setback either.
+	typed(t, w, line{"carl", "EF-2 6 N", nov(25)})
+	next := digestAt(t, mk, time.Date(2026, 11, 30, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
+	if judged(next, "EF-2") {
+		t.Errorf("EF-2 judged on one score the next week:\n%s", next)
+	}
+}
+
+// judged reports whether the digest lists ref under progress or setback.
+func judged(digest, ref string) bool {
+	for _, l := range strings.Split(digest, "\n") {
+		if (strings.Contains(l, "Fremgang:") || strings.Contains(l, "Tilbagegang:")) && strings.Contains(l, ref+" (") {
+			return true
+		}
+	}
+	return false
+}
+
+// A goal created within the quiet window is never quiet. Failed before:
+// a goal created the day before the digest was "Ingen registrering i 14
+// dage".
+func TestDigestNewGoalsNotQuiet(t *testing.T) {
+	w, mk := digestWorld(t)
+	typed(t, w,
+		line{"carl", "ny AB Helt nyt frist:2027-01-20", nov(22)},
+		line{"carl", "ny AB Ti dage gammelt frist:2027-01-20", nov(13)},
+	)
+	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
+	if !strings.Contains(got, "Ingen registrering i 14 dage:* AB-2\n") {
+		t.Errorf("AB-2 alone should be quiet (not AB-3 or AB-4, new):\n%s", got)
+	}
+}
+
+// The title names the ISO week the digest covers. Failed before: Monday
+// 23 November's digest, covering 16–22 November (week 47), said "uge 48".
+func TestDigestNamesTheWeekItCovers(t *testing.T) {
+	_, mk := digestWorld(t)
+	ch := &channels{private: true}
+	if _, err := mk(ch).Digest(context.Background(), time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen"))); err != nil || len(ch.posts) != 1 {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ch.posts[0], "(uge 47)") || strings.Contains(ch.posts[0], "uge 48") {
+		t.Errorf("title:\n%s", ch.posts[0])
+	}
+	if len(ch.files) != 1 || !strings.Contains(ch.files[0].Title, "uge 47") || !strings.Contains(ch.files[0].Name, "uge47") {
+		t.Errorf("chart: %q %q", ch.files[0].Title, ch.files[0].Name)
+	}
+}
+
+// A reflection noted in the week the digest covers is reminded of,
+// never its text; every digest offers the button to note one.
+func TestDigestRemindsOfReflection(t *testing.T) {
+	w, mk := digestWorld(t)
+	cph := smallgoals.Location("Europe/Copenhagen")
+	first := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, cph))
+	if strings.Contains(first, "refleksion er noteret") || !strings.Contains(first, "Notér teamets refleksion") {
+		t.Errorf("first digest:\n%s", first)
+	}
+	typed(t, w, line{"anna", "refleksion om:AB-1 HEMMELIGKONKLUSION", nov(23)})
+	next := digestAt(t, mk, time.Date(2026, 11, 30, 9, 0, 0, 0, cph))
+	if !strings.Contains(next, "Sidste uges refleksion er noteret — se den med `/maal refleksion vis`") || strings.Contains(next, "HEMMELIG") {
+		t.Errorf("next digest:\n%s", next)
 	}
 }

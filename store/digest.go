@@ -8,7 +8,7 @@ import (
 )
 
 // DigestOf computes a team's digest figures for the week from to to
-// (civil dates, inclusive) with three set-based queries: no query per
+// (civil dates, inclusive) with four set-based queries: no query per
 // goal or per citizen. Goals and revisions come by ref in Danish order
 // (smallgoals.CompareRefs). A discharged borger is in none of them.
 func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (smallgoals.Digest, error) {
@@ -51,6 +51,14 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 				       max(staff_score) FILTER (WHERE day < $2) AS best_before,
 				       max(staff_score) FILTER (WHERE day >= $2) AS best_in_week,
 				       max(day) AS last_day,
+				       -- Progress is judged on weeks, not on one score: the
+				       -- week's median against the weeks before it.
+				       percentile_cont(0.5) WITHIN GROUP (ORDER BY staff_score)
+				           FILTER (WHERE day >= $2) AS week_median,
+				       count(staff_score) FILTER (WHERE day >= $2) AS week_scores,
+				       percentile_cont(0.5) WITHIN GROUP (ORDER BY staff_score)
+				           FILTER (WHERE day < $2 AND day >= $2::date - $4::int) AS before_median,
+				       count(staff_score) FILTER (WHERE day < $2 AND day >= $2::date - $4::int) AS before_scores,
 				       (array_agg(staff_score ORDER BY day DESC, id DESC)
 				           FILTER (WHERE day >= $2 AND abs(staff_score - citizen_score) >= 3))[1] AS gap_staff,
 				       (array_agg(citizen_score ORDER BY day DESC, id DESC)
@@ -59,12 +67,16 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			)
 			SELECT g.id AS goal_id, c.id AS citizen_id, c.alias, g.number, g.scale_min, g.scale_max, g.next_revision,
 			       coalesce(s.week_entries, 0) AS week_entries, s.last_in_week, s.last_before, s.best_before,
-			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen, g.revisit_at
+			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen, g.revisit_at,
+			       s.week_median, coalesce(s.week_scores, 0) AS week_scores,
+			       s.before_median, coalesce(s.before_scores, 0) AS before_scores,
+			       (g.created_at AT TIME ZONE t.tz)::date AS created_on
 			FROM goals g
 			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1 AND c.discharged_at IS NULL
+			JOIN teams t ON t.id = c.team_id
 			LEFT JOIN s ON s.goal_id = g.id
-			WHERE g.status = 'active' AND g.created_at::date <= $3
-			ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number`, teamID, from, to)
+			WHERE g.status = 'active' AND (g.created_at AT TIME ZONE t.tz)::date <= $3
+			ORDER BY translate(c.alias_key, 'ÆØÅ', '[\]') COLLATE "C", g.number`, teamID, from, to, smallgoals.DigestWeeksBefore*7)
 		if err != nil {
 			return wrap("digest goals", err)
 		}
@@ -81,7 +93,12 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			) x
 			WHERE latest OR day >= $2
 			ORDER BY translate(alias_key, 'ÆØÅ', '[\]') COLLATE "C", number, day`, teamID, from, to)
-		return wrap("digest revisions", err)
+		if err != nil {
+			return wrap("digest revisions", err)
+		}
+		// That the team noted its reflections in the week (never the text).
+		d.Reflections, err = tx.CountTeamReflections(ctx, teamID, from, to)
+		return err
 	})
 	return d, err
 }

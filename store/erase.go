@@ -23,8 +23,8 @@ func (tx *Tx) ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasur
 	return e, wrap("erasure of", err)
 }
 
-// EraseCitizen deletes the citizen with its plan goals, goals, entries and
-// revisions, and the links of what the bot posted to it (UnpostCitizen
+// EraseCitizen deletes the citizen with its plan goals, goals, entries,
+// revisions and the reflections about it, and the links of what the bot posted to it (UnpostCitizen
 // and ExpireCitizenFiles first make those due for deletion from Slack).
 // The audit log keeps its rows: they have no foreign keys.
 func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
@@ -40,6 +40,7 @@ func (tx *Tx) EraseCitizen(ctx context.Context, citizenID int64) error {
 		return wrap("erase citizen", err)
 	}
 	for _, stmt := range []string{
+		`DELETE FROM reflections WHERE citizen_id = $1`, // the team's reflections about the borger
 		`DELETE FROM goals WHERE citizen_id = $1`,
 		`DELETE FROM plan_goals WHERE citizen_id = $1`,
 		`DELETE FROM citizens WHERE id = $1`,

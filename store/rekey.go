@@ -1,7 +1,7 @@
 package store
 
 // Free text at rest. Notes, goal and plan-goal titles, a goal's GAS level
-// descriptions and revision reflections are sealed with the keyring's
+// descriptions, revision reflections and the team's reflections are sealed with the keyring's
 // current key (AES-256-GCM, the column's "table.column" name as
 // additional data) before they reach the database, and opened when read.
 // Each row's key_id names the key that sealed all its encrypted columns.
@@ -31,6 +31,7 @@ const (
 	fieldRevisionReflection = "revisions.reflection"
 	fieldChangeOld          = "goal_changes.old_value"
 	fieldChangeNew          = "goal_changes.new_value"
+	fieldReflectionText     = "reflections.text"
 )
 
 // PlainKeyID is the key ID of a row whose text is not encrypted yet.
@@ -179,6 +180,7 @@ var rekeyTables = []rekeyTable{
 	{name: "entries", columns: []string{"note"}, trigger: true},
 	{name: "revisions", columns: []string{"reflection"}},
 	{name: "goal_changes", columns: []string{"old_value", "new_value"}, trigger: true},
+	{name: "reflections", columns: []string{"text"}, trigger: true},
 }
 
 // Rekey re-encrypts under the current key every row whose key ID is not

@@ -32,6 +32,11 @@ import (
 //   - A goal's changes (goal_changes) go with it; a change on or after
 //     the cut-off or not exported keeps a closed goal (one closed with its
 //     plan goal has no closing revision).
+//   - A reflection about a borger (reflections.citizen_id) goes with the
+//     borger (erasure, the discharged purge) or with its goal; one written
+//     after the export keeps them, as an entry does. A reflection about
+//     the team's week goes once written (its day) before the team's
+//     cut-off.
 //   - One audit event "retention.purge" for each citizen who lost any of
 //     these (never free text: the alias as ref).
 //   - Audit events go after AUDIT_RETENTION_DAYS (purge_audit_events,
@@ -111,6 +116,14 @@ func (tx *Tx) PurgeData(ctx context.Context, at time.Time, defaultDays int) (p s
 	}
 	p.PlanGoals = len(ids)
 	touched = append(touched, ids...)
+	const reflections = `
+		WITH gone AS (DELETE FROM reflections x USING teams t
+		              WHERE t.id = x.team_id AND x.citizen_id IS NULL AND x.day < ` + teamCutoff + `
+		              RETURNING 1)
+		SELECT count(*) FROM gone`
+	if err := tx.tx.GetContext(ctx, &p.Reflections, reflections, at, defaultDays); err != nil {
+		return p, wrap("purge reflections", err)
+	}
 	const audit = `
 		INSERT INTO audit_events (at, actor, action, team_id, citizen_id, ref, allowed)
 		SELECT $1, 'system', $3, c.team_id, c.id, c.alias, true FROM citizens c WHERE c.id = ANY($2)`
@@ -129,6 +142,8 @@ func (tx *Tx) purgeDischarged(ctx context.Context, at time.Time, defaultDays int
 		  AND NOT EXISTS (SELECT 1 FROM goal_changes x
 		      LEFT JOIN goals g ON g.id = x.goal_id LEFT JOIN plan_goals p ON p.id = x.plan_goal_id
 		      WHERE coalesce(g.citizen_id, p.citizen_id) = c.id AND x.at > coalesce(c.exported_at, '-infinity'))
+		  AND NOT EXISTS (SELECT 1 FROM reflections x WHERE x.citizen_id = c.id
+		      AND x.written_at > coalesce(c.exported_at, '-infinity'))
 		  AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.citizen_id = c.id
 		      AND (g.created_at > coalesce(c.exported_at, '-infinity')
 		        OR EXISTS (SELECT 1 FROM entries e WHERE e.goal_id = g.id AND e.written_at > coalesce(c.exported_at, '-infinity'))
@@ -184,6 +199,8 @@ func (tx *Tx) purgeClosedGoals(ctx context.Context, at time.Time, defaultDays in
 		        OR r.written_at > coalesce(c.exported_at, '-infinity')))
 		  AND NOT EXISTS (SELECT 1 FROM goal_changes x WHERE x.goal_id = g.id
 		      AND ((x.at AT TIME ZONE t.tz)::date >= ` + teamCutoff + ` OR x.at > coalesce(c.exported_at, '-infinity')))
+		  AND NOT EXISTS (SELECT 1 FROM reflections x WHERE x.goal_id = g.id
+		      AND (x.day >= ` + teamCutoff + ` OR x.written_at > coalesce(c.exported_at, '-infinity')))
 		ORDER BY g.id
 		FOR UPDATE OF g SKIP LOCKED`
 	var gs []struct {
