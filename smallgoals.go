@@ -98,6 +98,7 @@ type PlanGoal struct {
 	CreatedAt time.Time  `db:"created_at"`
 	ClosedAt  *time.Time `db:"closed_at"` // nil while open
 	ClosedBy  string     `db:"closed_by"`
+	Theme     string     `db:"theme"` // a theme code of the catalogue; "" for none
 }
 
 // Goal statuses.
@@ -124,6 +125,7 @@ type Goal struct {
 	RevisitAt    *time.Time `db:"revisit_at"` // sent back to the municipality (revisitation), until revised again
 	CreatedBy    string     `db:"created_by"`
 	CreatedAt    time.Time  `db:"created_at"`
+	Theme        string     `db:"theme"` // a theme code of the catalogue (commands.Themes); "" for none
 }
 
 // GASLevels describes what each GAS level −2, −1, 0, +1, +2 means for one
@@ -156,6 +158,7 @@ const (
 	ChangePlan    = "plan"
 	ChangeScale   = "scale"
 	ChangeStatus  = "status"
+	ChangeTheme   = "theme" // a theme code
 )
 
 // GoalChange is one change to a small goal or a plan goal (exactly one of
@@ -315,6 +318,10 @@ const (
 	ActMemberLeave       = "team.leave" // the shell's :leave
 	ActCitizenMove       = "citizen.move"
 	ActCitizenDischarge  = "citizen.discharge"
+	// The indicator catalogue and the leader's overview (issue 16, items 2 and 5).
+	ActThemeList      = "theme.list"
+	ActLeaderSet      = "team.leader"
+	ActLeaderOverview = "team.overview" // one event per team whose figures were shown
 	// The jobs' deliveries, actor ActorSystem, one event per borger named.
 	ActReminderSend = "reminder.send"
 	ActDigestSend   = "digest.send"
@@ -590,6 +597,7 @@ const (
 	MemberCoordinatorAdded   = "coordinator_added"
 	MemberCoordinatorRemoved = "coordinator_removed"
 	MemberLeft               = "left" // stored membership removed (the shell's :leave)
+	MemberLeaderAdded        = "leader_added"
 )
 
 // MemberEvent records a change of a team's membership or roles: who, what,
@@ -601,4 +609,29 @@ type MemberEvent struct {
 	Kind   string    `db:"kind"`
 	Actor  string    `db:"actor"`
 	At     time.Time `db:"at"`
+}
+
+// TeamFigures is one team's figures for its leader (overblik): counts
+// only, never an alias, a ref or text. Period figures cover the quarters
+// in Quarters; the rest are as of today.
+type TeamFigures struct {
+	TeamID      int64
+	Citizens    int            // borgere served (not discharged)
+	ActiveGoals int            // their active small goals
+	Overdue     int            // of those, past their revision date
+	Themes      map[string]int // active goals by theme code; "" for none
+	// LatestGAS is, per borger served with a revised active goal, the
+	// latest GAS level of each such goal: what a T-score is made of.
+	LatestGAS [][]int
+	Quarters  []QuarterFigures // the oldest first
+}
+
+// QuarterFigures are a team's figures of one calendar quarter.
+type QuarterFigures struct {
+	Start         time.Time // the quarter's first day
+	Entries       int       // counting score entries about days in it
+	CitizenScored int       // of those, with the borger's own score
+	Revisions     int       // revisions held in it
+	OnTime        int       // of those, held by the date in force (see store.ListTeamFigures)
+	WithCitizen   int       // of those, with the borger taking part
 }

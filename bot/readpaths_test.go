@@ -288,6 +288,10 @@ func readPathCases() []readPath {
 		}),
 		both("command:citizen_discharge", "borger udskriv AB", citizen, typed("borger udskriv AB")),
 		both("command:citizens_discharged", "borgere udskrevne", team, typed("borgere udskrevne")),
+		{key: "command:themes", name: "temaer", do: typed("temaer"), member: nothing, outsider: nothing,
+			why: "the theme catalogue, the same for everyone: nothing of a borger or a team"},
+		both("command:team_leader", "team leder @UBOT", team, typed("team leder @UBOT")),
+		both("command:leader_overview", "overblik (figures only)", team, typed("overblik")),
 		both("command:edit", "ret AB-1 Ny titel", citizen, typed("ret AB-1 Tage bussen hele vejen mål:8")),
 		both("command:reopen", "genåbn AB-1 (closed)", citizen, func(e *slackEnv, user string) {
 			_, ab1 := e.ids()

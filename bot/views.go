@@ -375,6 +375,16 @@ func (v views) newGoal(d commands.FormData, t func(string, ...any) string) []sla
 		pl.Optional = true
 		blocks = append(blocks, pl)
 	}
+	if len(d.Themes) > 0 {
+		opts := make([]*slack.OptionBlockObject, len(d.Themes))
+		for i, th := range d.Themes {
+			opts[i] = option(th.Code, th.Label)
+		}
+		tb := slack.NewInputBlock("theme", plain(t("modal.new.theme")), plain(t("modal.new.theme_hint")),
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("modal.new.theme_none")), "theme", opts...))
+		tb.Optional = true
+		blocks = append(blocks, tb)
+	}
 	scales := []*slack.OptionBlockObject{option("1-10", "1–10"), option("0-10", "0–10"), option("1-5", "1–5"), option("gas", "GAS −2…+2")}
 	scale := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "scale", scales...)
 	scale.InitialOption = scales[0]

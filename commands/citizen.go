@@ -75,11 +75,17 @@ func (c *call) runPlan() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	theme := ""
+	if v, ok := c.p.opts["theme"]; ok {
+		if theme, err = c.theme(v, false); err != nil {
+			return Reply{}, err
+		}
+	}
 	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActPlanCreate)
 	if err != nil {
 		return Reply{}, err
 	}
-	p := smallgoals.PlanGoal{CitizenID: f.citizen.ID, Title: title, CreatedBy: c.req.UserID, CreatedAt: c.req.Time}
+	p := smallgoals.PlanGoal{CitizenID: f.citizen.ID, Title: title, CreatedBy: c.req.UserID, CreatedAt: c.req.Time, Theme: theme}
 	if err := c.tx.CreatePlanGoal(c.ctx, &p); err != nil {
 		return Reply{}, err
 	}
@@ -88,6 +94,9 @@ func (c *call) runPlan() (Reply, error) {
 		return Reply{}, err
 	}
 	r := textReply(c.t("plan.created", "Ref", pref, "Title", Escape(title)))
+	if theme != "" {
+		r.add(Context, c.t("goal.fact_theme", "Theme", c.themeLabel(theme)))
+	}
 	r.add(Context, c.t("plan.created_next", "Alias", f.citizen.Alias, "N", p.Number))
 	return r, nil
 }

@@ -116,6 +116,11 @@ type Tx interface {
 	ListTeamReflections(ctx context.Context, teamID int64, from time.Time, limit int) ([]smallgoals.Reflection, error)
 	ListCitizenReflections(ctx context.Context, citizenID int64, from, to time.Time) ([]smallgoals.Reflection, error)
 	ListGoalReflections(ctx context.Context, goalID int64, limit int) ([]smallgoals.Reflection, error)
+	// Team leaders and their figures (leader.go).
+	AddLeader(ctx context.Context, teamID int64, user, by string, at time.Time) error
+	ListLeaders(ctx context.Context, teamID int64) ([]string, error)
+	ListLeadTeams(ctx context.Context, user string) (leads, coordinates []smallgoals.Team, err error)
+	ListTeamFigures(ctx context.Context, teamIDs []int64, from, today time.Time) ([]smallgoals.TeamFigures, error)
 }
 
 // Members tells who is on a team. The shell keeps membership in the
@@ -188,6 +193,8 @@ type Config struct {
 	// Scores writes every score, typed or from a form (store.DB);
 	// required. See score.go.
 	Scores ScoreWriter
+	// Themes is the theme catalogue (tema:KODE); nil: DefaultThemes.
+	Themes *Themes
 }
 
 // Handler answers commands.
@@ -201,12 +208,16 @@ type Handler struct {
 	location *time.Location
 	scores   ScoreWriter
 	targets  targets // goals resolved for scores, in Slack
+	themes   *Themes
 }
 
 // New returns a Handler, or an error naming what is wrong with cfg.
 func New(cfg Config) (*Handler, error) {
 	h := &Handler{store: cfg.Store, members: cfg.Members, msg: cfg.Messages, log: cfg.Logger,
-		lang: cfg.Lang, tz: cfg.TZ, scores: cfg.Scores}
+		lang: cfg.Lang, tz: cfg.TZ, scores: cfg.Scores, themes: cfg.Themes}
+	if h.themes == nil {
+		h.themes = DefaultThemes()
+	}
 	if h.store == nil {
 		return nil, errors.New("commands: no store")
 	}
@@ -245,6 +256,9 @@ func New(cfg Config) (*Handler, error) {
 
 // Messages returns the handler's translations, for transports and jobs.
 func (h *Handler) Messages() *Messages { return h.msg }
+
+// Themes returns the theme catalogue, for forms and exports.
+func (h *Handler) Themes() *Themes { return h.themes }
 
 // Request is one command line typed by a user.
 type Request struct {

@@ -25,6 +25,13 @@ type FormData struct {
 	// RevisedToday tells that the chosen goal has a revision today: the
 	// revision form asks to confirm another.
 	RevisedToday bool
+	// Themes is the theme catalogue, for the new-goal form's select.
+	Themes []ThemeChoice
+}
+
+// ThemeChoice is a theme as a form lists it, named in the user's language.
+type ThemeChoice struct {
+	Code, Label string
 }
 
 // CitizenChoice is a citizen as a form lists it.
@@ -84,6 +91,11 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 			return err
 		}
 		d.Lang = c.lang
+		if m.Kind == FormNew {
+			for _, th := range h.themes.List {
+				d.Themes = append(d.Themes, ThemeChoice{Code: th.Code, Label: h.themes.Label(c.lang, th.Code)})
+			}
+		}
 		teams, err := c.myTeams()
 		if err != nil {
 			return err
@@ -297,7 +309,7 @@ var fields = map[string]map[string]string{
 	FormNew: {
 		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.control": "title", "err.new_args": "title",
 		"err.scale": "scale", "err.target": "target", "err.every": "every", "err.date": "due",
-		"err.due_past": "due", "err.plan_unknown": "plan", "err.plan_option": "plan",
+		"err.due_past": "due", "err.plan_unknown": "plan", "err.plan_option": "plan", "err.theme_unknown": "theme",
 	},
 	FormEdit: {
 		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.control": "title",
@@ -347,7 +359,7 @@ func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply,
 		p.cmd = cmdNew
 		p.args = []string{""}
 		free = v["title"]
-		for _, o := range []string{"plan", "scale", "target", "every", "due"} {
+		for _, o := range []string{"plan", "scale", "target", "every", "due", "theme"} {
 			opt(o, o)
 		}
 		for i := smallgoals.GASMin; i <= smallgoals.GASMax; i++ {

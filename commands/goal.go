@@ -49,6 +49,11 @@ func (c *call) runNew() (Reply, error) {
 		}
 		g.CadenceDays = n
 	}
+	if v, ok := c.p.opts["theme"]; ok && v != "" {
+		if g.Theme, err = c.theme(v, false); err != nil {
+			return Reply{}, err
+		}
+	}
 	for i := smallgoals.GASMin; i <= smallgoals.GASMax; i++ {
 		d := c.p.opts["gas"+strconv.Itoa(i)] // from the form only
 		if n := utf8.RuneCountInString(d); n > smallgoals.MaxTitleLen {
@@ -113,6 +118,9 @@ func (c *call) planGoal(f found, v string) (smallgoals.PlanGoal, error) {
 // goalFacts is the one-line summary of a goal's settings.
 func (c *call) goalFacts(alias string, g smallgoals.Goal) string {
 	parts := []string{c.t("goal.fact_scale", "Scale", g.Scale().String())}
+	if g.Theme != "" {
+		parts = append(parts, c.t("goal.fact_theme", "Theme", c.themeLabel(g.Theme)))
+	}
 	if g.Target != nil {
 		parts = append(parts, c.t("goal.fact_target", "Target", *g.Target))
 	}

@@ -57,6 +57,7 @@ func goalValues(g smallgoals.Goal) map[string]string {
 		smallgoals.ChangeScale:   g.Scale().String(),
 		smallgoals.ChangeCadence: strconv.Itoa(g.CadenceDays),
 		smallgoals.ChangeStatus:  g.Status,
+		smallgoals.ChangeTheme:   g.Theme,
 	}
 	if g.Target != nil {
 		v[smallgoals.ChangeTarget] = strconv.Itoa(*g.Target)
@@ -72,7 +73,7 @@ func goalValues(g smallgoals.Goal) map[string]string {
 
 // changedFields is the order changes of one edit are recorded and told in.
 var changedFields = []string{smallgoals.ChangeStatus, smallgoals.ChangeTitle, smallgoals.ChangeScale,
-	smallgoals.ChangeTarget, smallgoals.ChangeCadence, smallgoals.ChangeDue, smallgoals.ChangePlan}
+	smallgoals.ChangeTarget, smallgoals.ChangeCadence, smallgoals.ChangeDue, smallgoals.ChangePlan, smallgoals.ChangeTheme}
 
 // goalChanges lists what differs between two versions of a goal.
 func (c *call) goalChanges(old, new smallgoals.Goal) []*smallgoals.GoalChange {
@@ -87,8 +88,8 @@ func (c *call) goalChanges(old, new smallgoals.Goal) []*smallgoals.GoalChange {
 }
 
 // runEdit changes a small goal or a plan goal: ret REF [NY TITEL]
-// [mål:N] [hver:N] [frist:DATO] [plan:N] [skala:A-B]; a plan ref takes a
-// title only.
+// [mål:N] [hver:N] [frist:DATO] [plan:N] [skala:A-B] [tema:KODE]; a plan
+// ref takes a title and a theme only.
 func (c *call) runEdit() (Reply, error) {
 	if len(c.p.args) == 0 {
 		return Reply{}, c.invalid("err.edit_args")
@@ -194,6 +195,13 @@ func (c *call) editedGoal(f found, g smallgoals.Goal) (smallgoals.Goal, error) {
 		}
 		ng.NextRevision = &d
 	}
+	if v, ok := c.p.opts["theme"]; ok {
+		theme, err := c.theme(v, true)
+		if err != nil {
+			return ng, err
+		}
+		ng.Theme = theme
+	}
 	if v, ok := c.p.opts["plan"]; ok {
 		if noneWords[strings.ToLower(v)] {
 			ng.PlanGoalID, ng.PlanNumber = nil, nil
@@ -255,17 +263,28 @@ func (c *call) refused(err error, action string, f found, g *smallgoals.Goal, re
 	return smallgoals.Errorf(smallgoals.EFORBIDDEN, msgID, "Ref", ref, "User", mention(f.citizen.ContactUser))
 }
 
-// editPlan renames a plan goal: ret AB-P1 NY TITEL.
+// editPlan renames a plan goal or changes its theme: ret AB-P1 [NY TITEL]
+// [tema:KODE].
 func (c *call) editPlan(r smallgoals.Ref) (Reply, error) {
-	if len(c.p.opts) > 0 {
+	themeV, hasTheme := c.p.opts["theme"]
+	if len(c.p.opts) > 1 || len(c.p.opts) == 1 && !hasTheme {
 		return Reply{}, c.invalid("err.plan_edit_options", "Ref", r.String())
 	}
-	if len(c.p.args) < 2 && c.p.free == nil {
+	hasTitle := len(c.p.args) > 1 || c.p.free != nil
+	if !hasTitle && !hasTheme {
 		return Reply{}, c.invalid("err.edit_args")
 	}
-	title, err := c.title(c.p.args[1:])
-	if err != nil {
-		return Reply{}, err
+	var title, theme string
+	var err error
+	if hasTitle {
+		if title, err = c.title(c.p.args[1:]); err != nil {
+			return Reply{}, err
+		}
+	}
+	if hasTheme {
+		if theme, err = c.theme(themeV, true); err != nil {
+			return Reply{}, err
+		}
 	}
 	f, p, err := c.planToChange(r, smallgoals.ActPlanEdit, "err.edit_forbidden")
 	if err != nil {
@@ -275,22 +294,37 @@ func (c *call) editPlan(r smallgoals.Ref) (Reply, error) {
 	if p.ClosedAt != nil {
 		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.plan_closed", "Ref", pref)
 	}
-	ch := c.change(nil, &p.ID, smallgoals.ChangeTitle, p.Title, title)
-	if ch == nil {
+	var changes []*smallgoals.GoalChange
+	if hasTitle {
+		if ch := c.change(nil, &p.ID, smallgoals.ChangeTitle, p.Title, title); ch != nil {
+			changes = append(changes, ch)
+			p.Title = title
+		}
+	}
+	if hasTheme {
+		if ch := c.change(nil, &p.ID, smallgoals.ChangeTheme, p.Theme, theme); ch != nil {
+			changes = append(changes, ch)
+			p.Theme = theme
+		}
+	}
+	if len(changes) == 0 {
 		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.edit_same", "Ref", pref)
 	}
-	p.Title = title
 	if err := c.tx.UpdatePlanGoal(c.ctx, p); err != nil {
 		return Reply{}, err
 	}
-	if err := c.record([]*smallgoals.GoalChange{ch}); err != nil {
+	if err := c.record(changes); err != nil {
 		return Reply{}, err
 	}
 	if err := c.audit(smallgoals.ActPlanEdit, &f.team, &f.citizen, nil, pref, true); err != nil {
 		return Reply{}, err
 	}
-	rp := textReply(c.t("edit.done", "Ref", pref, "Title", Escape(title)))
-	rp.add(Section, "• "+c.changeWhat(f.citizen.Alias, *ch))
+	rp := textReply(c.t("edit.done", "Ref", pref, "Title", Escape(p.Title)))
+	lines := make([]string, len(changes))
+	for i, ch := range changes {
+		lines[i] = "• " + c.changeWhat(f.citizen.Alias, *ch)
+	}
+	rp.add(Section, strings.Join(lines, "\n"))
 	return rp, nil
 }
 
@@ -450,6 +484,8 @@ func (c *call) changeValue(alias, field, v string, esc func(string) string) stri
 		return "«" + esc(v) + "»"
 	case smallgoals.ChangeCadence:
 		return c.t("change.days", "Days", v)
+	case smallgoals.ChangeTheme:
+		return esc(c.h.themes.Label(c.lang, v)) + " (" + v + ")"
 	case smallgoals.ChangePlan:
 		if n, ok := parseInt(v); ok {
 			return smallgoals.Ref{Alias: alias, Plan: true, N: n}.String()

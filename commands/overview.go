@@ -48,7 +48,11 @@ func (c *call) runOverview() (Reply, error) {
 					"Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, f.team.Location()))))
 				continue
 			}
-			lines = append(lines, "*"+pref+"* "+Escape(p.Title))
+			line := "*" + pref + "* " + Escape(p.Title)
+			if p.Theme != "" {
+				line += " · " + c.t("goal.fact_theme", "Theme", c.themeLabel(p.Theme))
+			}
+			lines = append(lines, line)
 		}
 		lines = append(lines, closed...)
 		r.add(Context, strings.Join(lines, "\n"))
@@ -73,6 +77,9 @@ func (c *call) runOverview() (Reply, error) {
 		}
 		if o.Target != nil {
 			facts = append(facts, c.t("goal.fact_target", "Target", *o.Target))
+		}
+		if o.Theme != "" {
+			facts = append(facts, c.t("goal.fact_theme", "Theme", c.themeLabel(o.Theme)))
 		}
 		if o.RevisitAt != nil {
 			facts = append(facts, c.waitingText(o.Goal, &f.team))

@@ -19,8 +19,11 @@ var (
 		{name: "scale", keys: []string{"skala", "scale"}},
 		{name: "target", keys: []string{"mål", "maal", "target"}},
 		{name: "every", keys: []string{"hver", "every"}},
+		{name: "theme", keys: []string{"tema", "theme"}},
 	}}
-	cmdPlan   = &command{id: "plan", da: []string{"plan"}, en: []string{"plan"}, run: (*call).runPlan}
+	cmdPlan = &command{id: "plan", da: []string{"plan"}, en: []string{"plan"}, run: (*call).runPlan, opts: []option{
+		{name: "theme", keys: []string{"tema", "theme"}},
+	}}
 	cmdRevise = &command{id: "revise", da: []string{"revider"}, en: []string{"revise"}, run: (*call).runRevise, opts: []option{
 		{name: "date", keys: []string{"dato", "date"}},
 		{name: "next", keys: []string{"næste", "naeste", "next"}},
@@ -61,6 +64,7 @@ var (
 		{name: "due", keys: []string{"frist", "due"}},
 		{name: "plan", keys: []string{"plan"}},
 		{name: "scale", keys: []string{"skala", "scale"}},
+		{name: "theme", keys: []string{"tema", "theme"}},
 	}}
 	cmdReopen = &command{id: "reopen", da: []string{"genåbn", "genaabn"}, en: []string{"reopen"}, run: (*call).runReopen, opts: []option{
 		{name: "due", keys: []string{"frist", "due"}},
@@ -71,6 +75,10 @@ var (
 		opts: []option{{name: "about", keys: []string{"om", "about"}}}}
 	cmdReflectShow = &command{id: "reflection_show", da: []string{"refleksion vis"}, en: []string{"reflection show"},
 		run: (*call).runReflectShow}
+	// The indicator catalogue and the leader's overview (issue 16; themes.go, leader.go).
+	cmdThemes         = &command{id: "themes", da: []string{"temaer"}, en: []string{"themes"}, run: (*call).runThemes}
+	cmdTeamLeader     = &command{id: "team_leader", da: []string{"team leder"}, en: []string{"team leader"}, run: (*call).runTeamLeader}
+	cmdLeaderOverview = &command{id: "leader_overview", da: []string{"overblik"}, en: []string{"overview"}, run: (*call).runLeaderOverview}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
 )
@@ -83,10 +91,10 @@ func init() {
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
 		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged,
-		cmdReflect, cmdReflectShow}
+		cmdReflect, cmdReflectShow, cmdThemes, cmdTeamLeader, cmdLeaderOverview}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
 		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge,
-		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect} {
+		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect, cmdTeamLeader} {
 		c.writes = true
 	}
 	reserve()

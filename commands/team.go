@@ -119,6 +119,10 @@ func (c *call) runTeam() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	leaders, err := c.tx.ListLeaders(c.ctx, t.ID)
+	if err != nil {
+		return Reply{}, err
+	}
 	history, err := c.memberHistory(t)
 	if err != nil {
 		return Reply{}, err
@@ -132,6 +136,12 @@ func (c *call) runTeam() (Reply, error) {
 	r.add(Context, c.t("team.citizens", "Count", len(citizens)))
 	r.add(Section, c.t("team.coordinators", "Users", listOrNone(c, coords)))
 	r.add(Section, c.t("team.members", "Users", listOrNone(c, others)))
+	if len(leaders) > 0 {
+		for i, u := range leaders {
+			leaders[i] = mention(u)
+		}
+		r.add(Section, c.t("team.leaders", "Users", strings.Join(leaders, ", ")))
+	}
 	if history != "" {
 		r.add(Context, history)
 	}

@@ -19,14 +19,15 @@ func (tx *Tx) CreatePlanGoal(ctx context.Context, p *smallgoals.PlanGoal) error 
 		return err
 	}
 	const q = `
-		INSERT INTO plan_goals (citizen_id, number, title, key_id, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
+		INSERT INTO plan_goals (citizen_id, number, title, key_id, created_by, created_at, theme)
+		VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''))
 		RETURNING id`
-	err = tx.tx.QueryRowxContext(ctx, q, p.CitizenID, p.Number, title, keyID, p.CreatedBy, p.CreatedAt).Scan(&p.ID)
+	err = tx.tx.QueryRowxContext(ctx, q, p.CitizenID, p.Number, title, keyID, p.CreatedBy, p.CreatedAt, p.Theme).Scan(&p.ID)
 	return wrap("create plan goal", err)
 }
 
-const planGoalColumns = `id, citizen_id, number, title AS title_ct, key_id, created_by, created_at, closed_at, closed_by`
+const planGoalColumns = `id, citizen_id, number, title AS title_ct, key_id, created_by, created_at, closed_at, closed_by,
+	COALESCE(theme, '') AS theme`
 
 // planGoalRow is a plan goal as stored, its title encrypted.
 type planGoalRow struct {
@@ -74,8 +75,8 @@ func (tx *Tx) UpdatePlanGoal(ctx context.Context, p smallgoals.PlanGoal) error {
 	if err != nil {
 		return err
 	}
-	const q = `UPDATE plan_goals SET title = $2, key_id = $3, closed_at = $4, closed_by = $5 WHERE id = $1`
-	res, err := tx.tx.ExecContext(ctx, q, p.ID, title, keyID, p.ClosedAt, p.ClosedBy)
+	const q = `UPDATE plan_goals SET title = $2, key_id = $3, closed_at = $4, closed_by = $5, theme = NULLIF($6, '') WHERE id = $1`
+	res, err := tx.tx.ExecContext(ctx, q, p.ID, title, keyID, p.ClosedAt, p.ClosedBy, p.Theme)
 	if err != nil {
 		return wrap("update plan goal", err)
 	}

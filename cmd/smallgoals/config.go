@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"smallgoals"
+	"smallgoals/commands"
 )
 
 // Config is the whole configuration, read from the environment once.
@@ -40,6 +41,9 @@ type Config struct {
 	TZ          string
 	Lang        string
 	FilesDir    string
+	// Themes is the theme catalogue: SMALLGOALS_THEMES_FILE, or the one
+	// shipped (VUM 2.0 / FFB for adults).
+	Themes *commands.Themes
 	// RetentionDays keeps closed goals, what is on them and discharged
 	// citizens this many days (a team may say otherwise);
 	// AuditRetentionDays keeps the audit log, longer; FileTTL keeps files
@@ -143,6 +147,18 @@ var envOptions = []option{
 			return fmt.Errorf("SMALLGOALS_LANG must be da or en, not %q", v)
 		}
 		c.Lang = v
+		return nil
+	}},
+	{"SMALLGOALS_THEMES_FILE", "", false, func(c *Config, v, _ string) error {
+		if v == "" {
+			c.Themes = commands.DefaultThemes()
+			return nil
+		}
+		t, err := commands.LoadThemes(v)
+		if err != nil {
+			return fmt.Errorf("SMALLGOALS_THEMES_FILE: the theme catalogue %s: %w", v, err)
+		}
+		c.Themes = t
 		return nil
 	}},
 	// Key errors name the variable, never its value.

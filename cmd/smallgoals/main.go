@@ -162,6 +162,7 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		Logger: m.Log,
 		Lang:   m.Config.Lang,
 		TZ:     m.Config.TZ,
+		Themes: m.Config.Themes,
 	}
 	if t, _ := m.Config.Transport(); t != TransportShell {
 		m.Slack = bot.NewSlack(m.Config.SlackBotToken, m.Config.SlackAppToken, m.Config.SlackAPIURL, m.Log)
