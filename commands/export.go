@@ -54,6 +54,14 @@ func (c *call) chartLabels() chart.Labels {
 		Score: c.t("chart.score"), Date: c.t("chart.date"), Revision: c.t("chart.revision"), Empty: c.t("chart.empty")}
 }
 
+// Chart sends the user of req a goal's chart, as graf REF does: the App
+// Home's Vis graf button.
+func (h *Handler) Chart(ctx context.Context, req Request, goalID int64) Reply {
+	req = h.normalize(req)
+	reply, _ := h.answer(ctx, req, parsed{cmd: cmdChart, goalID: goalID}, nil)
+	return reply
+}
+
 // runChart sends me a chart as a PNG: graf REF, a goal's progress (also
 // the App Home's Vis graf button); graf ALIAS, all of a borger's active
 // goals on one page. A goal without scores gets words, not an empty plot.

@@ -47,6 +47,7 @@ const (
 	ActLang   = "lang"   // set my language; Value: da or en
 	ActSnooze = "snooze" // move a revision 7 days; Value: a goal ID
 	ActEdit   = "edit"   // open the edit form; Value: a goal ID
+	ActChart  = "chart"  // send me the goal's chart, as graf REF; Value: a goal ID
 )
 
 // Reply is what a command answers: blocks for the person who typed it,
