@@ -130,15 +130,7 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			if len(r.Files) > 0 {
 				r = b.sendFiles(ctx, cb.User.ID, r)
 			}
-			var err error
-			if cb.ResponseURL != "" {
-				err = b.Slack.Respond(ctx, cb.ResponseURL, r)
-			} else {
-				err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
-			}
-			if err != nil {
-				b.Log.Error("chart answer not sent", "err", err)
-			}
+			b.answerButton(ctx, cb, r, "chart")
 		case commands.ActEdit:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormEdit, GoalID: id}, formMeta{})
 		case commands.ActSnooze:
@@ -146,21 +138,26 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			// click Slack sends again does nothing more.
 			req := b.request(ctx, cb.User.ID, cb.Channel.ID)
 			req.DeliveryKey = "button:" + a.ActionID + ":" + cb.User.ID + ":" + cmp.Or(cb.Message.Timestamp, cb.View.ID+":"+cb.View.Hash, a.ActionTs)
-			r := b.Forms.Snooze(ctx, req, id)
-			var err error
-			if cb.ResponseURL != "" {
-				err = b.Slack.Respond(ctx, cb.ResponseURL, r)
-			} else {
-				err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
-			}
-			if err != nil {
-				b.Log.Error("snooze answer not sent", "err", err)
-			}
+			b.answerButton(ctx, cb, b.Forms.Snooze(ctx, req, id), "snooze")
 			b.refreshHome(ctx, cb.User.ID)
 		case commands.ActLang:
 			b.Handler.Handle(ctx, commands.Request{UserID: cb.User.ID, Time: b.now(), Text: "sprog " + value})
 			b.publishHome(ctx, cb.User.ID, "")
 		}
+	}
+}
+
+// answerButton answers a button's user: through response_url in a
+// message, otherwise ephemeral in the channel, or a DM (App Home).
+func (b *Bot) answerButton(ctx context.Context, cb slack.InteractionCallback, r commands.Reply, what string) {
+	var err error
+	if cb.ResponseURL != "" {
+		err = b.Slack.Respond(ctx, cb.ResponseURL, r)
+	} else {
+		err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
+	}
+	if err != nil {
+		b.Log.Error("button answer not sent", "button", what, "err", err)
 	}
 }
 

@@ -62,6 +62,17 @@ func (h *Handler) Chart(ctx context.Context, req Request, goalID int64) Reply {
 	return reply
 }
 
+// chartData is what a borger's charts draw: all their entries and
+// revisions.
+func (c *call) chartData(citizenID int64) ([]smallgoals.Entry, []smallgoals.Revision, error) {
+	entries, err := c.tx.ListCitizenEntries(c.ctx, citizenID, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, nil, err
+	}
+	revisions, err := c.tx.ListCitizenRevisions(c.ctx, citizenID, time.Time{}, time.Time{})
+	return entries, revisions, err
+}
+
 // runChart sends me a chart as a PNG: graf REF, a goal's progress (also
 // the App Home's Vis graf button); graf ALIAS, all of a borger's active
 // goals on one page. A goal without scores gets words, not an empty plot.
@@ -84,11 +95,7 @@ func (c *call) runChart() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
-	if err != nil {
-		return Reply{}, err
-	}
-	revisions, err := c.tx.ListCitizenRevisions(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
+	entries, revisions, err := c.chartData(f.citizen.ID)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -122,11 +129,7 @@ func (c *call) runCitizenChart() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
-	if err != nil {
-		return Reply{}, err
-	}
-	revisions, err := c.tx.ListCitizenRevisions(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
+	entries, revisions, err := c.chartData(f.citizen.ID)
 	if err != nil {
 		return Reply{}, err
 	}
