@@ -312,6 +312,7 @@ const (
 	ActGoalSnooze     = "goal.snooze"
 	ActContactSet     = "citizen.contact"
 	ActGoalChart      = "goal.chart"
+	ActCitizenChart   = "citizen.chart" // graf ALIAS: all of a borger's active goals
 	ActCitizenExport  = "citizen.export"
 	// A borger's and a team's lifecycle (issue 15, items 5 and 6).
 	ActCoordinatorRemove = "team.coordinator_remove"

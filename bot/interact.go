@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,7 @@ type Forms interface {
 	Home(ctx context.Context, req commands.Request) (commands.Reply, bool, error)
 	Lang(ctx context.Context, req commands.Request) string
 	Snooze(ctx context.Context, req commands.Request, goalID int64) commands.Reply
+	Chart(ctx context.Context, req commands.Request, goalID int64) commands.Reply
 	T(lang, id string, kv ...any) string
 }
 
@@ -121,6 +123,14 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormNew, CitizenID: id}, formMeta{})
 		case commands.ActRevise:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormRevise, GoalID: id}, formMeta{})
+		case commands.ActChart:
+			// As graf REF: the PNG to the user's DM, the answer where the
+			// button was (a DM from App Home).
+			r := b.Forms.Chart(ctx, b.request(ctx, cb.User.ID, cb.Channel.ID), id)
+			if len(r.Files) > 0 {
+				r = b.sendFiles(ctx, cb.User.ID, r)
+			}
+			b.answerButton(ctx, cb, r, "chart")
 		case commands.ActEdit:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormEdit, GoalID: id}, formMeta{})
 		case commands.ActReflect:
@@ -131,21 +141,26 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			// click Slack sends again does nothing more.
 			req := b.request(ctx, cb.User.ID, cb.Channel.ID)
 			req.DeliveryKey = "button:" + a.ActionID + ":" + cb.User.ID + ":" + cmp.Or(cb.Message.Timestamp, cb.View.ID+":"+cb.View.Hash, a.ActionTs)
-			r := b.Forms.Snooze(ctx, req, id)
-			var err error
-			if cb.ResponseURL != "" {
-				err = b.Slack.Respond(ctx, cb.ResponseURL, r)
-			} else {
-				err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
-			}
-			if err != nil {
-				b.Log.Error("snooze answer not sent", "err", err)
-			}
+			b.answerButton(ctx, cb, b.Forms.Snooze(ctx, req, id), "snooze")
 			b.refreshHome(ctx, cb.User.ID)
 		case commands.ActLang:
 			b.Handler.Handle(ctx, commands.Request{UserID: cb.User.ID, Time: b.now(), Text: "sprog " + value})
 			b.publishHome(ctx, cb.User.ID, "")
 		}
+	}
+}
+
+// answerButton answers a button's user: through response_url in a
+// message, otherwise ephemeral in the channel, or a DM (App Home).
+func (b *Bot) answerButton(ctx context.Context, cb slack.InteractionCallback, r commands.Reply, what string) {
+	var err error
+	if cb.ResponseURL != "" {
+		err = b.Slack.Respond(ctx, cb.ResponseURL, r)
+	} else {
+		err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
+	}
+	if err != nil {
+		b.Log.Error("button answer not sent", "button", what, "err", err)
 	}
 }
 
@@ -163,8 +178,26 @@ func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *
 		meta.Outcome = a.SelectedOption.Value
 	case "use_message":
 		meta.UseMsg = len(a.SelectedOptions) > 0
+	case actionTurn:
+		// The staff's inputs so far ride in the metadata while the borger
+		// chooses; a note that looks like it holds a CPR number does not.
+		s := submission(meta, cb.View.State)
+		cy := &carry{Score: s.Values["score"], Citizen: s.Values["citizen_score"], Date: s.Values["date"], Note: s.Values["note"]}
+		if smallgoals.ContainsCPR(cy.Note) {
+			cy.Note, cy.NoteCPR = "", true
+		}
+		meta.Turn, meta.Carry = true, cy
+	case turnBack:
+		meta.Turn = false
 	default:
-		return
+		score, ok := strings.CutPrefix(a.ActionID, turnPrefix)
+		if !ok || !meta.Turn {
+			return
+		}
+		if meta.Carry == nil {
+			meta.Carry = &carry{}
+		}
+		meta.Turn, meta.Carry.Citizen, meta.Carry.Chosen = false, score, true
 	}
 	d, err := b.Forms.Form(ctx, b.request(ctx, cb.User.ID, meta.Channel), m)
 	if err != nil {

@@ -128,6 +128,8 @@ func formChoices(t *testing.T, e *slackEnv) []string {
 	e.interact(viewPayload("block_actions", "V1", meta, selectAction("citizen", fmt.Sprint(ab)), nil))
 	_, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
 	e.interact(viewPayload("block_actions", "V1", meta, selectAction("goal", fmt.Sprint(ab1)), nil))
+	_, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
+	e.interact(viewPayload("block_actions", "V1", meta, buttonAction("citizen_turn", "turn"), nil)) // the borger's turn
 	e.press(member, fmt.Sprintf("revise:%d", ab1))
 	e.press(member, fmt.Sprintf("new:%d", ab))
 
@@ -151,7 +153,9 @@ func formChoices(t *testing.T, e *slackEnv) []string {
 			switch {
 			case bl.Type == "actions":
 				for _, el := range bl.Elements {
-					keys = append(keys, fmt.Sprint("choice:", el["action_id"]))
+					// The borger's turn: one choice, turn:SCORE (or turn:back).
+					id, _, _ := strings.Cut(fmt.Sprint(el["action_id"]), ":")
+					keys = append(keys, "choice:"+id)
 				}
 			case bl.Type == "input" && bl.Dispatch:
 				keys = append(keys, fmt.Sprint("choice:", bl.Element["action_id"]))
@@ -329,6 +333,7 @@ func readPathCases() []readPath {
 			e.raw.QueryRow(`SELECT id FROM teams WHERE channel_id = 'C1'`).Scan(&slusen)
 			e.press(user, fmt.Sprintf("reflect:%d", slusen))
 		}),
+		both("button:chart", "Vis graf (App Home)", citizen, pressOnGoal("chart")),
 
 		both("form:log", "log form saved", citizen, func(e *slackEnv, user string) {
 			_, ab1 := e.ids()
@@ -372,6 +377,15 @@ func readPathCases() []readPath {
 				"selected_options": []map[string]any{{"value": "yes"}}})
 		}),
 
+		both("choice:citizen_turn", "the log form's Borgerens tur", citizen, func(e *slackEnv, user string) {
+			e.choose(user, goalMeta("log")(e), map[string]any{"action_id": "citizen_turn", "block_id": "citizen_turn", "type": "button", "value": "turn"})
+		}),
+		both("choice:turn", "the borger's choice on their turn", citizen, func(e *slackEnv, user string) {
+			ab, ab1 := e.ids()
+			e.choose(user, fmt.Sprintf(`{"k":"log","ch":"C1","c":%d,"g":%d,"bt":true}`, ab, ab1),
+				map[string]any{"action_id": "turn:7", "block_id": "turn", "type": "button", "value": "7"})
+		}),
+		both("command:chart", "graf AB (all goals)", citizen, typed("graf AB")),
 		both("shortcut:log_from_message", "the message shortcut", team, func(e *slackEnv, user string) {
 			e.interact(map[string]any{"type": "message_action", "callback_id": "log_from_message", "user": map[string]any{"id": user},
 				"channel": map[string]any{"id": "C1"}, "message": map[string]any{"ts": "1.1", "text": "Tog bussen"}})

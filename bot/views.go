@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -35,6 +36,23 @@ type formMeta struct {
 	MsgCPR  bool   `json:"x,omitempty"` // the message holds a CPR number: not offered`
 	Thread  string `json:"t,omitempty"` // a shortcut's thread, where the confirmation goes
 	Confirm bool   `json:"r,omitempty"` // the revision form has the box that confirms another revision today
+
+	// The borger's turn in the log form: Turn shows the borger's screen;
+	// the staff's inputs ride along meanwhile and fill the staff view in
+	// again once, with the borger's choice (Carry).
+	Turn  bool   `json:"bt,omitempty"`
+	Carry *carry `json:"cy,omitempty"`
+}
+
+// carry is what the log form held when the borger's turn began, and the
+// borger's choice: filled into the staff view when it comes back.
+type carry struct {
+	Score   string `json:"s,omitempty"`
+	Citizen string `json:"b,omitempty"`
+	Date    string `json:"d,omitempty"`
+	Note    string `json:"n,omitempty"`
+	Chosen  bool   `json:"c,omitempty"` // the borger chose Citizen on the turn screen
+	NoteCPR bool   `json:"x,omitempty"` // the note looked like it held a CPR number: not carried
 }
 
 // maxMetadata is Slack's limit on a view's private_metadata.
@@ -48,8 +66,15 @@ func (m formMeta) String() string {
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		enc.Encode(m)
-		if b.Len() <= maxMetadata || m.Message == "" {
+		if b.Len() <= maxMetadata || (m.Message == "" && (m.Carry == nil || m.Carry.Note == "")) {
 			return strings.TrimSpace(b.String())
+		}
+		if m.Carry != nil && m.Carry.Note != "" {
+			c := *m.Carry
+			r := []rune(c.Note)
+			c.Note = string(r[:len(r)*3/4])
+			m.Carry = &c
+			continue
 		}
 		r := []rune(m.Message)
 		m.Message = string(r[:len(r)*3/4])
@@ -101,7 +126,14 @@ func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest 
 		blocks = v.reflect(d, t)
 	default:
 		title = t("modal.log.title")
+		if meta.Turn && d.Goal != nil {
+			title = t("modal.turn.title")
+			blocks = v.turn(d, t)
+			break
+		}
+		meta.Turn = false
 		blocks = v.log(d, meta, t)
+		meta.Carry = nil // filled in once; the state is Slack's from here
 	}
 	meta.Kind = d.Kind
 	if d.Citizen != nil {
@@ -118,7 +150,7 @@ func (v views) Modal(d commands.FormData, meta formMeta) slack.ModalViewRequest 
 		Blocks:          slack.Blocks{BlockSet: blocks},
 		PrivateMetadata: meta.String(),
 	}
-	if submittable(d) {
+	if submittable(d) && !meta.Turn {
 		m.Submit = plain(t("modal.submit"))
 	}
 	return m
@@ -232,20 +264,79 @@ func citizenGroups(cs []commands.CitizenChoice, opt func(commands.CitizenChoice)
 }
 
 // scoreChoices are a scale's scores as quick choices: big radio buttons
-// where the scale has at most 10 steps, a menu otherwise.
-func scoreChoices(action string, s smallgoals.Scale) slack.BlockElement {
+// where the scale has at most 10 steps, a menu otherwise; initial, if it
+// is one of them, chosen.
+func scoreChoices(action string, s smallgoals.Scale, initial string) slack.BlockElement {
 	var opts []*slack.OptionBlockObject
+	var chosen *slack.OptionBlockObject
 	for n := s.Max; n >= s.Min; n-- {
-		label := strconv.Itoa(n)
-		if s.IsGAS() {
-			label = smallgoals.FormatGASLevel(n)
-		}
+		label := scoreValue(s, n)
 		opts = append(opts, option(label, label))
+		if label == initial {
+			chosen = opts[len(opts)-1]
+		}
 	}
 	if len(opts) <= 10 {
-		return slack.NewRadioButtonsBlockElement(action, opts...)
+		r := slack.NewRadioButtonsBlockElement(action, opts...)
+		r.InitialOption = chosen
+		return r
 	}
-	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(fmt.Sprintf("%d–%d", s.Min, s.Max)), action, opts...)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(fmt.Sprintf("%d–%d", s.Min, s.Max)), action, opts...)
+	sel.InitialOption = chosen
+	return sel
+}
+
+// scoreValue is a score as the log form's choices carry it: "7", "+1".
+func scoreValue(s smallgoals.Scale, n int) string {
+	if s.IsGAS() {
+		return smallgoals.FormatGASLevel(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// Action IDs of the borger's turn: the log form's button that starts it,
+// and the turn screen's choices (turnPrefix + a score, or turnBack).
+const (
+	actionTurn = "citizen_turn"
+	turnPrefix = "turn:"
+	turnBack   = "turn:back"
+)
+
+// turn is the borger's screen of the log form: the goal's title, one
+// question, and the scale as big buttons in easy words — nothing of the
+// staff's (no notes, no staff score). A tap goes back to the staff view
+// with the borger's score chosen.
+func (v views) turn(d commands.FormData, t func(string, ...any) string) []slack.Block {
+	s := d.Goal.Scale()
+	var buttons []slack.BlockElement
+	for n := s.Min; n <= s.Max; n++ {
+		val := scoreValue(s, n)
+		label := val + " " + t(turnWord(s, n))
+		if s.IsGAS() {
+			if desc := d.Goal.GASLevels.Level(n); desc != "" {
+				label = val + " " + desc
+			}
+		}
+		buttons = append(buttons, slack.NewButtonBlockElement(turnPrefix+val, val, plain(cut(label, 75))))
+	}
+	return []slack.Block{
+		slack.NewHeaderBlock(plain(cut(d.Goal.Title, 150))),
+		slack.NewSectionBlock(mrkdwn("*"+t("modal.turn.question")+"*\n"+t("modal.turn.hint")), nil, nil),
+		slack.NewActionBlock("turn", buttons...),
+		slack.NewDividerBlock(),
+		slack.NewActionBlock("turn_back", slack.NewButtonBlockElement(turnBack, "back", plain(t("modal.turn.back")))),
+	}
+}
+
+// turnWord is the message of score n's easy word: on GAS the level's own,
+// otherwise one of five bands from "Svært" to "Rigtig godt".
+func turnWord(s smallgoals.Scale, n int) string {
+	if s.IsGAS() {
+		return map[int]string{-2: "modal.turn.gas_m2", -1: "modal.turn.gas_m1", 0: "modal.turn.gas_0",
+			1: "modal.turn.gas_p1", 2: "modal.turn.gas_p2"}[n]
+	}
+	band := min(4, (n-s.Min)*5/(s.Max-s.Min+1))
+	return fmt.Sprintf("modal.turn.band%d", band+1)
 }
 
 func (v views) log(d commands.FormData, meta formMeta, t func(string, ...any) string) []slack.Block {
@@ -281,22 +372,41 @@ func (v views) log(d commands.FormData, meta formMeta, t func(string, ...any) st
 	}
 	// Optional: the borger's score may come alone; one of the two is
 	// required, which the submission checks (err.score_or_citizen).
-	ss := slack.NewInputBlock(fmt.Sprintf("score-%d", d.Goal.ID), plain(t("modal.log.score")), nil, scoreChoices("score", scale))
+	cy := carry{}
+	if meta.Carry != nil {
+		cy = *meta.Carry
+	}
+	ss := slack.NewInputBlock(fmt.Sprintf("score-%d", d.Goal.ID), plain(t("modal.log.score")), nil, scoreChoices("score", scale, cy.Score))
 	ss.Optional = true
 	blocks = append(blocks, ss)
-	cs := slack.NewInputBlock(fmt.Sprintf("citizen_score-%d", d.Goal.ID), plain(t("modal.log.citizen_score")), nil, scoreChoices("citizen_score", scale))
+	cs := slack.NewInputBlock(fmt.Sprintf("citizen_score-%d", d.Goal.ID), plain(t("modal.log.citizen_score")), nil,
+		scoreChoices("citizen_score", scale, cy.Citizen))
 	cs.Optional = true
+	// The borger's turn: a screen of their own, then back here.
+	turn := []slack.Block{cs, slack.NewActionBlock(actionTurn, slack.NewButtonBlockElement(actionTurn, "turn", plain(t("modal.log.turn"))))}
+	hint := t("modal.log.turn_hint")
+	if cy.Chosen && cy.Citizen != "" {
+		hint = "✅ " + t("modal.log.turn_chosen", "Score", cy.Citizen)
+	}
+	turn = append(turn, slack.NewContextBlock("", mrkdwn(hint)))
 	date := slack.NewDatePickerBlockElement("date")
-	date.InitialDate = smallgoals.FormatDate(d.Today)
+	date.InitialDate = cmp.Or(cy.Date, smallgoals.FormatDate(d.Today))
 	note := slack.NewPlainTextInputBlockElement(plain(t("modal.log.note_hint")), "note")
 	note.Multiline = true
 	note.MaxLength = smallgoals.MaxNoteLen
 	if meta.UseMsg {
 		note.InitialValue = meta.Message
 	}
+	if cy.Note != "" {
+		note.InitialValue = cy.Note
+	}
 	noteBlock := slack.NewInputBlock(fmt.Sprintf("note-%t", meta.UseMsg), plain(t("modal.log.note")), nil, note)
 	noteBlock.Optional = true
-	blocks = append(blocks, cs, slack.NewInputBlock("date", plain(t("modal.log.date")), nil, date), noteBlock)
+	blocks = append(blocks, turn...)
+	blocks = append(blocks, slack.NewInputBlock("date", plain(t("modal.log.date")), nil, date), noteBlock)
+	if cy.NoteCPR {
+		blocks = append(blocks, slack.NewContextBlock("note_cpr", mrkdwn(t("modal.log.turn_note_cpr"))))
+	}
 	if meta.Message != "" {
 		box := slack.NewCheckboxGroupsBlockElement("use_message", option("yes", t("modal.log.use_message")))
 		if meta.UseMsg {

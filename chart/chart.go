@@ -192,10 +192,15 @@ const thumbWidth = 44 // points
 // drawLegend draws the entries in one row at the top left of c (wrapping to
 // further rows when they do not fit) and returns c below the legend.
 func drawLegend(c draw.Canvas, entries []legendEntry) draw.Canvas {
+	return drawLegendSized(c, entries, labelSize)
+}
+
+// drawLegendSized is drawLegend with type of the given size.
+func drawLegendSized(c draw.Canvas, entries []legendEntry, size vg.Length) draw.Canvas {
 	if len(entries) == 0 {
 		return c
 	}
-	sty := textStyle(labelSize, false, draw.XLeft, draw.YCenter)
+	sty := textStyle(size, false, draw.XLeft, draw.YCenter)
 	rowH := sty.Height("Åg") * 1.25
 	gap := vg.Points(10)
 	tw := vg.Points(thumbWidth)

@@ -481,6 +481,13 @@ func TestWritePNGs(t *testing.T) {
 	write("chart-goal-empty.png", b, err)
 	b, err = GoalPNG(yearGoal(), daLabels)
 	write("chart-goal-year.png", b, err)
+	rev := sampleGoal()
+	rev.Revisions = []Revision{{day(2025, 3, 17), 0}, {day(2025, 4, 7), 1}}
+	rev.Staff = append(rev.Staff, Point{day(2025, 4, 7), 4})
+	b, err = GoalPNG(rev, daFull)
+	write("chart-goal-revisions.png", b, err)
+	b, err = CitizenPNG("AB", []Goal{rev, gas, {Ref: "AB-3", Title: "Spise morgenmad", Min: 1, Max: 5}}, daFull)
+	write("chart-citizen.png", b, err)
 	b, err = TeamPNG("Solsikken — uge 12", sampleTeam(8), daTeam)
 	write("chart-team.png", b, err)
 	b, err = TeamPNG("Solsikken — uge 12", sampleTeam(35), daTeam)

@@ -22,80 +22,121 @@ type Point struct {
 	Score int
 }
 
+// Revision is a revision of the goal on a day, with the GAS attainment
+// level (−2..+2) it was given.
+type Revision struct {
+	Day   time.Time
+	Level int
+}
+
 // Goal is what a goal's chart shows.
 type Goal struct {
-	Ref, Title string  // e.g. "AB-1", "Tage bussen alene til arbejde" (may contain æøå)
-	Min, Max   int     // the scale, e.g. 1..10, 0..10, 1..5 or -2..2 (GAS)
-	Target     *int    // optional target line
-	Staff      []Point // staff scores, any order (sorted by day)
-	Citizen    []Point // the borger's own scores
+	Ref, Title string     // e.g. "AB-1", "Tage bussen alene til arbejde" (may contain æøå)
+	Min, Max   int        // the scale, e.g. 1..10, 0..10, 1..5 or -2..2 (GAS)
+	Target     *int       // optional target line
+	Staff      []Point    // staff scores, any order (sorted by day)
+	Citizen    []Point    // the borger's own scores
+	Revisions  []Revision // revisions, marked with their GAS level
 }
 
 // Labels are the chart's words in the reader's language (the caller
 // translates), e.g. "Personale", "Borger", "Mål", "Score", "Dato".
+// Revision prefixes a revision's GAS level at its mark ("GAS" gives
+// "GAS +1") and names the marks in the legend; Empty is written across a
+// chart without scores ("Ingen registreringer endnu").
 type Labels struct {
 	Staff, Citizen, Target, Score, Date string
+	Revision, Empty                     string
 }
 
 // ErrScale is returned for a goal whose Min is not below its Max.
 var ErrScale = errors.New("chart: scale needs Min < Max")
 
+// Type sizes of goal charts, in points: larger than the team chart's, for a
+// borger reading on a phone.
+const (
+	goalLabelSize = 21 // axis labels, legend, target and revision labels
+	goalTickSize  = 20
+	panelTitle    = 24 // a goal's title on a borger's page
+	emptySize     = 26 // the "nothing yet" text
+)
+
 // GoalPNG renders a goal's chart, Width×Height pixels: staff and borger
 // scores over time as a solid dark blue line with circles and a dashed orange
-// line with triangles, a dashed grey line at the target when Target is set,
-// the y axis from Min to Max with integer ticks ("+1"/"−1" on a scale that
-// goes below zero), dates on the x axis as D/M (D/M-YY when the scores span
-// about a year or more), the title "REF Title" (title cut to TitleRunes runes
-// with "…", and further when it does not fit) and a legend row under the
-// title.
+// line with triangles, a dashed grey line at the target when Target is set
+// (labelled "Target N" at its left end), each revision as a dotted vertical
+// line labelled with its GAS level ("GAS +1"), the y axis from Min to Max
+// with integer ticks ("+1"/"−1" on a scale that goes below zero), dates on
+// the x axis as D/M (D/M-YY when the scores span about a year or more), the
+// title "REF Title" (title cut to TitleRunes runes with "…", and further when
+// it does not fit) and a legend row under the title.
 //
-// Scores on the same day are joined in the order given. A score or target
-// outside Min..Max widens the axis rather than being hidden. With no points
-// it still renders the axes, the legend and the target line.
+// Several scores on one day are each drawn as a marker; the line goes
+// through the day's mean, so it never runs vertically. A score or target
+// outside Min..Max widens the axis rather than being hidden. With no scores
+// it renders the axes with l.Empty written across them (callers that can
+// say so in words should rather not send such a chart).
 func GoalPNG(g Goal, l Labels) (out []byte, err error) {
 	if g.Min >= g.Max {
 		return nil, ErrScale
 	}
 	defer recoverErr(&err)
-
-	staff := series(g.Staff)
-	citizen := series(g.Citizen)
-
 	pg := newPage(Width, Height)
-	c := pg.area
+	drawGoalPage(pg.area, g, l)
+	return pg.png()
+}
 
+// drawGoalPage draws a goal's chart with its title and legend into c.
+func drawGoalPage(c draw.Canvas, g Goal, l Labels) {
+	c = drawTitle(c, goalTitle(g))
+	c = drawLegendSized(c, legend(l, g.Target != nil, len(g.Revisions) > 0), goalLabelSize)
+	drawGoal(c, g, l)
+}
+
+func goalTitle(g Goal) string {
 	title := clean(g.Ref)
 	if t := clean(g.Title); t != "" {
 		title = strings.TrimSpace(title + " " + cut(t, TitleRunes))
 	}
-	c = drawTitle(c, title)
+	return title
+}
 
-	staffLine := &plotter.Line{LineStyle: draw.LineStyle{Color: colStaff, Width: vg.Points(3)}}
-	staffDots := &plotter.Scatter{GlyphStyle: draw.GlyphStyle{
-		Color: colStaff, Radius: vg.Points(8), Shape: halo{draw.CircleGlyph{}},
-	}}
-	citizenLine := &plotter.Line{LineStyle: draw.LineStyle{
-		Color: colCitizen, Width: vg.Points(3),
-		Dashes: []vg.Length{vg.Points(10), vg.Points(6)},
-	}}
-	citizenDots := &plotter.Scatter{GlyphStyle: draw.GlyphStyle{
-		Color: colCitizen, Radius: vg.Points(6), Shape: halo{draw.PyramidGlyph{}},
-	}}
-	target := &hline{style: draw.LineStyle{
-		Color: colTarget, Width: vg.Points(2.5),
-		Dashes: []vg.Length{vg.Points(4), vg.Points(4)},
-	}}
+// The goal chart's series styles, shared by the plot and the legend.
+var (
+	staffLineStyle = draw.LineStyle{Color: colStaff, Width: vg.Points(3.5)}
+	staffGlyph     = draw.GlyphStyle{Color: colStaff, Radius: vg.Points(9), Shape: halo{draw.CircleGlyph{}}}
+	citizenLine    = draw.LineStyle{Color: colCitizen, Width: vg.Points(3.5), Dashes: []vg.Length{vg.Points(10), vg.Points(6)}}
+	citizenGlyph   = draw.GlyphStyle{Color: colCitizen, Radius: vg.Points(7), Shape: halo{draw.PyramidGlyph{}}}
+	targetStyle    = draw.LineStyle{Color: colTarget, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}}
+	revisionStyle  = draw.LineStyle{Color: colMuted, Width: vg.Points(2), Dashes: []vg.Length{vg.Points(2), vg.Points(5)}}
+)
 
+// legend is a goal chart's legend: staff, borger, and the target and
+// revision marks where the chart has them.
+func legend(l Labels, target, revisions bool) []legendEntry {
 	entries := []legendEntry{
-		{l.Staff, []plot.Thumbnailer{staffLine, staffDots}},
-		{l.Citizen, []plot.Thumbnailer{citizenLine, citizenDots}},
+		{l.Staff, []plot.Thumbnailer{&plotter.Line{LineStyle: staffLineStyle}, &plotter.Scatter{GlyphStyle: staffGlyph}}},
+		{l.Citizen, []plot.Thumbnailer{&plotter.Line{LineStyle: citizenLine}, &plotter.Scatter{GlyphStyle: citizenGlyph}}},
 	}
-	if g.Target != nil {
-		entries = append(entries, legendEntry{l.Target, []plot.Thumbnailer{target}})
+	if target {
+		entries = append(entries, legendEntry{l.Target, []plot.Thumbnailer{&hline{style: targetStyle}}})
 	}
-	c = drawLegend(c, entries)
+	if revisions && l.Revision != "" {
+		entries = append(entries, legendEntry{l.Revision, []plot.Thumbnailer{&hline{style: revisionStyle}}})
+	}
+	return entries
+}
+
+// drawGoal draws a goal's plot (no title, no legend) into c.
+func drawGoal(c draw.Canvas, g Goal, l Labels) {
+	staff := series(g.Staff)
+	citizen := series(g.Citizen)
 
 	p := newPlot()
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = goalLabelSize
+		a.Tick.Label.Font.Size = goalTickSize
+	}
 	p.X.Label.Text = l.Date
 	p.Y.Label.Text = l.Score
 
@@ -111,14 +152,23 @@ func GoalPNG(g Goal, l Labels) (out []byte, err error) {
 	}
 	p.Y.Tick.Marker = scoreTicks{min: g.Min}
 
-	// x: the days with scores, at least a week.
+	// x: the days with scores and revisions, at least a week.
 	first, last := math.Inf(1), math.Inf(-1)
 	for _, s := range [][]plotter.XY{staff, citizen} {
 		for _, xy := range s {
 			first, last = math.Min(first, xy.X), math.Max(last, xy.X)
 		}
 	}
-	if math.IsInf(first, 0) {
+	empty := math.IsInf(first, 0)
+	var revs []revisionMark
+	if !empty {
+		for _, r := range g.Revisions {
+			d := dayNum(r.Day)
+			revs = append(revs, revisionMark{x: d, label: strings.TrimSpace(l.Revision + " " + signed(r.Level))})
+			first, last = math.Min(first, d), math.Max(last, d)
+		}
+	}
+	if empty {
 		first, last = 0, 1
 		p.X.Tick.Marker = plot.ConstantTicks(nil)
 	} else {
@@ -133,20 +183,44 @@ func GoalPNG(g Goal, l Labels) (out []byte, err error) {
 	grid.Vertical.Color = nil
 	grid.Horizontal = draw.LineStyle{Color: colGrid, Width: vg.Points(1)}
 	p.Add(grid)
+	if len(revs) > 0 {
+		p.Add(&revisionMarks{marks: revs})
+	}
 	if g.Target != nil {
-		target.y = float64(*g.Target)
-		p.Add(target)
+		p.Add(&hline{y: float64(*g.Target), style: targetStyle, label: strings.TrimSpace(l.Target + " " + scoreLabel(*g.Target, g.Min))})
 	}
 	// The borger's dashed line goes over the staff line, so where they
 	// agree the staff line shows through the gaps.
-	staffLine.XYs, staffDots.XYs = staff, staff
-	citizenLine.XYs, citizenDots.XYs = citizen, citizen
-	p.Add(staffLine, citizenLine, staffDots, citizenDots)
+	p.Add(&plotter.Line{XYs: dayLine(staff), LineStyle: staffLineStyle},
+		&plotter.Line{XYs: dayLine(citizen), LineStyle: citizenLine},
+		&plotter.Scatter{XYs: staff, GlyphStyle: staffGlyph},
+		&plotter.Scatter{XYs: citizen, GlyphStyle: citizenGlyph})
+	if empty && l.Empty != "" {
+		p.Add(centredText{text: l.Empty})
+	}
 	p.X.Min, p.X.Max = first, last
 	p.Y.Min, p.Y.Max = float64(lo), float64(hi)
 
 	p.Draw(draw.Crop(c, 0, -vg.Points(8), 0, 0))
-	return pg.png()
+}
+
+// dayLine is the line through a sorted series: one point per day, at the
+// mean of the day's scores, so several scores on a day are markers on the
+// line and never a vertical stroke.
+func dayLine(s plotter.XYs) plotter.XYs {
+	var out plotter.XYs
+	n := 0
+	for _, xy := range s {
+		if len(out) > 0 && out[len(out)-1].X == xy.X {
+			last := &out[len(out)-1]
+			last.Y = (last.Y*float64(n) + xy.Y) / float64(n+1)
+			n++
+			continue
+		}
+		out = append(out, xy)
+		n = 1
+	}
+	return out
 }
 
 // series turns points into plot coordinates, x being the calendar day.
@@ -238,20 +312,69 @@ func (t scoreTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// hline is a horizontal line across the whole data area at y.
+// hline is a horizontal line across the whole data area at y, with its
+// label (if any) above its left end.
 type hline struct {
 	y     float64
 	style draw.LineStyle
+	label string
 }
 
 func (h *hline) Plot(c draw.Canvas, p *plot.Plot) {
 	y := c.Y(p.Y.Norm(h.y))
 	c.StrokeLine2(h.style, c.Min.X, y, c.Max.X, y)
+	if h.label != "" {
+		// At the left end, where scores usually start far from the target.
+		sty := textStyle(goalLabelSize, true, draw.XLeft, draw.YBottom)
+		sty.Color = colTarget
+		if y+sty.Height(h.label)+vg.Points(4) > c.Max.Y {
+			sty.YAlign = draw.YTop // at the top of the plot: under the line
+			c.FillText(sty, vg.Point{X: c.Min.X + vg.Points(4), Y: y - vg.Points(4)}, h.label)
+			return
+		}
+		c.FillText(sty, vg.Point{X: c.Min.X + vg.Points(4), Y: y + vg.Points(3)}, h.label)
+	}
 }
 
 func (h *hline) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
 	c.StrokeLine2(h.style, c.Min.X, y, c.Max.X, y)
+}
+
+// revisionMark is a revision on the x axis (a day) with its label.
+type revisionMark struct {
+	x     float64
+	label string
+}
+
+// revisionMarks draws each revision as a dotted vertical line across the
+// data area, its label at the top, right of the line (left of it near the
+// right edge).
+type revisionMarks struct{ marks []revisionMark }
+
+func (r *revisionMarks) Plot(c draw.Canvas, p *plot.Plot) {
+	sty := textStyle(goalLabelSize-3, true, draw.XLeft, draw.YTop)
+	sty.Color = colMuted
+	for _, m := range r.marks {
+		x := c.X(p.X.Norm(m.x))
+		c.StrokeLine2(revisionStyle, x, c.Min.Y, x, c.Max.Y)
+		at := vg.Point{X: x + vg.Points(4), Y: c.Max.Y}
+		s := sty
+		if at.X+sty.Width(m.label) > c.Max.X {
+			s.XAlign = draw.XRight
+			at.X = x - vg.Points(4)
+		}
+		c.FillText(s, at, m.label)
+	}
+}
+
+// centredText writes a text in the middle of the data area.
+type centredText struct{ text string }
+
+func (t centredText) Plot(c draw.Canvas, _ *plot.Plot) {
+	sty := textStyle(emptySize, true, draw.XCenter, draw.YCenter)
+	sty.Color = colMuted
+	c.FillText(sty, c.Center(), t.text)
 }
 
 // halo draws a glyph on a white disc of a slightly larger glyph, so markers

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,12 @@ var statusPage = template.Must(template.ParseFS(templates, "templates/status.htm
 
 // goalPNG draws a goal's chart from its counting entries, in lang.
 func (c *call) goalPNG(alias string, g smallgoals.Goal, entries []smallgoals.Entry) ([]byte, error) {
+	return chart.GoalPNG(chartGoal(alias, g, entries, nil), c.chartLabels())
+}
+
+// chartGoal is what a goal's chart shows: its counting entries and its
+// revisions with their GAS level.
+func chartGoal(alias string, g smallgoals.Goal, entries []smallgoals.Entry, revisions []smallgoals.Revision) chart.Goal {
 	cg := chart.Goal{Ref: ref(alias, g), Title: g.Title, Min: g.ScaleMin, Max: g.ScaleMax, Target: g.Target}
 	for _, e := range entries {
 		if e.GoalID != g.ID || e.Replaced {
@@ -34,33 +41,137 @@ func (c *call) goalPNG(alias string, g smallgoals.Goal, entries []smallgoals.Ent
 			cg.Citizen = append(cg.Citizen, chart.Point{Day: e.Day, Score: *e.CitizenScore})
 		}
 	}
-	return chart.GoalPNG(cg, chart.Labels{Staff: c.t("chart.staff"), Citizen: c.t("chart.citizen"),
-		Target: c.t("chart.target"), Score: c.t("chart.score"), Date: c.t("chart.date")})
+	for _, r := range revisions {
+		if r.GoalID == g.ID {
+			cg.Revisions = append(cg.Revisions, chart.Revision{Day: r.Day, Level: r.GASLevel})
+		}
+	}
+	return cg
 }
 
-// runChart sends me a goal's progress chart as a PNG: graf REF.
+func (c *call) chartLabels() chart.Labels {
+	return chart.Labels{Staff: c.t("chart.staff"), Citizen: c.t("chart.citizen"), Target: c.t("chart.target"),
+		Score: c.t("chart.score"), Date: c.t("chart.date"), Revision: c.t("chart.revision"), Empty: c.t("chart.empty")}
+}
+
+// Chart sends the user of req a goal's chart, as graf REF does: the App
+// Home's Vis graf button.
+func (h *Handler) Chart(ctx context.Context, req Request, goalID int64) Reply {
+	req = h.normalize(req)
+	reply, _ := h.answer(ctx, req, parsed{cmd: cmdChart, goalID: goalID}, nil)
+	return reply
+}
+
+// chartData is what a borger's charts draw: all their entries and
+// revisions.
+func (c *call) chartData(citizenID int64) ([]smallgoals.Entry, []smallgoals.Revision, error) {
+	entries, err := c.tx.ListCitizenEntries(c.ctx, citizenID, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, nil, err
+	}
+	revisions, err := c.tx.ListCitizenRevisions(c.ctx, citizenID, time.Time{}, time.Time{})
+	return entries, revisions, err
+}
+
+// runChart sends me a chart as a PNG: graf REF, a goal's progress (also
+// the App Home's Vis graf button); graf ALIAS, all of a borger's active
+// goals on one page. A goal without scores gets words, not an empty plot.
 func (c *call) runChart() (Reply, error) {
-	if len(c.p.args) != 1 {
-		return Reply{}, c.invalid("err.ref_arg")
+	if c.p.goalID == 0 && len(c.p.args) != 1 {
+		return Reply{}, c.invalid("err.chart_arg")
 	}
-	f, g, err := c.goal(c.p.args[0], smallgoals.ActGoalChart)
+	if c.p.goalID == 0 {
+		if r, ok := smallgoals.ParseRef(c.p.args[0]); !ok || r.Plan {
+			if _, err := smallgoals.CheckAlias(c.p.args[0]); err == nil {
+				return c.runCitizenChart()
+			}
+		}
+	}
+	word := ""
+	if len(c.p.args) > 0 {
+		word = c.p.args[0]
+	}
+	f, g, err := c.goal(word, smallgoals.ActGoalChart)
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, time.Time{}, time.Time{})
-	if err != nil {
-		return Reply{}, err
-	}
-	png, err := c.goalPNG(f.citizen.Alias, g, entries)
+	entries, revisions, err := c.chartData(f.citizen.ID)
 	if err != nil {
 		return Reply{}, err
 	}
 	gref := ref(f.citizen.Alias, g)
+	cg := chartGoal(f.citizen.Alias, g, entries, revisions)
 	if err := c.audit(smallgoals.ActGoalChart, &f.team, &f.citizen, &g, gref, true); err != nil {
+		return Reply{}, err
+	}
+	if len(cg.Staff) == 0 && len(cg.Citizen) == 0 {
+		return textReply(c.t("chart.nothing_yet", "Ref", gref)), nil
+	}
+	png, err := chart.GoalPNG(cg, c.chartLabels())
+	if err != nil {
 		return Reply{}, err
 	}
 	return c.withFiles(textReply(c.t("chart.sent", "Ref", gref)), &f.team, c.t("chart.not_sent", "Ref", gref),
 		File{Name: fmt.Sprintf("graf-%s-%s.png", gref, smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
+			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
+}
+
+// runCitizenChart sends me all of a borger's active goals on one page
+// (small multiples): graf ALIAS. Goals without scores are on it, saying
+// so; a borger with no active goal, or none with a score, gets words.
+func (c *call) runCitizenChart() (Reply, error) {
+	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActCitizenChart)
+	if err != nil {
+		return Reply{}, err
+	}
+	alias := f.citizen.Alias
+	goals, err := c.tx.ListCitizenGoals(c.ctx, f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	entries, revisions, err := c.chartData(f.citizen.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActCitizenChart, &f.team, &f.citizen, nil, alias, true); err != nil {
+		return Reply{}, err
+	}
+	var cgs []chart.Goal
+	scored := false
+	for _, g := range goals {
+		if g.Status != smallgoals.GoalActive {
+			continue
+		}
+		cg := chartGoal(alias, g, entries, revisions)
+		scored = scored || len(cg.Staff) > 0 || len(cg.Citizen) > 0
+		cgs = append(cgs, cg)
+	}
+	slices.SortFunc(cgs, func(a, b chart.Goal) int {
+		ra, _ := smallgoals.ParseRef(a.Ref)
+		rb, _ := smallgoals.ParseRef(b.Ref)
+		return smallgoals.CompareRefs(ra, rb)
+	})
+	switch {
+	case len(cgs) == 0:
+		return textReply(c.t("chart.citizen_no_goals", "Alias", alias)), nil
+	case !scored:
+		return textReply(c.t("chart.citizen_nothing_yet", "Alias", alias, "Count", len(cgs))), nil
+	}
+	png, err := chart.CitizenPNG(alias, cgs, c.chartLabels())
+	if err != nil {
+		return Reply{}, err
+	}
+	r := textReply(c.t("chart.citizen_sent", "Alias", alias, "Count", min(len(cgs), chart.CitizenMaxGoals)))
+	if n := len(cgs) - chart.CitizenMaxGoals; n > 0 {
+		var left []string
+		for _, cg := range cgs[chart.CitizenMaxGoals:] {
+			left = append(left, cg.Ref)
+		}
+		r = textReply(c.t("chart.citizen_sent", "Alias", alias, "Count", chart.CitizenMaxGoals) + "\n" +
+			c.t("chart.citizen_more", "Count", n, "Refs", strings.Join(left, ", ")))
+	}
+	return c.withFiles(r, &f.team, c.t("chart.citizen_not_sent", "Alias", alias),
+		File{Name: fmt.Sprintf("graf-%s-%s.png", alias, smallgoals.FormatDate(c.today(&f.team))), Title: alias,
 			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 

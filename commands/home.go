@@ -173,10 +173,11 @@ func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block,
 			line += " · " + c.waitingText(o.Goal, team)
 		}
 		lines = append(lines, line)
-		if len(buttons) < MaxRowButtons-3 {
+		if len(buttons) < MaxRowButtons-4 {
 			buttons = append(buttons,
 				Button{Label: c.t("button.log", "Ref", gref), Action: ActLog, Value: fmt.Sprint(o.ID), Primary: true},
-				Button{Label: c.t("button.revise_ref", "Ref", gref), Action: ActRevise, Value: fmt.Sprint(o.ID)})
+				Button{Label: c.t("button.revise_ref", "Ref", gref), Action: ActRevise, Value: fmt.Sprint(o.ID)},
+				Button{Label: c.t("button.chart", "Ref", gref), Action: ActChart, Value: fmt.Sprint(o.ID)})
 		}
 	}
 	if len(goals) == 0 {

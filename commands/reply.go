@@ -50,6 +50,7 @@ const (
 	// ActReflect opens the reflection form in the team's channel (the
 	// digest's button); Value: the team ID.
 	ActReflect = "reflect"
+	ActChart   = "chart" // send me the goal's chart, as graf REF; Value: a goal ID
 )
 
 // Reply is what a command answers: blocks for the person who typed it,

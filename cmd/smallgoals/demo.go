@@ -13,7 +13,21 @@ import (
 	"smallgoals/commands"
 )
 
+// How a demo goal's revisions go. Most are revised on time with the
+// borger; a few are due this week, one is overdue, one went back to the
+// municipality, one was adjusted.
+const (
+	revOnTime  = iota // revised on each due date (or a day or two before), continued
+	revDue            // as revOnTime, the next revision set within the coming week
+	revOverdue        // the last due date passed without a revision
+	revRevisit        // the last revision sent it back to the municipality (revisitation)
+	revAdjust         // the first revision adjusted it (ændres), with a new target
+)
+
 // demoGoal is a small goal of the demo data and how its scores move.
+//
+// TODO(issue 16 #2, themes): each goal gets a theme code from the
+// catalogue, passed as tema:KODE in opts (the merger adds them).
 type demoGoal struct {
 	plan  int    // the plan goal's number, 0 for none
 	title string // the small goal
@@ -21,36 +35,52 @@ type demoGoal struct {
 	start float64
 	slope float64 // points a week
 	gap   float64 // how much higher the borger scores than the staff
+	rev   int     // how its revisions go (rev…)
+	gas   [5]string
 }
 
 type demoCitizen struct {
 	alias, contact string
 	plans          []string
 	goals          []demoGoal
+	discharged     int // days after the start the borger was discharged; 0: still here
 }
 
 var demoCitizens = []demoCitizen{
 	{"AB", "anna", []string{"Klare mere selv i hverdagen", "Komme i beskæftigelse"}, []demoGoal{
-		{1, "Står selv op kl. 7 på hverdage", "", 3, 0.35, 1},
-		{1, "Smører selv madpakke", "skala:1-5 mål:5", 2, 0.2, 0.5},
-		{2, "Tager bussen alene til praktikken", "mål:8", 2, 0.45, 1.5},
-	}},
+		{1, "Står selv op kl. 7 på hverdage", "", 3, 0.35, 1, revOnTime, [5]string{}},
+		{1, "Smører selv madpakke", "skala:1-5 mål:5", 2, 0.2, 0.5, revDue, [5]string{}},
+		{2, "Tager bussen alene til praktikken", "mål:8", 2, 0.45, 1.5, revAdjust, [5]string{}},
+	}, 0},
 	{"KJ", "bo", []string{"Bedre søvn og mindre uro"}, []demoGoal{
-		{1, "Går i seng før kl. 23", "", 5, 0.1, -1},
-		{1, "Beder om hjælp, når uroen kommer", "skala:gas", 0, 0.08, 0},
-	}},
+		{1, "Går i seng før kl. 23", "", 5, 0.1, -1, revOnTime, [5]string{}},
+		// A GAS goal: its five levels described when it was made (the
+		// new-goal form).
+		{1, "Beder om hjælp, når uroen kommer", "skala:gas", -1, 0.12, 0, revOnTime, [5]string{
+			"Går sin vej eller råber, når uroen kommer",
+			"Beder om hjælp, når en voksen spørger",
+			"Beder selv om hjælp én gang om ugen",
+			"Beder selv om hjælp, før uroen bliver stor",
+			"Bruger selv sin plan og fortæller bagefter, hvordan det gik",
+		}},
+	}, 0},
 	{"MØ", "carl", []string{"Et socialt liv uden for bostedet"}, []demoGoal{
-		{1, "Deltager i fællesspisning om torsdagen", "", 4, 0.25, -2},
-		{1, "Ringer selv til sin søster", "skala:0-10", 3, 0.3, 3},
-	}},
+		{1, "Deltager i fællesspisning om torsdagen", "", 4, 0.05, -2, revRevisit, [5]string{}},
+		{1, "Ringer selv til sin søster", "skala:0-10", 3, 0.3, 3, revOnTime, [5]string{}},
+	}, 0},
 	{"SL", "anna", []string{"Styr på økonomien"}, []demoGoal{
-		{1, "Laver ugebudget med støtte", "", 6, -0.15, 0},
-		{1, "Betaler regninger til tiden", "mål:9", 5, 0.2, 1},
-	}},
+		{1, "Laver ugebudget med støtte", "", 6, -0.15, 0, revOverdue, [5]string{}},
+		{1, "Betaler regninger til tiden", "mål:9", 5, 0.2, 1, revOnTime, [5]string{}},
+	}, 0},
 	{"TR", "bo", []string{"Sund hverdag"}, []demoGoal{
-		{1, "Går en tur på mindst 20 minutter", "", 3, 0.4, 0},
-		{0, "Spiser morgenmad", "hver:28", 6, 0.15, -1},
-	}},
+		{1, "Går en tur på mindst 20 minutter", "", 3, 0.4, 0, revOnTime, [5]string{}},
+		{0, "Spiser morgenmad", "hver:28", 6, 0.15, -1, revDue, [5]string{}},
+	}, 0},
+	// Moved into a flat of his own: discharged, his record kept until
+	// retention.
+	{"PE", "carl", []string{"Flytte i egen lejlighed"}, []demoGoal{
+		{1, "Handler selv ind en gang om ugen", "mål:8", 5, 0.4, 0.5, revOnTime, [5]string{}},
+	}, 70},
 }
 
 var demoNotes = []string{
@@ -60,20 +90,28 @@ var demoNotes = []string{
 }
 
 // Demo fills the database with a small, realistic Danish data set through
-// the commands, as staff would have typed it over three months: one team,
-// five borgere with plan goals and small goals, entries with both scores,
-// a few revisions.
+// the commands and forms, as staff would have used them over three
+// months, in good practice: one team, borgere with plan goals and small
+// goals, entries with the staff's and the borger's own scores, most goals
+// revised on time with the borger, a few due this week, one overdue, a
+// revisitation waiting for the municipality, a coordinator's correction
+// of a colleague's entry, GAS level descriptions on the GAS goal, and a
+// discharged borger.
 func (m *Main) Demo(ctx context.Context, now time.Time, w io.Writer) error {
 	h := m.Commands
 	const ch = "#lyngbakken"
-	start := smallgoals.Day(now, smallgoals.Location(m.Config.TZ)).AddDate(0, -3, 0)
+	loc := smallgoals.Location(m.Config.TZ)
+	today := smallgoals.Day(now, loc)
+	start := today.AddDate(0, -3, 0)
 	at := func(d time.Time, hour int) time.Time {
-		return time.Date(d.Year(), d.Month(), d.Day(), hour, 15, 0, 0, smallgoals.Location(m.Config.TZ))
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, 15, 0, 0, loc)
+	}
+	req := func(user, text string, t time.Time) commands.Request {
+		return commands.Request{UserID: user, ChannelID: ch, ChannelName: "lyngbakken", Text: text, Time: t}
 	}
 	do := func(user, text string, t time.Time) (string, error) {
-		r := h.Handle(ctx, commands.Request{UserID: user, ChannelID: ch, ChannelName: "lyngbakken", Text: text, Time: t})
-		out := r.Text()
-		if strings.Contains(out, "✅") || strings.Contains(out, "↩") {
+		out := h.Handle(ctx, req(user, text, t)).Text()
+		if strings.Contains(out, "✅") || strings.Contains(out, "↩") || strings.Contains(out, "🏛") {
 			return out, nil
 		}
 		return out, fmt.Errorf("demo: %q answered %q", text, out)
@@ -84,12 +122,21 @@ func (m *Main) Demo(ctx context.Context, now time.Time, w io.Writer) error {
 		}
 		return err
 	}
-	steps := []struct{ user, text string }{{"anna", "koordinator @bo"}, {"bo", "hjælp"}, {"carl", "hjælp"}}
-	for _, s := range steps {
-		h.Handle(ctx, commands.Request{UserID: s.user, ChannelID: ch, Text: s.text, Time: at(start, 9)})
+	for _, s := range []struct{ user, text string }{{"anna", "koordinator @bo"}, {"bo", "hjælp"}, {"carl", "hjælp"}} {
+		h.Handle(ctx, req(s.user, s.text, at(start, 9)))
 	}
+	// TODO(issue 16 #5, leader): the offer's leader, who reads overblik:
+	// "team leder @dorte" by anna here (the merger adds it).
+
 	rnd := rand.New(rand.NewPCG(7, 42))
-	entries := 0
+	entries, revisions := 0, 0
+	last := today.AddDate(0, 0, -1) // the demo's data ends yesterday
+	type written struct {
+		ref, user string
+		n         int
+		day       time.Time
+	}
+	var colleague written // an entry by bo on AB-1 in the last weeks: the coordinator corrects it
 	for _, c := range demoCitizens {
 		if _, err := do(c.contact, "borger ny "+c.alias, at(start, 10)); err != nil {
 			return err
@@ -99,15 +146,15 @@ func (m *Main) Demo(ctx context.Context, now time.Time, w io.Writer) error {
 				return err
 			}
 		}
+		end := last
+		if c.discharged > 0 {
+			end = start.AddDate(0, 0, c.discharged-1)
+		}
 		for i, g := range c.goals {
-			opts := g.opts
-			if g.plan > 0 {
-				opts += fmt.Sprintf(" plan:%d", g.plan)
-			}
-			if _, err := do(c.contact, fmt.Sprintf("ny %s %s %s", c.alias, g.title, opts), at(start, 11)); err != nil {
+			ref := fmt.Sprintf("%s-%d", c.alias, i+1)
+			if err := demoNewGoal(ctx, h, req(c.contact, "", at(start, 11)), c.alias, g); err != nil {
 				return err
 			}
-			ref := fmt.Sprintf("%s-%d", c.alias, i+1)
 			lo, hi := 1, 10
 			switch {
 			case strings.Contains(g.opts, "skala:1-5"):
@@ -117,36 +164,155 @@ func (m *Main) Demo(ctx context.Context, now time.Time, w io.Writer) error {
 			case strings.Contains(g.opts, "skala:gas"):
 				lo, hi = -2, 2
 			}
-			clamp := func(v float64) int { return max(lo, min(hi, int(math.Round(v)))) }
-			for d := start.AddDate(0, 0, 1); !d.After(smallgoals.Day(now, time.UTC).AddDate(0, 0, -1)); d = d.AddDate(0, 0, 1) {
-				if rnd.IntN(7) >= 3 { // about three entries a week
-					continue
-				}
-				weeks := d.Sub(start).Hours() / 24 / 7
-				staff := clamp(g.start + g.slope*weeks + rnd.NormFloat64()*0.8)
-				text := fmt.Sprintf("%s %s", ref, demoScore(lo, staff))
-				if rnd.IntN(3) > 0 {
-					text += " b:" + demoScore(lo, clamp(float64(staff)+g.gap+rnd.NormFloat64()*0.7))
-				}
-				text += " " + demoNotes[rnd.IntN(len(demoNotes))]
-				users := []string{c.contact, "anna", "bo", "carl"}
-				if _, err := do(users[rnd.IntN(len(users))], text, at(d, 14+rnd.IntN(6))); err != nil {
-					return err
-				}
-				entries++
+			cadence := smallgoals.DefaultCadenceDays
+			if strings.Contains(g.opts, "hver:28") {
+				cadence = 28
 			}
-			// A revision six weeks in, with the borger.
-			rev := start.AddDate(0, 0, 35+rnd.IntN(30))
-			outcome := []string{"fortsættes", "ændres", "fortsættes"}[rnd.IntN(3)]
-			gas := []string{"0", "+1", "-1", "+1"}[rnd.IntN(4)]
-			if _, err := do(c.contact, fmt.Sprintf("revider %s %s %s borger:ja Talt igennem med borgeren", ref, gas, outcome), at(rev, 13)); err != nil {
+			clamp := func(v float64) int { return max(lo, min(hi, int(math.Round(v)))) }
+			noise := 0.8 * float64(hi-lo) / 9 // calmer on the short scales
+			due := start.AddDate(0, 0, cadence)
+			n := 0       // the goal's entries, numbered as vis shows them
+			revised := 0 // the goal's revisions
+			for d := start.AddDate(0, 0, 1); !d.After(end); d = d.AddDate(0, 0, 1) {
+				weeks := d.Sub(start).Hours() / 24 / 7
+				staff := clamp(g.start + g.slope*weeks + rnd.NormFloat64()*noise)
+				if rnd.IntN(7) < 3 { // about three entries a week
+					text := fmt.Sprintf("%s %s", ref, demoScore(lo, staff))
+					if rnd.IntN(3) > 0 {
+						text += " b:" + demoScore(lo, clamp(float64(staff)+g.gap+rnd.NormFloat64()*noise))
+					}
+					text += " " + demoNotes[rnd.IntN(len(demoNotes))]
+					users := []string{c.contact, "anna", "bo", "carl"}
+					user := users[rnd.IntN(len(users))]
+					if _, err := do(user, text, at(d, 14+rnd.IntN(6))); err != nil {
+						return err
+					}
+					entries++
+					n++
+					if ref == "AB-1" && user == "bo" && today.Sub(d) < 20*24*time.Hour {
+						colleague = written{ref, user, n, d}
+					}
+				}
+				// Revised on the due date, or a day or two before, with the borger.
+				if d.Equal(due.AddDate(0, 0, -rnd.IntN(3))) || d.Equal(due) {
+					lastCycle := due.AddDate(0, 0, cadence).After(last)
+					if g.rev == revOverdue && lastCycle {
+						due = time.Time{} // left undone: overdue since
+						continue
+					}
+					text := demoRevision(g, ref, lo, staff, ref == "KJ-1" && revised == 0, lastCycle, rnd)
+					next := d.AddDate(0, 0, cadence)
+					if g.rev == revDue && lastCycle {
+						next = today.AddDate(0, 0, 2+rnd.IntN(4)) // due this week
+						text += " næste:" + smallgoals.FormatDate(next)
+					}
+					if _, err := do(c.contact, text, at(d, 13)); err != nil {
+						return err
+					}
+					revisions++
+					revised++
+					due = next
+					if strings.Contains(text, " ændres ") {
+						// Adjusted within the frame: a nearer target, typed by the contact person.
+						if _, err := do(c.contact, "ret "+ref+" mål:7", at(d, 13)); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		if c.discharged > 0 {
+			if _, err := do("anna", "borger udskriv "+c.alias, at(start.AddDate(0, 0, c.discharged), 10)); err != nil {
 				return err
 			}
 		}
 	}
-	fmt.Fprintf(w, "demo: team Lyngbakken in #lyngbakken with %d borgere and %d entries over three months.\n", len(demoCitizens), entries)
-	fmt.Fprintln(w, "demo: try  :user anna  :channel #lyngbakken  /maal AB  /maal vis AB-1  /maal frist  /maal graf AB-3  /maal eksport AB")
+	// A coordinator's correction: bo's entry was about another borger.
+	if colleague.ref != "" {
+		fix := fmt.Sprintf("fortryd %s nr:%d Skrevet på den forkerte borger", colleague.ref, colleague.n)
+		if _, err := do("anna", fix, at(colleague.day.AddDate(0, 0, 1), 9)); err != nil {
+			return err
+		}
+	}
+	// TODO(issue 16 #1, reflections): the team's conclusion at last
+	// week's staff meeting, "/maal refleksion …" in #lyngbakken on the
+	// digest's day, e.g. "Vi giver SL mere støtte til budgettet og
+	// reviderer i næste uge" (the merger adds it).
+	fmt.Fprintf(w, "demo: team Lyngbakken in #lyngbakken with %d borgere (1 discharged), %d entries and %d revisions over three months.\n",
+		len(demoCitizens), entries, revisions)
+	fmt.Fprintln(w, "demo: try  :user anna  :channel #lyngbakken  /maal AB  /maal vis AB-1  /maal frist  /maal graf AB  /maal eksport AB  /maal borgere udskrevne")
 	return nil
+}
+
+// demoNewGoal adds a goal as its contact person would: typed, or in the
+// new-goal form where it has GAS level descriptions (the only way to give
+// them today).
+//
+// TODO(issue 16 #3, GAS texts): once the level texts can be typed, the
+// demo may type them, with a baseline level.
+func demoNewGoal(ctx context.Context, h *commands.Handler, r commands.Request, alias string, g demoGoal) error {
+	opts := g.opts
+	if g.plan > 0 {
+		opts += fmt.Sprintf(" plan:%d", g.plan)
+	}
+	if g.gas[0] == "" {
+		r.Text = strings.TrimSpace(fmt.Sprintf("ny %s %s %s", alias, g.title, opts))
+		if out := h.Handle(ctx, r).Text(); !strings.Contains(out, "✅") {
+			return fmt.Errorf("demo: %q answered %q", r.Text, out)
+		}
+		return nil
+	}
+	d, err := h.Form(ctx, r, commands.Modal{Kind: commands.FormLog})
+	if err != nil {
+		return err
+	}
+	var id int64
+	for _, c := range d.Citizens {
+		if c.Alias == alias {
+			id = c.ID
+		}
+	}
+	v := map[string]string{"title": g.title, "scale": "gas", "every": fmt.Sprint(smallgoals.DefaultCadenceDays)}
+	if g.plan > 0 {
+		v["plan"] = fmt.Sprint(g.plan)
+	}
+	for i, text := range g.gas {
+		v["gas"+smallgoals.FormatGASLevel(i-2)] = text
+	}
+	if _, refused := h.Submit(ctx, r, commands.Submission{Kind: commands.FormNew, CitizenID: id, Values: v}); refused != nil {
+		return fmt.Errorf("demo: the new-goal form for %s refused: %v", alias, refused)
+	}
+	return nil
+}
+
+// demoRevision is the revision of a goal whose latest staff score is
+// staff, as typed: the GAS level the scores show, the outcome its plan
+// says, and whether the borger took part (not when without).
+func demoRevision(g demoGoal, ref string, lo, staff int, without, lastCycle bool, rnd *rand.Rand) string {
+	level := 0
+	switch {
+	case lo == -2:
+		level = staff
+	case g.slope >= 0.3:
+		level = 1
+	case g.slope < 0:
+		level = -1
+	}
+	if rnd.IntN(5) == 0 {
+		level = min(2, level+1)
+	}
+	outcome, text := "fortsættes", "Talt igennem med borgeren; vi fortsætter"
+	switch {
+	case g.rev == revRevisit && lastCycle:
+		outcome, text = "revisitation", "Borgeren vil ikke længere med til fællesspisning; kommunen spørges om målet"
+	case g.rev == revAdjust && !lastCycle:
+		outcome, text = "ændres", "Målet var for stort; vi sætter det lavere sammen med borgeren"
+	}
+	took := "ja"
+	if without {
+		took, text = "nej", "Borgeren var syg; revideret af personalet, tages op med borgeren næste gang"
+	}
+	return fmt.Sprintf("revider %s %s %s borger:%s %s", ref, smallgoals.FormatGASLevel(level), outcome, took, text)
 }
 
 // demoScore writes a score as typed: with a sign on the GAS scale.
