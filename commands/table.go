@@ -19,6 +19,8 @@ var (
 		{name: "scale", keys: []string{"skala", "scale"}},
 		{name: "target", keys: []string{"mål", "maal", "target"}},
 		{name: "every", keys: []string{"hver", "every"}},
+		{name: "baseline", keys: []string{"udgangspunkt", "baseline"}},
+		{name: "weight", keys: []string{"vægt", "vaegt", "weight"}},
 	}}
 	cmdPlan   = &command{id: "plan", da: []string{"plan"}, en: []string{"plan"}, run: (*call).runPlan}
 	cmdRevise = &command{id: "revise", da: []string{"revider"}, en: []string{"revise"}, run: (*call).runRevise, opts: []option{
@@ -61,7 +63,11 @@ var (
 		{name: "due", keys: []string{"frist", "due"}},
 		{name: "plan", keys: []string{"plan"}},
 		{name: "scale", keys: []string{"skala", "scale"}},
+		{name: "baseline", keys: []string{"udgangspunkt", "baseline"}},
+		{name: "weight", keys: []string{"vægt", "vaegt", "weight"}},
 	}}
+	// cmdGAS describes one GAS level of a goal (gas.go).
+	cmdGAS    = &command{id: "gas", da: []string{"gas"}, en: []string{"gas"}, run: (*call).runGAS}
 	cmdReopen = &command{id: "reopen", da: []string{"genåbn", "genaabn"}, en: []string{"reopen"}, run: (*call).runReopen, opts: []option{
 		{name: "due", keys: []string{"frist", "due"}},
 	}}
@@ -74,13 +80,13 @@ var (
 var table []*command
 
 func init() {
-	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
+	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdGAS, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
 		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
 		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge,
-		cmdEdit, cmdReopen, cmdPlanClose} {
+		cmdEdit, cmdReopen, cmdPlanClose, cmdGAS} {
 		c.writes = true
 	}
 	reserve()
