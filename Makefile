@@ -1,12 +1,13 @@
 # The developer interface. `make run` and `make test` need only Go and
-# Debian's postgresql package: without DATABASE_URL / TEST_DATABASE_URL
+# Debian's postgresql package (and poppler-utils for the tests, which
+# scripts/ensure-tools installs as root): without DATABASE_URL / TEST_DATABASE_URL
 # they start a throwaway local PostgreSQL (scripts/with-postgres).
 
 GO       ?= go
 BIN      := bin/smallgoals
 PKGS     := ./...
 
-.PHONY: all build run demo test check fmt vet fuzz loadtest faulttest clean
+.PHONY: all build run demo test check fmt vet tools fuzz loadtest faulttest clean
 
 all: check build
 
@@ -23,10 +24,15 @@ demo: build
 	@scripts/with-postgres DATABASE_URL -- sh -c '$(BIN) demo && exec $(BIN) shell'
 
 # Format check, vet and the race-enabled tests against a real PostgreSQL.
-test: check
+test: check tools
 	scripts/with-postgres TEST_DATABASE_URL -- $(GO) test -race -count=1 $(PKGS)
 
 check: fmt vet
+
+# The tools the tests need beyond Go and PostgreSQL (pdftotext): installed
+# as root when missing, else named (scripts/ensure-tools).
+tools:
+	scripts/ensure-tools
 
 fmt:
 	@out=$$(gofmt -l .); \

@@ -9,6 +9,10 @@ import (
 // expected outcome, +2 much more than expected.
 const GASMin, GASMax = -2, 2
 
+// A goal's GAS weight: how important the borger finds it, 1 (the default)
+// to 3.
+const GASWeightMin, GASWeightMax = 1, 3
+
 // gasRho is the assumed correlation between the goals' scores used by
 // Kiresuk and Sherman's T-score.
 const gasRho = 0.3
@@ -75,4 +79,12 @@ func FormatGASLevel(n int) string {
 		return "+" + strconv.Itoa(n)
 	}
 	return strconv.Itoa(n)
+}
+
+// GASWeightOrDefault is the goal's weight in the T-score: its GASWeight, else 1.
+func (g Goal) GASWeightOrDefault() float64 {
+	if g.GASWeight == nil {
+		return 1
+	}
+	return float64(*g.GASWeight)
 }

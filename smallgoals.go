@@ -121,8 +121,10 @@ type Goal struct {
 	CadenceDays  int        `db:"cadence_days"`
 	NextRevision *time.Time `db:"next_revision"` // a civil date; nil once closed
 	Status       string     `db:"status"`
-	GASLevels    GASLevels  `db:"gas_levels"` // the goal's own descriptions of −2..+2
-	RevisitAt    *time.Time `db:"revisit_at"` // sent back to the municipality (revisitation), until revised again
+	GASLevels    GASLevels  `db:"gas_levels"`   // the goal's own descriptions of −2..+2
+	GASBaseline  *int       `db:"gas_baseline"` // the GAS level at the start, −2..+2; nil: not stated
+	GASWeight    *int       `db:"gas_weight"`   // the borger's importance, GASWeightMin..GASWeightMax; nil: 1
+	RevisitAt    *time.Time `db:"revisit_at"`   // sent back to the municipality (revisitation), until revised again
 	CreatedBy    string     `db:"created_by"`
 	CreatedAt    time.Time  `db:"created_at"`
 	Theme        string     `db:"theme"` // a theme code of the catalogue (commands.Themes); "" for none
@@ -159,7 +161,15 @@ const (
 	ChangeScale   = "scale"
 	ChangeStatus  = "status"
 	ChangeTheme   = "theme" // a theme code
+	// GAS (issue 16 #3): the baseline level and the weight as numbers
+	// ("-1", "2"); a level's description (ChangeGASLevel) as written.
+	ChangeBaseline = "baseline"
+	ChangeWeight   = "weight"
 )
+
+// ChangeGASLevel is the field of a change to GAS level n's description:
+// "gas-2", "gas-1", "gas0", "gas+1", "gas+2".
+func ChangeGASLevel(n int) string { return "gas" + FormatGASLevel(n) }
 
 // GoalChange is one change to a small goal or a plan goal (exactly one of
 // GoalID and PlanGoalID is set): a new fact, the old value kept.
@@ -298,6 +308,7 @@ const (
 	ActPlanEdit       = "plan.edit"
 	ActPlanClose      = "plan.close"
 	ActGoalEdit       = "goal.edit"
+	ActGoalGAS        = "goal.gas" // a GAS level's description: gas REF NIVEAU TEKST
 	ActGoalReopen     = "goal.reopen"
 	ActGoalCreate     = "goal.create"
 	ActGoalView       = "goal.view"

@@ -297,6 +297,7 @@ func readPathCases() []readPath {
 		both("command:team_leader", "team leder @UBOT", team, typed("team leder @UBOT")),
 		both("command:leader_overview", "overblik (figures only)", team, typed("overblik")),
 		both("command:edit", "ret AB-1 Ny titel", citizen, typed("ret AB-1 Tage bussen hele vejen mål:8")),
+		both("command:gas", "gas AB-1 +1 Tekst", citizen, typed("gas AB-1 +1 Tager bussen alene to gange om ugen")),
 		both("command:reopen", "genåbn AB-1 (closed)", citizen, func(e *slackEnv, user string) {
 			_, ab1 := e.ids()
 			e.raw.Exec(`UPDATE goals SET status = 'closed', next_revision = NULL WHERE id = $1`, ab1)

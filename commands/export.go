@@ -1,12 +1,8 @@
 package commands
 
 import (
-	"bytes"
 	"context"
-	"embed"
-	"encoding/base64"
 	"fmt"
-	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,11 +11,6 @@ import (
 	"smallgoals"
 	"smallgoals/chart"
 )
-
-//go:embed templates/status.html
-var templates embed.FS
-
-var statusPage = template.Must(template.ParseFS(templates, "templates/status.html"))
 
 // goalPNG draws a goal's chart from its counting entries, in lang.
 func (c *call) goalPNG(alias string, g smallgoals.Goal, entries []smallgoals.Entry) ([]byte, error) {
@@ -175,8 +166,8 @@ func (c *call) runCitizenChart() (Reply, error) {
 			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 
-// runExport sends me a borger's entries and revisions as CSV and a
-// printable status page for the caseworker, and marks the data exported
+// runExport sends me a borger's entries and revisions as CSV and the
+// status report for the caseworker as PDF (report.go), and marks the data exported
 // once both reached me: eksport ALIAS [FRA] [TIL].
 func (c *call) runExport() (Reply, error) {
 	if len(c.p.args) == 0 {
@@ -225,11 +216,11 @@ func (c *call) runExport() (Reply, error) {
 	}
 	csv := c.exportCSV(alias, goals, plans, entries, revisions, changes, f.team.Location(),
 		append(c.historyRows(f, history), c.reflectionRows(f, reflections)...)...)
-	page, err := c.statusPage(f, goals, plans, entries, revisions, from, to, changes)
+	report, err := c.statusReport(reportData{f: f, goals: goals, plans: plans, entries: entries, revisions: revisions,
+		changes: changes, history: history, reflections: reflections, from: from, to: to})
 	if err != nil {
 		return Reply{}, err
 	}
-	page = c.withHistory(page, f, history)
 	if err := c.audit(smallgoals.ActCitizenExport, &f.team, &f.citizen, nil, alias, true); err != nil {
 		return Reply{}, err
 	}
@@ -238,7 +229,7 @@ func (c *call) runExport() (Reply, error) {
 		&f.team, c.t("export.not_sent", "Alias", alias),
 		File{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID},
-		File{Name: fmt.Sprintf("status-%s-%s.html", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: page,
+		File{Name: fmt.Sprintf("status-%s-%s.pdf", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: report,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID})
 	// The data counts as exported (as of this request: what the files
 	// hold) only once the files reached the user; a failure marks nothing.
@@ -277,22 +268,12 @@ func (c *call) decimal(v float64) string {
 	return s
 }
 
-// tscore is the citizen's GAS T-score over the latest revision of each
-// goal, and whether there is one.
-func tscore(revisions []smallgoals.Revision) (float64, bool) {
-	latest := map[int64]int{}
-	for _, r := range revisions { // oldest first: the last one wins
-		latest[r.GoalID] = r.GASLevel
-	}
-	levels := make([]int, 0, len(latest))
-	for _, l := range latest {
-		levels = append(levels, l)
-	}
-	return smallgoals.TScore(levels, nil)
-}
-
-// exportCSV writes entries and revisions for Danish Excel: UTF-8 with BOM,
-// ';', ISO dates, decimal comma.
+// exportCSV writes entries, revisions, changes and the borger's history
+// (more) for Danish Excel: UTF-8 with BOM, ';', ISO dates, decimal comma,
+// times in the team's zone. One row per fact, its kind in the first
+// column; no summary rows (the T-score is in the PDF report). Each row
+// carries its goal's scale, target, status and theme, so a score reads
+// alone, and a revision its outcome's FSIII code (outcomeCodes).
 func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry, revisions []smallgoals.Revision,
 	changes []smallgoals.GoalChange, loc *time.Location, more ...[]string) []byte {
 	byID := map[int64]smallgoals.Goal{}
@@ -322,18 +303,33 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 		c.t("export.col.date"), c.t("export.col.staff"), c.t("export.col.citizen"), c.t("export.col.gas"),
 		c.t("export.col.outcome"), c.t("export.col.took_part"), c.t("export.col.text"), c.t("export.col.by"),
 		c.t("export.col.written"), c.t("export.col.undone"), c.t("export.col.number"), c.t("export.col.undone_by"),
-		c.t("export.col.undone_at"), c.t("export.col.undo_reason")}}
+		c.t("export.col.undone_at"), c.t("export.col.undo_reason"),
+		c.t("export.col.scale"), c.t("export.col.target"), c.t("export.col.status"), c.t("export.col.theme"),
+		c.t("export.col.outcome_code")}}
 	plan := func(g smallgoals.Goal) string {
 		if g.PlanNumber == nil {
 			return ""
 		}
 		return smallgoals.Ref{Alias: alias, Plan: true, N: *g.PlanNumber}.String() + " " + planTitle[*g.PlanNumber]
 	}
+	// goalCols are the goal's scale, target, status and theme (issue 16
+	// #2 fills the theme once goals have one).
+	goalCols := func(g smallgoals.Goal) []string {
+		if g.ID == 0 {
+			return []string{"", "", "", ""}
+		}
+		target := ""
+		if g.Target != nil {
+			target = formatScore(g.Scale(), *g.Target)
+		}
+		return []string{g.Scale().String(), target, c.t("export.status." + g.Status), ""}
+	}
 	for _, e := range entries {
 		g := byID[e.GoalID]
-		rows = append(rows, []string{c.t("export.kind_entry"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(e.Day),
+		rows = append(rows, append([]string{c.t("export.kind_entry"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(e.Day),
 			num(g, e.StaffScore), num(g, e.CitizenScore), "", "", "", e.Note, e.Author,
-			e.WrittenAt.UTC().Format(time.RFC3339), yn(e.Replaced), strconv.Itoa(e.Number), e.UndoneBy, undoneAt(e), e.UndoReason})
+			localTime(e.WrittenAt, loc), yn(e.Replaced), strconv.Itoa(e.Number), e.UndoneBy, undoneAt(e, loc), e.UndoReason},
+			append(goalCols(g), "")...))
 	}
 	for _, r := range revisions {
 		g := byID[r.GoalID]
@@ -344,27 +340,26 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 				took = c.t("export.took_part_no")
 			}
 		}
-		rows = append(rows, []string{c.t("export.kind_revision"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(r.Day),
+		rows = append(rows, append([]string{c.t("export.kind_revision"), ref(alias, g), g.Title, plan(g), smallgoals.FormatDate(r.Day),
 			"", "", smallgoals.FormatGASLevel(r.GASLevel), c.t("outcome." + r.Outcome), took, r.Reflection, r.Author,
-			r.WrittenAt.UTC().Format(time.RFC3339), "", "", "", "", ""})
+			localTime(r.WrittenAt, loc), "", "", "", "", ""}, append(goalCols(g), outcomeCodes[r.Outcome])...))
 	}
 	for _, ch := range changes {
 		// A change to a goal's or a plan goal's settings, the old value kept.
 		gref, title, pl := "", "", ""
+		var g smallgoals.Goal
 		if ch.GoalID != nil {
-			g := byID[*ch.GoalID]
+			g = byID[*ch.GoalID]
 			gref, title, pl = ref(alias, g), g.Title, plan(g)
 		} else if p, ok := planByID[*ch.PlanGoalID]; ok {
 			gref = smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()
 			pl = gref + " " + p.Title
 		}
-		rows = append(rows, []string{c.t("export.kind_change"), gref, title, pl, smallgoals.FormatDate(smallgoals.Day(ch.At, loc)),
-			"", "", "", "", "", c.changeText(alias, ch, plainText), ch.Author, ch.At.UTC().Format(time.RFC3339), ""})
+		rows = append(rows, append([]string{c.t("export.kind_change"), gref, title, pl, smallgoals.FormatDate(smallgoals.Day(ch.At, loc)),
+			"", "", "", "", "", c.changeText(alias, ch, plainText), ch.Author, localTime(ch.At, loc), "", "", "", "", ""},
+			append(goalCols(g), "")...))
 	}
 	rows = append(rows, more...)
-	if ts, ok := tscore(revisions); ok {
-		rows = append(rows, []string{c.t("export.kind_tscore"), alias, "", "", "", "", "", c.decimal(ts)})
-	}
 	for i, row := range rows {
 		// Every kind of row has every column: a spreadsheet, and a CSV
 		// reader, expect as many fields as the header has.
@@ -376,130 +371,18 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 	return danishCSV(rows)
 }
 
+// localTime is a moment as the CSV writes it: in the team's zone, to the
+// second, without the zone (Excel reads it as a date and time).
+func localTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04:05")
+}
+
 // undoneAt is when an entry was undone, for the CSV; "" if it was not.
-func undoneAt(e smallgoals.Entry) string {
+func undoneAt(e smallgoals.Entry, loc *time.Location) string {
 	if e.UndoneAt == nil {
 		return ""
 	}
-	return e.UndoneAt.UTC().Format(time.RFC3339)
-}
-
-type pageGoal struct {
-	Ref, Title, Scale, Target, Staff, Citizen, Next string
-	Chart                                           template.URL
-	Revisions                                       []pageRevision
-	Changes                                         []string // who changed what and when, oldest first
-}
-
-type pageRevision struct{ Date, GAS, Outcome, TookPart, Reflection string }
-
-type pagePlan struct {
-	Heading string
-	Goals   []pageGoal
-}
-
-// statusPage is the one-page status for the caseworker, laid out by plan
-// goal: both scores, the chart, the revisions and the GAS T-score.
-func (c *call) statusPage(f found, goals []smallgoals.Goal, plans []smallgoals.PlanGoal, entries []smallgoals.Entry,
-	revisions []smallgoals.Revision, from, to time.Time, changes []smallgoals.GoalChange) ([]byte, error) {
-	alias := f.citizen.Alias
-	period := c.t("export.all_time")
-	if !from.IsZero() || !to.IsZero() {
-		period = c.t("export.period", "From", dateOr(from, "…"), "To", dateOr(to, "…"))
-	}
-	ts := c.t("export.no_tscore")
-	if v, ok := tscore(revisions); ok {
-		ts = c.t("export.tscore", "T", c.decimal(v))
-	}
-	byPlan := map[int][]pageGoal{}
-	for _, g := range goals {
-		pg := pageGoal{Ref: ref(alias, g), Title: g.Title, Scale: g.Scale().String(), Next: c.t("goal.fact_closed")}
-		if g.Target != nil {
-			pg.Target = strconv.Itoa(*g.Target)
-		}
-		if g.NextRevision != nil {
-			pg.Next = smallgoals.FormatDate(*g.NextRevision)
-		}
-		if g.RevisitAt != nil && g.Status == smallgoals.GoalActive {
-			pg.Next += " · " + c.waitingText(g, &f.team)
-		}
-		// The latest counting entry's own pair; when it has no borger
-		// score, the borger's latest from an earlier entry, with its day.
-		var latest, citizen *smallgoals.Entry
-		for i, e := range entries { // oldest first
-			if e.GoalID == g.ID && !e.Replaced && e.Kind == smallgoals.EntryScore {
-				latest = &entries[i]
-				if e.CitizenScore != nil {
-					citizen = &entries[i]
-				}
-			}
-		}
-		if latest != nil {
-			if latest.StaffScore != nil { // absent when the borger's score came alone
-				pg.Staff = formatScore(g.Scale(), *latest.StaffScore)
-			}
-			switch {
-			case latest.CitizenScore != nil:
-				pg.Citizen = formatScore(g.Scale(), *latest.CitizenScore)
-			case citizen != nil:
-				pg.Citizen = c.t("export.citizen_earlier", "Score", formatScore(g.Scale(), *citizen.CitizenScore),
-					"Date", smallgoals.FormatDate(citizen.Day))
-			}
-		}
-		if png, err := c.goalPNG(alias, g, entries); err == nil {
-			pg.Chart = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
-		}
-		for _, r := range revisions {
-			if r.GoalID != g.ID {
-				continue
-			}
-			took := c.tookPart(r.CitizenTookPart)
-			pg.Revisions = append(pg.Revisions, pageRevision{Date: smallgoals.FormatDate(r.Day),
-				GAS: smallgoals.FormatGASLevel(r.GASLevel), Outcome: c.t("outcome." + r.Outcome), TookPart: took, Reflection: r.Reflection})
-		}
-		for _, ch := range changes {
-			if ch.GoalID != nil && *ch.GoalID == g.ID {
-				pg.Changes = append(pg.Changes, c.changeLine(alias, f.team.Location(), ch, ch.Author, plainText))
-			}
-		}
-		n := 0
-		if g.PlanNumber != nil {
-			n = *g.PlanNumber
-		}
-		byPlan[n] = append(byPlan[n], pg)
-	}
-	var pp []pagePlan
-	for _, p := range plans {
-		if len(byPlan[p.Number]) > 0 {
-			heading := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String() + " " + p.Title
-			if p.ClosedAt != nil {
-				heading += " " + c.t("export.plan_closed", "Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, f.team.Location())))
-			}
-			pp = append(pp, pagePlan{Heading: heading, Goals: byPlan[p.Number]})
-		}
-	}
-	if len(byPlan[0]) > 0 {
-		pp = append(pp, pagePlan{Heading: c.t("export.no_plan"), Goals: byPlan[0]})
-	}
-	data := map[string]any{
-		"Lang":   c.lang,
-		"Title":  c.t("export.page_title", "Alias", alias),
-		"Meta":   c.t("export.meta", "Team", f.team.Name, "Period", period, "Date", smallgoals.FormatDate(c.today(&f.team))),
-		"TScore": ts,
-		"Plans":  pp,
-		"Footer": c.t("export.footer"),
-		"L": map[string]string{
-			"Goal": c.t("export.col.goal"), "Scale": c.t("export.scale"), "Target": c.t("export.target"),
-			"Staff": c.t("export.col.staff"), "Citizen": c.t("export.col.citizen"), "Next": c.t("export.next"),
-			"Date": c.t("export.col.date"), "Outcome": c.t("export.col.outcome"), "TookPart": c.t("export.col.took_part"),
-			"Reflection": c.t("export.reflection"), "NoRevisions": c.t("export.no_revisions"), "Changes": c.t("show.changes"),
-		},
-	}
-	var b bytes.Buffer
-	if err := statusPage.Execute(&b, data); err != nil {
-		return nil, fmt.Errorf("commands: status page: %w", err)
-	}
-	return b.Bytes(), nil
+	return localTime(*e.UndoneAt, loc)
 }
 
 func dateOr(d time.Time, none string) string {

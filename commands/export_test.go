@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +19,9 @@ func TestExportAndChart(t *testing.T) {
 	e := newEnv(t)
 	e.setup() // AB-1 "Tage bussen alene til arbejde"
 	e.do("anna", "#slusen", "plan AB Klare sig selv på arbejdsmarkedet")
-	e.do("anna", "#slusen", "ny AB Øve æøå-ord plan:1 skala:gas")
+	e.do("anna", "#slusen", "ny AB Øve æøå-ord plan:1 skala:gas vægt:2 udgangspunkt:-1")
+	e.do("anna", "#slusen", "gas AB-1 +1 Tager bussen alene to gange om ugen")
+	e.do("anna", "#slusen", "gas AB-1 0 Tager bussen med støtte")
 	e.now = e.now.AddDate(0, 0, -3)
 	e.do("anna", "#slusen", "AB-1 4 b:6 Første tur; med støtte")
 	e.now = e.now.AddDate(0, 0, 2)
@@ -40,7 +45,8 @@ func TestExportAndChart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CSV does not read back: %v", err)
 	}
-	if len(rows) != 1+3+1+1 || rows[0][0] != "Type" || rows[0][5] != "Personale" {
+	// No summary row among the facts: entries, a revision, two changes.
+	if len(rows) != 1+3+1+2 || rows[0][0] != "Type" || rows[0][5] != "Personale" {
 		t.Fatalf("rows = %d, header %v", len(rows), rows[0])
 	}
 	found := map[string]bool{}
@@ -50,8 +56,12 @@ func TestExportAndChart(t *testing.T) {
 	for _, want := range []string{
 		"registrering|AB-1|Tage bussen alene til arbejde||2026-11-20|4|6||||Første tur; med støtte|anna|",
 		"registrering|AB-2|Øve æøå-ord|AB-P1 Klare sig selv på arbejdsmarkedet|2026-11-22|+1|+2||||Sagde æble, øl og å|anna|",
-		"revision|AB-1|Tage bussen alene til arbejde||2026-11-22|||+1|fortsættes|ja|God udvikling|anna|",
-		"GAS T-score|AB||||||60,0||||||",
+		"revision|AB-1|Tage bussen alene til arbejde||2026-11-22|||+1|fortsættes|ja|God udvikling|anna|2026-11-22 10:00:00|||||" +
+			"|1–10||aktivt||E1",
+		"ændring|AB-1|Tage bussen alene til arbejde||2026-11-23||||||GAS +1: før ingen, nu «Tager bussen alene to gange om ugen»|anna|" +
+			"2026-11-23 10:00:00||||||1–10||aktivt||",
+		"registrering|AB-2|Øve æøå-ord|AB-P1 Klare sig selv på arbejdsmarkedet|2026-11-22|+1|+2||||Sagde æble, øl og å|anna|" +
+			"2026-11-22 10:00:00|nej|1||||'-2–+2||aktivt||", // a leading sign quoted against formulas (protect.go)
 	} {
 		ok := false
 		for k := range found {
@@ -63,13 +73,28 @@ func TestExportAndChart(t *testing.T) {
 			t.Errorf("CSV lacks a row starting %q; rows:\n%s", want, strings.Join(keys(found), "\n"))
 		}
 	}
-	page := string(r.Files[1].Data)
-	for _, want := range []string{"<html lang=\"da\">", "Status for AB", "GAS T-score: 60,0", "AB-P1 Klare sig selv på arbejdsmarkedet",
-		"Små mål uden handleplansmål", "<b>AB-1</b> Tage bussen alene til arbejde", "data:image/png;base64,", "God udvikling"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("status page lacks %q", want)
+	if h := strings.Join(rows[0], "|"); !strings.HasSuffix(h, "|Skala|Mål for scoren|Status|Tema|Udfaldskode (FSIII)") {
+		t.Errorf("CSV header = %s", h)
+	}
+	for _, row := range rows {
+		if row[0] == "GAS T-score" {
+			t.Errorf("CSV mixes a summary row into the data: %v", row)
 		}
 	}
+	// The status report: a PDF, its text as pdftotext reads it.
+	if !strings.HasSuffix(r.Files[1].Name, ".pdf") || !bytes.HasPrefix(r.Files[1].Data, []byte("%PDF-")) {
+		t.Fatalf("report: %q %q", r.Files[1].Name, r.Files[1].Data[:8])
+	}
+	report := pdfText(t, r.Files[1].Data)
+	contains(t, report, "Status for AB", "Team Slusen", "AB-P1 Klare sig selv på arbejdsmarkedet", "Små mål uden handleplansmål",
+		"AB-1 Tage bussen alene til arbejde", "AB-2 Øve æøå-ord", "Skala -2–+2", "GAS-udgangspunkt -1", "vægt 2",
+		"GAS-niveauer", "+1: Tager bussen alene to gange om ugen", "0: Tager bussen med støtte",
+		"2026-11-22 · GAS +1 · fortsættes (E1) · borgeren deltog", "Niveauet betyder: Tager bussen alene to gange om ugen",
+		"Refleksion: God udvikling", "personale 6 · borger 7",
+		// One goal revised: its level, not a T-score.
+		"Kun ét mål er revideret", "resultatet er blot målets GAS-niveau, +1", "50 betyder",
+		"GAS +1 ændret af anna 2026-11-23", "Side 1 af")
+	lacks(t, report, "GAS T-score: 60,0")
 	// Exported only once the transport has delivered the files.
 	if n := e.count(`SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
 		t.Error("marked as exported before the files were delivered")
@@ -91,6 +116,13 @@ func TestExportAndChart(t *testing.T) {
 	}
 	// The erasure no longer asks to export first.
 	lacks(t, e.do("anna", "#slusen", "borger slet AB"), "ikke eksporteret")
+
+	// Two goals revised: the T-score, AB-2 weighing 2: 50 + 10·(1 + 2·2)/√(0.7·5 + 0.3·9) = 70,1.
+	e.do("anna", "#slusen", "revider AB-2 +2 fortsættes borger:nej Sagde flere ord")
+	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB", Time: e.now})
+	report = pdfText(t, r.Files[1].Data)
+	contains(t, report, "GAS T-score: 70,1 over 2 mål (50 = som forventet)", "GAS +2 · fortsættes (E1) · uden borgeren")
+	lacks(t, report, "Kun ét mål er revideret")
 
 	// A period: only the day of the second entry.
 	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB 22.11.2026 22.11.2026", Time: e.now})
@@ -118,4 +150,29 @@ func keys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// pdfText is the text of a PDF as pdftotext (Debian's poppler-utils)
+// reads it. Missing, the test fails; SMALLGOALS_ALLOW_MISSING_TOOLS=1
+// makes it skip (scripts/ensure-tools, run by make test, installs it).
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("SMALLGOALS_ALLOW_MISSING_TOOLS") == "1" {
+			t.Skip("pdftotext missing (SMALLGOALS_ALLOW_MISSING_TOOLS=1)")
+		}
+		t.Fatal("pdftotext not found: install Debian's poppler-utils (scripts/ensure-tools does, as root), " +
+			"or set SMALLGOALS_ALLOW_MISSING_TOOLS=1 to skip")
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	// A line broken by the page width reads as one.
+	return strings.Join(strings.Fields(string(out)), " ")
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // runNew adds a small goal: ny ALIAS TITEL [plan:N] [frist:DATO]
-// [skala:A-B] [mål:N] [hver:N].
+// [skala:A-B] [mål:N] [hver:N] [udgangspunkt:GAS] [vægt:1-3].
 func (c *call) runNew() (Reply, error) {
 	if len(c.p.args) == 1 && c.p.free == nil && c.req.Modals && len(c.p.opts) == 0 {
 		// No title typed: the form asks for it.
@@ -60,6 +60,9 @@ func (c *call) runNew() (Reply, error) {
 			return Reply{}, c.invalid("err.title_long", "Max", smallgoals.MaxTitleLen, "Len", n)
 		}
 		g.GASLevels[i-smallgoals.GASMin] = d
+	}
+	if err := c.gasOptions(&g); err != nil {
+		return Reply{}, err
 	}
 	f, err := c.citizenByAlias(c.p.args[0], smallgoals.ActGoalCreate)
 	if err != nil {
@@ -127,6 +130,7 @@ func (c *call) goalFacts(alias string, g smallgoals.Goal) string {
 	if g.PlanNumber != nil {
 		parts = append(parts, c.t("goal.fact_plan", "Ref", smallgoals.Ref{Alias: alias, Plan: true, N: *g.PlanNumber}.String()))
 	}
+	parts = append(parts, c.gasFacts(g)...)
 	parts = append(parts, c.t("goal.fact_every", "Days", g.CadenceDays))
 	if g.NextRevision != nil {
 		parts = append(parts, c.t("goal.fact_next", "Date", smallgoals.FormatDate(*g.NextRevision)))
@@ -167,6 +171,9 @@ func (c *call) runShow() (Reply, error) {
 	var r Reply
 	r.add(Header, gref+" "+Escape(g.Title))
 	r.add(Context, c.goalFacts(f.citizen.Alias, g))
+	if !g.GASLevels.Empty() {
+		r.add(Section, c.gasLevelsText(g, Escape))
+	}
 	r.add(Section, "*"+c.t("show.entries")+"*")
 	if len(entries) == 0 {
 		r.add(Section, c.t("show.no_entries"))

@@ -68,12 +68,24 @@ func goalValues(g smallgoals.Goal) map[string]string {
 	if g.PlanNumber != nil {
 		v[smallgoals.ChangePlan] = strconv.Itoa(*g.PlanNumber)
 	}
+	if g.GASBaseline != nil {
+		v[smallgoals.ChangeBaseline] = smallgoals.FormatGASLevel(*g.GASBaseline)
+	}
+	if g.GASWeight != nil {
+		v[smallgoals.ChangeWeight] = strconv.Itoa(*g.GASWeight)
+	}
+	for n := smallgoals.GASMin; n <= smallgoals.GASMax; n++ {
+		v[smallgoals.ChangeGASLevel(n)] = g.GASLevels.Level(n)
+	}
 	return v
 }
 
 // changedFields is the order changes of one edit are recorded and told in.
 var changedFields = []string{smallgoals.ChangeStatus, smallgoals.ChangeTitle, smallgoals.ChangeScale,
-	smallgoals.ChangeTarget, smallgoals.ChangeCadence, smallgoals.ChangeDue, smallgoals.ChangePlan, smallgoals.ChangeTheme}
+	smallgoals.ChangeTarget, smallgoals.ChangeCadence, smallgoals.ChangeDue, smallgoals.ChangePlan, smallgoals.ChangeTheme,
+	smallgoals.ChangeBaseline, smallgoals.ChangeWeight,
+	smallgoals.ChangeGASLevel(-2), smallgoals.ChangeGASLevel(-1), smallgoals.ChangeGASLevel(0),
+	smallgoals.ChangeGASLevel(1), smallgoals.ChangeGASLevel(2)}
 
 // goalChanges lists what differs between two versions of a goal.
 func (c *call) goalChanges(old, new smallgoals.Goal) []*smallgoals.GoalChange {
@@ -201,6 +213,9 @@ func (c *call) editedGoal(f found, g smallgoals.Goal) (smallgoals.Goal, error) {
 			return ng, err
 		}
 		ng.Theme = theme
+	}
+	if err := c.gasOptions(&ng); err != nil {
+		return ng, err
 	}
 	if v, ok := c.p.opts["plan"]; ok {
 		if noneWords[strings.ToLower(v)] {
@@ -459,7 +474,7 @@ func (c *call) changeText(alias string, ch smallgoals.GoalChange, esc func(strin
 	if ch.Field == smallgoals.ChangeStatus {
 		return c.t("change.status_" + ch.New)
 	}
-	return c.t("change.what", "Field", c.t("change.field."+ch.Field),
+	return c.t("change.what", "Field", c.fieldName(ch.Field),
 		"Old", c.changeValue(alias, ch.Field, ch.Old, esc), "New", c.changeValue(alias, ch.Field, ch.New, esc))
 }
 
@@ -470,8 +485,16 @@ func (c *call) changeLine(alias string, loc *time.Location, ch smallgoals.GoalCh
 	if ch.Field == smallgoals.ChangeStatus {
 		return c.t("change.status_line_"+ch.New, "User", user, "Date", date)
 	}
-	return c.t("change.line", "Field", c.t("change.field."+ch.Field), "User", user, "Date", date,
+	return c.t("change.line", "Field", c.fieldName(ch.Field), "User", user, "Date", date,
 		"Old", c.changeValue(alias, ch.Field, ch.Old, esc), "New", c.changeValue(alias, ch.Field, ch.New, esc))
+}
+
+// fieldName names a changed field: "Titel", "GAS +1".
+func (c *call) fieldName(field string) string {
+	if lvl, ok := strings.CutPrefix(field, "gas"); ok {
+		return c.t("change.field.gas", "Level", lvl)
+	}
+	return c.t("change.field." + field)
 }
 
 // changeValue shows a recorded value.
@@ -480,7 +503,8 @@ func (c *call) changeValue(alias, field, v string, esc func(string) string) stri
 		return c.t("none")
 	}
 	switch field {
-	case smallgoals.ChangeTitle:
+	case smallgoals.ChangeTitle, smallgoals.ChangeGASLevel(-2), smallgoals.ChangeGASLevel(-1), smallgoals.ChangeGASLevel(0),
+		smallgoals.ChangeGASLevel(1), smallgoals.ChangeGASLevel(2):
 		return "«" + esc(v) + "»"
 	case smallgoals.ChangeCadence:
 		return c.t("change.days", "Days", v)

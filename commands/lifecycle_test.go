@@ -65,7 +65,7 @@ func TestEditGoal(t *testing.T) {
 	if len(r.Files) != 2 {
 		t.Fatalf("export sent %d files: %s", len(r.Files), r.Text())
 	}
-	csv, page := string(r.Files[0].Data), string(r.Files[1].Data)
+	csv, page := string(r.Files[0].Data), pdfText(t, r.Files[1].Data)
 	contains(t, csv, "ændring;AB-1;Tage bussen alene hele vejen;AB-P1 Klare transport selv;2026-11-23;;;;;;Titel: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»;anna;")
 	contains(t, page, "Ændringer", "Titel ændret af anna 2026-11-23: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»")
 }

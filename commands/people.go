@@ -1,12 +1,9 @@
 package commands
 
 import (
-	"bytes"
 	"context"
-	"html"
 	"slices"
 	"strings"
-	"time"
 
 	"smallgoals"
 )
@@ -333,6 +330,7 @@ var servedOnly = map[string]bool{
 	smallgoals.ActEntryCreate: true, smallgoals.ActRevisionCreate: true, smallgoals.ActGoalSnooze: true,
 	smallgoals.ActCitizenMove: true, smallgoals.ActGoalEdit: true, smallgoals.ActGoalReopen: true,
 	smallgoals.ActPlanEdit: true, smallgoals.ActPlanClose: true, smallgoals.ActReflectionCreate: true,
+	smallgoals.ActGoalGAS: true,
 }
 
 // served refuses action on a discharged borger if it would change the
@@ -429,24 +427,8 @@ func (c *call) historyRows(f found, items []historyItem) [][]string {
 		row := make([]string, 14)
 		row[0], row[1] = c.t("export.kind_history"), f.citizen.Alias
 		row[4] = smallgoals.FormatDate(smallgoals.Day(it.ev.At, f.team.Location()))
-		row[10], row[11], row[12] = it.text, it.ev.Actor, it.ev.At.UTC().Format(time.RFC3339)
+		row[10], row[11], row[12] = it.text, it.ev.Actor, localTime(it.ev.At, f.team.Location())
 		rows = append(rows, row)
 	}
 	return rows
-}
-
-// withHistory adds the borger's lifecycle to the status page, after its
-// header: what the caseworker must know first (moved, discharged).
-func (c *call) withHistory(page []byte, f found, items []historyItem) []byte {
-	if len(items) == 0 {
-		return page
-	}
-	var b strings.Builder
-	b.WriteString(`<div class="history"><b>` + html.EscapeString(c.t("history.title")) + `</b><ul>`)
-	for _, it := range items {
-		b.WriteString("<li>" + html.EscapeString(smallgoals.FormatDate(smallgoals.Day(it.ev.At, f.team.Location()))+" · "+it.text) + "</li>")
-	}
-	b.WriteString("</ul></div>\n")
-	const mark = `<div class="tscore">`
-	return bytes.Replace(page, []byte(mark), []byte(b.String()+mark), 1)
 }

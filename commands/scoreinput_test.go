@@ -85,8 +85,8 @@ func TestCitizenOnlyScore(t *testing.T) {
 	if citizenOnly != 3 {
 		t.Errorf("%d borger-only rows in the CSV, want 3:\n%v", citizenOnly, rows)
 	}
-	page := string(x.Files[1].Data)
-	if !strings.Contains(page, ">9<") {
+	page := pdfText(t, x.Files[1].Data)
+	if !strings.Contains(page, "borger 9") {
 		t.Errorf("status page lacks the borger's latest score 9")
 	}
 

@@ -20,6 +20,8 @@ var (
 		{name: "target", keys: []string{"mål", "maal", "target"}},
 		{name: "every", keys: []string{"hver", "every"}},
 		{name: "theme", keys: []string{"tema", "theme"}},
+		{name: "baseline", keys: []string{"udgangspunkt", "baseline"}},
+		{name: "weight", keys: []string{"vægt", "vaegt", "weight"}},
 	}}
 	cmdPlan = &command{id: "plan", da: []string{"plan"}, en: []string{"plan"}, run: (*call).runPlan, opts: []option{
 		{name: "theme", keys: []string{"tema", "theme"}},
@@ -65,7 +67,11 @@ var (
 		{name: "plan", keys: []string{"plan"}},
 		{name: "scale", keys: []string{"skala", "scale"}},
 		{name: "theme", keys: []string{"tema", "theme"}},
+		{name: "baseline", keys: []string{"udgangspunkt", "baseline"}},
+		{name: "weight", keys: []string{"vægt", "vaegt", "weight"}},
 	}}
+	// cmdGAS describes one GAS level of a goal (gas.go).
+	cmdGAS    = &command{id: "gas", da: []string{"gas"}, en: []string{"gas"}, run: (*call).runGAS}
 	cmdReopen = &command{id: "reopen", da: []string{"genåbn", "genaabn"}, en: []string{"reopen"}, run: (*call).runReopen, opts: []option{
 		{name: "due", keys: []string{"frist", "due"}},
 	}}
@@ -87,14 +93,14 @@ var (
 var table []*command
 
 func init() {
-	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
+	table = []*command{cmdLog, cmdOverview, cmdShow, cmdUndo, cmdNew, cmdEdit, cmdGAS, cmdReopen, cmdPlan, cmdPlanClose, cmdRevise,
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
 		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged,
 		cmdReflect, cmdReflectShow, cmdThemes, cmdTeamLeader, cmdLeaderOverview}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
 		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge,
-		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect, cmdTeamLeader} {
+		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect, cmdTeamLeader, cmdGAS} {
 		c.writes = true
 	}
 	reserve()

@@ -95,7 +95,7 @@ func TestCoordinatorUndo(t *testing.T) {
 
 	lines, _ := exportFiles(t, e)
 	contains(t, lines[0], "Nr.|Fortrudt af|Fortrudt den|Grund")
-	contains(t, strings.Join(lines[1:], "\n"), "|ja|1|anna|2026-11-23T09:00:00Z|Skrevet på den forkerte borger", "|ja|3|bent|")
+	contains(t, strings.Join(lines[1:], "\n"), "|ja|1|anna|2026-11-23 10:00:00|Skrevet på den forkerte borger", "|ja|3|bent|")
 }
 
 // exportFiles exports AB as anna: the CSV's rows, each joined by |, and
@@ -115,5 +115,5 @@ func exportFiles(t *testing.T, e *env) (csvLines []string, page string) {
 	for _, row := range rows {
 		csvLines = append(csvLines, strings.Join(row, "|"))
 	}
-	return csvLines, string(r.Files[1].Data)
+	return csvLines, pdfText(t, r.Files[1].Data)
 }

@@ -28,17 +28,19 @@ func (tx *Tx) CreateGoal(ctx context.Context, g *smallgoals.Goal) error {
 	}
 	const q = `
 		INSERT INTO goals (citizen_id, number, plan_goal_id, title, scale_min, scale_max, target,
-		                   cadence_days, next_revision, status, gas_levels, key_id, created_by, created_at, theme)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12, $13, NULLIF($14, ''))
+		                   cadence_days, next_revision, status, gas_levels, key_id, created_by, created_at, theme,
+		                   gas_baseline, gas_weight)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12, $13, NULLIF($14, ''), $15, $16)
 		RETURNING id, status`
 	err = tx.tx.QueryRowxContext(ctx, q, g.CitizenID, g.Number, g.PlanGoalID, title, g.ScaleMin,
-		g.ScaleMax, g.Target, g.CadenceDays, g.NextRevision, levels, keyID, g.CreatedBy, g.CreatedAt, g.Theme).Scan(&g.ID, &g.Status)
+		g.ScaleMax, g.Target, g.CadenceDays, g.NextRevision, levels, keyID, g.CreatedBy, g.CreatedAt, g.Theme,
+		g.GASBaseline, g.GASWeight).Scan(&g.ID, &g.Status)
 	return wrap("create goal", err)
 }
 
 const goalColumns = `g.id, g.citizen_id, g.number, g.plan_goal_id, p.number AS plan_number, g.title AS title_ct,
 	g.scale_min, g.scale_max, g.target, g.cadence_days, g.next_revision, g.status, g.gas_levels AS gas_levels_ct,
-	g.key_id, g.revisit_at, g.created_by, g.created_at, COALESCE(g.theme, '') AS theme`
+	g.key_id, g.revisit_at, g.created_by, g.created_at, COALESCE(g.theme, '') AS theme, g.gas_baseline, g.gas_weight`
 
 // goalRow is a goal as stored, its title and GAS levels encrypted.
 type goalRow struct {
@@ -53,7 +55,7 @@ func (r *goalRow) scanDest() []any {
 	g := &r.Goal
 	return []any{&g.ID, &g.CitizenID, &g.Number, &g.PlanGoalID, &g.PlanNumber, &r.TitleCT,
 		&g.ScaleMin, &g.ScaleMax, &g.Target, &g.CadenceDays, &g.NextRevision, &g.Status, &r.GASLevelsCT,
-		&r.KeyID, &g.RevisitAt, &g.CreatedBy, &g.CreatedAt, &g.Theme}
+		&r.KeyID, &g.RevisitAt, &g.CreatedBy, &g.CreatedAt, &g.Theme, &g.GASBaseline, &g.GASWeight}
 }
 
 func (r *goalRow) open(kr *smallgoals.Keyring) (smallgoals.Goal, error) {
@@ -266,8 +268,8 @@ func (tx *Tx) ListRecentScores(ctx context.Context, goalID int64, n int) ([]int,
 
 // UpdateGoal writes g's settings as they are now: title and GAS levels
 // (sealed anew under the current key, the row's key_id covering both),
-// scale, target, cadence, plan goal, status, next revision and
-// revisitation flag. Its history is the caller's (CreateGoalChange).
+// scale, target, cadence, plan goal, status, next revision,
+// revisitation flag, GAS baseline and weight. Its history is the caller's (CreateGoalChange).
 // Returns ENOTFOUND if there is no such goal.
 func (tx *Tx) UpdateGoal(ctx context.Context, g smallgoals.Goal) error {
 	title, keyID, err := sealText(tx.keys, fieldGoalTitle, g.Title)
@@ -281,10 +283,10 @@ func (tx *Tx) UpdateGoal(ctx context.Context, g smallgoals.Goal) error {
 	const q = `
 		UPDATE goals SET title = $2, gas_levels = $3, key_id = $4, scale_min = $5, scale_max = $6, target = $7,
 		       cadence_days = $8, plan_goal_id = $9, status = $10, next_revision = $11, revisit_at = $12,
-		       theme = NULLIF($13, '')
+		       theme = NULLIF($13, ''), gas_baseline = $14, gas_weight = $15
 		WHERE id = $1`
 	res, err := tx.tx.ExecContext(ctx, q, g.ID, title, levels, keyID, g.ScaleMin, g.ScaleMax, g.Target,
-		g.CadenceDays, g.PlanGoalID, g.Status, g.NextRevision, g.RevisitAt, g.Theme)
+		g.CadenceDays, g.PlanGoalID, g.Status, g.NextRevision, g.RevisitAt, g.Theme, g.GASBaseline, g.GASWeight)
 	if err != nil {
 		return wrap("update goal", err)
 	}

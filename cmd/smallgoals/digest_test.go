@@ -45,8 +45,9 @@ func TestShellDigestChartExport(t *testing.T) {
 	if csv, _ := os.ReadFile(paths[1][1]); !strings.Contains(string(csv), "HEMMELIGNOTE en") || !strings.HasSuffix(paths[1][1], ".csv") {
 		t.Errorf("export CSV %s lacks the notes", paths[1][1])
 	}
-	if page, _ := os.ReadFile(paths[2][1]); !strings.Contains(string(page), "Status for AB") {
-		t.Errorf("status page %s", paths[2][1])
+	// The status report is a PDF (its text is tested in commands).
+	if page, _ := os.ReadFile(paths[2][1]); !bytes.HasPrefix(page, []byte("%PDF-")) || !strings.HasSuffix(paths[2][1], ".pdf") {
+		t.Errorf("status report %s is not a PDF", paths[2][1])
 	}
 
 	// The digest the next Monday (today's week is the week it covers).
