@@ -312,7 +312,8 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 		}
 		return smallgoals.Ref{Alias: alias, Plan: true, N: *g.PlanNumber}.String() + " " + planTitle[*g.PlanNumber]
 	}
-	// goalCols are the goal's scale, target, status and theme (issue 16
+	// goalCols are the goal's scale, target, status and theme (its name
+	// in the catalogue; empty without one) (issue 16
 	// #2 fills the theme once goals have one).
 	goalCols := func(g smallgoals.Goal) []string {
 		if g.ID == 0 {
@@ -322,7 +323,11 @@ func (c *call) exportCSV(alias string, goals []smallgoals.Goal, plans []smallgoa
 		if g.Target != nil {
 			target = formatScore(g.Scale(), *g.Target)
 		}
-		return []string{g.Scale().String(), target, c.t("export.status." + g.Status), ""}
+		theme := ""
+		if g.Theme != "" {
+			theme = c.themeName(g.Theme)
+		}
+		return []string{g.Scale().String(), target, c.t("export.status." + g.Status), theme}
 	}
 	for _, e := range entries {
 		g := byID[e.GoalID]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -175,4 +176,47 @@ func pdfText(t *testing.T, pdf []byte) string {
 	}
 	// A line broken by the page width reads as one.
 	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// The export carries the goal's theme (CSV column and PDF) and the team's
+// reflections about the borger (a CSV row and a PDF section), in the
+// team's local time.
+func TestExportThemeAndReflection(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	contains(t, e.do("anna", "#slusen", "ret AB-1 tema:egenomsorg"), "✅")
+	contains(t, e.do("anna", "#slusen", "AB-1 5 b:6 Tog bussen"), "✅")
+	contains(t, e.do("anna", "#slusen", "refleksion om:AB Vi giver mere tid om morgenen"), "✅")
+	r := e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB", Time: e.now})
+	if len(r.Files) != 2 {
+		t.Fatalf("files: %s", r.Text())
+	}
+	rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Files[0].Data), "\ufeff")))
+	rd.Comma = ';'
+	rows, err := rd.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(rows[0], "Tema")
+	var entry, refl []string
+	for _, row := range rows[1:] {
+		switch row[0] {
+		case "registrering":
+			entry = row
+		case "refleksion":
+			refl = row
+		}
+	}
+	if col < 0 || entry == nil || entry[col] != "Egenomsorg" {
+		t.Errorf("the entry's theme column: header %v, row %v", rows[0], entry)
+	}
+	if refl == nil || refl[10] != "Vi giver mere tid om morgenen" || !strings.HasPrefix(refl[12], "2026-11-23 10:00") {
+		t.Errorf("the reflection row: %v", refl)
+	}
+	text := pdfText(t, r.Files[1].Data)
+	for _, want := range []string{"Egenomsorg", "Teamets refleksioner", "Vi giver mere tid om morgenen"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
 }

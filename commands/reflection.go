@@ -3,7 +3,6 @@ package commands
 import (
 	"cmp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"smallgoals"
@@ -202,7 +201,7 @@ func (c *call) reflectionRows(f found, rs []smallgoals.Reflection) [][]string {
 		row := make([]string, 14)
 		row[0], row[1] = c.t("export.kind_reflection"), cmp.Or(x.About(), f.citizen.Alias)
 		row[4] = smallgoals.FormatDate(x.Day)
-		row[10], row[11], row[12] = x.Text, x.Author, x.WrittenAt.UTC().Format(time.RFC3339)
+		row[10], row[11], row[12] = x.Text, x.Author, localTime(x.WrittenAt, f.team.Location())
 		rows = append(rows, row)
 	}
 	return rows

@@ -141,8 +141,19 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 			return nil, err
 		}
 	}
-	// The team's reflections about the borger (issue 16 #1) belong here,
-	// after the goals, once they are recorded: a heading and one line each.
+	if len(d.reflections) > 0 {
+		// What the team concluded about the borger at the staff meeting.
+		heading(13, c.t("reflection.heading"))
+		for i := len(d.reflections) - 1; i >= 0; i-- { // oldest first
+			x := d.reflections[i]
+			line := smallgoals.FormatDate(x.Day)
+			if about := x.About(); about != "" {
+				line += " · " + about
+			}
+			text(10, "B", line)
+			text(10, "", pdfSafe(x.Text))
+		}
+	}
 
 	var b bytes.Buffer
 	if err := pdf.Output(&b); err != nil {
@@ -169,8 +180,11 @@ func (c *call) reportGoal(pdf *fpdf.Fpdf, text func(float64, string, string), he
 	d reportData, g smallgoals.Goal) error {
 	alias, loc := d.f.citizen.Alias, d.f.team.Location()
 	heading(12, ref(alias, g)+" "+g.Title)
-	// The goal's theme (issue 16 #2) goes in facts, first, once goals have one.
-	facts := []string{c.t("export.scale") + " " + g.Scale().String()}
+	var facts []string
+	if g.Theme != "" {
+		facts = append(facts, c.t("export.col.theme")+" "+c.themeName(g.Theme))
+	}
+	facts = append(facts, c.t("export.scale")+" "+g.Scale().String())
 	if g.Target != nil {
 		facts = append(facts, c.t("export.target")+" "+strconv.Itoa(*g.Target))
 	}
