@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"time"
 
@@ -26,8 +27,7 @@ const (
 
 // demoGoal is a small goal of the demo data and how its scores move.
 //
-// TODO(issue 16 #2, themes): each goal gets a theme code from the
-// catalogue, passed as tema:KODE in opts (the merger adds them).
+// Each goal has a theme of the catalogue (tema:KODE in opts).
 type demoGoal struct {
 	plan  int    // the plan goal's number, 0 for none
 	title string // the small goal
@@ -48,15 +48,15 @@ type demoCitizen struct {
 
 var demoCitizens = []demoCitizen{
 	{"AB", "anna", []string{"Klare mere selv i hverdagen", "Komme i beskæftigelse"}, []demoGoal{
-		{1, "Står selv op kl. 7 på hverdage", "", 3, 0.35, 1, revOnTime, [5]string{}},
-		{1, "Smører selv madpakke", "skala:1-5 mål:5", 2, 0.2, 0.5, revDue, [5]string{}},
-		{2, "Tager bussen alene til praktikken", "mål:8", 2, 0.45, 1.5, revAdjust, [5]string{}},
+		{1, "Står selv op kl. 7 på hverdage", "tema:egenomsorg", 3, 0.35, 1, revOnTime, [5]string{}},
+		{1, "Smører selv madpakke", "skala:1-5 mål:5 tema:praktisk", 2, 0.2, 0.5, revDue, [5]string{}},
+		{2, "Tager bussen alene til praktikken", "mål:8 tema:mobilitet", 2, 0.45, 1.5, revAdjust, [5]string{}},
 	}, 0},
 	{"KJ", "bo", []string{"Bedre søvn og mindre uro"}, []demoGoal{
-		{1, "Går i seng før kl. 23", "", 5, 0.1, -1, revOnTime, [5]string{}},
-		// A GAS goal: its five levels described when it was made (the
-		// new-goal form).
-		{1, "Beder om hjælp, når uroen kommer", "skala:gas", -1, 0.12, 0, revOnTime, [5]string{
+		{1, "Går i seng før kl. 23", "tema:sundhed", 5, 0.1, -1, revOnTime, [5]string{}},
+		// A GAS goal: its five levels described, its baseline and the
+		// weight the borger gives it.
+		{1, "Beder om hjælp, når uroen kommer", "skala:gas tema:mentale udgangspunkt:-1 vægt:3", -1, 0.12, 0, revOnTime, [5]string{
 			"Går sin vej eller råber, når uroen kommer",
 			"Beder om hjælp, når en voksen spørger",
 			"Beder selv om hjælp én gang om ugen",
@@ -65,21 +65,21 @@ var demoCitizens = []demoCitizen{
 		}},
 	}, 0},
 	{"MØ", "carl", []string{"Et socialt liv uden for bostedet"}, []demoGoal{
-		{1, "Deltager i fællesspisning om torsdagen", "", 4, 0.05, -2, revRevisit, [5]string{}},
-		{1, "Ringer selv til sin søster", "skala:0-10", 3, 0.3, 3, revOnTime, [5]string{}},
+		{1, "Deltager i fællesspisning om torsdagen", "tema:relationer", 4, 0.05, -2, revRevisit, [5]string{}},
+		{1, "Ringer selv til sin søster", "skala:0-10 tema:kommunikation", 3, 0.3, 3, revOnTime, [5]string{}},
 	}, 0},
 	{"SL", "anna", []string{"Styr på økonomien"}, []demoGoal{
-		{1, "Laver ugebudget med støtte", "", 6, -0.15, 0, revOverdue, [5]string{}},
-		{1, "Betaler regninger til tiden", "mål:9", 5, 0.2, 1, revOnTime, [5]string{}},
+		{1, "Laver ugebudget med støtte", "tema:samfundsliv", 6, -0.15, 0, revOverdue, [5]string{}},
+		{1, "Betaler regninger til tiden", "mål:9 tema:samfundsliv", 5, 0.2, 1, revOnTime, [5]string{}},
 	}, 0},
 	{"TR", "bo", []string{"Sund hverdag"}, []demoGoal{
-		{1, "Går en tur på mindst 20 minutter", "", 3, 0.4, 0, revOnTime, [5]string{}},
-		{0, "Spiser morgenmad", "hver:28", 6, 0.15, -1, revDue, [5]string{}},
+		{1, "Går en tur på mindst 20 minutter", "tema:sundhed", 3, 0.4, 0, revOnTime, [5]string{}},
+		{0, "Spiser morgenmad", "hver:28 tema:egenomsorg", 6, 0.15, -1, revDue, [5]string{}},
 	}, 0},
 	// Moved into a flat of his own: discharged, his record kept until
 	// retention.
 	{"PE", "carl", []string{"Flytte i egen lejlighed"}, []demoGoal{
-		{1, "Handler selv ind en gang om ugen", "mål:8", 5, 0.4, 0.5, revOnTime, [5]string{}},
+		{1, "Handler selv ind en gang om ugen", "mål:8 tema:praktisk", 5, 0.4, 0.5, revOnTime, [5]string{}},
 	}, 70},
 }
 
@@ -125,8 +125,10 @@ func (m *Main) Demo(ctx context.Context, now time.Time, w io.Writer) error {
 	for _, s := range []struct{ user, text string }{{"anna", "koordinator @bo"}, {"bo", "hjælp"}, {"carl", "hjælp"}} {
 		h.Handle(ctx, req(s.user, s.text, at(start, 9)))
 	}
-	// TODO(issue 16 #5, leader): the offer's leader, who reads overblik:
-	// "team leder @dorte" by anna here (the merger adds it).
+	// The offer's leader, who reads the figures (overblik), never a borger.
+	if _, err := do("anna", "team leder @dorte", at(start, 9)); err != nil {
+		return err
+	}
 
 	rnd := rand.New(rand.NewPCG(7, 42))
 	entries, revisions := 0, 0
@@ -234,56 +236,44 @@ func (m *Main) Demo(ctx context.Context, now time.Time, w io.Writer) error {
 			return err
 		}
 	}
-	// TODO(issue 16 #1, reflections): the team's conclusion at last
-	// week's staff meeting, "/maal refleksion …" in #lyngbakken on the
-	// digest's day, e.g. "Vi giver SL mere støtte til budgettet og
-	// reviderer i næste uge" (the merger adds it).
+	// The team's conclusion at the staff meeting, about the overdue goal's
+	// borger: the next digest says it exists (never its text).
+	if _, err := do("anna", "refleksion om:SL Vi giver SL mere støtte til budgettet og reviderer i næste uge", at(last, 14)); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "demo: team Lyngbakken in #lyngbakken with %d borgere (1 discharged), %d entries and %d revisions over three months.\n",
 		len(demoCitizens), entries, revisions)
 	fmt.Fprintln(w, "demo: try  :user anna  :channel #lyngbakken  /maal AB  /maal vis AB-1  /maal frist  /maal graf AB  /maal eksport AB  /maal borgere udskrevne")
 	return nil
 }
 
-// demoNewGoal adds a goal as its contact person would: typed, or in the
-// new-goal form where it has GAS level descriptions (the only way to give
-// them today).
-//
-// TODO(issue 16 #3, GAS texts): once the level texts can be typed, the
-// demo may type them, with a baseline level.
+// demoNewGoal adds a goal as its contact person would: typed, with the
+// GAS levels described one by one where it has them (gas REF LEVEL TEXT).
 func demoNewGoal(ctx context.Context, h *commands.Handler, r commands.Request, alias string, g demoGoal) error {
 	opts := g.opts
 	if g.plan > 0 {
 		opts += fmt.Sprintf(" plan:%d", g.plan)
 	}
-	if g.gas[0] == "" {
-		r.Text = strings.TrimSpace(fmt.Sprintf("ny %s %s %s", alias, g.title, opts))
+	r.Text = strings.TrimSpace(fmt.Sprintf("ny %s %s %s", alias, g.title, opts))
+	out := h.Handle(ctx, r).Text()
+	if !strings.Contains(out, "✅") {
+		return fmt.Errorf("demo: %q answered %q", r.Text, out)
+	}
+	ref := demoRef.FindString(out)
+	for i, text := range g.gas {
+		if text == "" {
+			continue
+		}
+		r.Text = fmt.Sprintf("gas %s %s %s", ref, smallgoals.FormatGASLevel(i-2), text)
 		if out := h.Handle(ctx, r).Text(); !strings.Contains(out, "✅") {
 			return fmt.Errorf("demo: %q answered %q", r.Text, out)
 		}
-		return nil
-	}
-	d, err := h.Form(ctx, r, commands.Modal{Kind: commands.FormLog})
-	if err != nil {
-		return err
-	}
-	var id int64
-	for _, c := range d.Citizens {
-		if c.Alias == alias {
-			id = c.ID
-		}
-	}
-	v := map[string]string{"title": g.title, "scale": "gas", "every": fmt.Sprint(smallgoals.DefaultCadenceDays)}
-	if g.plan > 0 {
-		v["plan"] = fmt.Sprint(g.plan)
-	}
-	for i, text := range g.gas {
-		v["gas"+smallgoals.FormatGASLevel(i-2)] = text
-	}
-	if _, refused := h.Submit(ctx, r, commands.Submission{Kind: commands.FormNew, CitizenID: id, Values: v}); refused != nil {
-		return fmt.Errorf("demo: the new-goal form for %s refused: %v", alias, refused)
 	}
 	return nil
 }
+
+// demoRef finds the new goal's ref in the answer to ny.
+var demoRef = regexp.MustCompile(`\p{Lu}[\p{Lu}0-9]*-[0-9]+`)
 
 // demoRevision is the revision of a goal whose latest staff score is
 // staff, as typed: the GAS level the scores show, the outcome its plan

@@ -134,6 +134,22 @@ func TestDemo(t *testing.T) {
 	has(shell("/maal vis AB-1"), "fortrudt af", "Skrevet på den forkerte borger")
 	// borger scores beside staff scores, and a page of charts.
 	has(shell("/maal graf AB"), "Graferne for ABs 3 aktive mål", "graf-AB-")
-	// TODO(issue 16 #1): once the digest lists overdue revisions, assert
-	// here that the demo's digest lists SL-1 first ("digest --once").
+	// Themes, GAS definitions typed, the leader's figures.
+	has(shell("/maal vis KJ-2"), "Mentale funktioner", "Beder selv om hjælp, før uroen bliver stor")
+	ov := shell(":user dorte", "/maal overblik")
+	has(ov, "Overblik", "Revideret til tiden")
+	lacks(ov, "AB-", "SL-", "Tage", "budget")
+	// The next digest: the overdue revision first, the reflection told of
+	// without its text.
+	monday := nextMonday(time.Now()).Format("2006-01-02") + "T09:00:00+01:00"
+	var dout, derr bytes.Buffer
+	if code := run(context.Background(), []string{"digest", "--once", "--at", monday}, env, nil, &dout, &derr); code != 0 {
+		t.Fatalf("digest: %d %s", code, derr.String())
+	}
+	d := dout.String()
+	has(d, "SL-1", "over fristen", "refleksion er noteret")
+	lacks(d, "mere støtte til budgettet")
+	if i, j := strings.Index(d, "SL-1"), strings.Index(d, "AB-2"); i < 0 || (j >= 0 && i > j) {
+		t.Errorf("the digest does not list the overdue SL-1 first:\n%s", d)
+	}
 }
