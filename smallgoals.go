@@ -530,6 +530,7 @@ type DigestRevision struct {
 	Outcome   string    `db:"outcome"`
 	Latest    bool      `db:"latest"` // the goal's latest revision
 	TookPart  *bool     `db:"citizen_took_part"`
+	Weight    int       `db:"gas_weight"` // the goal's weight in the T-score (1 unless the borger gave another)
 }
 
 // Digest is what a team's weekly digest is made of: numbers and refs only.

@@ -113,7 +113,7 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 		lateItems[i] = tr("digest.overdue_item", "Ref", o.ref, "Count", o.days)
 	}
 	var revised []string
-	levels := map[string][]int{}
+	levels, weights := map[string][]int{}, map[string][]float64{}
 	var aliases []string
 	for _, r := range dg.Revisions {
 		if !r.Day.Before(dg.From) {
@@ -132,12 +132,16 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 				aliases = append(aliases, r.Alias)
 			}
 			levels[r.Alias] = append(levels[r.Alias], r.GASLevel)
+			weights[r.Alias] = append(weights[r.Alias], float64(r.Weight))
 		}
 	}
 	slices.SortFunc(aliases, smallgoals.CompareAliases) // Æ, Ø, Å after Z
 	var tscores []string
 	for _, a := range aliases {
-		if ts, ok := smallgoals.TScore(levels[a], nil); ok {
+		if len(levels[a]) < 2 {
+			continue // one goal's T-score is just its level (gas.go)
+		}
+		if ts, ok := smallgoals.TScore(levels[a], weights[a]); ok {
 			tscores = append(tscores, fmt.Sprintf("%s %s", a, decimal(ts, lang)))
 		}
 	}

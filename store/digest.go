@@ -82,9 +82,9 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 		}
 		// The week's revisions, and each goal's latest (for the GAS T-score).
 		err = tx.tx.SelectContext(ctx, &d.Revisions, `
-			SELECT goal_id, citizen_id, alias, number, day, gas_level, outcome, latest, citizen_took_part FROM (
+			SELECT goal_id, citizen_id, alias, number, day, gas_level, outcome, latest, citizen_took_part, gas_weight FROM (
 				SELECT r.goal_id, c.id AS citizen_id, c.alias, g.number, r.day, r.gas_level, r.outcome, c.alias_key,
-				       r.citizen_took_part,
+				       r.citizen_took_part, coalesce(g.gas_weight, 1) AS gas_weight,
 				       row_number() OVER (PARTITION BY r.goal_id ORDER BY r.day DESC, r.id DESC) = 1 AS latest
 				FROM revisions r
 				JOIN goals g ON g.id = r.goal_id
