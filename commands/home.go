@@ -98,6 +98,9 @@ func (c *call) home() (Reply, error) {
 	if err != nil {
 		return r, err
 	}
+	if err := c.homeReflections(&r, teams); err != nil {
+		return r, err
+	}
 	r.add(Divider, "")
 	r.add(Section, "*"+c.t("home.mine")+"*")
 	others := map[int64][]string{}
@@ -186,3 +189,37 @@ func (c *call) homeCitizen(ct smallgoals.Citizen, team *smallgoals.Team) (Block,
 	buttons = append(buttons, Button{Label: c.t("button.new"), Action: ActNew, Value: fmt.Sprint(ct.ID)})
 	return Block{Kind: Section, Text: strings.Join(lines, "\n"), Buttons: buttons}, nil
 }
+
+// homeReflections shows each of my teams' latest reflection of the last
+// two weeks (the staff meeting's conclusion), audited as read — App Home
+// is my own, so the text may show.
+func (c *call) homeReflections(r *Reply, teams []smallgoals.Team) error {
+	var lines []string
+	for _, t := range teams[:min(len(teams), homeReflectionTeams)] {
+		rs, err := c.tx.ListTeamReflections(c.ctx, t.ID, c.today(&t).AddDate(0, 0, -14), 1)
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		x := rs[0]
+		var ct *smallgoals.Citizen
+		if x.CitizenID != nil {
+			ct = &smallgoals.Citizen{ID: *x.CitizenID, TeamID: t.ID}
+		}
+		if err := c.audit(smallgoals.ActReflectionView, &t, ct, nil, x.Alias, true); err != nil {
+			return err
+		}
+		lines = append(lines, "*"+Escape(t.Name)+"* · "+c.reflectionLine(x))
+	}
+	if len(lines) > 0 {
+		r.add(Divider, "")
+		r.add(Section, "*"+c.t("home.reflections")+"*")
+		r.add(Section, strings.Join(lines, "\n"))
+	}
+	return nil
+}
+
+// homeReflectionTeams bounds the teams whose reflection App Home shows.
+const homeReflectionTeams = 5

@@ -1,9 +1,11 @@
 package commands_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"smallgoals/commands"
 	"smallgoals/store/storetest"
 )
 
@@ -80,4 +82,24 @@ func TestReflection(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM reflections`); n != before {
 		t.Errorf("a reflection about a discharged borger was stored")
 	}
+}
+
+// App Home shows my team's latest reflection (App Home is my own), and
+// the read is in the access log.
+func TestHomeShowsReflection(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	contains(t, e.do("anna", "#slusen", "refleksion om:AB Vi giver AB mere tid om morgenen"), "✅")
+	before := e.count(`SELECT count(*) FROM audit_events WHERE action = 'reflection.view'`)
+	home, _, err := e.h.Home(context.Background(), commands.Request{UserID: "anna", Time: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, home.Text(), "Teamets seneste refleksion", "Slusen", "Vi giver AB mere tid om morgenen")
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'reflection.view'`) - before; n != 1 {
+		t.Errorf("reflection.view events = %d, want 1", n)
+	}
+	// Not after two weeks.
+	home, _, _ = e.h.Home(context.Background(), commands.Request{UserID: "anna", Time: e.now.AddDate(0, 0, 15)})
+	lacks(t, home.Text(), "Vi giver AB mere tid")
 }
