@@ -465,6 +465,7 @@ type Delivered struct {
 
 // DigestGoal is one goal's figures for a team's weekly digest.
 type DigestGoal struct {
+	Theme        string     `db:"theme"` // the goal's theme code, "" for none
 	GoalID       int64      `db:"goal_id"`
 	CitizenID    int64      `db:"citizen_id"`
 	Alias        string     `db:"alias"`

@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -187,6 +189,10 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	list("digest.tscore", tscores)
 	list("digest.waiting", waiting)
 	list("digest.wins", wins)
+	if themes := h.themeCounts(dg.Goals, lang); themes != "" {
+		// The team's active goals by theme of the catalogue: counts only.
+		add(Context, tr("digest.themes", "Themes", themes))
+	}
 	if len(lateItems)+len(progress)+len(setback)+len(quiet)+len(gaps)+len(revised)+len(due)+len(waiting)+len(wins) == 0 {
 		add(Section, tr("digest.quiet_week"))
 	}
@@ -238,4 +244,25 @@ func decimal(v float64, lang string) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// themeCounts is how many active goals have each theme ("Egenomsorg 3 ·
+// Mobilitet 1"), most first; "" when no goal has a theme.
+func (h *Handler) themeCounts(goals []smallgoals.DigestGoal, lang string) string {
+	n := map[string]int{}
+	for _, g := range goals {
+		if g.Theme != "" {
+			n[g.Theme]++
+		}
+	}
+	if len(n) == 0 {
+		return ""
+	}
+	codes := slices.Collect(maps.Keys(n))
+	slices.SortFunc(codes, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		parts[i] = fmt.Sprintf("%s %d", h.themes.Label(lang, code), n[code])
+	}
+	return strings.Join(parts, " · ")
 }

@@ -70,7 +70,7 @@ func (db *DB) DigestOf(ctx context.Context, teamID int64, from, to time.Time) (s
 			       s.best_in_week, s.last_day, s.gap_staff, s.gap_citizen, g.revisit_at,
 			       s.week_median, coalesce(s.week_scores, 0) AS week_scores,
 			       s.before_median, coalesce(s.before_scores, 0) AS before_scores,
-			       (g.created_at AT TIME ZONE t.tz)::date AS created_on
+			       (g.created_at AT TIME ZONE t.tz)::date AS created_on, coalesce(g.theme, '') AS theme
 			FROM goals g
 			JOIN citizens c ON c.id = g.citizen_id AND c.team_id = $1 AND c.discharged_at IS NULL
 			JOIN teams t ON t.id = c.team_id
