@@ -174,3 +174,9 @@ func (tx *Tx) ListCitizenEvents(ctx context.Context, citizenID int64) ([]smallgo
 	}
 	return out, wrap("citizen events", rows.Err())
 }
+
+// SetContact makes user the citizen's contact person.
+func (tx *Tx) SetContact(ctx context.Context, citizenID int64, user string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE citizens SET contact_user = $2 WHERE id = $1`, citizenID, user)
+	return wrap("set contact", err)
+}

@@ -292,3 +292,13 @@ func (tx *Tx) UpdateGoal(ctx context.Context, g smallgoals.Goal) error {
 	}
 	return affected("update goal", res)
 }
+
+// ListDueGoals returns the teams' active goals due on or before until.
+func (db *DB) ListDueGoals(ctx context.Context, teamIDs []int64, until time.Time) ([]smallgoals.DueGoal, error) {
+	var gs []smallgoals.DueGoal
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		gs, err = tx.ListDueGoals(ctx, teamIDs, until)
+		return err
+	})
+	return gs, err
+}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"smallgoals"
+
+	"github.com/lib/pq"
 )
 
 // CreateTeam inserts t and sets its ID. Returns ECONFLICT if the channel
@@ -166,4 +168,42 @@ func (tx *Tx) ListMemberEvents(ctx context.Context, teamID int64, limit int) ([]
 		SELECT id, team_id, user_id, kind, actor, at FROM member_events
 		WHERE team_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, teamID, limit)
 	return evs, wrap("member events", err)
+}
+
+// ListTeams returns every team, in a transaction of its own.
+func (db *DB) ListTeams(ctx context.Context) ([]smallgoals.Team, error) {
+	var ts []smallgoals.Team
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		ts, err = tx.ListTeams(ctx)
+		return err
+	})
+	return ts, err
+}
+
+// ListCoordinators returns each team's stored coordinators.
+func (db *DB) ListCoordinators(ctx context.Context, teamIDs []int64) (map[int64][]string, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT team_id, user_id FROM team_members
+		WHERE coordinator AND team_id = ANY($1) ORDER BY team_id, user_id`, pq.Array(teamIDs))
+	if err != nil {
+		return nil, wrap("coordinators", err)
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var team int64
+		var user string
+		if err := rows.Scan(&team, &user); err != nil {
+			return nil, wrap("coordinators", err)
+		}
+		out[team] = append(out[team], user)
+	}
+	return out, wrap("coordinators", rows.Err())
+}
+
+// IsStoredMember reports whether user has a stored membership of the team.
+func (db *DB) IsStoredMember(ctx context.Context, teamID int64, user string) (bool, error) {
+	var ok bool
+	err := db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM team_members WHERE team_id = $1 AND user_id = $2)`, teamID, user).Scan(&ok)
+	return ok, wrap("is stored member", err)
 }
