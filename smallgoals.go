@@ -356,13 +356,14 @@ type FileRecord struct {
 
 // Erasure counts what erasing a citizen removes.
 type Erasure struct {
-	Plans      int `db:"plans"`
-	Goals      int `db:"goals"`
-	Entries    int `db:"entries"`
-	Revisions  int `db:"revisions"`
-	Files      int `db:"files"`
-	Posts      int `db:"posts"`      // messages the bot posted about the citizen, still in Slack
-	Unexported int `db:"unexported"` // entries written after the last export
+	Plans       int `db:"plans"`
+	Goals       int `db:"goals"`
+	Entries     int `db:"entries"`
+	Revisions   int `db:"revisions"`
+	Files       int `db:"files"`
+	Posts       int `db:"posts"`       // messages the bot posted about the citizen, still in Slack
+	Reflections int `db:"reflections"` // the team's reflections about the citizen or one of its goals
+	Unexported  int `db:"unexported"`  // entries written after the last export
 }
 
 // CitizenSummary is a citizen as the team's list shows it.

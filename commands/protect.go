@@ -244,7 +244,7 @@ func (c *call) runErase() (Reply, error) {
 	}
 	alias := f.citizen.Alias
 	counts := c.t("erase.counts", "Plans", e.Plans, "Goals", e.Goals, "Entries", e.Entries, "Revisions", e.Revisions,
-		"Files", e.Files, "Posts", e.Posts)
+		"Files", e.Files, "Posts", e.Posts, "Reflections", e.Reflections)
 	if !confirm {
 		if err := c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, nil, alias, true); err != nil {
 			return Reply{}, err

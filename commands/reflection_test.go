@@ -103,3 +103,17 @@ func TestHomeShowsReflection(t *testing.T) {
 	home, _, _ = e.h.Home(context.Background(), commands.Request{UserID: "anna", Time: e.now.AddDate(0, 0, 15)})
 	lacks(t, home.Text(), "Vi giver AB mere tid")
 }
+
+// Erasure's preview and answer count the team's reflections about the
+// borger, which go with the borger.
+func TestEraseCountsReflections(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	contains(t, e.do("anna", "#slusen", "refleksion om:AB Vi giver AB mere tid"), "✅")
+	contains(t, e.do("anna", "#slusen", "refleksion om:AB-1 Bussen først"), "✅")
+	contains(t, e.do("anna", "#slusen", "borger slet AB"), "2 refleksioner")
+	contains(t, e.do("anna", "#slusen", "borger slet AB bekræft tving"), "2 refleksioner")
+	if n := e.count(`SELECT count(*) FROM reflections`); n != 0 {
+		t.Errorf("reflections left after the erasure: %d", n)
+	}
+}

@@ -17,6 +17,7 @@ func (tx *Tx) ErasureOf(ctx context.Context, citizenID int64) (smallgoals.Erasur
 		       (SELECT count(*) FROM files f WHERE f.citizen_id = c.id
 		          OR f.id IN (SELECT file_id FROM file_citizens WHERE citizen_id = c.id)) AS files,
 		       (SELECT count(*) FROM post_citizens p WHERE p.citizen_id = c.id) AS posts,
+		       (SELECT count(*) FROM reflections x WHERE x.citizen_id = c.id) AS reflections,
 		       (SELECT count(*) FROM entries e JOIN goals g ON g.id = e.goal_id
 		         WHERE g.citizen_id = c.id AND e.written_at > coalesce(c.exported_at, '-infinity')) AS unexported
 		FROM citizens c WHERE c.id = $1`, citizenID)
