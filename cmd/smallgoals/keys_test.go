@@ -102,6 +102,17 @@ func shellRun(t *testing.T, env map[string]string, script string, args ...string
 	return code, out.String(), errb.String()
 }
 
+// shell runs `smallgoals shell` on the lines and returns what it printed;
+// it fails the test unless the shell exits 0.
+func shell(t *testing.T, env map[string]string, lines ...string) string {
+	t.Helper()
+	code, out, errs := shellRun(t, env, strings.Join(lines, "\n")+"\n", "shell")
+	if code != 0 {
+		t.Fatalf("shell: exit %d; stderr:\n%s", code, errs)
+	}
+	return out
+}
+
 // The shell without SMALLGOALS_DATA_KEY generates a key into
 // .smallgoals-data-key (0600) and reuses it; the data is encrypted under
 // it. A run with another key refuses to start and names the key IDs;

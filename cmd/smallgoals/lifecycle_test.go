@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 
@@ -14,8 +12,7 @@ import (
 // the new; a goal closed by mistake is reopened, a plan goal closed.
 func TestShellGoalLifecycle(t *testing.T) {
 	url := storetest.URL(t)
-	env := envFunc(map[string]string{"DATABASE_URL": url, "SMALLGOALS_DATA_KEY": testDataKey})
-	script := strings.Join([]string{
+	out := shell(t, map[string]string{"DATABASE_URL": url, "SMALLGOALS_DATA_KEY": testDataKey},
 		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal borger ny AB",
 		"/maal plan AB Klare transport selv", "/maal ny AB Tage bussen plan:1",
 		"/maal revider AB-1 -1 ændres For stort et skridt",
@@ -23,11 +20,7 @@ func TestShellGoalLifecycle(t *testing.T) {
 		"/maal revider AB-1 0 afsluttes bekræft", "/maal genåbn AB-1",
 		"/maal plan luk AB-P1", "/maal plan luk AB-P1 behold",
 		"/maal vis AB-1", "/maal AB",
-	}, "\n") + "\n"
-	var out, errs bytes.Buffer
-	if code := run(context.Background(), []string{"shell"}, env, strings.NewReader(script), &out, &errs); code != 0 {
-		t.Fatalf("shell: %d %s", code, errs.String())
-	}
+	)
 	for _, want := range []string{
 		"Målet skal ændres? Ret det, så står det gamle stadig i historikken: /maal ret AB-1 Tage bussen hver:42",
 		"✅ AB-1 er rettet: Tage bussen med en voksen",
@@ -38,8 +31,8 @@ func TestShellGoalLifecycle(t *testing.T) {
 		"Genåbnet af @anna", "Handleplansmål ændret af @anna", "før AB-P1, nu ingen",
 		"Klare transport selv (afsluttet",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("shell output lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("shell output lacks %q:\n%s", want, out)
 		}
 	}
 }

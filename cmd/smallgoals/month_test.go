@@ -59,16 +59,9 @@ var monthRefusals = []string{
 func TestShellMonthOfAnInstitution(t *testing.T) {
 	url := storetest.URL(t)
 	dir := t.TempDir()
-	env := envFunc(map[string]string{"DATABASE_URL": url, "SMALLGOALS_FILES_DIR": dir})
-	shell := func(lines ...string) string {
-		t.Helper()
-		var out, errs bytes.Buffer
-		if code := run(context.Background(), []string{"shell"}, env, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, &errs); code != 0 {
-			t.Fatalf("shell: %d %s", code, errs.String())
-		}
-		return out.String()
-	}
-	o := shell(monthScript...)
+	vars := map[string]string{"DATABASE_URL": url, "SMALLGOALS_FILES_DIR": dir}
+	env := envFunc(vars)
+	o := shell(t, vars, monthScript...)
 	// section returns the reply that starts with head.
 	section := func(head string) string {
 		t.Helper()
@@ -134,7 +127,7 @@ func TestShellMonthOfAnInstitution(t *testing.T) {
 		return strings.Join(lines, "\n")
 	}
 	before := snapshot()
-	refused := shell(monthRefusals...)
+	refused := shell(t, vars, monthRefusals...)
 	has("the refusals", refused,
 		"Det kan kun teamets koordinatorer",                               // carl removes a coordinator
 		"@anna er teamets eneste koordinator og kan ikke fjernes",         // the last one
@@ -148,7 +141,7 @@ func TestShellMonthOfAnInstitution(t *testing.T) {
 	if after := snapshot(); after != before {
 		t.Errorf("the refusals changed the record")
 	}
-	o += refused + shell(":user anna", ":channel #lyngen", "/maal eksport AB")
+	o += refused + shell(t, vars, ":user anna", ":channel #lyngen", "/maal eksport AB")
 
 	// The digests of the week: the moved borger's revisions in Lyngen (the
 	// one without the borger marked), the waiting goal in Slusen, nothing

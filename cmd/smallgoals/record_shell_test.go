@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 
@@ -15,7 +13,7 @@ import (
 // the municipality.
 func TestShellCorrectAndRevise(t *testing.T) {
 	url := storetest.URL(t)
-	script := strings.Join([]string{
+	code, out, stderr := shellRun(t, map[string]string{"DATABASE_URL": url}, strings.Join([]string{
 		":user anna", ":channel #slusen",
 		"/maal team opret Slusen", "/maal borger ny AB", "/maal ny AB Tage bussen alene til arbejde",
 		":user bent",
@@ -29,14 +27,10 @@ func TestShellCorrectAndRevise(t *testing.T) {
 		"/maal revider AB-1 0 fortsættes borger:nej",
 		"/maal AB",
 		"/maal frist",
-	}, "\n") + "\n"
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"shell"}, envFunc(map[string]string{"DATABASE_URL": url}),
-		strings.NewReader(script), &stdout, &stderr)
+	}, "\n")+"\n", "shell")
 	if code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
-	out := stdout.String()
 	for _, want := range []string{
 		"Kun teamets koordinatorer kan fortryde en kollegas registrering",
 		"Fortrudt: nr. 1 på AB-1 (5 · ",
@@ -56,7 +50,7 @@ func TestShellCorrectAndRevise(t *testing.T) {
 		t.Log(out)
 	}
 	for _, secret := range []string{"forkerte borger", "Prøver selv"} {
-		if strings.Contains(stderr.String(), secret) {
+		if strings.Contains(stderr, secret) {
 			t.Errorf("stderr holds %q", secret)
 		}
 	}

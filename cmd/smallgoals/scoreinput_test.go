@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +13,7 @@ import (
 // misspelt, a ref without its dash, a command mistyped, a ref alone.
 func TestShellScoreInput(t *testing.T) {
 	url := storetest.URL(t)
-	script := strings.Join([]string{
+	out := shell(t, map[string]string{"DATABASE_URL": url},
 		":user anna",
 		":channel #slusen",
 		"/maal team opret Slusen",
@@ -29,14 +27,7 @@ func TestShellScoreInput(t *testing.T) {
 		"/maal frsit",
 		"/maal AB",
 		"/maal AB-1",
-	}, "\n") + "\n"
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"shell"}, envFunc(map[string]string{"DATABASE_URL": url}),
-		strings.NewReader(script), &stdout, &stderr)
-	if code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
-	}
-	out := stdout.String()
+	)
 	for _, want := range []string{
 		"Gemt på AB-1: 5 · borger 6 · ",
 		"Gemt på AB-1: borger 7 ·",

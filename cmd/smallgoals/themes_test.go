@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,16 +34,12 @@ func TestThemesFileConfig(t *testing.T) {
 	}
 
 	// The shell runs with the institution's catalogue.
-	var stdout, stderr bytes.Buffer
-	script := ":user anna\n:channel #slusen\n/maal team opret Slusen\n/maal borger ny AB\n/maal temaer\n/maal ny AB Gå i skole tema:skole\n/maal ny AB Spise tema:egenomsorg\n"
-	code := run(context.Background(), []string{"shell"}, envFunc(map[string]string{"DATABASE_URL": storetest.URL(t), "SMALLGOALS_THEMES_FILE": good}),
-		strings.NewReader(script), &stdout, &stderr)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
+	out := shell(t, map[string]string{"DATABASE_URL": storetest.URL(t), "SMALLGOALS_THEMES_FILE": good},
+		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal borger ny AB", "/maal temaer",
+		"/maal ny AB Gå i skole tema:skole", "/maal ny AB Spise tema:egenomsorg")
 	for _, want := range []string{"Temaer: Børn og unge", "skole · Skole og dagtilbud", "tema Skole og dagtilbud (skole)", "egenomsorg er ikke et tema i kataloget"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
 }
