@@ -105,10 +105,10 @@ func nextDigitGroup(s string, i int) (g cprGroup, next int, linked bool) {
 			break
 		}
 		switch {
-		case invisible(r):
+		case IsInvisible(r):
 		case unicode.IsSpace(r):
 			spaces++
-		case isDash(r) || r == '.' || r == '/':
+		case IsDash(r) || r == '.' || r == '/':
 			marks++
 		default:
 			other = true
@@ -126,7 +126,7 @@ func nextDigitGroup(s string, i int) (g cprGroup, next int, linked bool) {
 				g.digits[g.n] = v
 			}
 			g.n++
-		} else if !invisible(r) {
+		} else if !IsInvisible(r) {
 			break
 		}
 		i += w
@@ -151,15 +151,16 @@ func digitValue(r rune) (byte, bool) {
 	return byte((r - zero) % 10), true
 }
 
-// isDash reports whether r is a dash of any kind, the minus sign included.
-func isDash(r rune) bool {
+// IsDash reports whether r is a dash of any kind, the minus sign included
+// (one classification for the CPR detector and the text normalisation).
+func IsDash(r rune) bool {
 	return r == '-' || r == '\u2212' || unicode.Is(unicode.Pd, r)
 }
 
-// invisible reports whether r is a format character (zero-width space and
-// joiners, soft hyphen, word joiner, byte-order mark, bidirectional
+// IsInvisible reports whether r is a format character (zero-width space
+// and joiners, soft hyphen, word joiner, byte-order mark, bidirectional
 // controls): nothing a reader sees.
-func invisible(r rune) bool {
+func IsInvisible(r rune) bool {
 	return r >= 0x80 && unicode.Is(unicode.Cf, r)
 }
 

@@ -363,14 +363,10 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		if err := c.chooseLang(hint); err != nil {
 			return err
 		}
-		var err error
 		var r Reply
+		err := refuseFreeText(free) // before anything else looks at the text
 		switch {
-		case containsControl(free):
-			err = smallgoals.Errorf(smallgoals.EINVALID, "err.control")
-		case containsCPR(free):
-			// Refused before anything else looks at the text.
-			err = smallgoals.Errorf(smallgoals.EINVALID, "err.cpr")
+		case err != nil:
 		case perr != nil:
 			reply = c.parseErrorReply(perr)
 			return nil
@@ -466,6 +462,19 @@ func containsCPR(texts []string) bool {
 		}
 	}
 	return false
+}
+
+// refuseFreeText is the check every request's free text passes before
+// anything else reads it, typed or from a form, a score or any other
+// command: no control characters, no CPR number.
+func refuseFreeText(texts []string) error {
+	switch {
+	case containsControl(texts):
+		return smallgoals.Errorf(smallgoals.EINVALID, "err.control")
+	case containsCPR(texts):
+		return smallgoals.Errorf(smallgoals.EINVALID, "err.cpr")
+	}
+	return nil
 }
 
 func (p parsed) id() string {

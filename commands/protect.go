@@ -48,9 +48,9 @@ func normalizeText(s string) string {
 			b.WriteByte('\n')
 		case r == '\t' || (unicode.IsSpace(r) && !unicode.IsControl(r)):
 			b.WriteByte(' ') // not NEL and the like: control characters are refused
-		case r == '\u2212' || unicode.Is(unicode.Pd, r):
+		case smallgoals.IsDash(r):
 			b.WriteByte('-')
-		case unicode.Is(unicode.Cf, r):
+		case smallgoals.IsInvisible(r):
 		default:
 			b.WriteRune(r)
 		}

@@ -256,13 +256,8 @@ var scoreRules = []scoreRule{
 func (h *Handler) logScore(ctx context.Context, req Request, p parsed, free []string) (Reply, *smallgoals.Error) {
 	c := &call{h: h, ctx: ctx, req: req, p: p}
 	in := scoreInputOf(c)
-	var err error
-	switch {
-	case containsControl(free):
-		err = smallgoals.Errorf(smallgoals.EINVALID, "err.control")
-	case containsCPR(free):
-		err = smallgoals.Errorf(smallgoals.EINVALID, "err.cpr") // refused before anything else looks at it
-	default:
+	err := refuseFreeText(free)
+	if err == nil {
 		err = checkScore(c, in)
 	}
 	if err != nil {
