@@ -18,11 +18,7 @@ func (tx *Tx) CreateGoal(ctx context.Context, g *smallgoals.Goal) error {
 	if err := tx.tx.QueryRowxContext(ctx, next, g.CitizenID).Scan(&g.Number); err != nil {
 		return wrap("create goal", err)
 	}
-	title, keyID, err := sealText(tx.keys, fieldGoalTitle, g.Title)
-	if err != nil {
-		return err
-	}
-	levels, err := sealGASLevels(tx.keys, g.GASLevels)
+	title, levels, keyID, err := sealGoal(tx.keys, *g)
 	if err != nil {
 		return err
 	}
@@ -266,17 +262,23 @@ func (tx *Tx) ListRecentScores(ctx context.Context, goalID int64, n int) ([]int,
 	return scores, wrap("recent scores", err)
 }
 
+// sealGoal seals a goal's title and GAS levels under the current key, the
+// one key_id of the row covering both.
+func sealGoal(kr *smallgoals.Keyring, g smallgoals.Goal) (title []byte, levels any, keyID string, err error) {
+	if title, keyID, err = sealText(kr, fieldGoalTitle, g.Title); err != nil {
+		return nil, nil, "", err
+	}
+	levels, err = sealGASLevels(kr, g.GASLevels)
+	return title, levels, keyID, err
+}
+
 // UpdateGoal writes g's settings as they are now: title and GAS levels
 // (sealed anew under the current key, the row's key_id covering both),
 // scale, target, cadence, plan goal, status, next revision,
 // revisitation flag, GAS baseline and weight. Its history is the caller's (CreateGoalChange).
 // Returns ENOTFOUND if there is no such goal.
 func (tx *Tx) UpdateGoal(ctx context.Context, g smallgoals.Goal) error {
-	title, keyID, err := sealText(tx.keys, fieldGoalTitle, g.Title)
-	if err != nil {
-		return err
-	}
-	levels, err := sealGASLevels(tx.keys, g.GASLevels)
+	title, levels, keyID, err := sealGoal(tx.keys, g)
 	if err != nil {
 		return err
 	}

@@ -139,6 +139,26 @@ func Plaintexts(tb testing.TB, raw *sql.DB, field, query string, args ...any) []
 	return out
 }
 
+// Tables lists the database's own tables (not goose's), by name.
+func Tables(tb testing.TB, raw *sql.DB) []string {
+	tb.Helper()
+	rows, err := raw.Query(`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version' ORDER BY 1`)
+	if err != nil {
+		tb.Fatalf("storetest: Tables: %v", err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			tb.Fatalf("storetest: Tables: %v", err)
+		}
+		tables = append(tables, name)
+	}
+	return tables
+}
+
 // Value is one column's value of one row, as Everything reads it.
 type Value struct {
 	Table, Column, Text string
@@ -149,21 +169,9 @@ type Value struct {
 // decrypted. It is what a test looks through for what must not be kept.
 func Everything(tb testing.TB, raw *sql.DB) []Value {
 	tb.Helper()
-	rows, err := raw.Query(`SELECT table_name FROM information_schema.tables
-		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version' ORDER BY 1`)
-	if err != nil {
-		tb.Fatalf("storetest: Everything: %v", err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
 	kr := Keyring()
 	var out []Value
-	for _, table := range tables {
+	for _, table := range Tables(tb, raw) {
 		rows, err := raw.Query(`SELECT to_jsonb(t)::text FROM ` + pq.QuoteIdentifier(table) + ` t`)
 		if err != nil {
 			tb.Fatalf("storetest: Everything: %s: %v", table, err)
