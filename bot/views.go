@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -439,30 +440,38 @@ func (v views) edit(d commands.FormData, t func(string, ...any) string) []slack.
 	title := slack.NewPlainTextInputBlockElement(nil, "title")
 	title.MaxLength = smallgoals.MaxTitleLen
 	title.InitialValue = g.Title
-	target := slack.NewPlainTextInputBlockElement(nil, "target")
-	target.MaxLength = 3
-	if g.Target != nil {
-		target.InitialValue = strconv.Itoa(*g.Target)
-	}
-	tb := slack.NewInputBlock("target", plain(t("modal.new.target")), plain(t("modal.edit.scale", "Scale", g.Scale().String())), target)
-	tb.Optional = true
-	every := slack.NewPlainTextInputBlockElement(nil, "every")
-	every.InitialValue = strconv.Itoa(g.CadenceDays)
-	every.MaxLength = 3
-	due := slack.NewDatePickerBlockElement("due")
-	if g.NextRevision != nil {
-		due.InitialDate = smallgoals.FormatDate(*g.NextRevision)
-	}
-	db := slack.NewInputBlock("due", plain(t("modal.edit.due")), nil, due)
-	db.Optional = true
+	tb, eb, db := goalSettings(t, g.Target, plain(t("modal.edit.scale", "Scale", g.Scale().String())), g.CadenceDays,
+		g.NextRevision, t("modal.edit.due"))
 	return []slack.Block{
 		slack.NewSectionBlock(mrkdwn("*"+d.Ref(g.Goal)+"* "+commands.Escape(g.Title)), nil, nil),
 		slack.NewContextBlock("", mrkdwn(t("modal.edit.history"))),
 		slack.NewInputBlock("title", plain(t("modal.new.goal_title")), nil, title),
-		tb,
-		slack.NewInputBlock("every", plain(t("modal.new.every")), nil, every),
-		db,
+		tb, eb, db,
 	}
+}
+
+// goalSettings are the target, cadence and next-revision inputs of the
+// new-goal and edit forms, filled with the values given (nil: empty).
+func goalSettings(t func(string, ...any) string, target *int, targetHint *slack.TextBlockObject, every int,
+	due *time.Time, dueLabel string) (targetBlock, everyBlock, dueBlock *slack.InputBlock) {
+	te := slack.NewPlainTextInputBlockElement(nil, "target")
+	te.MaxLength = 3
+	if target != nil {
+		te.InitialValue = strconv.Itoa(*target)
+	}
+	targetBlock = slack.NewInputBlock("target", plain(t("modal.new.target")), targetHint, te)
+	targetBlock.Optional = true
+	ee := slack.NewPlainTextInputBlockElement(nil, "every")
+	ee.InitialValue = strconv.Itoa(every)
+	ee.MaxLength = 3
+	everyBlock = slack.NewInputBlock("every", plain(t("modal.new.every")), nil, ee)
+	de := slack.NewDatePickerBlockElement("due")
+	if due != nil {
+		de.InitialDate = smallgoals.FormatDate(*due)
+	}
+	dueBlock = slack.NewInputBlock("due", plain(dueLabel), nil, de)
+	dueBlock.Optional = true
+	return targetBlock, everyBlock, dueBlock
 }
 
 func (v views) newGoal(d commands.FormData, t func(string, ...any) string) []slack.Block {
@@ -498,19 +507,8 @@ func (v views) newGoal(d commands.FormData, t func(string, ...any) string) []sla
 	scales := []*slack.OptionBlockObject{option("1-10", "1–10"), option("0-10", "0–10"), option("1-5", "1–5"), option("gas", "GAS −2…+2")}
 	scale := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "scale", scales...)
 	scale.InitialOption = scales[0]
-	target := slack.NewPlainTextInputBlockElement(nil, "target")
-	target.MaxLength = 3
-	tb := slack.NewInputBlock("target", plain(t("modal.new.target")), nil, target)
-	tb.Optional = true
-	every := slack.NewPlainTextInputBlockElement(nil, "every")
-	every.InitialValue = strconv.Itoa(smallgoals.DefaultCadenceDays)
-	every.MaxLength = 3
-	due := slack.NewDatePickerBlockElement("due")
-	db := slack.NewInputBlock("due", plain(t("modal.new.due")), nil, due)
-	db.Optional = true
-	blocks = append(blocks,
-		slack.NewInputBlock("scale", plain(t("modal.new.scale")), nil, scale), tb,
-		slack.NewInputBlock("every", plain(t("modal.new.every")), nil, every), db)
+	tb, eb, db := goalSettings(t, nil, nil, smallgoals.DefaultCadenceDays, nil, t("modal.new.due"))
+	blocks = append(blocks, slack.NewInputBlock("scale", plain(t("modal.new.scale")), nil, scale), tb, eb, db)
 	for n := smallgoals.GASMax; n >= smallgoals.GASMin; n-- {
 		lvl := smallgoals.FormatGASLevel(n)
 		in := slack.NewPlainTextInputBlockElement(nil, "gas"+lvl)
