@@ -51,6 +51,24 @@ func TScore(levels []int, weights []float64) (float64, bool) {
 	return t, true
 }
 
+// CitizenTScore is a borger's GAS T-score over the latest level of each of
+// their revised goals, each weighed by the goal's weight (as TScore): only
+// from two goals on, since one goal's result is simply its level. The one
+// rule of the export, the digest and the leader's overview.
+func CitizenTScore(g GASGoals) (float64, bool) {
+	if len(g.Levels) < 2 {
+		return 0, false
+	}
+	return TScore(g.Levels, g.Weights)
+}
+
+// GASGoals are the latest GAS levels of a borger's revised goals, with
+// each goal's weight (Weights[i] weighs Levels[i]; missing: 1).
+type GASGoals struct {
+	Levels  []int
+	Weights []float64
+}
+
 // ParseGASLevel parses a GAS attainment level as typed: "-2", "-1", "0",
 // "+1", "+2", or "1" and "2" without the plus sign. The minus may be the
 // ASCII hyphen-minus or the Unicode minus sign U+2212. Nothing else is

@@ -114,3 +114,12 @@ func TestFormatGASLevel(t *testing.T) {
 		})
 	}
 }
+
+func TestCitizenTScore(t *testing.T) {
+	if _, ok := CitizenTScore(GASGoals{Levels: []int{1}}); ok {
+		t.Error("a T-score from one goal")
+	}
+	if v, ok := CitizenTScore(GASGoals{Levels: []int{2, -2}, Weights: []float64{3, 1}}); !ok || math.Abs(v-61.64) > 0.01 {
+		t.Errorf("weighted 3:1 of +2, -2 = %v %v, want 61.64", v, ok)
+	}
+}

@@ -636,8 +636,9 @@ type TeamFigures struct {
 	Overdue     int            // of those, past their revision date
 	Themes      map[string]int // active goals by theme code; "" for none
 	// LatestGAS is, per borger served with a revised active goal, the
-	// latest GAS level of each such goal: what a T-score is made of.
-	LatestGAS [][]int
+	// latest GAS level and the weight of each such goal: what a T-score is
+	// made of.
+	LatestGAS []GASGoals
 	Quarters  []QuarterFigures // the oldest first
 }
 

@@ -149,19 +149,17 @@ func gasScore(goals []smallgoals.Goal, revisions []smallgoals.Revision) gasResul
 		weight[g.ID] = g.GASWeightOrDefault()
 	}
 	res := gasResult{goals: len(ids)}
-	levels, weights := make([]int, len(ids)), make([]float64, len(ids))
+	g := smallgoals.GASGoals{Levels: make([]int, len(ids)), Weights: make([]float64, len(ids))}
 	for i, id := range ids {
-		levels[i], weights[i] = latest[id], 1
+		g.Levels[i], g.Weights[i] = latest[id], 1
 		if w, ok := weight[id]; ok {
-			weights[i] = w
+			g.Weights[i] = w
 		}
 	}
 	if len(ids) == 1 {
-		res.level = levels[0]
+		res.level = g.Levels[0]
 	}
-	if len(ids) >= 2 {
-		res.t, _ = smallgoals.TScore(levels, weights)
-	}
+	res.t, _ = smallgoals.CitizenTScore(g)
 	return res
 }
 

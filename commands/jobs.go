@@ -115,7 +115,7 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 		lateItems[i] = tr("digest.overdue_item", "Ref", o.ref, "Count", o.days)
 	}
 	var revised []string
-	levels, weights := map[string][]int{}, map[string][]float64{}
+	gas := map[string]*smallgoals.GASGoals{}
 	var aliases []string
 	for _, r := range dg.Revisions {
 		if !r.Day.Before(dg.From) {
@@ -130,20 +130,20 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 			revised = append(revised, item)
 		}
 		if r.Latest {
-			if _, ok := levels[r.Alias]; !ok {
+			g, ok := gas[r.Alias]
+			if !ok {
 				aliases = append(aliases, r.Alias)
+				g = &smallgoals.GASGoals{}
+				gas[r.Alias] = g
 			}
-			levels[r.Alias] = append(levels[r.Alias], r.GASLevel)
-			weights[r.Alias] = append(weights[r.Alias], float64(r.Weight))
+			g.Levels = append(g.Levels, r.GASLevel)
+			g.Weights = append(g.Weights, float64(r.Weight))
 		}
 	}
 	slices.SortFunc(aliases, smallgoals.CompareAliases) // Æ, Ø, Å after Z
 	var tscores []string
 	for _, a := range aliases {
-		if len(levels[a]) < 2 {
-			continue // one goal's T-score is just its level (gas.go)
-		}
-		if ts, ok := smallgoals.TScore(levels[a], weights[a]); ok {
+		if ts, ok := smallgoals.CitizenTScore(*gas[a]); ok {
 			tscores = append(tscores, fmt.Sprintf("%s %s", a, decimal(ts, lang)))
 		}
 	}

@@ -194,16 +194,13 @@ func addQuarter(a *smallgoals.QuarterFigures, q smallgoals.QuarterFigures) {
 	a.WithCitizen += q.WithCitizen
 }
 
-// medianTScore is the median of the borgere's GAS T-scores, over those
-// with at least two revised active goals (one goal's T-score is only its
-// level), and how many borgere that is.
-func medianTScore(latest [][]int) (float64, int) {
+// medianTScore is the median of the borgere's GAS T-scores (weighted, and
+// only for those with at least two revised active goals: CitizenTScore),
+// and how many borgere that is.
+func medianTScore(latest []smallgoals.GASGoals) (float64, int) {
 	var ts []float64
-	for _, levels := range latest {
-		if len(levels) < 2 {
-			continue
-		}
-		if t, ok := smallgoals.TScore(levels, nil); ok {
+	for _, g := range latest {
+		if t, ok := smallgoals.CitizenTScore(g); ok {
 			ts = append(ts, t)
 		}
 	}

@@ -127,3 +127,13 @@ func TestLeaderOverviewTeams(t *testing.T) {
 	contains(t, e.do("bo", "#slusen", "overblik"), "Overblikket er for teamets koordinatorer og ledere")
 	contains(t, e.do("anna", "#slusen", "overblik Slusen"), "Skriv bare `/maal overblik`")
 }
+
+// The overview's median T-score weighs each goal by the borger's weight,
+// as the export and the digest do (one rule: smallgoals.CitizenTScore).
+func TestLeaderOverviewWeighsGoals(t *testing.T) {
+	e := newEnv(t)
+	e.leaderSetup() // AB-1 at +2, AB-2 at 0: 62,4 unweighted
+	contains(t, e.do("anna", "#slusen", "ret AB-1 vægt:3"), "✅")
+	// 50 + 10·(3·2 + 0) / √(0,7·10 + 0,3·16) = 67,5
+	contains(t, e.do("anna", "#slusen", "overblik"), "Median GAS T-score: 67,5 (1 borger)")
+}

@@ -108,7 +108,7 @@ func (tx *Tx) ListTeamFigures(ctx context.Context, teamIDs []int64, from, today 
 
 	// Each served borger's latest GAS level per revised active goal.
 	rows, err = tx.tx.QueryxContext(ctx, `
-		SELECT c.team_id, array_agg(l.gas_level ORDER BY g.number)
+		SELECT c.team_id, array_agg(l.gas_level ORDER BY g.number), array_agg(coalesce(g.gas_weight, 1) ORDER BY g.number)
 		FROM goals g JOIN citizens c ON c.id = g.citizen_id
 		JOIN LATERAL (SELECT r.gas_level FROM revisions r WHERE r.goal_id = g.id
 		              ORDER BY r.day DESC, r.id DESC LIMIT 1) l ON true
@@ -119,16 +119,19 @@ func (tx *Tx) ListTeamFigures(ctx context.Context, teamIDs []int64, from, today 
 	}
 	for rows.Next() {
 		var id int64
-		var levels pq.Int64Array
-		if err := rows.Scan(&id, &levels); err != nil {
+		var levels, weights pq.Int64Array
+		if err := rows.Scan(&id, &levels, &weights); err != nil {
 			rows.Close()
 			return nil, wrap("team figures", err)
 		}
-		ls := make([]int, len(levels))
+		g := smallgoals.GASGoals{Levels: make([]int, len(levels)), Weights: make([]float64, len(weights))}
 		for i, l := range levels {
-			ls[i] = int(l)
+			g.Levels[i] = int(l)
 		}
-		index[id].LatestGAS = append(index[id].LatestGAS, ls)
+		for i, w := range weights {
+			g.Weights[i] = float64(w)
+		}
+		index[id].LatestGAS = append(index[id].LatestGAS, g)
 	}
 	rows.Close()
 
