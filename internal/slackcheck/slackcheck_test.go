@@ -79,10 +79,6 @@ func many(n int, block string) []string {
 	return bs
 }
 
-func static(opts string) string {
-	return `{"type":"static_select","action_id":"pick","placeholder":` + plain("Pick") + `,"options":[` + opts + `]}`
-}
-
 func group(label string, opts string) string {
 	return `{"label":` + plain(label) + `,"options":[` + opts + `]}`
 }
