@@ -143,6 +143,52 @@ func TestLargeInstitution(t *testing.T) {
 		e.checkAnswer(e.slash("UBIG", bigChannel, text))
 	}
 
+	// This round's surfaces on the same data: long hostile reflections, GAS
+	// texts, edits and themes on the own borger, the leader's figures over
+	// 31 teams, the catalogue, discharged borgere, a borger's charts page.
+	own1 := f.ownCitizen + "-1"
+	for i := range 12 {
+		e.checkAnswer(e.slash("UBIG", bigChannel, fmt.Sprintf("refleksion om:%s %s", own1, hostileTitle(i))))
+	}
+	for _, lvl := range []string{"-2", "-1", "0", "+1", "+2"} {
+		e.checkAnswer(e.slash("UBIG", bigChannel, "gas "+own1+" "+lvl+" "+hostileTitle(7)))
+	}
+	e.checkAnswer(e.slash("UBIG", bigChannel, "ret "+own1+" "+hostileTitle(8)+" tema:egenomsorg vægt:3 hver:28"))
+	e.checkAnswer(e.slash("UBIG", bigChannel, "ret "+own1+" "+hostileTitle(9)))
+	e.checkAnswer(e.slash("UBIG", "C101", "borger udskriv "+bigAlias(1, 0))) // in another team of UBIG's
+	body = e.slash("UBIG", "C101", "borgere udskrevne")
+	e.checkAnswer(body)
+	if !strings.Contains(body, bigAlias(1, 0)) {
+		t.Errorf("borgere udskrevne: %.300s", body)
+	}
+	e.checkAnswer(e.slash("UBIG", bigChannel, own1+" 6 b:7")) // for the charts page
+	for _, c := range []struct{ text, want string }{
+		{"refleksion vis", "Teamets refleksioner"}, {"vis " + own1, "Ændringer"}, {f.ownCitizen, "Egenomsorg"},
+		{"overblik", "Overblik — 31 teams"}, {"temaer", "egenomsorg"},
+		{"graf " + f.ownCitizen, "Graferne"}, {"team", "Koordinatorer"},
+	} {
+		body := e.slash("UBIG", bigChannel, c.text)
+		e.checkAnswer(body)
+		if !strings.Contains(jsonUnescape(body), c.want) {
+			t.Errorf("%s: the answer lacks %q: %.400s", c.text, c.want, body)
+		}
+	}
+	// The forms of this round: edit (after ændres), the reflection form,
+	// and the borger's turn in the log form.
+	var ownGoal int64
+	e.raw.QueryRow(`SELECT g.id FROM goals g JOIN citizens c ON c.id = g.citizen_id WHERE c.alias = $1 AND g.number = 1`, f.ownCitizen).Scan(&ownGoal)
+	var bigTeam int64
+	e.raw.QueryRow(`SELECT id FROM teams WHERE channel_id = $1`, bigChannel).Scan(&bigTeam)
+	for _, action := range []string{fmt.Sprintf("edit:%d", ownGoal), fmt.Sprintf("reflect:%d", bigTeam), fmt.Sprintf("log:%d", ownGoal)} {
+		e.interact(map[string]any{"type": "block_actions", "user": map[string]any{"id": "UBIG"}, "channel": map[string]any{"id": bigChannel},
+			"actions": []map[string]any{{"action_id": action, "block_id": "b", "type": "button"}}})
+	}
+	_, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
+	e.interact(as("UBIG", viewPayload("block_actions", "V1", meta, []map[string]any{{"action_id": "citizen_turn", "block_id": "citizen_turn", "type": "button"}}, nil)))
+	if turn := e.fake.lastView(t, "views.update").View; !strings.Contains(turn, "Hvordan gik det") {
+		t.Errorf("the borger's turn did not open: %.300s", turn)
+	}
+
 	// App Home: 40 borgere of the user's own, 30 other teams.
 	openHome(e, "UBIG", "EvBig")
 	home := e.fake.lastHome(t, "UBIG")
@@ -150,7 +196,8 @@ func TestLargeInstitution(t *testing.T) {
 		t.Errorf("home: %d blocks, want ≤ %d and a line about the rest", n, commands.ViewBlocks)
 	}
 
-	// The log form lists every borger of UBIG's 31 teams (130, in groups).
+	// The log form lists every borger of UBIG's 31 teams (130, in groups;
+	// less the one discharged above).
 	e.slash("UBIG", bigChannel, "")
 	form := e.fake.lastView(t, "views.update")
 	for _, alias := range []string{f.ownCitizen, f.lastAlias} {
@@ -159,7 +206,7 @@ func TestLargeInstitution(t *testing.T) {
 		}
 	}
 	// Choosing the last borger, then the goal, then saving.
-	_, meta, _ := view(t, form.View)
+	_, meta, _ = view(t, form.View)
 	e.interact(as("UBIG", viewPayload("block_actions", "V1", meta, selectAction("citizen", fmt.Sprint(f.lastID)), nil)))
 	_, meta, _ = view(t, e.fake.lastView(t, "views.update").View)
 	var goalID int64
