@@ -147,6 +147,7 @@ func TestLargeInstitution(t *testing.T) {
 	// texts, edits and themes on the own borger, the leader's figures over
 	// 31 teams, the catalogue, discharged borgere, a borger's charts page.
 	own1 := f.ownCitizen + "-1"
+	e.bot.AckWithin = 20 * time.Second // the charts page takes a while under -race: its answer in the body
 	for i := range 12 {
 		e.checkAnswer(e.slash("UBIG", bigChannel, fmt.Sprintf("refleksion om:%s %s", own1, hostileTitle(i))))
 	}
