@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"testing"
 
@@ -11,7 +12,11 @@ import (
 // The lean decoding of an interaction gives what slack-go's full one
 // gives, in every field the bot reads.
 func TestDecodeInteraction(t *testing.T) {
-	for _, payload := range []string{
+	fixture, err := os.ReadFile("testdata/log-submission.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, payload := range []string{string(fixture),
 		`{"type":"view_submission","team":{"id":"T1"},"user":{"id":"U1","name":"anna"},"trigger_id":"tr",
 		  "view":{"id":"V1","hash":"h1","type":"modal","callback_id":"log","private_metadata":"{\"k\":\"log\"}",
 		    "blocks":[{"type":"section","text":{"type":"mrkdwn","text":"x"}},
@@ -45,6 +50,23 @@ func TestDecodeInteraction(t *testing.T) {
 			if !reflect.DeepEqual(pair[0], pair[1]) {
 				t.Errorf("%s: slack-go %#v, lean %#v", name, pair[0], pair[1])
 			}
+		}
+	}
+}
+
+// BenchmarkDecodeInteraction decodes a log form's view_submission as
+// Slack sends it (testdata/log-submission.json: the bot's own form with a
+// goal chosen, its state filled in).
+func BenchmarkDecodeInteraction(b *testing.B) {
+	payload, err := os.ReadFile("testdata/log-submission.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeInteraction(payload); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
