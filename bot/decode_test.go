@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"reflect"
 	"testing"
@@ -68,5 +69,36 @@ func BenchmarkDecodeInteraction(b *testing.B) {
 		if _, err := decodeInteraction(payload); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// formValue reads a field as url.ParseQuery does, wherever ParseQuery
+// finds the body well-formed; FuzzFormValue tries more bodies.
+func TestFormValue(t *testing.T) {
+	for _, body := range []string{"payload=%7B%22a%22%3A1%7D", "a=1&payload=x+y%2B%26&payload=2", "payload=", "payload",
+		"x=1", "", "payload=%zz", "payload=%4", "pay%6Coad=ok", "a=%&payload=1", "&&payload=%C3%A6+%E2%80%93&"} {
+		checkFormValue(t, body)
+	}
+}
+
+func FuzzFormValue(f *testing.F) {
+	for _, s := range []string{"payload=%7B%7D", "a=1&payload=x+y", "payload=%zz", "p%61yload=1&payload=2"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkFormValue)
+}
+
+func checkFormValue(t *testing.T, body string) {
+	got, err := formValue([]byte(body), "payload")
+	form, perr := url.ParseQuery(body)
+	if perr != nil {
+		return
+	}
+	want, ok := form["payload"]
+	switch {
+	case !ok && err == nil:
+		t.Errorf("%q: formValue found %q, ParseQuery no payload", body, got)
+	case ok && (err != nil || string(got) != want[0]):
+		t.Errorf("%q: formValue %q (%v), ParseQuery %q", body, got, err, want[0])
 	}
 }

@@ -228,15 +228,20 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 		late bool
 		done = make(chan result, 1)
 	)
+	// One goroutine saves, and then confirms unless the answer was a
+	// refusal: the save alone holds a place of MaxWork.
 	b.async(ctx, func(ctx context.Context) {
-		defer b.give()
 		req := b.request(ctx, cb.User.ID, meta.Channel)
 		req.DeliveryKey = "view:" + cb.View.ID + ":" + cb.View.Hash
 		reply, refusals := b.Forms.Submit(ctx, req, s)
+		b.give()
 		mu.Lock()
 		if !late {
 			done <- result{reply, refusals}
 			mu.Unlock()
+			if refusals == nil {
+				b.saved(ctx, meta, cb.User.ID, reply)
+			}
 			return
 		}
 		mu.Unlock()
@@ -274,7 +279,6 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 	if res.refusals != nil {
 		return b.refused(ctx, cb, meta, s, res.refusals)
 	}
-	b.async(ctx, func(ctx context.Context) { b.saved(ctx, meta, cb.User.ID, res.reply) })
 	return slack.NewClearViewSubmissionResponse()
 }
 
