@@ -200,8 +200,8 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 
 // formValue returns the first value of key in a form-encoded body,
 // decoded, or an error if the body is malformed or has no such key. It
-// decodes only that value: an interaction's body is its payload, several
-// kilobytes that url.ParseQuery would copy twice more.
+// decodes in place, overwriting body: an interaction's body is its
+// payload, several kilobytes that url.ParseQuery would copy twice more.
 func formValue(body []byte, key string) ([]byte, error) {
 	for len(body) > 0 {
 		var pair []byte
@@ -218,12 +218,10 @@ func formValue(body []byte, key string) ([]byte, error) {
 	return nil, fmt.Errorf("bot: no %s in the form", key)
 }
 
-// unescapeForm decodes a form-encoded key or value: + is a space, %XX a byte.
+// unescapeForm decodes a form-encoded key or value in place: + is a
+// space, %XX a byte.
 func unescapeForm(s []byte) ([]byte, error) {
-	if bytes.IndexAny(s, "%+") < 0 {
-		return s, nil
-	}
-	out := make([]byte, 0, len(s))
+	out := s[:0] // never longer than what is read: safe to write over s
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '+':
