@@ -192,6 +192,68 @@ func (h *Handler) OperatorAccessLog(ctx context.Context, op Operator, team, alia
 	return s, evs, err
 }
 
+// OperatorAccessLogByID returns the access log of the borger with the ID
+// — also one erased, whose events the log keeps — from since (zero: all
+// of it). The subject is the borger if it still exists, else only its ID
+// and its last team, from the log. None at all is refused.
+func (h *Handler) OperatorAccessLogByID(ctx context.Context, op Operator, citizenID int64, since time.Time) (Subject, []smallgoals.AuditEvent, error) {
+	var (
+		s   Subject
+		evs []smallgoals.AuditEvent
+	)
+	err := h.operate(ctx, op, func(c *call) error {
+		s.Citizen.ID = citizenID
+		ct, err := c.tx.FindCitizen(c.ctx, citizenID)
+		switch smallgoals.ErrorCode(err) {
+		case "":
+			s.Citizen = ct
+			if s.Team, err = c.tx.FindTeam(c.ctx, ct.TeamID); err != nil {
+				return err
+			}
+		case smallgoals.ENOTFOUND:
+		default:
+			return err
+		}
+		all, err := c.tx.ListAuditEvents(c.ctx, citizenID, time.Time{}, time.Time{})
+		if err != nil {
+			return err
+		}
+		if len(all) == 0 && s.Team.ID == 0 {
+			if err := c.audit(smallgoals.ActAuditView, nil, nil, nil, "", false); err != nil {
+				return err
+			}
+			return refusef("no borger %d and no audit events about one", citizenID)
+		}
+		ev := smallgoals.AuditEvent{At: c.req.Time, Actor: c.req.UserID, Action: smallgoals.ActAuditView, CitizenID: &citizenID,
+			Ref: s.Citizen.Alias, Allowed: true}
+		if s.Team.ID == 0 && len(all) > 0 { // erased: the team and alias the log last saw
+			last := all[len(all)-1]
+			ev.TeamID, s.Team.ID = last.TeamID, derefID(last.TeamID)
+			if r, ok := smallgoals.ParseRef(last.Ref); ok {
+				s.Citizen.Alias = r.Alias
+			} else if _, err := smallgoals.CheckAlias(last.Ref); err == nil {
+				s.Citizen.Alias = last.Ref
+			}
+			ev.Ref = s.Citizen.Alias
+		} else if s.Team.ID != 0 {
+			ev.TeamID = &s.Team.ID
+		}
+		if err := c.tx.CreateAuditEvent(c.ctx, &ev); err != nil {
+			return err
+		}
+		evs, err = c.tx.ListAuditEvents(c.ctx, citizenID, since, time.Time{})
+		return err
+	})
+	return s, evs, err
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
 // OperatorExport is everything stored about a borger, decrypted: the
 // coordinator's export (the CSV and the PDF status report, the whole
 // period) and what those files are made from.

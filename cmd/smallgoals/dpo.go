@@ -46,7 +46,7 @@ type dpoCommand struct {
 func dpoCommands() []dpoCommand {
 	return []dpoCommand{
 		{"list", "[--team TEAM]", "the teams and their borgere by alias (served and discharged); no free text", dpoList},
-		{"access-log", "--team TEAM --alias AB [--since DATE] | --user SLACKID [--since DATE]",
+		{"access-log", "--team TEAM --alias AB | --citizen ID | --user SLACKID [--since DATE]",
 			"who read or wrote what about the borger (the audit log); or what the log holds about a staff member", dpoAccessLog},
 		{"export", "--team TEAM --alias AB --out DIR | --user SLACKID --out DIR",
 			"everything stored about the borger, decrypted, as files in DIR; or what is stored about a staff member", dpoExport},
@@ -61,6 +61,7 @@ type dpoRun struct {
 	name                        string
 	actor                       string
 	team, alias, user, out      string
+	citizen                     int64
 	since, reason, lang         string
 	json, yes, force, noMigrate bool
 	m                           *Main
@@ -124,6 +125,7 @@ func runDPO(inv *invocation) int {
 	switch name {
 	case "access-log":
 		fs.StringVar(&d.since, "since", "", "only events from this date on (YYYY-MM-DD)")
+		fs.Int64Var(&d.citizen, "citizen", 0, "a borger's ID (as list and erase print it), also one erased: the log keeps its events")
 	case "export":
 		fs.StringVar(&d.out, "out", "", "the directory to write the files into (made if missing, mode 0700)")
 		fs.StringVar(&d.lang, "lang", "", "the language of the coordinator export's CSV and PDF, da or en (default SMALLGOALS_LANG)")
@@ -166,7 +168,9 @@ func (d *dpoRun) check() error {
 		return errors.New("give --user, or --team and --alias, not both")
 	case bySubject && d.user != "" && !slackUserID.MatchString(d.user):
 		return fmt.Errorf("--user must be a Slack user ID (such as U0123ABCD) or a shell user name, not %q", d.user)
-	case d.name != "list" && d.user == "" && (d.team == "" || d.alias == ""):
+	case d.citizen != 0 && (d.user != "" || d.team != "" || d.alias != ""):
+		return errors.New("give --citizen alone, without --team, --alias or --user")
+	case d.name != "list" && d.user == "" && d.citizen == 0 && (d.team == "" || d.alias == ""):
 		return errors.New("--team and --alias are required")
 	case d.name == "export" && d.out == "":
 		return errors.New("--out DIR is required")
@@ -439,7 +443,16 @@ func dpoAccessLog(d *dpoRun) int {
 	// The borger's team's zone, which is only known once it is found:
 	// --since is read in the default zone, as the team's almost always is.
 	loc := smallgoals.Location(d.m.Config.TZ)
-	s, evs, err := d.m.Commands.OperatorAccessLog(d.inv.ctx, d.op(), d.team, d.alias, d.sinceIn(loc))
+	var (
+		s   commands.Subject
+		evs []smallgoals.AuditEvent
+		err error
+	)
+	if d.citizen != 0 {
+		s, evs, err = d.m.Commands.OperatorAccessLogByID(d.inv.ctx, d.op(), d.citizen, d.sinceIn(loc))
+	} else {
+		s, evs, err = d.m.Commands.OperatorAccessLog(d.inv.ctx, d.op(), d.team, d.alias, d.sinceIn(loc))
+	}
 	if err != nil {
 		return d.fail(err)
 	}
@@ -447,7 +460,13 @@ func dpoAccessLog(d *dpoRun) int {
 		return d.printJSON(map[string]any{"team_id": s.Team.ID, "team": s.Team.Name, "alias": s.Citizen.Alias,
 			"citizen_id": s.Citizen.ID, "events": eventsJSON(evs)})
 	}
-	fmt.Fprintf(d.inv.stdout, "borger %s (citizen %d) of team %d %s: %d events\n\n", s.Citizen.Alias, s.Citizen.ID, s.Team.ID, s.Team.Name, len(evs))
+	gone := ""
+	if s.Team.Name == "" {
+		gone = " (erased)"
+		s.Team.TZ = d.m.Config.TZ
+	}
+	fmt.Fprintf(d.inv.stdout, "borger %s (citizen %d%s) of team %d %s: %d events\n\n", orDash(s.Citizen.Alias), s.Citizen.ID, gone, s.Team.ID,
+		s.Team.Name, len(evs))
 	d.printEvents(evs, s.Team.Location())
 	return 0
 }
@@ -704,7 +723,8 @@ func dpoErase(d *dpoRun) int {
 		b.Forget(ctx, r)
 	}
 	if d.json {
-		return d.printJSON(map[string]any{"team_id": er.Team.ID, "team": er.Team.Name, "alias": er.Citizen.Alias, "erased": er.Erasure,
+		return d.printJSON(map[string]any{"team_id": er.Team.ID, "team": er.Team.Name, "alias": er.Citizen.Alias, "citizen_id": er.Citizen.ID,
+			"erased": er.Erasure,
 			"slack": map[string]int{"messages_deleted": del.Messages, "files_deleted": del.Files,
 				"messages_pending": del.MessagesPending, "files_pending": del.FilesPending}})
 	}
@@ -715,7 +735,8 @@ func dpoErase(d *dpoRun) int {
 		fmt.Fprint(d.inv.stdout, " (serve's hourly housekeeping job, or smallgoals retention --once, deletes them)")
 	}
 	fmt.Fprintln(d.inv.stdout, ".")
-	fmt.Fprintln(d.inv.stdout, "The audit log keeps its events about the borger; what users copied or wrote in Slack themselves is not deleted.")
+	fmt.Fprintf(d.inv.stdout, "The audit log keeps its events about the borger (smallgoals dpo access-log --citizen %d); "+
+		"what users copied or wrote in Slack themselves is not deleted.\n", er.Citizen.ID)
 	return 0
 }
 

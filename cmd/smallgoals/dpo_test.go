@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -420,6 +421,21 @@ func TestDPOErase(t *testing.T) {
 	// The audit log keeps its earlier rows about AB.
 	if n := id(t, raw, `SELECT count(*) FROM audit_events WHERE citizen_id = $1 AND action = 'entry.create'`, ab); n != 3 {
 		t.Errorf("%d entry.create events about AB left, want 3", n)
+	}
+
+	// The erased borger's access log, by its ID: the log keeps it, and
+	// the look is audited about it.
+	code, out, errs = dpo(t, env, "", "access-log", "--citizen", strconv.FormatInt(ab, 10))
+	if code != 0 || !strings.Contains(out, "borger AB (citizen "+strconv.FormatInt(ab, 10)+" (erased)) of team") ||
+		!strings.Contains(out, "citizen.erase") || !strings.Contains(out, "j.nr.2026-17") || !strings.Contains(out, "bo ") {
+		t.Fatalf("access-log --citizen of the erased AB: exit %d\n%s\n%s", code, out, errs)
+	}
+	want.Action, want.Recipient = "audit.view", ""
+	if ev := lastEvent(t, raw, 4); ev != want {
+		t.Errorf("the erased borger's log audited %+v, want %+v", ev, want)
+	}
+	if code, _, errs = dpo(t, env, "", "access-log", "--citizen", "99999"); code != 1 || !strings.Contains(errs, "no borger 99999") {
+		t.Errorf("access-log --citizen 99999: exit %d %q", code, errs)
 	}
 
 	// Without a bot token: erased, Slack's copies left to the housekeeping
