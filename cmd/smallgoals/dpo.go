@@ -231,32 +231,21 @@ func dpoEnv(getenv func(string) string) func(string) string {
 	}
 }
 
-// open loads the configuration without Slack, requires the data key and
-// opens the database (migrating it unless --no-migrate), then runs fn.
+// open opens the database as every command does (withMain), with the
+// configuration read without Slack, and runs fn. The data key must be
+// given: the tools decrypt what they read and never make one.
 func (d *dpoRun) open(fn func() int) int {
-	inv := d.inv
-	cfg, err := LoadConfig(dpoEnv(inv.getenv))
-	if err == nil && cfg.DataKey == nil {
-		err = errors.New("SMALLGOALS_DATA_KEY (or SMALLGOALS_DATA_KEY_FILE) is required: the tools decrypt what they read and never make a key " +
-			"(for the shell's database, SMALLGOALS_DATA_KEY_FILE=.smallgoals-data-key)")
-	}
-	if err != nil {
-		fmt.Fprintf(inv.stderr, "smallgoals dpo: configuration: %v\n", err)
+	if key, _, err := secret(d.inv.getenv, "SMALLGOALS_DATA_KEY"); err == nil && key == "" {
+		fmt.Fprintln(d.inv.stderr, "smallgoals dpo: configuration: SMALLGOALS_DATA_KEY (or SMALLGOALS_DATA_KEY_FILE) is required: "+
+			"the tools decrypt what they read and never make a key (for the shell's database, SMALLGOALS_DATA_KEY_FILE=.smallgoals-data-key)")
 		return 2
 	}
-	log := newLogger(cfg, inv.stderr)
-	keys, err := cfg.Keyring(".", log)
-	if err != nil {
-		fmt.Fprintf(inv.stderr, "smallgoals dpo: configuration: %v\n", err)
-		return 2
-	}
-	d.m = &Main{Config: cfg, Keys: keys, Log: log, Stdin: inv.stdin, Stdout: inv.stdout}
-	if err := d.m.Open(inv.ctx, !d.noMigrate); err != nil {
-		log.Error("start-up failed", "err", err)
-		return 1
-	}
-	defer d.m.Close()
-	return fn()
+	inv := *d.inv
+	inv.getenv, inv.opts.noMigrate = dpoEnv(d.inv.getenv), d.noMigrate
+	return inv.withMain(func(m *Main) int {
+		d.m = m
+		return fn()
+	})
 }
 
 // fail reports err: a refusal (audited) in its words, anything else
@@ -379,27 +368,6 @@ func dpoList(d *dpoRun) int {
 
 // --- access-log
 
-type dpoEventJSON struct {
-	At        time.Time `json:"at"`
-	Actor     string    `json:"actor"`
-	Action    string    `json:"action"`
-	TeamID    *int64    `json:"team_id"`
-	CitizenID *int64    `json:"citizen_id"`
-	GoalID    *int64    `json:"goal_id"`
-	Ref       string    `json:"ref"`
-	Allowed   bool      `json:"allowed"`
-	Recipient string    `json:"recipient"`
-}
-
-func eventsJSON(evs []smallgoals.AuditEvent) []dpoEventJSON {
-	out := make([]dpoEventJSON, len(evs))
-	for i, ev := range evs {
-		out[i] = dpoEventJSON{At: ev.At, Actor: ev.Actor, Action: ev.Action, TeamID: ev.TeamID, CitizenID: ev.CitizenID,
-			GoalID: ev.GoalID, Ref: ev.Ref, Allowed: ev.Allowed, Recipient: ev.Recipient}
-	}
-	return out
-}
-
 // eventRows are the audit events as rows: time (in loc, to the second,
 // with its offset), actor, action, team, ref, allowed, recipient.
 func eventRows(evs []smallgoals.AuditEvent, loc *time.Location) [][]string {
@@ -458,7 +426,7 @@ func dpoAccessLog(d *dpoRun) int {
 	}
 	if d.json {
 		return d.printJSON(map[string]any{"team_id": s.Team.ID, "team": s.Team.Name, "alias": s.Citizen.Alias,
-			"citizen_id": s.Citizen.ID, "events": eventsJSON(evs)})
+			"citizen_id": s.Citizen.ID, "events": evs})
 	}
 	gone := ""
 	if s.Team.Name == "" {
@@ -488,7 +456,7 @@ func (d *dpoRun) userAccessLog() int {
 		return d.fail(err)
 	}
 	if d.json {
-		return d.printJSON(map[string]any{"user": d.user, "events": eventsJSON(evs)})
+		return d.printJSON(map[string]any{"user": d.user, "events": evs})
 	}
 	fmt.Fprintf(d.inv.stdout, "user %s: %d events as actor or recipient\n\n", d.user, len(evs))
 	d.printEvents(evs, loc)

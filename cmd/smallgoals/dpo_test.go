@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"smallgoals"
 	"smallgoals/store/storetest"
 )
 
@@ -184,7 +185,7 @@ func TestDPOAccessLog(t *testing.T) {
 	// --since tomorrow: only what happens from then on — nothing yet.
 	code, out, _ = dpo(t, env, "", "access-log", "--team", "Slusen", "--alias", "AB", "--since", "2999-01-01", "--json")
 	var got struct {
-		Events []dpoEventJSON `json:"events"`
+		Events []smallgoals.AuditEvent `json:"events"`
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got.Events) != 0 {
 		t.Fatalf("--since 2999-01-01: exit %d, %s", code, out)
