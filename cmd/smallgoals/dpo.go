@@ -270,7 +270,7 @@ func (d *dpoRun) printJSON(v any) int {
 }
 
 // table writes aligned columns: the header, then the rows.
-func table(w io.Writer, header []string, rows [][]string) {
+func dpoTable(w io.Writer, header []string, rows [][]string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, r := range rows {
@@ -279,21 +279,21 @@ func table(w io.Writer, header []string, rows [][]string) {
 	tw.Flush()
 }
 
-func dateOrDash(t *time.Time, loc *time.Location) string {
+func dpoDate(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return "-"
 	}
 	return smallgoals.FormatDate(smallgoals.Day(*t, loc))
 }
 
-func orDash(s string) string {
+func dpoDash(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
 }
 
-func yesNo(b bool) string {
+func dpoYesNo(b bool) string {
 	if b {
 		return "yes"
 	}
@@ -359,10 +359,10 @@ func dpoList(d *dpoRun) int {
 				goals = strconv.Itoa(*c.ActiveGoals)
 			}
 			rows = append(rows, append(append([]string(nil), team...), c.Alias, c.Status, c.Contact, goals,
-				dateOrDash(&c.Created, loc), dateOrDash(c.Discharged, loc), dateOrDash(c.Exported, loc)))
+				dpoDate(&c.Created, loc), dpoDate(c.Discharged, loc), dpoDate(c.Exported, loc)))
 		}
 	}
-	table(d.inv.stdout, []string{"TEAM", "NAME", "CHANNEL", "ALIAS", "STATUS", "CONTACT", "ACTIVE GOALS", "CREATED", "DISCHARGED", "EXPORTED"}, rows)
+	dpoTable(d.inv.stdout, []string{"TEAM", "NAME", "CHANNEL", "ALIAS", "STATUS", "CONTACT", "ACTIVE GOALS", "CREATED", "DISCHARGED", "EXPORTED"}, rows)
 	return 0
 }
 
@@ -370,29 +370,29 @@ func dpoList(d *dpoRun) int {
 
 // eventRows are the audit events as rows: time (in loc, to the second,
 // with its offset), actor, action, team, ref, allowed, recipient.
-func eventRows(evs []smallgoals.AuditEvent, loc *time.Location) [][]string {
+func dpoEventRows(evs []smallgoals.AuditEvent, loc *time.Location) [][]string {
 	rows := make([][]string, len(evs))
 	for i, ev := range evs {
 		team := ""
 		if ev.TeamID != nil {
 			team = strconv.FormatInt(*ev.TeamID, 10)
 		}
-		rows[i] = []string{ev.At.In(loc).Format(time.RFC3339), ev.Actor, ev.Action, team, ev.Ref, yesNo(ev.Allowed), ev.Recipient}
+		rows[i] = []string{ev.At.In(loc).Format(time.RFC3339), ev.Actor, ev.Action, team, ev.Ref, dpoYesNo(ev.Allowed), ev.Recipient}
 	}
 	return rows
 }
 
-var eventHeader = []string{"TIME", "ACTOR", "ACTION", "TEAM", "REF", "ALLOWED", "RECIPIENT"}
+var dpoEventHeader = []string{"TIME", "ACTOR", "ACTION", "TEAM", "REF", "ALLOWED", "RECIPIENT"}
 
 // printEvents prints the events for the operator, a dash for an empty cell.
 func (d *dpoRun) printEvents(evs []smallgoals.AuditEvent, loc *time.Location) {
-	rows := eventRows(evs, loc)
+	rows := dpoEventRows(evs, loc)
 	for _, r := range rows {
 		for i := range r {
-			r[i] = orDash(r[i])
+			r[i] = dpoDash(r[i])
 		}
 	}
-	table(d.inv.stdout, eventHeader, rows)
+	dpoTable(d.inv.stdout, dpoEventHeader, rows)
 }
 
 // sinceIn is --since as the start of that day in loc; zero without it.
@@ -433,7 +433,7 @@ func dpoAccessLog(d *dpoRun) int {
 		gone = " (erased)"
 		s.Team.TZ = d.m.Config.TZ
 	}
-	fmt.Fprintf(d.inv.stdout, "borger %s (citizen %d%s) of team %d %s: %d events\n\n", orDash(s.Citizen.Alias), s.Citizen.ID, gone, s.Team.ID,
+	fmt.Fprintf(d.inv.stdout, "borger %s (citizen %d%s) of team %d %s: %d events\n\n", dpoDash(s.Citizen.Alias), s.Citizen.ID, gone, s.Team.ID,
 		s.Team.Name, len(evs))
 	d.printEvents(evs, s.Team.Location())
 	return 0
@@ -499,7 +499,7 @@ func (d *dpoRun) printWritten(paths []string, files map[string][]byte, summary s
 	for _, p := range paths {
 		rows = append(rows, []string{p, strconv.Itoa(len(files[filepath.Base(p)]))})
 	}
-	table(d.inv.stdout, []string{"FILE", "BYTES"}, rows)
+	dpoTable(d.inv.stdout, []string{"FILE", "BYTES"}, rows)
 	return 0
 }
 
@@ -527,9 +527,9 @@ func dpoExport(d *dpoRun) int {
 		name string
 		rows [][]string
 	}{
-		{fmt.Sprintf("borger-%s-%s.csv", alias, stamp), citizenRows(x, loc)},
-		{fmt.Sprintf("adgangslog-%s-%s.csv", alias, stamp), append([][]string{eventHeader}, eventRows(x.Events, loc)...)},
-		{fmt.Sprintf("slack-%s-%s.csv", alias, stamp), sentRows(sent, loc)},
+		{fmt.Sprintf("borger-%s-%s.csv", alias, stamp), dpoCitizenRows(x, loc)},
+		{fmt.Sprintf("adgangslog-%s-%s.csv", alias, stamp), append([][]string{dpoEventHeader}, dpoEventRows(x.Events, loc)...)},
+		{fmt.Sprintf("slack-%s-%s.csv", alias, stamp), dpoSentRows(sent, loc)},
 	}
 	for _, m := range more {
 		files[m.name] = commands.CSV(m.rows)
@@ -547,7 +547,7 @@ func dpoExport(d *dpoRun) int {
 // thing: the borger itself (alias, contact person, dates), each plan goal
 // and each small goal with all its settings — GAS level texts, baseline,
 // weight, cadence, next revision — whether or not anything was written on it.
-func citizenRows(x commands.OperatorExport, loc *time.Location) [][]string {
+func dpoCitizenRows(x commands.OperatorExport, loc *time.Location) [][]string {
 	rows := [][]string{{"KIND", "REF", "TITLE", "STATUS", "CREATED", "CREATED BY", "CLOSED", "PLAN", "SCALE", "TARGET",
 		"CADENCE DAYS", "NEXT REVISION", "THEME", "GAS BASELINE", "GAS WEIGHT", "GAS -2", "GAS -1", "GAS 0", "GAS +1", "GAS +2",
 		"CONTACT", "DISCHARGED", "LAST EXPORT"}}
@@ -556,15 +556,15 @@ func citizenRows(x commands.OperatorExport, loc *time.Location) [][]string {
 	if c.DischargedAt != nil {
 		status = "discharged"
 	}
-	row := append([]string{"borger", c.Alias, "", status, localStamp(&c.CreatedAt, loc)}, blank(15)...)
-	rows = append(rows, append(row, c.ContactUser, localStamp(c.DischargedAt, loc), localStamp(c.ExportedAt, loc)))
+	row := append([]string{"borger", c.Alias, "", status, dpoStamp(&c.CreatedAt, loc)}, blank(15)...)
+	rows = append(rows, append(row, c.ContactUser, dpoStamp(c.DischargedAt, loc), dpoStamp(c.ExportedAt, loc)))
 	for _, p := range x.Plans {
 		st := "open"
 		if p.ClosedAt != nil {
 			st = "closed"
 		}
 		ref := smallgoals.Ref{Alias: c.Alias, Plan: true, N: p.Number}.String()
-		row := []string{"plan", ref, p.Title, st, localStamp(&p.CreatedAt, loc), p.CreatedBy, localStamp(p.ClosedAt, loc), "", "", "",
+		row := []string{"plan", ref, p.Title, st, dpoStamp(&p.CreatedAt, loc), p.CreatedBy, dpoStamp(p.ClosedAt, loc), "", "", "",
 			"", "", p.Theme}
 		rows = append(rows, append(row, blank(10)...))
 	}
@@ -583,7 +583,7 @@ func citizenRows(x commands.OperatorExport, loc *time.Location) [][]string {
 		if g.NextRevision != nil {
 			next = smallgoals.FormatDate(*g.NextRevision)
 		}
-		row := []string{"goal", smallgoals.Ref{Alias: c.Alias, N: g.Number}.String(), g.Title, g.Status, localStamp(&g.CreatedAt, loc),
+		row := []string{"goal", smallgoals.Ref{Alias: c.Alias, N: g.Number}.String(), g.Title, g.Status, dpoStamp(&g.CreatedAt, loc),
 			g.CreatedBy, "", plan, g.Scale().String(), num(g.Target), strconv.Itoa(g.CadenceDays), next, g.Theme,
 			num(g.GASBaseline), num(g.GASWeight)}
 		row = append(row, g.GASLevels[:]...)
@@ -593,16 +593,16 @@ func citizenRows(x commands.OperatorExport, loc *time.Location) [][]string {
 }
 
 // sentRows are the records of what the bot put in Slack about the borger.
-func sentRows(rs []store.SentRecord, loc *time.Location) [][]string {
+func dpoSentRows(rs []store.SentRecord, loc *time.Location) [][]string {
 	rows := [][]string{{"KIND", "CHANNEL OR FILE NAME", "TS OR FILE ID", "SENT", "DUE FOR DELETION"}}
 	for _, r := range rs {
-		rows = append(rows, []string{r.Kind, r.Where, r.ID, localStamp(&r.At, loc), localStamp(r.DeleteAt, loc)})
+		rows = append(rows, []string{r.Kind, r.Where, r.ID, dpoStamp(&r.At, loc), dpoStamp(r.DeleteAt, loc)})
 	}
 	return rows
 }
 
 // localStamp is a moment in loc, to the second, with its offset; "" for nil.
-func localStamp(t *time.Time, loc *time.Location) string {
+func dpoStamp(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return ""
 	}
@@ -632,11 +632,11 @@ func (d *dpoRun) userExport() int {
 		if r.Day != nil {
 			day = smallgoals.FormatDate(*r.Day)
 		}
-		rows = append(rows, []string{r.Kind, team, r.Team, r.Ref, day, localStamp(&r.At, loc), r.Detail})
+		rows = append(rows, []string{r.Kind, team, r.Team, r.Ref, day, dpoStamp(&r.At, loc), r.Detail})
 	}
 	stamp := smallgoals.FormatDate(smallgoals.Day(time.Now(), loc))
 	name, logName := fmt.Sprintf("bruger-%s-%s.csv", d.user, stamp), fmt.Sprintf("adgangslog-bruger-%s-%s.csv", d.user, stamp)
-	files := map[string][]byte{name: commands.CSV(rows), logName: commands.CSV(append([][]string{eventHeader}, eventRows(evs, loc)...))}
+	files := map[string][]byte{name: commands.CSV(rows), logName: commands.CSV(append([][]string{dpoEventHeader}, dpoEventRows(evs, loc)...))}
 	paths, err := d.writeFiles(files, []string{name, logName})
 	if err != nil {
 		return d.fail(err)
@@ -653,21 +653,25 @@ func dpoErase(d *dpoRun) int {
 		if err != nil {
 			return d.fail(err)
 		}
-		fmt.Fprintf(d.inv.stdout, "Erasing borger %s of team %d %s removes %s.\n", s.Citizen.Alias, s.Team.ID, s.Team.Name, erasureCounts(e))
-		if e.Unexported > 0 {
-			fmt.Fprintf(d.inv.stdout, "%d entries were written after the last export", e.Unexported)
-			if !d.force {
-				fmt.Fprint(d.inv.stdout, ": export first, or add --force")
-			}
-			fmt.Fprintln(d.inv.stdout, ".")
+		w := d.inv.stdout
+		if d.json {
+			w = d.inv.stderr // stdout is for the JSON
 		}
-		fmt.Fprintf(d.inv.stdout, "Type the alias %s to erase it: ", s.Citizen.Alias)
+		fmt.Fprintf(w, "Erasing borger %s of team %d %s removes %s.\n", s.Citizen.Alias, s.Team.ID, s.Team.Name, dpoErasureCounts(e))
+		if e.Unexported > 0 {
+			fmt.Fprintf(w, "%d entries were written after the last export", e.Unexported)
+			if !d.force {
+				fmt.Fprint(w, ": export first, or add --force")
+			}
+			fmt.Fprintln(w, ".")
+		}
+		fmt.Fprintf(w, "Type the alias %s to erase it: ", s.Citizen.Alias)
 		line, _ := bufio.NewReader(d.inv.stdin).ReadString('\n')
 		if smallgoals.AliasKey(strings.TrimSpace(line)) != s.Citizen.Alias {
-			fmt.Fprintln(d.inv.stdout, "\nNot erased.")
+			fmt.Fprintln(w, "\nNot erased.")
 			return 1
 		}
-		fmt.Fprintln(d.inv.stdout)
+		fmt.Fprintln(w)
 	}
 	er, err := d.m.Commands.OperatorErase(ctx, d.op(), d.team, d.alias, d.reason, d.force)
 	if err != nil {
@@ -696,7 +700,7 @@ func dpoErase(d *dpoRun) int {
 			"slack": map[string]int{"messages_deleted": del.Messages, "files_deleted": del.Files,
 				"messages_pending": del.MessagesPending, "files_pending": del.FilesPending}})
 	}
-	fmt.Fprintf(d.inv.stdout, "Erased borger %s of team %d %s: %s.\n", er.Citizen.Alias, er.Team.ID, er.Team.Name, erasureCounts(er.Erasure))
+	fmt.Fprintf(d.inv.stdout, "Erased borger %s of team %d %s: %s.\n", er.Citizen.Alias, er.Team.ID, er.Team.Name, dpoErasureCounts(er.Erasure))
 	fmt.Fprintf(d.inv.stdout, "Slack: %d messages and %d files deleted; %d messages and %d files pending", del.Messages, del.Files,
 		del.MessagesPending, del.FilesPending)
 	if del.MessagesPending+del.FilesPending > 0 {
@@ -708,7 +712,7 @@ func dpoErase(d *dpoRun) int {
 	return 0
 }
 
-func erasureCounts(e smallgoals.Erasure) string {
+func dpoErasureCounts(e smallgoals.Erasure) string {
 	return fmt.Sprintf("%d plan goals, %d goals, %d entries, %d revisions, %d reflections; %d messages and %d files in Slack",
 		e.Plans, e.Goals, e.Entries, e.Revisions, e.Reflections, e.Posts, e.Files)
 }

@@ -92,7 +92,7 @@ func dpoEvents(t *testing.T, raw *sql.DB) []dpoEvent {
 	return evs
 }
 
-func id(t *testing.T, raw *sql.DB, q string, args ...any) int64 {
+func dpoCount(t *testing.T, raw *sql.DB, q string, args ...any) int64 {
 	t.Helper()
 	var n int64
 	if err := raw.QueryRow(q, args...).Scan(&n); err != nil {
@@ -113,8 +113,8 @@ func lastEvent(t *testing.T, raw *sql.DB, before int) dpoEvent {
 
 func TestDPOList(t *testing.T) {
 	env, raw := dpoWorld(t)
-	slusen := id(t, raw, `SELECT id FROM teams WHERE name = 'Slusen'`)
-	lyngen := id(t, raw, `SELECT id FROM teams WHERE name = 'Lyngen'`)
+	slusen := dpoCount(t, raw, `SELECT id FROM teams WHERE name = 'Slusen'`)
+	lyngen := dpoCount(t, raw, `SELECT id FROM teams WHERE name = 'Lyngen'`)
 
 	code, out, errs := dpo(t, env, "", "list")
 	if code != 0 {
@@ -160,8 +160,8 @@ func TestDPOList(t *testing.T) {
 
 func TestDPOAccessLog(t *testing.T) {
 	env, raw := dpoWorld(t)
-	slusen := id(t, raw, `SELECT id FROM teams WHERE name = 'Slusen'`)
-	ab := id(t, raw, `SELECT id FROM citizens WHERE alias = 'AB' AND team_id = $1`, slusen)
+	slusen := dpoCount(t, raw, `SELECT id FROM teams WHERE name = 'Slusen'`)
+	ab := dpoCount(t, raw, `SELECT id FROM citizens WHERE alias = 'AB' AND team_id = $1`, slusen)
 
 	// By the team's channel and the alias in lower case.
 	code, out, errs := dpo(t, env, "", "access-log", "--team", "#slusen", "--alias", "ab")
@@ -265,7 +265,7 @@ func TestDPOExport(t *testing.T) {
 		t.Fatalf("export audited %+v", ev)
 	}
 	// A copy for the data subject is not the team's export for the journal.
-	if n := id(t, raw, `SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
+	if n := dpoCount(t, raw, `SELECT count(*) FROM citizens WHERE exported_at IS NOT NULL`); n != 0 {
 		t.Errorf("%d borgere marked exported", n)
 	}
 
@@ -349,9 +349,9 @@ func dpoPosted(t *testing.T, raw *sql.DB, citizen int64, channel, ts, file strin
 
 func TestDPOErase(t *testing.T) {
 	env, raw := dpoWorld(t)
-	slusen := id(t, raw, `SELECT id FROM teams WHERE name = 'Slusen'`)
-	ab := id(t, raw, `SELECT id FROM citizens WHERE alias = 'AB' AND team_id = $1`, slusen)
-	xy := id(t, raw, `SELECT id FROM citizens WHERE alias = 'XY'`)
+	slusen := dpoCount(t, raw, `SELECT id FROM teams WHERE name = 'Slusen'`)
+	ab := dpoCount(t, raw, `SELECT id FROM citizens WHERE alias = 'AB' AND team_id = $1`, slusen)
+	xy := dpoCount(t, raw, `SELECT id FROM citizens WHERE alias = 'XY'`)
 	dpoPosted(t, raw, ab, "C1", "111.1", "FAB")
 	dpoPosted(t, raw, xy, "C1", "222.2", "FXY")
 	markers := []string{dpoNote, dpoTitle, dpoPlan, dpoReflection, dpoTeamRefl, "Bo skrev"}
@@ -413,14 +413,14 @@ func TestDPOErase(t *testing.T) {
 	if got := stored(); len(got) != 0 {
 		t.Errorf("after the erasure the database still holds %v", got)
 	}
-	if n := id(t, raw, `SELECT count(*) FROM citizens WHERE alias = 'AB'`); n != 1 {
+	if n := dpoCount(t, raw, `SELECT count(*) FROM citizens WHERE alias = 'AB'`); n != 1 {
 		t.Errorf("%d borgere AB left, want Lyngen's", n)
 	}
-	if n := id(t, raw, `SELECT count(*) FROM posts WHERE ts = '111.1'`) + id(t, raw, `SELECT count(*) FROM files WHERE id = 'FAB'`); n != 0 {
+	if n := dpoCount(t, raw, `SELECT count(*) FROM posts WHERE ts = '111.1'`) + dpoCount(t, raw, `SELECT count(*) FROM files WHERE id = 'FAB'`); n != 0 {
 		t.Errorf("%d records of deleted messages and files left", n)
 	}
 	// The audit log keeps its earlier rows about AB.
-	if n := id(t, raw, `SELECT count(*) FROM audit_events WHERE citizen_id = $1 AND action = 'entry.create'`, ab); n != 3 {
+	if n := dpoCount(t, raw, `SELECT count(*) FROM audit_events WHERE citizen_id = $1 AND action = 'entry.create'`, ab); n != 3 {
 		t.Errorf("%d entry.create events about AB left, want 3", n)
 	}
 
@@ -457,7 +457,7 @@ func TestDPOErase(t *testing.T) {
 	if got := slack.got(); !slices.Equal(got, []string{"C1/111.1", "C1/222.2", "FAB", "FXY"}) {
 		t.Errorf("after the housekeeping job Slack deleted %v", got)
 	}
-	if n := id(t, raw, `SELECT count(*) FROM posts`) + id(t, raw, `SELECT count(*) FROM files WHERE id = 'FXY'`); n != 0 {
+	if n := dpoCount(t, raw, `SELECT count(*) FROM posts`) + dpoCount(t, raw, `SELECT count(*) FROM files WHERE id = 'FXY'`); n != 0 {
 		t.Errorf("%d records left after the housekeeping job", n)
 	}
 }
