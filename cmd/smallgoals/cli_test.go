@@ -35,6 +35,7 @@ var wantFlags = map[string][]string{
 	"retention":   {"at", "no-migrate", "once"},
 	"rekey":       {"no-migrate"},
 	"demo":        {"no-migrate"},
+	"dpo":         {"no-migrate"}, // its commands have their own flags (dpo_test.go)
 	"healthcheck": nil,
 	"version":     nil,
 	"help":        nil,

@@ -9,6 +9,7 @@
 //	smallgoals retention --once delete what is past its retention once
 //	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals demo             fill the database with a small Danish demo data set
+//	smallgoals dpo COMMAND      the data-protection officer's tools (list, access-log, export, erase)
 //	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
 //	smallgoals version          version, commit and schema version
 //	smallgoals help             the subcommands, one line each
