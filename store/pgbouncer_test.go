@@ -73,7 +73,6 @@ auth_type = any
 pool_mode = transaction
 default_pool_size = 4
 max_client_conn = 200
-ignore_startup_parameters = extra_float_digits
 logfile = `+filepath.Join(dir, "pgbouncer.log")+`
 pidfile = `+filepath.Join(dir, "pgbouncer.pid")+`
 `), 0o644)
