@@ -3,7 +3,8 @@
 //
 //	smallgoals [serve]          run the bot (the shell when no Slack tokens are set)
 //	smallgoals shell            the local shell transport explicitly
-//	smallgoals migrate          apply migrations and exit
+//	smallgoals migrate [status] apply migrations and exit (no data key), or list them
+//	smallgoals grants           the app role's grants, now and after later migrations
 //	smallgoals remind --once    run the reminder job once
 //	smallgoals digest --once    run the digest job once
 //	smallgoals retention --once delete what is past its retention once
@@ -14,8 +15,8 @@
 //	smallgoals help             the subcommands, one line each
 //
 // Every command that uses the database migrates it first unless
-// --no-migrate is given, and then encrypts any rows a migration left in
-// clear.
+// --no-migrate is given, refuses a schema other than the binary's, and
+// then encrypts any rows a migration left in clear.
 //
 // Free text (notes, titles, GAS level descriptions, reflections) is
 // encrypted at rest with SMALLGOALS_DATA_KEY; SMALLGOALS_OLD_DATA_KEYS

@@ -434,3 +434,33 @@ func TestBuildInfoMetric(t *testing.T) {
 	}
 	t.Error("no smallgoals_build_info on /metrics")
 }
+
+// DATABASE_POOL_MODE=transaction (PgBouncer in front): migrations refuse
+// to run over DATABASE_URL and name DATABASE_MIGRATE_URL; with it they
+// run there; the bot with --no-migrate logs a score on the writer's
+// unprepared path. (The store's test runs it through a real PgBouncer.)
+func TestPoolModeTransaction(t *testing.T) {
+	url := storetest.URL(t)
+	env := map[string]string{"DATABASE_URL": url, "DATABASE_POOL_MODE": "transaction", "SMALLGOALS_DATA_KEY": testDataKey}
+	for _, args := range [][]string{{"migrate"}, {"shell"}} {
+		code, _, errs := shellRun(t, env, "", args...)
+		if code != 1 || !strings.Contains(errs, "pooler in transaction mode") || !strings.Contains(errs, "DATABASE_MIGRATE_URL") {
+			t.Errorf("%v behind a transaction pooler without DATABASE_MIGRATE_URL: exit %d\n%s", args, code, errs)
+		}
+	}
+	code, out, errs := shellRun(t, env, strings.Join([]string{":user anna", ":channel #slusen", "/maal team opret Slusen",
+		"/maal borger ny AB", "/maal ny AB Tage bussen alene", "/maal AB-1 4 Tog bussen"}, "\n")+"\n", "shell", "--no-migrate")
+	if code != 0 || !strings.Contains(out, "Gemt på AB-1") {
+		t.Errorf("shell --no-migrate behind a transaction pooler: exit %d\n%s\n%s", code, out, errs)
+	}
+	env["DATABASE_MIGRATE_URL"] = url
+	for _, args := range [][]string{{"migrate"}, {"shell"}} {
+		if code, _, errs := shellRun(t, env, "", args...); code != 0 {
+			t.Errorf("%v with DATABASE_MIGRATE_URL: exit %d\n%s", args, code, errs)
+		}
+	}
+	env["DATABASE_POOL_MODE"] = "statement"
+	if code, _, errs := shellRun(t, env, "", "migrate"); code != 2 || !strings.Contains(errs, "DATABASE_POOL_MODE must be session") {
+		t.Errorf("DATABASE_POOL_MODE=statement: exit %d %s", code, errs)
+	}
+}
