@@ -147,10 +147,7 @@ func TestPgBouncerTransactionMode(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g := f.g
-			if i%2 == 1 {
-				g = f.h
-			}
+			g := []smallgoals.Goal{f.g, f.h}[i%2]
 			res, err := db.Append(ctx, appendOf(f, g, fmt.Sprintf("U%d", i%7), 1+i%10, nil, "note", t0, "2025-03-10", fmt.Sprintf("command:B%d", i)))
 			errs[i], stored[i] = err, res.Stored
 		}()

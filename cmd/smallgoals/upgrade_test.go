@@ -89,18 +89,25 @@ func newRoleDB(t *testing.T) roleDB {
 // role url names.
 func migrateTo(t *testing.T, url string, version int64) {
 	t.Helper()
+	if _, err := gooseOn(t, url).UpTo(context.Background(), version); err != nil {
+		t.Fatalf("goose up-to %d: %v", version, err)
+	}
+}
+
+// gooseOn is goose with the embedded migrations on the database at url,
+// as the role url names, until the test ends.
+func gooseOn(t *testing.T, url string) *goose.Provider {
+	t.Helper()
 	conn, err := sql.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	p, err := goose.NewProvider(goose.DialectPostgres, conn, store.Migrations())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(context.Background(), version); err != nil {
-		t.Fatalf("goose up-to %d: %v", version, err)
-	}
+	return p
 }
 
 // lastNewTable returns the last migration that creates a table, and the
@@ -240,17 +247,8 @@ func asPQ(err error, pe **pq.Error) bool {
 // fake Slack, and fails the test unless /readyz answers 200.
 func serveReady(t *testing.T, env map[string]string) {
 	t.Helper()
-	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true,"team_id":"T1","user_id":"UBOT"}`)
-	}))
-	defer slackAPI.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	slackAPI := authSlack(t)
+	addr := freeAddr(t)
 	e := map[string]string{"SLACK_BOT_TOKEN": "xoxb-upgrade", "SLACK_SIGNING_SECRET": "upgrade-secret",
 		"SLACK_API_URL": slackAPI.URL + "/api/", "HTTP_ADDR": addr, "SHUTDOWN_DRAIN": "0s"}
 	for k, v := range env {
@@ -335,16 +333,7 @@ func TestSchemaVersionSkew(t *testing.T) {
 	}
 
 	older := storetest.URL(t)
-	conn, err := sql.Open("postgres", older)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, conn, store.Migrations())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Down(context.Background()); err != nil {
+	if _, err := gooseOn(t, older).Down(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	env["DATABASE_URL"] = older
@@ -463,4 +452,30 @@ func TestPoolModeTransaction(t *testing.T) {
 	if code, _, errs := shellRun(t, env, "", "migrate"); code != 2 || !strings.Contains(errs, "DATABASE_POOL_MODE must be session") {
 		t.Errorf("DATABASE_POOL_MODE=statement: exit %d %s", code, errs)
 	}
+}
+
+// authSlack is a fake Slack Web API that knows auth.test only, until the
+// test ends.
+func authSlack(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/auth.test") {
+			io.WriteString(w, `{"ok":true,"team_id":"T1","user_id":"UBOT"}`)
+			return
+		}
+		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// freeAddr is a local address nothing listens on (for HTTP_ADDR).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
