@@ -69,9 +69,9 @@ func subcommands() []subcommand {
 			flags: migrateFlag, run: func(inv *invocation) int {
 				return inv.withMain(func(m *Main) int { return m.exit(m.RunShell(inv.ctx)) })
 			}},
-		{name: "migrate", usage: "[status]", summary: "apply the database migrations and exit (no data key needed); status lists applied and pending ones",
+		{name: "migrate", usage: "[status]", summary: "apply the database migrations and exit (needs no data key); migrate status lists them",
 			maxArgs: 1, run: runMigrate},
-		{name: "grants", usage: "--app-role ROLE [--owner ROLE] [--apply]", summary: "print (or, with --apply, run as the owner) the SQL granting the app role what it needs, now and after later migrations",
+		{name: "grants", usage: "--app-role ROLE [--owner ROLE] [--apply]", summary: "print the SQL granting the app role what it needs, now and after later migrations (--apply runs it)",
 			flags: grantsFlags, run: runGrants},
 		{name: "remind", usage: jobUsage, summary: "run the reminder job once, with the clock at --at (default now)",
 			flags: jobFlags, run: runJob},
@@ -179,7 +179,8 @@ func printUsage(w io.Writer, table []subcommand) {
 		fmt.Fprintf(tw, "  %s\t%s\n", s.name, s.summary)
 	}
 	tw.Flush()
-	fmt.Fprint(w, "\nEvery command that uses the database migrates it first unless --no-migrate is given.\n"+
+	fmt.Fprint(w, "\nEvery command that uses the database migrates it first unless --no-migrate is given,\n"+
+		"and refuses to run on a schema version other than this binary's (see smallgoals version).\n"+
 		"The configuration is read from the environment (DATABASE_URL, SLACK_BOT_TOKEN, …; see the README).\n"+
 		"smallgoals COMMAND --help lists a command's flags.\n")
 }
