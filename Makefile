@@ -11,8 +11,16 @@ PKGS     := ./...
 
 all: check build
 
+# The build names itself (smallgoals version, smallgoals_build_info): the
+# version from git describe (a tag, else the commit, -dirty with local
+# changes) and the commit. Outside git both stay unset and the binary says
+# (devel) and unknown (cmd/smallgoals: buildVersion, buildCommit).
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS  := $(if $(VERSION),-X 'main.version=$(VERSION)') $(if $(COMMIT),-X 'main.commit=$(COMMIT)')
+
 build:
-	$(GO) build -o $(BIN) ./cmd/smallgoals
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/smallgoals
 
 # Runs the bot: the shell transport when no Slack tokens are set.
 run: build

@@ -30,6 +30,7 @@ var wantFlags = map[string][]string{
 	"serve":       {"no-migrate"},
 	"shell":       {"no-migrate"},
 	"migrate":     nil,
+	"grants":      {"app-role", "apply", "owner"},
 	"remind":      {"at", "no-migrate", "once"},
 	"digest":      {"at", "no-migrate", "once"},
 	"retention":   {"at", "no-migrate", "once"},
