@@ -73,7 +73,7 @@ func subcommands() []subcommand {
 			flags: migrateFlag, run: runRekey},
 		{name: "demo", usage: "[--no-migrate]", summary: "fill the database with a small Danish demo data set",
 			flags: migrateFlag, run: runDemo},
-		{name: "healthcheck", summary: "exit 0 if serve answers /readyz on HTTP_ADDR (for images without curl)",
+		{name: "healthcheck", summary: "exit 0 if serve answers /healthz (liveness) on HTTP_ADDR (for images without curl)",
 			run: func(inv *invocation) int { return healthcheck(inv.ctx, inv.getenv, inv.stderr) }},
 		{name: "version", summary: "print the version, commit and schema version (and the database's, with DATABASE_URL)",
 			run: runVersion},

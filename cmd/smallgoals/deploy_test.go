@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -99,5 +103,35 @@ func TestDeploymentFilesMatchTheBinary(t *testing.T) {
 	var stderr bytes.Buffer
 	if code := run(context.Background(), []string{"healthcheck"}, envFunc(map[string]string{"HTTP_ADDR": "127.0.0.1:1"}), nil, &stderr, &stderr); code != 1 {
 		t.Errorf("healthcheck without a server = %d, want 1", code)
+	}
+}
+
+// The container's HEALTHCHECK is liveness: `smallgoals healthcheck` asks
+// /healthz, which never touches the database, so a database outage (serve
+// answers /readyz 503) does not mark every container unhealthy and get it
+// restarted; only a serve that does not answer fails it.
+func TestHealthcheckIsLiveness(t *testing.T) {
+	var stopping atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case stopping.Load():
+			http.Error(w, "stopping", http.StatusInternalServerError)
+		case r.URL.Path == "/healthz":
+			io.WriteString(w, "ok")
+		case r.URL.Path == "/readyz":
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	env := envFunc(map[string]string{"HTTP_ADDR": strings.TrimPrefix(srv.URL, "http://")})
+	var stderr bytes.Buffer
+	if code := healthcheck(context.Background(), env, &stderr); code != 0 {
+		t.Errorf("healthcheck with the database down = %d, want 0: %s", code, stderr.String())
+	}
+	stopping.Store(true)
+	if code := healthcheck(context.Background(), env, &stderr); code != 1 {
+		t.Errorf("healthcheck with /healthz failing = %d, want 1", code)
 	}
 }
