@@ -95,9 +95,21 @@ func TestDeploymentFilesMatchTheBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`CMD ["/smallgoals", "healthcheck"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "USER nonroot", "./cmd/smallgoals"} {
+	for _, want := range []string{`CMD ["/smallgoals", "healthcheck"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "\nUSER 65532:65532\n", "./cmd/smallgoals",
+		"-X main.version=${VERSION} -X main.commit=${COMMIT}",
+		`org.opencontainers.image.version="${VERSION}"`, `org.opencontainers.image.revision="${COMMIT}"`} {
 		if !bytes.Contains(docker, []byte(want)) {
 			t.Errorf("Dockerfile lacks %s", want)
+		}
+	}
+	// Every base image is pinned by its digest.
+	froms := regexp.MustCompile(`(?m)^FROM\s+(\S+)`).FindAllSubmatch(docker, -1)
+	if len(froms) != 2 {
+		t.Errorf("%d FROM lines, want the build and the runtime stage", len(froms))
+	}
+	for _, f := range froms {
+		if !regexp.MustCompile(`^[^@\s]+:[^@\s]+@sha256:[0-9a-f]{64}$`).Match(f[1]) {
+			t.Errorf("FROM %s: want image:tag@sha256:digest", f[1])
 		}
 	}
 	var stderr bytes.Buffer
