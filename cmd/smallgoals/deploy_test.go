@@ -5,14 +5,16 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -22,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/lib/pq"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.yaml.in/yaml/v3"
 
@@ -298,47 +301,158 @@ func registered(name string) bool {
 }
 
 // monitoringExprs are the PromQL expressions of the shipped alert rules
-// and dashboard, by file.
+// and dashboard, by file (JSON reads as YAML).
 func monitoringExprs(t *testing.T) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	raw, err := os.ReadFile(filepath.Join(repo, "deploy/prometheus/alerts.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rules struct {
-		Groups []struct {
-			Rules []struct {
-				Expr string `yaml:"expr"`
-			} `yaml:"rules"`
-		} `yaml:"groups"`
-	}
-	if err := yaml.Unmarshal(raw, &rules); err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range rules.Groups {
-		for _, r := range g.Rules {
-			out["alerts.yaml"] = append(out["alerts.yaml"], r.Expr)
+	for _, path := range []string{"deploy/prometheus/alerts.yaml", "deploy/grafana/smallgoals.json"} {
+		raw, err := os.ReadFile(filepath.Join(repo, path))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	raw, err = os.ReadFile(filepath.Join(repo, "deploy/grafana/smallgoals.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash struct {
-		Panels []struct {
-			Targets []struct {
-				Expr string `json:"expr"`
-			} `json:"targets"`
-		} `json:"panels"`
-	}
-	if err := json.Unmarshal(raw, &dash); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range dash.Panels {
-		for _, tg := range p.Targets {
-			out["smallgoals.json"] = append(out["smallgoals.json"], tg.Expr)
+		type exprs []struct {
+			Expr string `yaml:"expr"`
+		}
+		var doc struct {
+			Groups []struct {
+				Rules exprs `yaml:"rules"`
+			} `yaml:"groups"`
+			Panels []struct {
+				Targets exprs `yaml:"targets"`
+			} `yaml:"panels"`
+		}
+		if err := yaml.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var all []exprs
+		for _, g := range doc.Groups {
+			all = append(all, g.Rules)
+		}
+		for _, p := range doc.Panels {
+			all = append(all, p.Targets)
+		}
+		for _, list := range all {
+			for _, e := range list {
+				out[filepath.Base(path)] = append(out[filepath.Base(path)], e.Expr)
+			}
 		}
 	}
 	return out
+}
+
+// The compose file's database setup, on a real PostgreSQL: the init
+// script makes the owner and app roles (neither a superuser), the owner
+// migrates, grants.sql gives the app role its rights, and the bot as the
+// app role logs a score and runs retention but can neither delete audit
+// events nor disable their triggers. It needs psql and a server where the
+// roles smallgoals_owner and smallgoals_app and a database smallgoals do
+// not exist yet (make test's throwaway one); it drops them afterwards.
+func TestComposeDatabaseRoles(t *testing.T) {
+	admin := os.Getenv("TEST_DATABASE_URL")
+	if admin == "" {
+		t.Skip("TEST_DATABASE_URL is not set: run the tests with 'make test'")
+	}
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		t.Skip("psql not found (Debian: postgresql-client)")
+	}
+	u, err := neturl.Parse(admin)
+	if err != nil {
+		t.Fatal("TEST_DATABASE_URL does not parse")
+	}
+	host, port := u.Query().Get("host"), u.Query().Get("port")
+	if host == "" {
+		host, port = u.Hostname(), u.Port()
+	}
+	if port == "" {
+		port = "5432"
+	}
+	pw, _ := u.User.Password()
+	env := append(os.Environ(), "PGHOST="+host, "PGPORT="+port, "PGPASSWORD="+pw, "PGSSLMODE=disable", "POSTGRES_USER="+u.User.Username())
+	db, err := sql.Open("postgres", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var taken bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT FROM pg_roles WHERE rolname IN ('smallgoals_owner', 'smallgoals_app'))
+		OR EXISTS (SELECT FROM pg_database WHERE datname = 'smallgoals')`).Scan(&taken); err != nil {
+		t.Fatal(err)
+	}
+	if taken {
+		db.Close()
+		t.Skip("the test server already has smallgoals roles or a smallgoals database: not touching them")
+	}
+	t.Cleanup(func() {
+		for _, q := range []string{`DROP DATABASE IF EXISTS smallgoals WITH (FORCE)`,
+			`REVOKE SET ON PARAMETER smallgoals.audit_purge FROM smallgoals_owner`,
+			`DROP ROLE IF EXISTS smallgoals_app`, `DROP ROLE IF EXISTS smallgoals_owner`} {
+			if _, err := db.Exec(q); err != nil {
+				t.Errorf("cleanup: %s: %v", q, err)
+			}
+		}
+		db.Close()
+	})
+
+	secrets := filepath.Join(t.TempDir(), "secrets")
+	sh := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("sh", args...)
+		cmd.Env = append(env, "SECRETS_DIR="+secrets)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	sh(filepath.Join(repo, "deploy/compose/make-secrets"), secrets)
+	sh(filepath.Join(repo, "deploy/compose/initdb/10-roles.sh"))
+	roleURL := func(role string) string {
+		b, err := os.ReadFile(filepath.Join(secrets, "db_"+role+"_password"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return (&neturl.URL{Scheme: "postgres", User: neturl.UserPassword("smallgoals_"+role, strings.TrimSpace(string(b))), Path: "/smallgoals",
+			RawQuery: neturl.Values{"host": {host}, "port": {port}, "sslmode": {"disable"}}.Encode()}).String()
+	}
+	owner, app := roleURL("owner"), roleURL("app")
+
+	if code, _, errs := shellRun(t, map[string]string{"DATABASE_URL": owner, "SMALLGOALS_DATA_KEY": testDataKey}, "", "migrate"); code != 0 {
+		t.Fatalf("migrate as the owner: exit %d\n%s", code, errs)
+	}
+	grants := exec.Command(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", filepath.Join(repo, "deploy/compose/grants.sql"), owner)
+	if out, err := grants.CombinedOutput(); err != nil {
+		t.Fatalf("grants.sql as the owner: %v\n%s", err, out)
+	}
+	appEnv := map[string]string{"DATABASE_URL": app, "SMALLGOALS_DATA_KEY": testDataKey}
+	code, out, errs := shellRun(t, appEnv, strings.Join([]string{":user anna", ":channel #slusen", "/maal team opret Slusen",
+		"/maal borger ny AB", "/maal ny AB Tage bussen", "/maal AB-1 4 b:6 Tog bussen"}, "\n")+"\n", "shell", "--no-migrate")
+	if code != 0 || !strings.Contains(out, "Gemt på AB-1: 4 · borger 6") {
+		t.Fatalf("the shell as the app role: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := shellRun(t, appEnv, "", "retention", "--once", "--no-migrate"); code != 0 {
+		t.Errorf("retention as the app role: exit %d\n%s", code, errs)
+	}
+	adb, err := sql.Open("postgres", app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Close()
+	var super bool
+	if err := adb.QueryRow(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil || super {
+		t.Errorf("the app role is a superuser (%v)", err)
+	}
+	for _, q := range []string{`DELETE FROM audit_events`, `UPDATE audit_events SET action = action`, `ALTER TABLE audit_events DISABLE TRIGGER ALL`, `CREATE TABLE t (i int)`} {
+		if _, err := adb.Exec(q); err == nil {
+			t.Errorf("the app role may %s", q)
+		}
+	}
+	// Not only refused by the triggers: the app role lacks the rights.
+	for priv, want := range map[string]bool{"SELECT": true, "INSERT": true, "UPDATE": false, "DELETE": false, "TRUNCATE": false} {
+		var has bool
+		if err := adb.QueryRow(`SELECT has_table_privilege('audit_events', $1)`, priv).Scan(&has); err != nil || has != want {
+			t.Errorf("the app role's %s on audit_events: %v (%v), want %v", priv, has, err, want)
+		}
+	}
+	var events int
+	if err := adb.QueryRow(`SELECT count(*) FROM audit_events`).Scan(&events); err != nil || events == 0 {
+		t.Errorf("audit events: %d, %v", events, err)
+	}
 }

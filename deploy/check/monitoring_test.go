@@ -170,7 +170,7 @@ func checkSelectors(t *testing.T, file string, exprs []string) {
 			var name string
 			var job bool
 			for _, m := range sel {
-				if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+				if m.Name == model.MetricNameLabel && m.Type == labels.MatchEqual {
 					name = m.Value
 				}
 				job = job || (m.Name == "job" && m.Type == labels.MatchEqual && m.Value == "smallgoals")

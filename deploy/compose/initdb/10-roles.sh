@@ -6,11 +6,12 @@
 # owner. Default privileges give the app role the tables and sequences
 # later migrations add; grants.sql (the grants service, after every
 # migrate) takes back what the app must not have (UPDATE, DELETE and
-# TRUNCATE on audit_events).
+# TRUNCATE on audit_events). The passwords are read from SECRETS_DIR
+# (default /run/secrets), so they never appear in a command line.
 set -eu
 psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname postgres <<'SQL'
-\set owner_pw `cat /run/secrets/db_owner_password`
-\set app_pw `cat /run/secrets/db_app_password`
+\set owner_pw `cat "${SECRETS_DIR:-/run/secrets}/db_owner_password"`
+\set app_pw `cat "${SECRETS_DIR:-/run/secrets}/db_app_password"`
 CREATE ROLE smallgoals_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_pw';
 CREATE ROLE smallgoals_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'app_pw';
 CREATE DATABASE smallgoals OWNER smallgoals_owner ENCODING 'UTF8';
