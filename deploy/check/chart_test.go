@@ -628,3 +628,20 @@ func TestChartFilesAreTheShippedOnes(t *testing.T) {
 		}
 	}
 }
+
+// values.schema.json stops a misspelt key or a wrong value before anything
+// is applied, naming it.
+func TestValuesSchema(t *testing.T) {
+	for vals, want := range map[string]string{
+		"replicas: 3":                          "replicas",
+		"config: {lang: de}":                   "lang",
+		"config: {databaseMaxConns: 0}":        "databaseMaxConns",
+		"image: {digest: latest}":              "digest",
+		"networkPolicy: {postgress: {to: []}}": "postgress",
+		"slack: {mode: rtm}":                   "mode",
+	} {
+		if _, err := renderErr(vals); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error naming %s", vals, err, want)
+		}
+	}
+}
