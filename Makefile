@@ -31,9 +31,17 @@ run: build
 demo: build
 	@scripts/with-postgres DATABASE_URL -- sh -c '$(BIN) demo && exec $(BIN) shell'
 
-# Format check, vet and the race-enabled tests against a real PostgreSQL.
+# Format check, vet and the race-enabled tests against a real PostgreSQL,
+# then the deployment files' checks.
 test: check tools
 	scripts/with-postgres TEST_DATABASE_URL -- $(GO) test -race -count=1 $(PKGS)
+	$(MAKE) deploy-check
+
+# The Helm chart rendered and decoded strictly, the alert rules and the
+# dashboard parsed, the compose roles (a module of its own: deploy/check).
+.PHONY: deploy-check
+deploy-check:
+	cd deploy/check && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 check: fmt vet
 

@@ -62,13 +62,6 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", safe(err))
 	}
-	// A malformed URL's parse error quotes the URL, password and all.
-	defer func() {
-		var ue *neturl.Error
-		if errors.As(err, &ue) {
-			err = fmt.Errorf("store: invalid database URL: %w", ue.Err)
-		}
-	}()
 	quickConns := writerStatements(opt.MaxConns)
 	if opt.MaxConns > 0 {
 		n := max(1, opt.MaxConns-quickConns)
@@ -214,14 +207,27 @@ func (e *pgError) Error() string {
 	return s
 }
 
-// safe replaces a *pq.Error in err with a *pgError that holds no values.
+// safe replaces a *pq.Error in err with a *pgError that holds no values,
+// and a malformed URL's parse error with errBadURL.
 func safe(err error) error {
 	var pe *pq.Error
-	if err == nil || !errors.As(err, &pe) {
-		return err
+	var ue *neturl.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue):
+		return errBadURL
+	case errors.As(err, &pe):
+		return &pgError{Code: pe.Code, Constraint: pe.Constraint}
 	}
-	return &pgError{Code: pe.Code, Constraint: pe.Constraint}
+	return err
 }
+
+// errBadURL stands in for a malformed database URL's parse error, whose
+// text quotes the URL or the piece the parser stumbled on; either may be
+// part of the password (a base64 password's "/" ends the host early).
+var errBadURL = errors.New("invalid database URL (not shown: it holds the password); " +
+	"percent-encode / ? # @ : and % in the password, or make one with `openssl rand -hex 24`")
 
 // wrap maps a database error of an operation: no rows becomes ENOTFOUND, a
 // unique violation ECONFLICT (both without a message ID: the caller words

@@ -85,7 +85,7 @@ func subcommands() []subcommand {
 			flags: migrateFlag, run: runDemo},
 		{name: "dpo", usage: "list|access-log|export|erase [FLAGS]", maxArgs: 64, flags: migrateFlag, run: runDPO,
 			summary: "the data-protection officer's tools: a borger's access log, export and erasure, a staff member's data (smallgoals dpo help)"},
-		{name: "healthcheck", summary: "exit 0 if serve answers /readyz on HTTP_ADDR (for images without curl)",
+		{name: "healthcheck", summary: "exit 0 if serve answers /healthz (liveness) on HTTP_ADDR (for images without curl)",
 			run: func(inv *invocation) int { return healthcheck(inv.ctx, inv.getenv, inv.stderr) }},
 		{name: "version", summary: "print the version, commit and schema version (and the database's, with DATABASE_URL)",
 			run: runVersion},

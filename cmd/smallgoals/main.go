@@ -11,7 +11,7 @@
 //	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals demo             fill the database with a small Danish demo data set
 //	smallgoals dpo COMMAND      the data-protection officer's tools (list, access-log, export, erase)
-//	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
+//	smallgoals healthcheck      exit 0 if serve answers /healthz on HTTP_ADDR
 //	smallgoals version          version, commit and schema version
 //	smallgoals help             the subcommands, one line each
 //
@@ -408,7 +408,10 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// healthcheck asks a running serve for /readyz on HTTP_ADDR.
+// healthcheck asks a running serve for /healthz on HTTP_ADDR: liveness,
+// for a container's HEALTHCHECK. Not /readyz, which pings the database: a
+// database outage would mark every container unhealthy at once and have
+// them restarted, which cures nothing (readiness recovers on its own).
 func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
 	addr := getenv("HTTP_ADDR")
 	if addr == "" {
@@ -424,7 +427,7 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
@@ -432,7 +435,7 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "healthcheck: /readyz answered %d\n", resp.StatusCode)
+		fmt.Fprintf(stderr, "healthcheck: /healthz answered %d\n", resp.StatusCode)
 		return 1
 	}
 	return 0
