@@ -341,19 +341,21 @@ func monitoringExprs(t *testing.T) map[string][]string {
 }
 
 // The compose file's database setup, on a real PostgreSQL: the init
-// script makes the owner and app roles (neither a superuser), the owner
-// migrates, grants.sql gives the app role its rights, and the bot as the
-// app role logs a score and runs retention but can neither delete audit
-// events nor disable their triggers. It needs psql and a server where the
-// roles smallgoals_owner and smallgoals_app and a database smallgoals do
-// not exist yet (make test's throwaway one); it drops them afterwards.
+// script makes the owner and app roles (neither a superuser, and the owner
+// without SET on any parameter), the owner migrates, the grants service's
+// command — the built binary's `grants --apply` with the service's
+// environment — gives the app role its rights, and the bot as the app
+// role logs a score and runs retention (purging an old audit event) but
+// can neither change audit events nor disable their triggers. It needs
+// psql and a server where the roles smallgoals_owner and smallgoals_app
+// and a database smallgoals do not exist yet (make test's throwaway one);
+// it drops them afterwards.
 func TestComposeDatabaseRoles(t *testing.T) {
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
 		t.Skip("TEST_DATABASE_URL is not set: run the tests with 'make test'")
 	}
-	psql, err := exec.LookPath("psql")
-	if err != nil {
+	if _, err := exec.LookPath("psql"); err != nil {
 		t.Skip("psql not found (Debian: postgresql-client)")
 	}
 	u, err := neturl.Parse(admin)
@@ -384,7 +386,6 @@ func TestComposeDatabaseRoles(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		for _, q := range []string{`DROP DATABASE IF EXISTS smallgoals WITH (FORCE)`,
-			`REVOKE SET ON PARAMETER smallgoals.audit_purge FROM smallgoals_owner`,
 			`DROP ROLE IF EXISTS smallgoals_app`, `DROP ROLE IF EXISTS smallgoals_owner`} {
 			if _, err := db.Exec(q); err != nil {
 				t.Errorf("cleanup: %s: %v", q, err)
@@ -417,18 +418,12 @@ func TestComposeDatabaseRoles(t *testing.T) {
 	if code, _, errs := shellRun(t, map[string]string{"DATABASE_URL": owner, "SMALLGOALS_DATA_KEY": testDataKey}, "", "migrate"); code != 0 {
 		t.Fatalf("migrate as the owner: exit %d\n%s", code, errs)
 	}
-	grants := exec.Command(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", filepath.Join(repo, "deploy/compose/grants.sql"), owner)
-	if out, err := grants.CombinedOutput(); err != nil {
-		t.Fatalf("grants.sql as the owner: %v\n%s", err, out)
-	}
+	runComposeService(t, "grants", map[string]string{"owner_database_url": owner})
 	appEnv := map[string]string{"DATABASE_URL": app, "SMALLGOALS_DATA_KEY": testDataKey}
 	code, out, errs := shellRun(t, appEnv, strings.Join([]string{":user anna", ":channel #slusen", "/maal team opret Slusen",
 		"/maal borger ny AB", "/maal ny AB Tage bussen", "/maal AB-1 4 b:6 Tog bussen"}, "\n")+"\n", "shell", "--no-migrate")
 	if code != 0 || !strings.Contains(out, "Gemt på AB-1: 4 · borger 6") {
 		t.Fatalf("the shell as the app role: exit %d\n%s\n%s", code, out, errs)
-	}
-	if code, _, errs := shellRun(t, appEnv, "", "retention", "--once", "--no-migrate"); code != 0 {
-		t.Errorf("retention as the app role: exit %d\n%s", code, errs)
 	}
 	adb, err := sql.Open("postgres", app)
 	if err != nil {
@@ -454,5 +449,73 @@ func TestComposeDatabaseRoles(t *testing.T) {
 	var events int
 	if err := adb.QueryRow(`SELECT count(*) FROM audit_events`).Scan(&events); err != nil || events == 0 {
 		t.Errorf("audit events: %d, %v", events, err)
+	}
+	// The owner needs no SET on smallgoals.audit_purge (the init script
+	// grants none): retention as the app role purges an event past the
+	// audit retention through the owner's function.
+	var set bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT FROM pg_parameter_acl WHERE parname = 'smallgoals.audit_purge')`).Scan(&set); err != nil || set {
+		t.Errorf("a privilege on smallgoals.audit_purge exists (%v): the init script should grant none", err)
+	}
+	if _, err := adb.Exec(`INSERT INTO audit_events (at, actor, action, allowed) VALUES (now() - interval '3000 days', 'system', 'test.old', true)`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := shellRun(t, appEnv, "", "retention", "--once", "--no-migrate"); code != 0 {
+		t.Errorf("retention as the app role: exit %d\n%s", code, errs)
+	}
+	var old, purged int
+	if err := adb.QueryRow(`SELECT count(*) FILTER (WHERE action = 'test.old'), count(*) FILTER (WHERE action = 'retention.audit') FROM audit_events`).Scan(&old, &purged); err != nil || old != 0 || purged != 1 {
+		t.Errorf("after retention: %d old events, %d retention.audit events (%v); want 0 and 1", old, purged, err)
+	}
+}
+
+// runComposeService runs a service of docker-compose.yml that uses the
+// bot's image as compose would: the binary built from this tree, with the
+// service's command and environment and nothing else, /run/secrets/NAME
+// read from a file holding secrets[NAME]. It fails the test unless the
+// service mounts those secrets and exits 0.
+func runComposeService(t *testing.T, name string, secrets map[string]string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repo, "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Image       string            `yaml:"image"`
+			Command     []string          `yaml:"command"`
+			Environment map[string]string `yaml:"environment"`
+			Secrets     []string          `yaml:"secrets"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(raw, &compose); err != nil {
+		t.Fatal(err)
+	}
+	svc, ok := compose.Services[name]
+	if !ok || svc.Image != compose.Services["bot"].Image || len(svc.Command) == 0 {
+		t.Fatalf("compose service %s: image %q, command %q; want the bot's image and a command", name, svc.Image, svc.Command)
+	}
+	dir := t.TempDir()
+	for s, value := range secrets {
+		if !slices.Contains(svc.Secrets, s) {
+			t.Fatalf("compose service %s does not mount the secret %s (%v)", name, s, svc.Secrets)
+		}
+		if err := os.WriteFile(filepath.Join(dir, s), []byte(value+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(t.TempDir(), "smallgoals")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/smallgoals")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, svc.Command...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	for k, v := range svc.Environment {
+		cmd.Env = append(cmd.Env, k+"="+strings.Replace(v, "/run/secrets", dir, 1))
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("compose service %s (%q): %v\n%s", name, svc.Command, err, out)
 	}
 }

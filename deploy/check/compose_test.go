@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"net/url"
 	"os"
 	"os/exec"
@@ -23,9 +24,10 @@ type service struct {
 }
 
 // docker-compose.yml runs the bot as a role that is not the image's
-// superuser and migrates as the owner, with secrets from
+// superuser and migrates and grants as the owner, with secrets from
 // deploy/compose/make-secrets: hex passwords (no "/", "+" or "=") in URLs
-// of those two roles.
+// of those two roles. The grants are the program's (`smallgoals grants
+// --apply` in the bot's image), not SQL of the compose file's own.
 func TestComposeRoles(t *testing.T) {
 	b, err := os.ReadFile("../../docker-compose.yml")
 	if err != nil {
@@ -40,7 +42,7 @@ func TestComposeRoles(t *testing.T) {
 	if err := yaml.Unmarshal(b, &compose); err != nil {
 		t.Fatal(err)
 	}
-	db, bot, migrate := compose.Services["db"], compose.Services["bot"], compose.Services["migrate"]
+	db, bot, migrate, grants := compose.Services["db"], compose.Services["bot"], compose.Services["migrate"], compose.Services["grants"]
 	superuser := db.Environment["POSTGRES_USER"]
 	if superuser == "" {
 		t.Fatal("db sets no POSTGRES_USER")
@@ -94,7 +96,16 @@ func TestComposeRoles(t *testing.T) {
 	if !slices.Equal(bot.Command, []string{"serve", "--no-migrate"}) || !slices.Equal(migrate.Command, []string{"migrate"}) {
 		t.Errorf("bot %q, migrate %q", bot.Command, migrate.Command)
 	}
-	for name, svc := range map[string]service{"bot": bot, "migrate": migrate} {
+	if !slices.Equal(grants.Command, []string{"grants", "--app-role", app, "--apply"}) || grants.Image != bot.Image || migrate.Image != bot.Image {
+		t.Errorf("grants service: image %q, command %q; want the bot's image %q with grants --app-role %s --apply", grants.Image, grants.Command, bot.Image, app)
+	}
+	if user, _ := role(grants); user != owner || !slices.Equal(grants.Secrets, []string{"owner_database_url"}) {
+		t.Errorf("grants service: as %q with secrets %v; want the owner %q with its URL only", user, grants.Secrets, owner)
+	}
+	if bytes.Contains(b, []byte(".sql")) || bytes.Contains(b, []byte("psql")) {
+		t.Error("docker-compose.yml runs SQL of its own: the grants are smallgoals grants'")
+	}
+	for name, svc := range map[string]service{"bot": bot, "migrate": migrate, "grants": grants} {
 		if !svc.ReadOnly || !slices.Equal(svc.CapDrop, []string{"ALL"}) {
 			t.Errorf("%s: read_only %v, cap_drop %v", name, svc.ReadOnly, svc.CapDrop)
 		}
@@ -108,6 +119,14 @@ func TestComposeRoles(t *testing.T) {
 	for _, r := range []string{app, owner} {
 		if !regexp.MustCompile(`CREATE ROLE ` + r + ` LOGIN NOSUPERUSER `).Match(init) {
 			t.Errorf("the init script does not create %s as a non-superuser", r)
+		}
+	}
+	// It does only what grants cannot (roles, database, schema owner): the
+	// migrations need no SET on a parameter, and the table rights are
+	// the program's.
+	for _, not := range []string{"ON PARAMETER", "DEFAULT PRIVILEGES", "ON TABLES", "ON SEQUENCES", "ON SCHEMA public TO"} {
+		if bytes.Contains(init, []byte(not)) {
+			t.Errorf("the init script grants %s: leave it to smallgoals grants", not)
 		}
 	}
 	// Running make-secrets again keeps what it made.
