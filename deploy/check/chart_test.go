@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -157,7 +158,7 @@ networkPolicy:
 slack: {mode: socket}
 replicaCount: 3
 resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: "1", memory: 1Gi}}
-migration: {existingSecret: maal-owner}
+migration: {existingSecret: maal-owner, appRole: maal_app}
 config: {retentionDays: 365, auditRetentionDays: 1826}
 extraEnv: [{name: HTTPS_PROXY, value: "http://proxy.kommune.dk:3128"}]
 `,
@@ -375,12 +376,23 @@ func documentedVariables(t *testing.T) []string {
 	return readmeVars
 }
 
-// The migration Job: a hook before install and upgrade, `migrate` with the
-// owner's URL only — no data key, no Slack token — and the same
-// restricted security.
+// The migration Job: a hook before install and upgrade, `migrate` (an
+// init container: the image has no shell) and then `grants --app-role
+// ROLE --apply` with the app role of the values, so an install needs no
+// manual grant; both with the owner's URL only — no data key, no Slack
+// token — and the same restricted security.
 func TestMigrationJob(t *testing.T) {
 	for name, vals := range valueSets {
 		t.Run(name, func(t *testing.T) {
+			var v struct {
+				Migration struct {
+					AppRole string `json:"appRole"`
+				} `json:"migration"`
+			}
+			if err := yaml.Unmarshal([]byte(vals), &v); err != nil {
+				t.Fatal(err)
+			}
+			appRole := cmp.Or(v.Migration.AppRole, "smallgoals_app")
 			r := render(t, vals)
 			j := one[*batchv1.Job](t, r)
 			if got := j.Annotations["helm.sh/hook"]; got != "pre-install,pre-upgrade" {
@@ -391,27 +403,39 @@ func TestMigrationJob(t *testing.T) {
 			if spec.RestartPolicy != corev1.RestartPolicyNever {
 				t.Errorf("restart policy %s", spec.RestartPolicy)
 			}
-			c := spec.Containers[0]
-			if !slices.Equal(c.Args, []string{"migrate"}) {
-				t.Errorf("args %q, want migrate", c.Args)
+			if len(spec.InitContainers) != 1 || len(spec.Containers) != 1 {
+				t.Fatalf("%d init containers, %d containers: want migrate, then grants", len(spec.InitContainers), len(spec.Containers))
 			}
-			for _, e := range c.Env {
-				if strings.Contains(e.Name, "DATA_KEY") || strings.HasPrefix(e.Name, "SLACK_") || e.ValueFrom != nil {
-					t.Errorf("the migration Job sets %s", e.Name)
-				}
+			if got := spec.InitContainers[0].Args; !slices.Equal(got, []string{"migrate"}) {
+				t.Errorf("init container args %q, want migrate", got)
+			}
+			if got, want := spec.Containers[0].Args, []string{"grants", "--app-role", appRole, "--apply"}; !slices.Equal(got, want) {
+				t.Errorf("container args %q, want %q", got, want)
 			}
 			d := one[*appsv1.Deployment](t, r)
 			botSecret := d.Spec.Template.Spec.Volumes[0].Secret.SecretName
 			if len(spec.Volumes) != 1 || spec.Volumes[0].Secret == nil {
 				t.Fatalf("volumes %+v: want the owner's Secret only", spec.Volumes)
 			}
-			v := spec.Volumes[0].Secret
-			if v.SecretName == botSecret || len(v.Items) != 1 || v.Items[0].Path != "database_url" {
-				t.Errorf("the Job mounts %s %+v: want only the owner's URL, not the bot's Secret %s", v.SecretName, v.Items, botSecret)
+			v0 := spec.Volumes[0].Secret
+			if v0.SecretName == botSecret || len(v0.Items) != 1 || v0.Items[0].Path != "database_url" {
+				t.Errorf("the Job mounts %s %+v: want only the owner's URL, not the bot's Secret %s", v0.SecretName, v0.Items, botSecret)
 			}
-			for _, e := range c.Env {
-				if e.Name == "DATABASE_URL_FILE" && e.Value != filepath.Join(c.VolumeMounts[0].MountPath, "database_url") {
-					t.Errorf("DATABASE_URL_FILE = %s, not the mounted file", e.Value)
+			for _, c := range []corev1.Container{spec.InitContainers[0], spec.Containers[0]} {
+				if c.Image != d.Spec.Template.Spec.Containers[0].Image {
+					t.Errorf("%s: image %s, not the bot's", c.Name, c.Image)
+				}
+				urlFile := ""
+				for _, e := range c.Env {
+					if strings.Contains(e.Name, "DATA_KEY") || strings.HasPrefix(e.Name, "SLACK_") || e.ValueFrom != nil {
+						t.Errorf("%s: the migration Job sets %s", c.Name, e.Name)
+					}
+					if e.Name == "DATABASE_URL_FILE" {
+						urlFile = e.Value
+					}
+				}
+				if len(c.VolumeMounts) != 1 || urlFile != filepath.Join(c.VolumeMounts[0].MountPath, "database_url") {
+					t.Errorf("%s: DATABASE_URL_FILE = %q, not the mounted owner's URL (%+v)", c.Name, urlFile, c.VolumeMounts)
 				}
 			}
 			if doc := r.files["smallgoals/templates/migration-job.yaml"]; strings.Contains(strings.ToLower(doc), "data_key") || strings.Contains(doc, "data-key") {
@@ -639,6 +663,7 @@ func TestValuesSchema(t *testing.T) {
 		"image: {digest: latest}":              "digest",
 		"networkPolicy: {postgress: {to: []}}": "postgress",
 		"slack: {mode: rtm}":                   "mode",
+		`migration: {appRole: ""}`:             "appRole",
 	} {
 		if _, err := renderErr(vals); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error naming %s", vals, err, want)

@@ -110,3 +110,28 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/*
+A container of the migration Job, without its name and args: the image,
+the owner's URL from the migration Secret (as a file) and the restricted
+security context.
+*/}}
+{{- define "smallgoals.ownerContainer" -}}
+image: {{ include "smallgoals.image" . | quote }}
+imagePullPolicy: {{ .Values.image.pullPolicy }}
+env:
+  - name: DATABASE_URL_FILE
+    value: /run/secrets/smallgoals-migration/database_url
+  - name: LOG_LEVEL
+    value: {{ .Values.config.logLevel | quote }}
+  - name: LOG_FORMAT
+    value: {{ .Values.config.logFormat | quote }}
+resources:
+  {{- toYaml .Values.migration.resources | nindent 2 }}
+securityContext:
+  {{- include "smallgoals.containerSecurityContext" . | nindent 2 }}
+volumeMounts:
+  - name: owner
+    mountPath: /run/secrets/smallgoals-migration
+    readOnly: true
+{{- end }}
