@@ -39,6 +39,9 @@ func (db *DB) Claim(ctx context.Context, c smallgoals.OutboxClaim) (attempt int,
 		  AND ((outbox.status = 'failed' AND outbox.retry_at <= EXCLUDED.claimed_at)
 		    OR (outbox.status = 'claimed' AND outbox.lease_until <= EXCLUDED.claimed_at))
 		RETURNING attempts, status`, c.Kind, c.Key, c.At, c.At.Add(c.Lease), c.WindowEnd).Scan(&attempt, &status)
+	if err == nil && status == "ambiguous" {
+		claimsRecovered.WithLabelValues(c.Kind).Inc()
+	}
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && status != "claimed") {
 		return 0, false, nil
 	}

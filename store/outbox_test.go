@@ -38,8 +38,12 @@ func TestClaimAfterLease(t *testing.T) {
 	if _, ok := claim("dead", t0.Add(5*time.Minute)); ok {
 		t.Fatal("claimed again within the lease")
 	}
+	recovered := metric(t, "smallgoals_claims_recovered_total")
 	if _, ok := claim("dead", t0.Add(11*time.Minute)); ok || status("dead") != "ambiguous" {
 		t.Fatalf("after the lease of a dead owner: claimed %t, status %s; want not claimed, ambiguous", ok, status("dead"))
+	}
+	if d := metric(t, "smallgoals_claims_recovered_total") - recovered; d < 1 {
+		t.Errorf("smallgoals_claims_recovered_total +%v, want +1", d)
 	}
 	if _, ok := claim("dead", t0.Add(time.Hour)); ok {
 		t.Fatal("an ambiguous message was claimed again")
