@@ -31,6 +31,10 @@ type Bot struct {
 	// HomeDelay gathers a burst of changes into one App Home refresh
 	// (views.publish is rate-limited by Slack); default 500 ms.
 	HomeDelay time.Duration
+	// Homes is App Home's state shared by the replicas, so that a change
+	// on one refreshes an App Home opened on another; nil keeps it in
+	// this replica's memory (the user's Home refreshes only here).
+	Homes HomeStore
 	// MaxWork bounds the commands and form submissions being worked on at
 	// once; default DefaultMaxWork. Under overload their work waits for
 	// the database, and without a bound it piles up (goroutines, memory)
@@ -45,38 +49,7 @@ type Bot struct {
 	workOnce sync.Once
 	work     chan struct{} // one token per request being worked on
 
-	homeMu      sync.Mutex
-	homePending map[string]bool // users whose App Home is about to be refreshed
-	homeUsers   sync.Map        // users who opened App Home here: theirs is kept fresh
-}
-
-// refreshHome republishes a user's App Home shortly, once for a burst —
-// for users who have opened it (it is published afresh whenever it opens).
-func (b *Bot) refreshHome(ctx context.Context, user string) {
-	if _, ok := b.homeUsers.Load(user); !ok {
-		return
-	}
-	b.homeMu.Lock()
-	if b.homePending == nil {
-		b.homePending = map[string]bool{}
-	}
-	if b.homePending[user] {
-		b.homeMu.Unlock()
-		return
-	}
-	b.homePending[user] = true
-	b.homeMu.Unlock()
-	b.async(ctx, func(ctx context.Context) {
-		delay := b.HomeDelay
-		if delay <= 0 {
-			delay = 500 * time.Millisecond
-		}
-		sleepCtx(ctx, delay)
-		b.homeMu.Lock()
-		delete(b.homePending, user)
-		b.homeMu.Unlock()
-		b.publishHome(ctx, user, "")
-	})
+	home homeState
 }
 
 // slowLimit bounds the work on one request after its acknowledgement.

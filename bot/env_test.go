@@ -69,9 +69,15 @@ type slackEnv struct {
 
 func newSlackEnv(t *testing.T) *slackEnv {
 	t.Helper()
-	e := &slackEnv{t: t, fake: newFakeSlack(t), logs: &syncBuffer{}}
-	e.db, e.raw = storetest.Open(t)
-	db := e.db
+	db, raw := storetest.Open(t)
+	return newSlackEnvOn(t, newFakeSlack(t), db, raw)
+}
+
+// newSlackEnvOn is newSlackEnv on a given fake Slack and database: several
+// of them are replicas of one bot.
+func newSlackEnvOn(t *testing.T, fake *fakeSlack, db *store.DB, raw *sql.DB) *slackEnv {
+	t.Helper()
+	e := &slackEnv{t: t, fake: fake, logs: &syncBuffer{}, db: db, raw: raw}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.slack = bot.NewSlack(testToken, "xapp-test-app-token", e.fake.URL(), log)
 	if err := e.slack.Connect(context.Background()); err != nil {

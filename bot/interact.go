@@ -342,7 +342,7 @@ func firstRefusal(refusals map[string]string) string {
 // publishHome publishes the user's App Home; eventID, if set, makes a
 // redelivered app_home_opened publish nothing more.
 func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
-	b.homeUsers.Store(user, true)
+	b.homeOpened(ctx, user)
 	req := b.request(ctx, user, "")
 	req.MaxBlocks = commands.ViewBlocks
 	if eventID != "" {

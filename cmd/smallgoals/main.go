@@ -229,7 +229,16 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	b := &bot.Bot{Handler: m.Commands, Forms: m.Commands, Slack: m.Slack, Log: m.Log,
-		FileLog: m.DB, FileTTL: m.Config.FileTTL, Outbox: reminders.Deliverer{Outbox: m.DB, Log: m.Log}}
+		FileLog: m.DB, FileTTL: m.Config.FileTTL, Outbox: reminders.Deliverer{Outbox: m.DB, Log: m.Log}, Homes: m.DB}
+	// App Home changes made on other replicas; until the end, for the
+	// refreshes of the last requests.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	listened := make(chan struct{})
+	go func() {
+		defer close(listened)
+		store.Listen(listenCtx, m.Config.DatabaseURL, store.HomeChannel, m.Log, b.HomeListener())
+	}()
+	defer func() { stopListening(); <-listened }()
 	sched, err := m.Jobs().Start(ctx)
 	if err != nil {
 		return err

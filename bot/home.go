@@ -1,0 +1,214 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+// HomeStore is App Home's state shared by the replicas; *store.DB is one.
+// A change notifies every replica (PostgreSQL NOTIFY, with the user's ID
+// only), which hands it to Bot.HomeSubscriber.
+type HomeStore interface {
+	// OpenHome records that user opened App Home, and notifies "opened".
+	OpenHome(ctx context.Context, user string, at time.Time) error
+	// ChangeHome counts a change to user's App Home and notifies
+	// "changed"; false when the user has none.
+	ChangeHome(ctx context.Context, user string) (bool, error)
+	// ClaimHome claims the changes not yet published: true for the one
+	// replica that is to publish.
+	ClaimHome(ctx context.Context, user string) (bool, error)
+	// ListHomes returns the users with an App Home kept fresh.
+	ListHomes(ctx context.Context) ([]string, error)
+}
+
+var homeNotifications = promauto.NewCounterVec(prometheus.CounterOpts{
+	Name: "smallgoals_home_notifications_total",
+	Help: "App Home notifications this replica heard from PostgreSQL, by kind (opened, changed).",
+}, []string{"kind"})
+
+// homeState is what a replica knows of the App Homes kept fresh: which
+// users have one (a copy of the database's, read again whenever the
+// listener connects, so it survives restarts and lost notifications) and
+// which refreshes are about to go out.
+type homeState struct {
+	mu      sync.Mutex
+	pending map[string]bool // users whose App Home is about to be refreshed
+	known   map[string]bool // users with an App Home kept fresh
+	synced  bool            // known is current: the listener is up and has read them
+	local   sync.Map        // without a HomeStore: the users who opened App Home here
+}
+
+// has reports whether user has an App Home kept fresh; sure is false while
+// the listener is not synced (then only the database knows).
+func (h *homeState) has(user string) (has, sure bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.known[user], h.synced
+}
+
+func (h *homeState) add(user string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.known == nil {
+		h.known = map[string]bool{}
+	}
+	h.known[user] = true
+}
+
+// homeOpened records that user's App Home is open: in the database, for
+// every replica, unless it is known already.
+func (b *Bot) homeOpened(ctx context.Context, user string) {
+	if b.Homes == nil {
+		b.home.local.Store(user, true)
+		return
+	}
+	if has, _ := b.home.has(user); has {
+		return
+	}
+	if err := b.Homes.OpenHome(ctx, user, b.now()); err != nil {
+		b.Log.ErrorContext(ctx, "App Home not recorded as open", "err", err)
+		return
+	}
+	b.home.add(user)
+}
+
+// refreshHome refreshes a user's App Home after a change they made. With
+// a HomeStore the change is counted and notified, and the replica that
+// claims it publishes (any may: views.publish is the same from every
+// replica); without one, this replica publishes if the user opened App
+// Home here.
+func (b *Bot) refreshHome(ctx context.Context, user string) {
+	if b.Homes == nil {
+		if _, ok := b.home.local.Load(user); ok {
+			b.scheduleHome(ctx, user, false)
+		}
+		return
+	}
+	has, sure := b.home.has(user)
+	if sure && !has {
+		return // no App Home to refresh: no database round trip
+	}
+	b.async(ctx, func(ctx context.Context) {
+		changed, err := b.Homes.ChangeHome(ctx, user)
+		if err != nil {
+			b.Log.ErrorContext(ctx, "App Home change not recorded", "err", err)
+			return
+		}
+		if changed {
+			if _, sure := b.home.has(user); !sure {
+				// This replica's listener is down: it does not hear its own
+				// notification, so it takes the change itself (the claim
+				// keeps it to one publish).
+				b.scheduleHome(ctx, user, true)
+			}
+		}
+	})
+}
+
+// scheduleHome publishes user's App Home shortly, once for a burst of
+// changes (views.publish is rate-limited by Slack); with claim, only if
+// this replica claims the changes.
+func (b *Bot) scheduleHome(ctx context.Context, user string, claim bool) {
+	h := &b.home
+	h.mu.Lock()
+	if h.pending == nil {
+		h.pending = map[string]bool{}
+	}
+	if h.pending[user] {
+		h.mu.Unlock()
+		return
+	}
+	h.pending[user] = true
+	h.mu.Unlock()
+	b.async(ctx, func(ctx context.Context) {
+		delay := b.HomeDelay
+		if delay <= 0 {
+			delay = 500 * time.Millisecond
+		}
+		sleepCtx(ctx, delay)
+		h.mu.Lock()
+		delete(h.pending, user)
+		h.mu.Unlock()
+		if claim {
+			mine, err := b.Homes.ClaimHome(ctx, user)
+			if err != nil {
+				b.Log.ErrorContext(ctx, "App Home refresh not claimed", "err", err)
+				return
+			}
+			if !mine {
+				return // another replica publishes it
+			}
+		}
+		b.publishHome(ctx, user, "")
+	})
+}
+
+// HomeListener is what the listener (store.Listen on store.HomeChannel)
+// hands App Home notifications to.
+func (b *Bot) HomeListener() HomeListener { return HomeListener{b} }
+
+// HomeListener takes App Home notifications for a Bot (a store.Subscriber).
+type HomeListener struct{ b *Bot }
+
+// Notified takes a notification: an App Home opened on some replica, or
+// changed (then refreshed by the replica that claims the change).
+func (s HomeListener) Notified(ctx context.Context, payload string) {
+	var ev struct {
+		Kind string `json:"kind"`
+		User string `json:"user"`
+	}
+	if s.b.Homes == nil {
+		return
+	}
+	if err := json.Unmarshal([]byte(payload), &ev); err != nil || ev.User == "" {
+		s.b.Log.Warn("App Home notification not understood")
+		return
+	}
+	s.b.Log.Debug("App Home notified", "kind", ev.Kind, "user", ev.User)
+	switch ev.Kind {
+	case "opened":
+		s.b.home.add(ev.User)
+	case "changed":
+		s.b.home.add(ev.User)
+		s.b.scheduleHome(ctx, ev.User, true)
+	default:
+		s.b.Log.Warn("App Home notification not understood")
+		return
+	}
+	homeNotifications.WithLabelValues(ev.Kind).Inc()
+}
+
+// Synced reads again which users have an App Home, when the listener has
+// (re)connected: what was notified while it was down is lost.
+func (s HomeListener) Synced(ctx context.Context) {
+	if s.b.Homes == nil {
+		return
+	}
+	users, err := s.b.Homes.ListHomes(ctx)
+	if err != nil {
+		s.b.Log.Error("App Homes not read", "err", err)
+		return
+	}
+	known := make(map[string]bool, len(users))
+	for _, u := range users {
+		known[u] = true
+	}
+	h := &s.b.home
+	h.mu.Lock()
+	h.known, h.synced = known, true
+	h.mu.Unlock()
+	s.b.Log.Info("listening for App Home changes", "homes", len(users))
+}
+
+// Lost marks what the replica knows of App Homes as unsure until the
+// listener is back: meanwhile every change is written to the database.
+func (s HomeListener) Lost() {
+	s.b.home.mu.Lock()
+	s.b.home.synced = false
+	s.b.home.mu.Unlock()
+}

@@ -1,0 +1,173 @@
+package bot_test
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"smallgoals/store"
+	"smallgoals/store/storetest"
+)
+
+// replica is one replica of the bot on a database others share: its own
+// pool, HTTP server and App Home listener.
+type replica struct {
+	*slackEnv
+	stop func()
+}
+
+// startReplica starts a replica on the database at url against fake; with
+// listen, its App Home listener too (and waits until it has synced).
+func startReplica(t *testing.T, fake *fakeSlack, url string, listen bool) *replica {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 6, Keys: storetest.Keyring()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newSlackEnvOn(t, fake, db, raw)
+	e.bot.Homes = db
+	e.bot.HomeDelay = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	if listen {
+		go func() {
+			defer close(done)
+			store.Listen(ctx, url, store.HomeChannel, e.bot.Log, e.bot.HomeListener())
+		}()
+	} else {
+		close(done)
+	}
+	r := &replica{slackEnv: e, stop: sync.OnceFunc(func() {
+		e.http.Close()
+		e.bot.Wait()
+		cancel()
+		<-done
+		db.Close()
+		raw.Close()
+	})}
+	t.Cleanup(r.stop)
+	if listen {
+		r.waitLog("listening for App Home changes")
+	}
+	return r
+}
+
+// waitLog waits until the replica's log holds s.
+func (r *replica) waitLog(s string) {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(r.logs.String(), s) {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the replica never logged %q:\n%s", s, r.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// publishes counts the App Homes published for user.
+func publishes(f *fakeSlack, user string) int {
+	n := 0
+	for _, v := range f.viewsCopy() {
+		if v.Method == "views.publish" && v.User == user {
+			n++
+		}
+	}
+	return n
+}
+
+// waitHome waits until an App Home holding want is published for user.
+func waitHome(t *testing.T, f *fakeSlack, user, want string) fakeView {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		for _, v := range f.viewsCopy() {
+			if v.Method == "views.publish" && v.User == user && strings.Contains(v.View, want) {
+				return v
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no App Home with %q published for %s; views: %+v", want, user, f.viewsCopy())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// settle waits for the replicas' work after a change, and a little more
+// for a notification on its way, before counting what reached Slack.
+func settle(rs ...*replica) {
+	time.Sleep(300 * time.Millisecond)
+	for _, r := range rs {
+		r.bot.Wait()
+	}
+}
+
+// Two replicas on one database and one Slack: App Home opened through
+// one is refreshed — once — after a score logged through the other; after
+// both restart, a new replica still refreshes it; a replica whose
+// listener is down refreshes it too; a user who never opened App Home
+// gets none.
+func TestAppHomeAcrossReplicas(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, true)
+	b := startReplica(t, fake, url, true)
+	setupTeams(a.slackEnv)
+	openHome(a.slackEnv, "UANNA", "Ev1")
+	b.waitLog("kind=opened user=UANNA")
+
+	before := publishes(fake, "UANNA")
+	b.command("UANNA", "C1", "AB-1 7 b:8 Gik selv til bussen")
+	home := waitHome(t, fake, "UANNA", "7 · borger 8")
+	if strings.Contains(home.View, "Gik selv") {
+		t.Error("a note reached App Home")
+	}
+	settle(a, b)
+	if n := publishes(fake, "UANNA") - before; n != 1 {
+		t.Errorf("App Home published %d times after one change, want once", n)
+	}
+
+	// A burst of changes on both replicas: one refresh each for a handful, not one per change.
+	before = publishes(fake, "UANNA")
+	for i, r := range []*replica{a, b, a, b} {
+		r.command("UANNA", "C1", []string{"AB-1 5", "AB-1 6", "AB-1 4", "AB-1 2 b:3"}[i])
+	}
+	waitHome(t, fake, "UANNA", "2 · borger 3")
+	settle(a, b)
+	if n := publishes(fake, "UANNA") - before; n < 1 || n > 4 {
+		t.Errorf("App Home published %d times after a burst of 4 changes", n)
+	}
+
+	// Both replicas restart: what is open is in the database.
+	a.stop()
+	b.stop()
+	c := startReplica(t, fake, url, true)
+	c.command("UANNA", "C1", "AB-1 3 b:9")
+	waitHome(t, fake, "UANNA", "3 · borger 9")
+
+	// A replica whose listener is down refreshes the Homes it changes.
+	d := startReplica(t, fake, url, false)
+	before = publishes(fake, "UANNA")
+	d.command("UANNA", "C1", "AB-1 8 b:1")
+	waitHome(t, fake, "UANNA", "8 · borger 1")
+	settle(c, d)
+	if n := publishes(fake, "UANNA") - before; n != 1 {
+		t.Errorf("App Home published %d times after one change with one listener down, want once", n)
+	}
+
+	// Carl never opened App Home: his changes publish nothing.
+	c.command("UCARL", "C2", "XY-1 5")
+	settle(c, d)
+	if n := publishes(fake, "UCARL"); n != 0 {
+		t.Errorf("%d App Homes published for a user who never opened it", n)
+	}
+	if n := c.count(`SELECT count(*) FROM app_homes`); n != 1 {
+		t.Errorf("app_homes has %d rows, want anna's", n)
+	}
+}
