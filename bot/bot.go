@@ -172,7 +172,7 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			return
 		}
 		if err := b.Slack.Respond(work, sc.ResponseURL, r); err != nil {
-			b.Log.Error("late answer not sent", "user", sc.UserID, "err", err)
+			b.Log.ErrorContext(ctx, "late answer not sent", "user", sc.UserID, "err", err)
 		}
 	}()
 	timer := time.NewTimer(ackWithin)

@@ -70,15 +70,16 @@ type slackEnv struct {
 func newSlackEnv(t *testing.T) *slackEnv {
 	t.Helper()
 	db, raw := storetest.Open(t)
-	return newSlackEnvOn(t, newFakeSlack(t), db, raw)
+	return newSlackEnvOn(t, newFakeSlack(t), db, raw, false)
 }
 
-// newSlackEnvOn is newSlackEnv on a given fake Slack and database: several
-// of them are replicas of one bot.
-func newSlackEnvOn(t *testing.T, fake *fakeSlack, db *store.DB, raw *sql.DB) *slackEnv {
+// newSlackEnvOn is newSlackEnv on a given fake Slack and database (several
+// of them are replicas of one bot), logging as the program does (JSON or
+// text) at debug level.
+func newSlackEnvOn(t *testing.T, fake *fakeSlack, db *store.DB, raw *sql.DB, jsonLogs bool) *slackEnv {
 	t.Helper()
 	e := &slackEnv{t: t, fake: fake, logs: &syncBuffer{}, db: db, raw: raw}
-	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(bot.NewLogHandler(e.logs, jsonLogs, slog.LevelDebug))
 	e.slack = bot.NewSlack(testToken, "xapp-test-app-token", e.fake.URL(), log)
 	if err := e.slack.Connect(context.Background()); err != nil {
 		t.Fatal(err)

@@ -101,13 +101,13 @@ func (b *Bot) sendFiles(ctx context.Context, user string, r commands.Reply) comm
 	for _, f := range r.Files {
 		id, err := b.Slack.SendFile(ctx, user, f)
 		if err != nil {
-			b.Log.Error("file not sent", "user", user, "err", err)
+			b.Log.ErrorContext(ctx, "file not sent", "user", user, "err", err)
 			sent = false
 			break
 		}
 		if b.FileLog != nil {
 			if err := b.FileLog.RecordFile(ctx, fileRecord(id, f, b.now(), ttl)); err != nil {
-				b.Log.Error("file not recorded", "file", id, "err", err)
+				b.Log.ErrorContext(ctx, "file not recorded", "file", id, "err", err)
 			}
 		}
 	}
@@ -151,7 +151,7 @@ func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
 		if _, limited := retryAfter(err); limited {
 			stop = true
 		}
-		b.Log.Warn(what+" not deleted from Slack; the housekeeping job tries again", "err", err)
+		b.Log.WarnContext(ctx, what+" not deleted from Slack; the housekeeping job tries again", "err", err)
 		return false
 	}
 	for _, p := range r.Unpost {
@@ -161,7 +161,7 @@ func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
 		}
 		if b.FileLog != nil {
 			if err := b.FileLog.ForgetPost(context.WithoutCancel(ctx), p); err != nil {
-				b.Log.Error("deleted message still recorded; the housekeeping job forgets it", "err", err)
+				b.Log.ErrorContext(ctx, "deleted message still recorded; the housekeeping job forgets it", "err", err)
 			}
 		}
 		d.Messages++
@@ -173,7 +173,7 @@ func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
 		}
 		if b.FileLog != nil {
 			if err := b.FileLog.ForgetFile(context.WithoutCancel(ctx), id); err != nil {
-				b.Log.Error("deleted file still recorded; retention forgets it", "file", id, "err", err)
+				b.Log.ErrorContext(ctx, "deleted file still recorded; retention forgets it", "file", id, "err", err)
 			}
 		}
 		d.Files++

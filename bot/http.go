@@ -42,6 +42,8 @@ type HTTP struct {
 	Ready  func(ctx context.Context) error // the readiness check, e.g. a database ping
 	// NoMetrics leaves /metrics out (it has an address of its own).
 	NoMetrics bool
+
+	badSignature limitedWarning // at most one warning a minute
 }
 
 // Routes returns the HTTP routes of the contract (design.md §4.2).
@@ -55,7 +57,7 @@ func (h *HTTP) Routes() http.Handler {
 	} else {
 		HealthRoutes(mux, h.Ready)
 	}
-	return mux
+	return withRequests(mux)
 }
 
 // HealthRoutes adds /healthz (liveness, no database), /readyz (readiness)
@@ -104,7 +106,7 @@ func (h *HTTP) verified(next func(http.ResponseWriter, *http.Request, []byte)) h
 			err = sv.Ensure()
 		}
 		if err != nil {
-			h.Bot.Log.Warn("request refused: bad signature", "path", r.URL.Path)
+			h.badSignature.warn(r.Context(), h.Bot.Log, "request refused: bad signature", "path", r.URL.Path)
 			http.Error(w, msgUnauthorized, http.StatusUnauthorized)
 			return
 		}
@@ -114,9 +116,9 @@ func (h *HTTP) verified(next func(http.ResponseWriter, *http.Request, []byte)) h
 }
 
 // ours reports whether a request comes from the bot's own workspace.
-func (h *HTTP) ours(w http.ResponseWriter, teamID string) bool {
+func (h *HTTP) ours(w http.ResponseWriter, r *http.Request, teamID string) bool {
 	if teamID != h.Bot.Slack.TeamID {
-		h.Bot.Log.Warn("request refused: another workspace")
+		h.Bot.Log.WarnContext(r.Context(), "request refused: another workspace")
 		http.Error(w, msgForbidden, http.StatusForbidden)
 		return false
 	}
@@ -132,7 +134,7 @@ func (h *HTTP) command(w http.ResponseWriter, r *http.Request, _ []byte) {
 	if r.PostForm.Get("ssl_check") == "1" {
 		return // Slack checking the certificate; signed like any request
 	}
-	if !h.ours(w, sc.TeamID) {
+	if !h.ours(w, r, sc.TeamID) {
 		return
 	}
 	reply := h.Bot.Command(r.Context(), sc)
@@ -153,10 +155,12 @@ func (h *HTTP) interaction(w http.ResponseWriter, r *http.Request, body []byte) 
 		http.Error(w, msgBadRequest, http.StatusBadRequest)
 		return
 	}
-	if !h.ours(w, cb.Team.ID) {
+	if !h.ours(w, r, cb.Team.ID) {
 		return
 	}
-	if resp := h.Bot.Interaction(r.Context(), cb); resp != nil {
+	resp := h.Bot.Interaction(r.Context(), cb)
+	observeInteraction("http", requestStart(r.Context()), cb, resp)
+	if resp != nil {
 		writeJSON(w, resp)
 	}
 }
@@ -177,10 +181,11 @@ func (h *HTTP) event(w http.ResponseWriter, r *http.Request, body []byte) {
 		io.WriteString(w, c.Challenge)
 		return
 	}
-	if !h.ours(w, ev.TeamID) {
+	if !h.ours(w, r, ev.TeamID) {
 		return
 	}
 	h.Bot.Event(r.Context(), ev)
+	observeEvent("http", requestStart(r.Context()), ev)
 }
 
 // readBody reads a request's body, at most MaxBody bytes, into a buffer

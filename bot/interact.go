@@ -51,7 +51,7 @@ func (b *Bot) openForm(ctx context.Context, triggerID, user, channel string, m c
 	v := views{b.Forms}
 	id, hash, err := b.Slack.OpenView(ctx, triggerID, v.Loading(lang, m.Kind))
 	if err != nil {
-		b.Log.Error("form not opened", "form", m.Kind, "err", err)
+		b.Log.ErrorContext(ctx, "form not opened", "form", m.Kind, "err", err)
 		return
 	}
 	var full slack.ModalViewRequest
@@ -62,7 +62,7 @@ func (b *Bot) openForm(ctx context.Context, triggerID, user, channel string, m c
 		full = v.Modal(d, meta)
 	}
 	if err := b.Slack.UpdateView(ctx, id, hash, full); err != nil {
-		b.Log.Error("form not filled in", "form", m.Kind, "err", err)
+		b.Log.ErrorContext(ctx, "form not filled in", "form", m.Kind, "err", err)
 	}
 }
 
@@ -162,7 +162,7 @@ func (b *Bot) answerButton(ctx context.Context, cb slack.InteractionCallback, r 
 		err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
 	}
 	if err != nil {
-		b.Log.Error("button answer not sent", "button", what, "err", err)
+		b.Log.ErrorContext(ctx, "button answer not sent", "button", what, "err", err)
 	}
 }
 
@@ -207,7 +207,7 @@ func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *
 	}
 	meta.Citizen, meta.Goal = 0, 0
 	if err := b.Slack.UpdateView(ctx, cb.View.ID, cb.View.Hash, views{b.Forms}.Modal(d, meta)); err != nil {
-		b.Log.Warn("form not updated", "form", meta.Kind, "err", err)
+		b.Log.WarnContext(ctx, "form not updated", "form", meta.Kind, "err", err)
 	}
 }
 
@@ -253,7 +253,7 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 			reply = commands.Reply{Blocks: []commands.Block{{Kind: commands.Section,
 				Text: b.Forms.T(lang, "modal.late_refused", "Reason", firstRefusal(refusals))}}}
 			if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
-				b.Log.Error("late refusal not sent", "err", err)
+				b.Log.ErrorContext(ctx, "late refusal not sent", "err", err)
 			}
 			return
 		}
@@ -292,7 +292,7 @@ func (b *Bot) saved(ctx context.Context, meta formMeta, user string, reply comma
 		return
 	}
 	if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
-		b.Log.Error("confirmation not sent", "err", err)
+		b.Log.ErrorContext(ctx, "confirmation not sent", "err", err)
 	}
 	b.notify(ctx, reply)
 	b.refreshHome(ctx, user)
@@ -353,7 +353,7 @@ func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
 		return
 	}
 	if err := b.Slack.PublishHome(ctx, user, views{b.Forms}.Home(r)); err != nil {
-		b.Log.Error("home not published", "err", err)
+		b.Log.ErrorContext(ctx, "home not published", "err", err)
 	}
 }
 
@@ -372,7 +372,7 @@ func (b *Bot) Event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 func (b *Bot) notify(ctx context.Context, r commands.Reply) {
 	for _, n := range r.Notify {
 		if err := deliverNotice(ctx, b.Outbox, n, b.now(), b.Slack.DM); err != nil {
-			b.Log.Error("notice not sent", "user", n.User, "err", err)
+			b.Log.ErrorContext(ctx, "notice not sent", "user", n.User, "err", err)
 		}
 	}
 }

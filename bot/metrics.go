@@ -1,13 +1,8 @@
 package bot
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,10 +28,6 @@ var (
 		Name: "smallgoals_commands_total",
 		Help: "Commands answered, by command and outcome (done, refused, failed, late, form).",
 	}, []string{"command", "outcome"})
-	slackCalls = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "smallgoals_slack_calls_total",
-		Help: "Calls to Slack's Web API by method and outcome (ok, slack_error, rate_limited, http_error, transport_error).",
-	}, []string{"method", "outcome"})
 )
 
 // observeCommand records a command's answer.
@@ -46,89 +37,10 @@ func observeCommand(transport string, start time.Time, command, outcome string) 
 	}
 	ackSeconds.WithLabelValues(transport, command).Observe(time.Since(start).Seconds())
 	commandOutcomes.WithLabelValues(command, outcome).Inc()
+	if command == "log" { // a typed score (the form's are in observeInteraction)
+		scoreSubmissions.WithLabelValues("typed", outcome).Inc()
+	}
 }
-
-// countingTransport counts the bot's calls to Slack by API method. A Web
-// API answer with HTTP 200 and "ok": false is Slack refusing the call: it
-// counts as slack_error.
-type countingTransport struct{ next http.RoundTripper }
-
-func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	api := strings.Contains(r.URL.Path, "/api/")
-	if !api {
-		method = "upload" // file uploads and response_url posts
-	}
-	resp, err := t.next.RoundTrip(r)
-	switch {
-	case err != nil:
-		slackCalls.WithLabelValues(method, "transport_error").Inc()
-	case resp.StatusCode == http.StatusTooManyRequests:
-		slackCalls.WithLabelValues(method, "rate_limited").Inc()
-	case resp.StatusCode >= 400:
-		slackCalls.WithLabelValues(method, "http_error").Inc()
-	case api && refused(resp):
-		slackCalls.WithLabelValues(method, "slack_error").Inc()
-	default:
-		slackCalls.WithLabelValues(method, "ok").Inc()
-	}
-	return resp, err
-}
-
-// peekLimit bounds how much of an answer refused reads ahead.
-const peekLimit = 64 << 10
-
-// refused reports whether a JSON answer of the Web API says "ok": false.
-// It reads at most peekLimit bytes of the body (Slack writes "ok" first)
-// and puts them back, so the caller reads the body as it came.
-func refused(resp *http.Response) bool {
-	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct != "application/json" || resp.Body == nil {
-		return false
-	}
-	head, err := io.ReadAll(io.LimitReader(resp.Body, peekLimit))
-	rest := io.Reader(resp.Body)
-	if err != nil {
-		rest = errReader{err} // the caller meets the read's error where it happened
-	}
-	resp.Body = peekedBody{io.MultiReader(bytes.NewReader(head), rest), resp.Body}
-	ok, found := okField(head)
-	return found && !ok
-}
-
-// okField finds the top-level "ok" of a JSON object in b, which may be cut
-// short; found is false if b ends or goes wrong before "ok".
-func okField(b []byte) (ok, found bool) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return false, false
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return false, false
-		}
-		if key == "ok" {
-			v, err := dec.Token()
-			ok, isBool := v.(bool)
-			return ok, err == nil && isBool
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return false, false
-		}
-	}
-	return false, false
-}
-
-// peekedBody is a response body with its first bytes read and put back.
-type peekedBody struct {
-	io.Reader
-	io.Closer
-}
-
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // statusRecorder keeps a response's status code for the request counter.
 type statusRecorder struct {
@@ -149,3 +61,30 @@ func counted(route string, next http.HandlerFunc) http.HandlerFunc {
 		httpRequests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 	}
 }
+
+// The metrics of interactions, events, score submissions and the Socket
+// Mode connection.
+var (
+	interactionSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "smallgoals_interaction_seconds",
+		Help:    "Time from an interaction (button, form, shortcut) to its acknowledgement, by transport (http, socket), type (block_actions, view_submission, shortcut, message_action, …) and kind (the form, button or shortcut).",
+		Buckets: []float64{.001, .0025, .005, .01, .015, .025, .05, .1, .25, .5, 1, 2, 3},
+	}, []string{"transport", "type", "kind"})
+	eventSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "smallgoals_event_seconds",
+		Help:    "Time from an Events API event to its acknowledgement, by transport (http, socket) and event type.",
+		Buckets: []float64{.001, .0025, .005, .01, .015, .025, .05, .1, .25, .5, 1, 2, 3},
+	}, []string{"transport", "event"})
+	scoreSubmissions = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "smallgoals_score_submissions_total",
+		Help: "Scores submitted, by source (typed: /maal REF SCORE; form: the log form) and outcome (typed: done, refused, failed; form: closed, refused).",
+	}, []string{"source", "outcome"})
+	socketConnected = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "smallgoals_socket_connected",
+		Help: "1 while the Socket Mode WebSocket to Slack is connected, else 0.",
+	})
+	socketReconnects = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "smallgoals_socket_reconnects_total",
+		Help: "Socket Mode connections opened again after the first (Slack's disconnect requests, lost connections).",
+	})
+)

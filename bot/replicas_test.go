@@ -31,7 +31,7 @@ func startReplica(t *testing.T, fake *fakeSlack, url string, listen bool) *repli
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newSlackEnvOn(t, fake, db, raw)
+	e := newSlackEnvOn(t, fake, db, raw, false)
 	e.bot.Homes = db
 	e.bot.HomeDelay = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())

@@ -145,7 +145,7 @@ func (s *Slack) Post(ctx context.Context, channel string, r commands.Reply) (sma
 		case err == nil:
 			return smallgoals.Posted{Channel: cmp.Or(ch, channel), TS: ts}, nil
 		case errors.As(err, &rl) && attempt < maxRetries:
-			s.log.Warn("slack rate limited", "method", "chat.postMessage", "retry_after", rl.RetryAfter)
+			s.log.WarnContext(ctx, "slack rate limited", "method", "chat.postMessage", "retry_after", rl.RetryAfter)
 			s.hold(channel, rl.RetryAfter)
 			continue
 		}
@@ -261,7 +261,7 @@ func (s *Slack) user(ctx context.Context, id string) (userInfo, error) {
 func (s *Slack) Locale(ctx context.Context, id string) string {
 	u, err := s.user(ctx, id)
 	if err != nil {
-		s.log.Warn("no locale", "user", id, "err", err)
+		s.log.WarnContext(ctx, "no locale", "user", id, "err", err)
 		return ""
 	}
 	return u.locale
@@ -399,7 +399,7 @@ func (s *Slack) retryLimited(ctx context.Context, method string, waited *time.Du
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 			return err
 		}
-		s.log.Warn("slack rate limited; retrying", "method", method, "retry_after", d)
+		s.log.WarnContext(ctx, "slack rate limited; retrying", "method", method, "retry_after", d)
 		if err := s.sleep(ctx, d); err != nil {
 			return err
 		}
@@ -548,7 +548,7 @@ func (s *Slack) EphemeralIn(ctx context.Context, channel, thread, user string, r
 		if err == nil {
 			return nil
 		}
-		s.log.Warn("ephemeral message not posted; sending a DM", "err", err)
+		s.log.WarnContext(ctx, "ephemeral message not posted; sending a DM", "err", err)
 	}
 	_, err := s.DM(ctx, user, r)
 	return err

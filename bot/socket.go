@@ -40,6 +40,7 @@ const ackGrace = 100 * time.Millisecond
 //   - Then the connection closes, drainFor after ctx at the latest.
 func (s *Socket) Run(ctx context.Context) error {
 	client := socketmode.New(s.Bot.Slack.api)
+	defer socketConnected.Set(0)
 	conn, closeConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeConn()
 	errc := make(chan error, 1)
@@ -111,6 +112,11 @@ func (s *Socket) leave(ev socketmode.Event) {
 // an acknowledgement after that is not sent, and is not waited on.
 func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev socketmode.Event, inflight *sync.WaitGroup) {
 	log := s.Bot.Log
+	start := time.Now()
+	observeSocket(ev)
+	if ev.Request != nil && ev.Request.EnvelopeID != "" {
+		ctx = WithRequest(ctx, ev.Request.EnvelopeID, start) // the envelope's ID is the request's
+	}
 	ack := func(payload any) error {
 		return client.AckCtx(conn, ev.Request.EnvelopeID, payload)
 	}
@@ -133,7 +139,7 @@ func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev
 			return
 		}
 		if sc.TeamID != s.Bot.Slack.TeamID {
-			log.Warn("envelope refused: another workspace")
+			log.WarnContext(ctx, "envelope refused: another workspace")
 			ack(nil)
 			return
 		}
@@ -152,7 +158,7 @@ func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev
 				ack(nil)
 				s.Bot.async(ctx, func(ctx context.Context) {
 					if err := s.Bot.Slack.Respond(ctx, sc.ResponseURL, *reply); err != nil {
-						log.Error("answer not sent", "user", sc.UserID, "err", err)
+						log.ErrorContext(ctx, "answer not sent", "user", sc.UserID, "err", err)
 					}
 				})
 			}
@@ -163,10 +169,11 @@ func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev
 		}
 		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
 			if e.TeamID != s.Bot.Slack.TeamID {
-				log.Warn("envelope refused: another workspace")
+				log.WarnContext(ctx, "envelope refused: another workspace")
 				return
 			}
 			s.Bot.Event(ctx, e)
+			observeEvent("socket", start, e)
 		}
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slack.InteractionCallback)
@@ -174,11 +181,15 @@ func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev
 			return
 		}
 		if cb.Team.ID != s.Bot.Slack.TeamID {
-			log.Warn("envelope refused: another workspace")
+			log.WarnContext(ctx, "envelope refused: another workspace")
 			ack(nil)
 			return
 		}
-		work(func() { ack(s.Bot.Interaction(context.WithoutCancel(ctx), cb)) })
+		work(func() {
+			resp := s.Bot.Interaction(context.WithoutCancel(ctx), cb)
+			ack(resp)
+			observeInteraction("socket", start, cb, resp)
+		})
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:

@@ -405,26 +405,26 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 		return nil
 	})
 	if errors.Is(err, errDuplicate) {
-		h.log.Debug("redelivery ignored", "user", req.UserID, "command", p.id())
+		h.log.DebugContext(ctx, "redelivery ignored", "user", req.UserID, "command", p.id())
 		return reply, nil
 	}
 	if err != nil {
-		return h.failure(req, p, err)
+		return h.failure(ctx, req, p, err)
 	}
 	reply.Command, reply.Outcome = p.id(), "done"
 	// What was asked and how it went; never the text.
 	if refusal != nil {
 		reply.Outcome = "refused"
-		h.log.Debug("command refused", "user", req.UserID, "command", p.id(), "reason", h.messageID(refusal))
+		h.log.DebugContext(ctx, "command refused", "user", req.UserID, "command", p.id(), "reason", h.messageID(refusal))
 	} else {
-		h.log.Debug("command done", "user", req.UserID, "command", p.id())
+		h.log.DebugContext(ctx, "command done", "user", req.UserID, "command", p.id())
 	}
 	return reply, refusal
 }
 
 // failure logs an internal error once and answers that nothing was saved.
-func (h *Handler) failure(req Request, p parsed, err error) (Reply, *smallgoals.Error) {
-	h.log.Error("command failed", "user", req.UserID, "command", p.id(), "err", err)
+func (h *Handler) failure(ctx context.Context, req Request, p parsed, err error) (Reply, *smallgoals.Error) {
+	h.log.ErrorContext(ctx, "command failed", "user", req.UserID, "command", p.id(), "err", err)
 	lang := h.lang
 	if p.lang != "" {
 		lang = p.lang
@@ -571,7 +571,7 @@ func (h *Handler) messageID(e *smallgoals.Error) string {
 
 func (c *call) errorReply(e *smallgoals.Error) Reply {
 	if e.MsgID != "" && !c.h.msg.Has(e.MsgID) {
-		c.h.log.Error("a refusal's message is missing; its code's is shown", "msg_id", e.MsgID, "code", e.Code)
+		c.h.log.ErrorContext(c.ctx, "a refusal's message is missing; its code's is shown", "msg_id", e.MsgID, "code", e.Code)
 	}
 	data := c.data()
 	for k, v := range e.Data {

@@ -209,7 +209,7 @@ func (c *call) runExport() (Reply, error) {
 			return told(ctx, false, expires)
 		}
 		if err := h.store.InTx(ctx, func(tx Tx) error { return tx.MarkExported(ctx, citizenID, at) }); err != nil {
-			h.log.Error("export sent but not marked", "user", user, "err", err)
+			h.log.ErrorContext(ctx, "export sent but not marked", "user", user, "err", err)
 			return notMarked
 		}
 		return told(ctx, true, expires)

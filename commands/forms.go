@@ -68,7 +68,7 @@ func (h *Handler) Lang(ctx context.Context, req Request) string {
 		return nil
 	})
 	if err != nil {
-		h.log.Warn("language not found", "user", req.UserID, "err", err)
+		h.log.WarnContext(ctx, "language not found", "user", req.UserID, "err", err)
 	}
 	return lang
 }
@@ -165,7 +165,7 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 		return c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, shown, f.citizen.Alias, true)
 	})
 	if err != nil {
-		h.log.Error("form failed", "user", req.UserID, "form", m.Kind, "err", err)
+		h.log.ErrorContext(ctx, "form failed", "user", req.UserID, "form", m.Kind, "err", err)
 	}
 	return d, err
 }

@@ -37,7 +37,7 @@ func (h *Handler) Home(ctx context.Context, req Request) (Reply, bool, error) {
 		return err
 	})
 	if err != nil {
-		h.log.Error("home failed", "user", req.UserID, "err", err)
+		h.log.ErrorContext(ctx, "home failed", "user", req.UserID, "err", err)
 	}
 	return r, fresh, err
 }

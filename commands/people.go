@@ -136,7 +136,7 @@ func (h *Handler) Leave(ctx context.Context, req Request, user string) Reply {
 		return nil
 	})
 	if err != nil {
-		h.log.Error("leave failed", "user", req.UserID, "err", err)
+		h.log.ErrorContext(ctx, "leave failed", "user", req.UserID, "err", err)
 		return textReply(h.msg.T(h.lang, "err.internal"))
 	}
 	return r

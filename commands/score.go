@@ -296,16 +296,16 @@ func (h *Handler) logScore(ctx context.Context, req Request, p parsed, free []st
 		}
 		switch {
 		case res.Stale:
-			return h.failure(req, p, errors.New("commands: the goal kept changing while a score was written"))
+			return h.failure(ctx, req, p, errors.New("commands: the goal kept changing while a score was written"))
 		case res.Duplicate:
-			h.log.Debug("redelivery ignored", "user", req.UserID, "command", cmdLog.id)
+			h.log.DebugContext(ctx, "redelivery ignored", "user", req.UserID, "command", cmdLog.id)
 			return Reply{Blocks: textReply(c.t("err.duplicate")).Blocks, Duplicate: true, Command: cmdLog.id, Outcome: "done"}, nil
 		}
 		e.ID = res.EntryID
 		r := c.logged(gref, t.goal.Scale(), e, res.Recent)
 		r.Changed = true
 		r.Command, r.Outcome = cmdLog.id, "done"
-		h.log.Debug("command done", "user", req.UserID, "command", cmdLog.id)
+		h.log.DebugContext(ctx, "command done", "user", req.UserID, "command", cmdLog.id)
 		return r, nil
 	}
 }
@@ -388,13 +388,13 @@ func (h *Handler) resolveScore(c *call, in scoreInput, fresh bool) (target, stri
 func (h *Handler) scoreRefused(c *call, err error, audits []smallgoals.AuditEvent) (Reply, *smallgoals.Error) {
 	var ue *smallgoals.Error
 	if !errors.As(err, &ue) || ue.Code == smallgoals.EINTERNAL {
-		return h.failure(c.req, c.p, err)
+		return h.failure(c.ctx, c.req, c.p, err)
 	}
 	lang := c.lang
 	if len(audits) > 0 {
 		res, err := h.scores.Append(c.ctx, smallgoals.Append{Audit: audits, User: c.req.UserID})
 		if err != nil {
-			return h.failure(c.req, c.p, err)
+			return h.failure(c.ctx, c.req, c.p, err)
 		}
 		if lang == "" {
 			lang = h.pickLang(res.UserLang, c.p.lang, c.req.Locale, "")
@@ -406,6 +406,6 @@ func (h *Handler) scoreRefused(c *call, err error, audits []smallgoals.AuditEven
 	c.lang = lang
 	r := c.errorReply(ue)
 	r.Command, r.Outcome = cmdLog.id, "refused"
-	h.log.Debug("command refused", "user", c.req.UserID, "command", cmdLog.id, "reason", ue.MsgID)
+	h.log.DebugContext(c.ctx, "command refused", "user", c.req.UserID, "command", cmdLog.id, "reason", ue.MsgID)
 	return r, ue
 }

@@ -1,6 +1,9 @@
 package reminders
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,4 +57,15 @@ func run(job string, start time.Time, err error) {
 	}
 	jobRuns.WithLabelValues(job, outcome).Inc()
 	jobSeconds.WithLabelValues(job).Observe(time.Since(start).Seconds())
+}
+
+// failed logs a scheduled run's error; a run cut short because the
+// program is stopping is no error (the next run, here or on another
+// replica, does what it left).
+func failed(log *slog.Logger, msg string, err error) {
+	if errors.Is(err, context.Canceled) {
+		log.Info(msg+": stopped by the shutdown", "err", err)
+		return
+	}
+	log.Error(msg, "err", err)
 }

@@ -1,6 +1,7 @@
 package reminders_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -455,4 +456,54 @@ func TestReminderRetriedAfterFailure(t *testing.T) {
 	if !found {
 		t.Error("smallgoals_undelivered_messages{kind=reminder_dm,status=given_up} is not 3")
 	}
+}
+
+// A scheduled run cut short because the program is stopping (its context
+// canceled) is logged as such, not as an ERROR.
+func TestRunStoppedByShutdownIsNoError(t *testing.T) {
+	w := newWorld(t)
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
+	cph := smallgoals.Location("Europe/Copenhagen")
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 12, 2, 7, 59, 50, 0, cph))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // SIGTERM came
+	j := &reminders.Jobs{Store: w.db, Log: log, Location: cph, Clock: clock, Reminder: w.rem(&printer{})}
+	s, err := j.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 6 {
+		time.Sleep(20 * time.Millisecond)
+		clock.Advance(5 * time.Second)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		out := logs.String()
+		mu.Unlock()
+		if strings.Contains(out, "reminders failed: stopped by the shutdown") {
+			if strings.Contains(out, `"level":"ERROR"`) {
+				t.Errorf("an ERROR at shutdown:\n%s", out)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the run never ran or said so:\n%s", out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.Shutdown()
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

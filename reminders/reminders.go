@@ -113,10 +113,10 @@ func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 	}
 	run := func() {
 		if _, err := j.Retention(ctx, j.now()); err != nil {
-			j.Log.Error("retention failed", "err", err)
+			failed(j.Log, "retention failed", err)
 		}
 		if _, err := j.Unpost(ctx, j.now()); err != nil {
-			j.Log.Error("deleting erased borgere's messages failed", "err", err)
+			failed(j.Log, "deleting erased borgere's messages failed", err)
 		}
 	}
 	_, err = s.NewJob(gocron.CronJob("15 * * * *", false), gocron.NewTask(run),
@@ -131,12 +131,12 @@ func (j *Jobs) Start(ctx context.Context) (*Scheduler, error) {
 			at := j.now()
 			if j.Reminder != nil {
 				if _, err := j.Reminder.Remind(ctx, at); err != nil {
-					j.Log.Error("reminders failed", "err", err)
+					failed(j.Log, "reminders failed", err)
 				}
 			}
 			if j.Digester != nil {
 				if _, err := j.Digester.Digest(ctx, at); err != nil {
-					j.Log.Error("digests failed", "err", err)
+					failed(j.Log, "digests failed", err)
 				}
 			}
 		}
