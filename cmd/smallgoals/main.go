@@ -239,19 +239,31 @@ func (m *Main) Serve(ctx context.Context) error {
 		store.Listen(listenCtx, m.Config.DatabaseURL, store.HomeChannel, m.Log, b.HomeListener())
 	}()
 	defer func() { stopListening(); <-listened }()
-	sched, err := m.Jobs().Start(ctx)
+	// The jobs' runs are not cut short by SIGTERM: the scheduler stops
+	// when serve has drained, waiting for a run in progress (10 s at
+	// most), and only then is their context canceled.
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	sched, err := m.Jobs().Start(jobsCtx)
 	if err != nil {
 		return err
 	}
 	defer sched.Shutdown()
-	// Readiness: the database answers and we are not draining.
+	// Readiness: the database answers and we are not draining; a change is
+	// logged, whether a probe or the watch below finds it.
 	var draining atomic.Bool
+	readiness := &readiness{log: m.Log}
 	ready := func(ctx context.Context) error {
 		if draining.Load() {
-			return errors.New("draining")
+			return errDraining
 		}
-		return m.DB.Ping(ctx)
+		err := m.DB.Ping(ctx)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return err // the probe went away, or serve is stopping: no news
+		}
+		return readiness.note(err)
 	}
+	go readiness.watch(jobsCtx, ready)
 	var handler http.Handler
 	var socket *bot.Socket
 	separate := m.Config.MetricsAddr != ""
@@ -392,20 +404,23 @@ func (m *Main) RunShell(ctx context.Context) error {
 	return sh.Run(ctx)
 }
 
+// exit logs serve's one "stopped" line (an error if it stopped on one) and
+// returns the exit code.
 func (m *Main) exit(err error) int {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		m.Log.Error("stopped", "err", err)
 		return 1
 	}
+	if t, _ := m.Config.Transport(); t != TransportShell {
+		m.Log.Info("stopped")
+	}
 	return 0
 }
 
+// newLogger logs to w as LOG_FORMAT says: request IDs on a request's
+// lines, durations in seconds (bot.NewLogHandler).
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(bot.NewLogHandler(w, cfg.LogFormat == "json", cfg.LogLevel))
 }
 
 func isTerminal(r io.Reader) bool {
