@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,6 +28,10 @@ type Config struct {
 	// DatabasePoolMode is "transaction" when DatabaseURL goes through
 	// PgBouncer in transaction mode, else "session".
 	DatabasePoolMode string
+	// DatabaseListenURL is where serve LISTENs for App Home changes on
+	// other replicas: a session of its own, so never through a pooler in
+	// transaction mode; default DatabaseURL.
+	DatabaseListenURL string
 
 	SlackBotToken      string
 	SlackAppToken      string
@@ -149,6 +154,7 @@ var envOptions = []option{
 		c.DatabasePoolMode = v
 		return nil
 	}},
+	{"DATABASE_LISTEN_URL", "", true, func(c *Config, v, _ string) error { c.DatabaseListenURL = cmp.Or(v, c.DatabaseURL); return nil }},
 	{"SLACK_BOT_TOKEN", "", true, func(c *Config, v, _ string) error { c.SlackBotToken = v; return nil }},
 	{"SLACK_APP_TOKEN", "", true, func(c *Config, v, _ string) error { c.SlackAppToken = v; return nil }},
 	{"SLACK_SIGNING_SECRET", "", true, func(c *Config, v, _ string) error {

@@ -236,7 +236,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	listened := make(chan struct{})
 	go func() {
 		defer close(listened)
-		store.Listen(listenCtx, m.Config.DatabaseURL, store.HomeChannel, m.Log, b.HomeListener())
+		store.Listen(listenCtx, m.Config.DatabaseListenURL, store.HomeChannel, m.Log, b.HomeListener())
 	}()
 	defer func() { stopListening(); <-listened }()
 	// The jobs' runs are not cut short by SIGTERM: the scheduler stops
