@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"smallgoals/bot"
 )
 
 // scrape reads /metrics from srv as Prometheus would.
@@ -124,19 +122,7 @@ func TestSocketModeMetrics(t *testing.T) {
 	e := newSlackEnv(t)
 	_, ab1 := setupTeams(e)
 	s := newSocketSlack(t, e)
-	ctx, cancel := context.WithCancel(context.Background())
-	runDone := make(chan error, 1)
-	go func() { runDone <- (&bot.Socket{Bot: e.bot}).Run(ctx) }()
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			<-runDone
-			close(s.done)
-		}
-	}
-	t.Cleanup(stop)
+	runDone, stop := s.start()
 	s.accept(runDone)
 	waitFor(t, "connected", func() bool { return series(scrape(t, e.http.URL), "smallgoals_socket_connected") == 1 })
 	before := series(scrape(t, e.http.URL), "smallgoals_socket_reconnects_total")

@@ -120,6 +120,29 @@ func (s *socketSlack) fail(err error) {
 	}
 }
 
+// start runs the bot's Socket Mode transport against s; stop (also at the
+// test's end, before the bot, database and fake Slack close) cancels it and
+// checks it returns nil in time.
+func (s *socketSlack) start() (runDone <-chan error, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- (&bot.Socket{Bot: s.e.bot}).Run(ctx) }()
+	stop = sync.OnceFunc(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				s.t.Errorf("Socket.Run = %v after cancel, want nil", err)
+			}
+		case <-time.After(socketWait):
+			s.t.Errorf("Socket.Run did not return within %v of cancel", socketWait)
+		}
+		close(s.done)
+	})
+	s.t.Cleanup(stop)
+	return done, stop
+}
+
 // accept waits for the bot to connect and makes that connection current.
 func (s *socketSlack) accept(runDone <-chan error) {
 	s.t.Helper()
@@ -277,28 +300,7 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	e.fake.setMembers("C9", "UANNA") // would be a team, were the workspace ours
 	s := newSocketSlack(t, e)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	runDone := make(chan error, 1)
-	go func() { runDone <- (&bot.Socket{Bot: e.bot}).Run(ctx) }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-runDone:
-			if err != nil {
-				t.Errorf("Socket.Run = %v after cancel, want nil", err)
-			}
-		case <-time.After(socketWait):
-			t.Errorf("Socket.Run did not return within %v of cancel", socketWait)
-		}
-		close(s.done)
-	}
-	t.Cleanup(stop) // runs before the bot, database and fake Slack close
-
+	runDone, stop := s.start()
 	s.accept(runDone)
 	if n := e.fake.called("apps.connections.open"); n != 1 {
 		t.Errorf("apps.connections.open called %d times, want 1", n)

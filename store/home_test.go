@@ -20,12 +20,7 @@ import (
 // open, is claimed once, and notifies with ids only.
 func TestHomeChangesAndClaims(t *testing.T) {
 	t.Parallel()
-	u := storetest.URL(t)
-	db, err := store.Open(context.Background(), u, store.Options{MaxConns: 4, Keys: storetest.Keyring()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, u := openURL(t)
 	ctx := context.Background()
 	heard := make(chan string, 8)
 	l := pq.NewListener(u, time.Second, time.Second, nil)
@@ -156,12 +151,7 @@ func (s *subscriber) wait(t *testing.T, what string, ok func() bool) {
 // so, reconnects and syncs again, then hears what comes after.
 func TestListenReconnects(t *testing.T) {
 	t.Parallel()
-	u := storetest.URL(t)
-	db, err := store.Open(context.Background(), u, store.Options{MaxConns: 4, Keys: storetest.Keyring()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, u := openURL(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	sub := &subscriber{}
@@ -216,4 +206,17 @@ func metric(t *testing.T, name string) float64 {
 		}
 	}
 	return sum
+}
+
+// openURL opens a new test database and returns its URL too, for a
+// listener of its own.
+func openURL(t *testing.T) (*store.DB, string) {
+	t.Helper()
+	u := storetest.URL(t)
+	db, err := store.Open(context.Background(), u, store.Options{MaxConns: 4, Keys: storetest.Keyring()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, u
 }
