@@ -191,7 +191,9 @@ func (s HomeListener) Synced(ctx context.Context) {
 	}
 	users, err := s.b.Homes.ListHomes(ctx)
 	if err != nil {
-		s.b.Log.Error("App Homes not read", "err", err)
+		if ctx.Err() == nil { // not the shutdown
+			s.b.Log.Error("App Homes not read", "err", err)
+		}
 		return
 	}
 	known := make(map[string]bool, len(users))

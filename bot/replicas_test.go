@@ -46,9 +46,9 @@ func startReplica(t *testing.T, fake *fakeSlack, url string, listen bool) *repli
 	}
 	r := &replica{slackEnv: e, stop: sync.OnceFunc(func() {
 		e.http.Close()
-		e.bot.Wait()
-		cancel()
+		cancel() // before Wait: the listener starts refreshes
 		<-done
+		e.bot.Wait()
 		db.Close()
 		raw.Close()
 	})}

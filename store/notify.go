@@ -70,11 +70,14 @@ func Listen(ctx context.Context, url, channel string, log *slog.Logger, sub Subs
 			log.Warn("listener connection failed; trying again", "err", safe(err))
 		}
 	})
+	listening := make(chan struct{})
 	defer func() {
-		l.Close()
+		l.Close() // and Listen gives up, if it still waits
+		<-listening
 		listenerConnected.Set(0)
 	}()
 	go func() {
+		defer close(listening)
 		// Blocks until the connection is up (it may never be).
 		if err := l.Listen(channel); err != nil {
 			if ctx.Err() == nil {
@@ -82,7 +85,9 @@ func Listen(ctx context.Context, url, channel string, log *slog.Logger, sub Subs
 			}
 			return
 		}
-		sub.Synced(ctx)
+		if ctx.Err() == nil {
+			sub.Synced(ctx)
+		}
 	}()
 	ping := time.NewTicker(listenPing)
 	defer ping.Stop()

@@ -230,15 +230,17 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	b := &bot.Bot{Handler: m.Commands, Forms: m.Commands, Slack: m.Slack, Log: m.Log,
 		FileLog: m.DB, FileTTL: m.Config.FileTTL, Outbox: reminders.Deliverer{Outbox: m.DB, Log: m.Log}, Homes: m.DB}
-	// App Home changes made on other replicas; until the end, for the
-	// refreshes of the last requests.
-	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	// App Home changes made here and on other replicas, until the last
+	// requests are done (it stops before b.Wait: a refresh it starts is
+	// work Wait must count from the start).
+	listenCtx, cancelListen := context.WithCancel(context.WithoutCancel(ctx))
 	listened := make(chan struct{})
 	go func() {
 		defer close(listened)
 		store.Listen(listenCtx, m.Config.DatabaseListenURL, store.HomeChannel, m.Log, b.HomeListener())
 	}()
-	defer func() { stopListening(); <-listened }()
+	stopListening := sync.OnceFunc(func() { cancelListen(); <-listened })
+	defer stopListening()
 	// The jobs' runs are not cut short by SIGTERM: the scheduler stops
 	// when serve has drained, waiting for a run in progress (10 s at
 	// most), and only then is their context canceled.
@@ -335,6 +337,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	// answers that follow through response_url.
 	stopSocket()
 	<-socketDone
+	stopListening()
 	b.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
