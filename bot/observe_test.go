@@ -116,8 +116,9 @@ func TestInteractionAndSlackMetrics(t *testing.T) {
 	}
 }
 
-// Socket Mode: the connection's state and reconnects, and interactions
-// and events measured on that transport.
+// Socket Mode: the connection's state and reconnects, interactions and
+// events measured on that transport, and a command's log lines carrying
+// its envelope's ID as request_id.
 func TestSocketModeMetrics(t *testing.T) {
 	e := newSlackEnv(t)
 	_, ab1 := setupTeams(e)
@@ -142,7 +143,12 @@ func TestSocketModeMetrics(t *testing.T) {
 		"actions": []map[string]any{{"action_id": fmt.Sprintf("revise:%d", ab1), "block_id": "b", "type": "button"}}}, 0, ""))
 	s.ack(s.send("events_api", map[string]any{"token": "x", "team_id": e.fake.teamID, "type": "event_callback", "event_id": "EvS1",
 		"event_time": 1, "event": map[string]any{"type": "app_home_opened", "user": "UANNA", "channel": "D1", "tab": "home"}}, 0, ""))
+	env := s.command("UANNA", "C1", "AB-1 5", randomID(), 0)
+	s.answer(env, "AB-1 5")
 	e.bot.Wait()
+	if !regexp.MustCompile(`msg="command done".*request_id=` + env).MatchString(e.logs.String()) {
+		t.Errorf("no log line of the command with its envelope's ID %s as request_id:\n%s", env, e.logs.String())
+	}
 	m := scrape(t, e.http.URL)
 	wantSeries(t, m, [][]string{
 		{"smallgoals_interaction_seconds_count", `transport="socket"`, `type="block_actions"`, `kind="revise"`},
