@@ -235,10 +235,19 @@ func (m *Main) Serve(ctx context.Context) error {
 	// work Wait must count from the start).
 	listenCtx, cancelListen := context.WithCancel(context.WithoutCancel(ctx))
 	listened := make(chan struct{})
-	go func() {
-		defer close(listened)
-		store.Listen(listenCtx, m.Config.DatabaseListenURL, store.HomeChannel, m.Log, b.HomeListener())
-	}()
+	if m.Config.DatabasePoolMode == "transaction" && m.Config.DatabaseListenURL == m.Config.DatabaseURL {
+		// LISTEN through a pooler in transaction mode hears nothing for
+		// sure. Without a listener the replica a change lands on refreshes
+		// the Home itself, asking the database each time.
+		m.Log.Warn("DATABASE_LISTEN_URL is not set with DATABASE_POOL_MODE=transaction: App Home is refreshed " +
+			"without LISTEN, by the replica each change lands on; set it to a direct connection")
+		close(listened)
+	} else {
+		go func() {
+			defer close(listened)
+			store.Listen(listenCtx, m.Config.DatabaseListenURL, store.HomeChannel, m.Log, b.HomeListener())
+		}()
+	}
 	stopListening := sync.OnceFunc(func() { cancelListen(); <-listened })
 	defer stopListening()
 	// The jobs' runs are not cut short by SIGTERM: the scheduler stops
