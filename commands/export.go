@@ -225,7 +225,7 @@ func (c *call) runExport() (Reply, error) {
 		return Reply{}, err
 	}
 	stamp := smallgoals.FormatDate(c.today(&f.team))
-	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", countingEntries(entries), "Revisions", len(revisions))),
+	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", c.n("entries", countingEntries(entries)), "Revisions", c.n("revisions", len(revisions)))),
 		&f.team, c.t("export.not_sent", "Alias", alias),
 		File{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID},
@@ -390,11 +390,12 @@ func undoneAt(e smallgoals.Entry, loc *time.Location) string {
 	return localTime(*e.UndoneAt, loc)
 }
 
-func dateOr(d time.Time, none string) string {
+// dateOr shows d, or none for the zero date (an open end of a period).
+func (c *call) dateOr(d time.Time, none string) string {
 	if d.IsZero() {
 		return none
 	}
-	return smallgoals.FormatDate(d)
+	return c.date(d)
 }
 
 // changesIn keeps the changes made on days from..to (civil dates in loc;

@@ -135,7 +135,7 @@ func (c *call) runLeaderOverview() (Reply, error) {
 	var r Reply
 	r.add(Header, c.t("leader.title", "Count", len(teams)))
 	r.add(Context, c.t("leader.intro", "From", c.quarterName(from), "To", c.quarterName(quarterStart(today)),
-		"Date", smallgoals.FormatDate(today)))
+		"Date", c.date(today)))
 	rows := [][]string{{c.t("leader.col.team"), c.t("leader.col.figure"), c.t("leader.col.period"), c.t("leader.col.count"),
 		c.t("leader.col.of"), c.t("leader.col.share")}}
 	for i, t := range teams {

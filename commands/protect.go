@@ -156,7 +156,8 @@ func (c *call) runAuditLog() (Reply, error) {
 }
 
 func (c *call) auditLine(ev smallgoals.AuditEvent, loc *time.Location) string {
-	line := ev.At.In(loc).Format("2006-01-02 15:04") + " · " + mention(ev.Actor) + " · " + c.t("action."+ev.Action)
+	at := ev.At.In(loc)
+	line := c.date(smallgoals.Day(at, loc)) + " " + c.h.msg.Clock(c.lang, at.Format("15:04")) + " · " + mention(ev.Actor) + " · " + c.t("action."+ev.Action)
 	if ev.Ref != "" {
 		line += " · " + ev.Ref
 	}
@@ -243,8 +244,9 @@ func (c *call) runErase() (Reply, error) {
 		return Reply{}, err
 	}
 	alias := f.citizen.Alias
-	counts := c.t("erase.counts", "Plans", e.Plans, "Goals", e.Goals, "Entries", e.Entries, "Revisions", e.Revisions,
-		"Files", e.Files, "Posts", e.Posts, "Reflections", e.Reflections)
+	counts := c.t("erase.counts", "Plans", c.n("plan_goals", e.Plans), "Goals", c.n("goals", e.Goals),
+		"Entries", c.n("entries", e.Entries), "Revisions", c.n("revisions", e.Revisions), "Files", c.n("files", e.Files),
+		"Posts", c.n("messages", e.Posts), "Reflections", c.n("reflections", e.Reflections))
 	if !confirm {
 		if err := c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, nil, alias, true); err != nil {
 			return Reply{}, err

@@ -163,6 +163,8 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		Lang:   m.Config.Lang,
 		TZ:     m.Config.TZ,
 		Themes: m.Config.Themes,
+		// a team's settings show the default retention
+		RetentionDays: &m.Config.RetentionDays,
 	}
 	if t, _ := m.Config.Transport(); t != TransportShell {
 		m.Slack = bot.NewSlack(m.Config.SlackBotToken, m.Config.SlackAppToken, m.Config.SlackAPIURL, m.Log)
