@@ -43,6 +43,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zones without the system's zone database (scratch images)
 
+	"github.com/chzyer/readline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -368,6 +369,16 @@ func (m *Main) RunShell(ctx context.Context) error {
 		FileTTL:  m.Config.FileTTL,
 		Outbox:   reminders.Deliverer{Outbox: m.DB, Log: m.Log},
 	}
+	if sh.Prompt {
+		// A terminal: line editing and history (in memory only: a line
+		// may hold a note about a borger, so none is written to disk).
+		rl, err := terminalLines(m.Stdin.(*os.File), m.Stdout)
+		if err != nil {
+			return fmt.Errorf("shell: terminal: %w", err)
+		}
+		defer rl.Close()
+		sh.Lines, sh.Out = rl, rl.Stdout() // messages for others redraw the prompt under them
+	}
 	m.Log.Debug("shell started")
 	return sh.Run(ctx)
 }
@@ -386,6 +397,34 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// terminalLines reads the terminal in with line editing and history,
+// writing to out; its raw mode and width are in's, not the process's
+// standard input's.
+func terminalLines(in *os.File, out io.Writer) (*readline.Instance, error) {
+	fd := int(in.Fd())
+	var state *readline.State
+	return readline.NewEx(&readline.Config{
+		Stdin: io.NopCloser(in), Stdout: out, HistoryLimit: 500,
+		FuncIsTerminal: func() bool { return true },
+		FuncMakeRaw: func() (err error) {
+			state, err = readline.MakeRaw(fd)
+			return err
+		},
+		FuncExitRaw: func() error {
+			if state == nil {
+				return nil
+			}
+			return readline.Restore(fd, state)
+		},
+		FuncGetWidth: func() int {
+			if w, _, err := readline.GetSize(fd); err == nil && w > 0 {
+				return w
+			}
+			return 80
+		},
+	})
 }
 
 func isTerminal(r io.Reader) bool {
