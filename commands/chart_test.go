@@ -36,7 +36,7 @@ func TestChartNothingYet(t *testing.T) {
 		t.Errorf("an empty chart was sent: %d files", len(r.Files))
 	}
 	r = e.chartOf("anna", "#slusen", "graf AB")
-	contains(t, r.Text(), "ingen registreringer på *AB*s aktive mål endnu")
+	contains(t, r.Text(), "ingen registreringer på *AB*'s aktive mål endnu")
 	if len(r.Files) != 0 {
 		t.Errorf("an empty page was sent: %d files", len(r.Files))
 	}
@@ -71,7 +71,7 @@ func TestChartGoalAndCitizen(t *testing.T) {
 
 	// All active goals on one page, AB-3 without entries among them.
 	r = e.chartOf("anna", "#slusen", "graf ab")
-	contains(t, r.Text(), "Graferne for *AB*s 3 aktive mål er sendt til dig på én side")
+	contains(t, r.Text(), "Graferne for *AB*'s 3 aktive mål er sendt til dig på én side")
 	if len(r.Files) != 1 {
 		t.Fatalf("files = %d: %s", len(r.Files), r.Text())
 	}

@@ -123,10 +123,10 @@ func (c *call) runOverview() (Reply, error) {
 func (c *call) latestText(o smallgoals.GoalOverview) string {
 	scores := c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen)
 	if o.LastCitizen == nil && o.EarlierCitizen != nil {
-		return c.t("overview.last_earlier", "Scores", scores, "Date", c.date(*o.LastDay),
-			"Citizen", formatScore(o.Scale(), *o.EarlierCitizen), "CitizenDate", c.date(*o.EarlierCitizenDay))
+		return c.t("overview.last_earlier", "Scores", scores, "Date", c.relDate(*o.LastDay, c.team),
+			"Citizen", formatScore(o.Scale(), *o.EarlierCitizen), "CitizenDate", c.relDate(*o.EarlierCitizenDay, c.team))
 	}
-	return c.t("overview.last", "Scores", scores, "Date", c.date(*o.LastDay))
+	return c.t("overview.last", "Scores", scores, "Date", c.relDate(*o.LastDay, c.team))
 }
 
 // sparks are the bars of a sparkline, lowest first.

@@ -24,7 +24,7 @@ func TestScorePairsAreOneEntrysOwn(t *testing.T) {
 	e.do("anna", "#slusen", "AB-1 6 Anden tur")
 	e.now = monday
 
-	const earlier = "personale 6 (22.11.2026, uden borgerens score) · borgerens seneste 8 (20.11.2026)"
+	const earlier = "personale 6 (i går, uden borgerens score) · borgerens seneste 8 (20.11.2026)"
 	overview := e.do("anna", "#slusen", "AB")
 	contains(t, overview, earlier)
 	lacks(t, overview, "personale 6 · borger 8")
@@ -58,7 +58,7 @@ func TestScorePairsAreOneEntrysOwn(t *testing.T) {
 	e.do("anna", "#slusen", "fortryd AB-1")
 	e.do("anna", "#slusen", "AB-1 7 b:7 Fjerde tur")
 	overview = e.do("anna", "#slusen", "AB")
-	contains(t, overview, "personale 7 · borger 7 (23.11.2026)")
+	contains(t, overview, "personale 7 · borger 7 (i dag)")
 	lacks(t, overview, "uden borgerens score")
 	if page := statusPage(t, e); !strings.Contains(page, "personale 7 · borger 7") {
 		t.Errorf("status page does not show the latest entry's own pair 7 and 7:\n%s", goalRow(page))
@@ -68,7 +68,7 @@ func TestScorePairsAreOneEntrysOwn(t *testing.T) {
 	e.do("anna", "#slusen", "AB-1 2 Femte tur")
 	e.do("anna", "#slusen", "lang en")
 	contains(t, e.do("anna", "#slusen", "AB"),
-		"staff 2 (23 Nov 2026, no citizen score) · the citizen's latest 7 (23 Nov 2026)")
+		"staff 2 (today, no citizen score) · the citizen's latest 7 (today)")
 	if page := statusPage(t, e); !strings.Contains(page, "staff 2 · citizen – (latest 7 on 23 Nov 2026)") {
 		t.Errorf("English status page does not show the borger's 7 apart:\n%s", goalRow(page))
 	}

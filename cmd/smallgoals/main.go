@@ -124,6 +124,7 @@ type Main struct {
 	Log    *slog.Logger
 	Stdin  io.Reader
 	Stdout io.Writer
+	Now    func() time.Time // the shell's clock; nil: time.Now (the README's test fixes it)
 
 	DB        *store.DB
 	Encrypted int // rows left in clear by a migration that Open encrypted
@@ -361,6 +362,7 @@ func (m *Main) RunShell(ctx context.Context) error {
 		In:      m.Stdin,
 		Out:     m.Stdout,
 		Prompt:  isTerminal(m.Stdin),
+		Now:     m.Now,
 		Log:     m.Log,
 		Text:    func(id string) string { return msg.T(m.Config.Lang, id) },
 
