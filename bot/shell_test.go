@@ -122,7 +122,7 @@ func TestShellLeave(t *testing.T) {
 	}
 	for _, want := range []string{
 		"@bo er ikke længere med i Slusen (#slusen) og bliver afvist fra nu af",
-		"Der er intet mål AB-1",      // bo, after leaving, from elsewhere
+		"Der er intet mål AB-1",     // bo, after leaving, from elsewhere
 		"@bo er ikke med i Slusen.", // a second :leave: nothing to remove
 	} {
 		if !strings.Contains(out.String(), want) {
