@@ -36,7 +36,7 @@ type Shell struct {
 	Lines LineReader
 	Now   func() time.Time // nil: time.Now
 	Log   *slog.Logger
-	Text  func(id string) string // the shell's own hints, from the message files
+	Text  func(user, id string) string // the shell's own hints to user, in their language, from the message files
 	// FilesDir is where files for the user are written (SMALLGOALS_FILES_DIR).
 	FilesDir string
 	FileLog  FileLog       // where written files are recorded; nil records nothing
@@ -62,7 +62,7 @@ func (s *Shell) Run(ctx context.Context) error {
 		s.Now = time.Now
 	}
 	if s.Text == nil {
-		s.Text = func(id string) string { return id }
+		s.Text = func(_, id string) string { return id }
 	}
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
@@ -181,7 +181,7 @@ func (s *Shell) line(ctx context.Context, line string) {
 			}
 		}
 	default:
-		s.write(s.Text("shell.hint") + "\n")
+		s.write(s.Text(s.user, "shell.hint") + "\n")
 	}
 }
 
@@ -204,7 +204,7 @@ func (s *Shell) meta(ctx context.Context, line string) {
 		// The current user leaves the current channel's team, or NAME does.
 		l, ok := s.Handler.(Leaver)
 		if !ok {
-			s.write(s.Text("shell.meta") + "\n")
+			s.write(s.Text(s.user, "shell.meta") + "\n")
 			return
 		}
 		who := s.user
@@ -214,7 +214,7 @@ func (s *Shell) meta(ctx context.Context, line string) {
 		req := commands.Request{UserID: s.user, ChannelID: s.channel, ChannelName: strings.TrimPrefix(s.channel, "#"), Time: s.Now()}
 		s.write(RenderText(l.Leave(ctx, req, who)) + "\n")
 	default:
-		s.write(s.Text("shell.meta") + "\n")
+		s.write(s.Text(s.user, "shell.meta") + "\n")
 	}
 }
 

@@ -364,7 +364,9 @@ func (m *Main) RunShell(ctx context.Context) error {
 		Prompt:  isTerminal(m.Stdin),
 		Now:     m.Now,
 		Log:     m.Log,
-		Text:    func(id string) string { return msg.T(m.Config.Lang, id) },
+		Text: func(user, id string) string {
+			return msg.T(m.Commands.Lang(ctx, commands.Request{UserID: user, Time: time.Now()}), id)
+		},
 
 		FilesDir: m.Config.FilesDir,
 		FileLog:  m.DB,

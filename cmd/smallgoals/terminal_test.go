@@ -88,10 +88,13 @@ func TestShellTerminalLineEditing(t *testing.T) {
 }
 
 // Piped, the shell stays as it was: no prompt, no terminal escapes, the
-// replies only, byte for byte.
+// replies only, byte for byte. Its own hint is in the user's language.
 func TestShellPipedHasNoPrompt(t *testing.T) {
-	out := shell(t, map[string]string{"DATABASE_URL": storetest.URL(t)}, "/maal lang en", "/maal lang da")
-	const want = "I'll write in English from now on.\n\nJeg skriver på dansk fra nu af.\n\n"
+	out := shell(t, map[string]string{"DATABASE_URL": storetest.URL(t)}, "/maal lang en", "hello", "/maal lang da", "hej")
+	const want = "I'll write in English from now on.\n\n" +
+		"Type a command starting with /, e.g. /maal help. Switch user with :user NAME and channel with :channel NAME.\n" +
+		"Jeg skriver på dansk fra nu af.\n\n" +
+		"Skriv en kommando, der starter med /, fx /maal hjælp. Skift bruger med :user NAVN og kanal med :channel NAVN.\n"
 	if out != want {
 		t.Errorf("piped output %q, want %q", out, want)
 	}
