@@ -119,7 +119,7 @@ func (c *call) runRevise() (Reply, error) {
 		return Reply{}, err
 	}
 	r := textReply(c.t("revise.saved", "Ref", gref, "GAS", smallgoals.FormatGASLevel(level),
-		"Outcome", c.t("outcome."+outcome), "Date", c.date(rv.Day)))
+		"Outcome", c.t("outcome."+outcome), "Date", c.relDate(rv.Day, &f.team)))
 	if rv.NextRevision != nil {
 		r.add(Context, c.t("revise.next", "Date", c.date(*rv.NextRevision)))
 	} else {
