@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"text/template"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -273,7 +274,7 @@ func fragments(t *testing.T, lang, other string) []string {
 	for _, forms := range mine {
 		for _, f := range forms {
 			for _, piece := range split.Split(f, -1) {
-				piece = strings.Trim(piece, " .,!?…→↩️✅📈📤⚠️🏛️")
+				piece = strings.TrimFunc(piece, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 				if len(wordRe.FindAllString(piece, -1)) < 4 || seen[piece] || strings.Contains(all.String(), piece) {
 					continue
 				}
