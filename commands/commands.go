@@ -604,6 +604,9 @@ func (c *call) errorReply(e *smallgoals.Error) Reply {
 	}
 	data := c.data()
 	for k, v := range e.Data {
+		if s, ok := v.(suggestion); ok {
+			v = s.in(c.lang)
+		}
 		data[k] = v
 	}
 	r := textReply(c.h.msg.TData(c.lang, c.h.messageID(e), data))
@@ -616,8 +619,11 @@ func (c *call) errorReply(e *smallgoals.Error) Reply {
 func (c *call) parseErrorReply(e *parseError) Reply {
 	data := c.data()
 	for k, v := range e.data {
-		if s, ok := v.(string); ok {
+		switch s := v.(type) {
+		case string:
 			v = Escape(s)
+		case suggestion:
+			v = s.in(c.lang)
 		}
 		data[k] = v
 	}

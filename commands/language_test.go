@@ -358,3 +358,20 @@ func TestRepliesStayInOneLanguage(t *testing.T) {
 		})
 	}
 }
+
+// A mistyped command is answered with the nearest command in the reply's
+// language: an English user is never told to type a Danish keyword.
+// Failed before: "Did you mean `/maal frist`?" in English.
+func TestSuggestionInTheReplysLanguage(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	contains(t, e.do("anna", "#slusen", "frobnicate"), "Den kommando kender jeg ikke", "`/maal frist`")
+	contains(t, e.do("anna", "#slusen", "sohw AB-1"), "Mente du `/maal vis`?")
+	contains(t, e.do("anna", "#slusen", "lang en"), "I'll write in English")
+	for _, typed := range []string{"frobnicate", "frobnicate AB-1"} {
+		out := e.do("anna", "#slusen", typed)
+		contains(t, out, "`/maal due`")
+		lacks(t, out, "`/maal frist`")
+	}
+	contains(t, e.do("anna", "#slusen", "visse AB-1"), "Did you mean `/maal show`?")
+}
