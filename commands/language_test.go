@@ -375,3 +375,27 @@ func TestSuggestionInTheReplysLanguage(t *testing.T) {
 	}
 	contains(t, e.do("anna", "#slusen", "visse AB-1"), "Did you mean `/maal show`?")
 }
+
+// The files the bot sends are named in the user's language too: a user
+// writing English gets chart-AB-1-….png and export-AB-….csv, not graf-
+// and eksport-.
+func TestFileNamesInTheUsersLanguage(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	e.do("anna", "#slusen", "AB-1 4")
+	names := func(text string) string {
+		t.Helper()
+		var out []string
+		for _, f := range e.chartOf("anna", "#slusen", text).Files {
+			out = append(out, f.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	contains(t, names("graf AB-1")+" "+names("eksport AB")+" "+names("adgangslog AB"),
+		"graf-AB-1-2026-11-23.png", "eksport-AB-2026-11-23.csv", "status-AB-2026-11-23.pdf", "adgangslog-AB-2026-11-23.csv")
+	e.do("anna", "#slusen", "lang en")
+	got := names("chart AB-1") + " " + names("export AB") + " " + names("audit AB") + " " + names("overview")
+	contains(t, got, "chart-AB-1-2026-11-23.png", "export-AB-2026-11-23.csv", "status-AB-2026-11-23.pdf",
+		"access-log-AB-2026-11-23.csv", "overview-2026-11-23.csv")
+	lacks(t, got, "graf-", "eksport-", "adgangslog-", "overblik-")
+}

@@ -7,7 +7,6 @@ package commands
 // the team and sees nothing else of it.
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -149,7 +148,7 @@ func (c *call) runLeaderOverview() (Reply, error) {
 	}
 	r.add(Context, c.t("leader.how"))
 	r.add(Section, c.t("leader.csv"))
-	name := fmt.Sprintf("overblik-%s.csv", smallgoals.FormatDate(today))
+	name := c.t("file.overview", "Date", smallgoals.FormatDate(today))
 	return c.withFiles(r, &teams[0], c.t("leader.csv_not_sent"),
 		File{Name: name, Title: c.t("leader.csv_title"), Data: danishCSV(rows), TeamID: teams[0].ID}), nil
 }

@@ -3,7 +3,6 @@ package commands
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -149,7 +148,7 @@ func (c *call) runAuditLog() (Reply, error) {
 		rows = append(rows, []string{ev.At.In(loc).Format("2006-01-02 15:04:05"), ev.Actor, c.t("action." + ev.Action), ev.Ref, allowed,
 			ev.Recipient})
 	}
-	name := fmt.Sprintf("adgangslog-%s-%s.csv", f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team)))
+	name := c.t("file.audit", "Name", f.citizen.Alias, "Date", smallgoals.FormatDate(c.today(&f.team)))
 	r.add(Context, c.t("audit.csv"))
 	return c.withFiles(r, &f.team, c.t("audit.csv_not_sent"), File{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias),
 		Data: danishCSV(rows), TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
