@@ -275,7 +275,7 @@ func TestDigestListsOverdueFirst(t *testing.T) {
 		line{"carl", "ny AB Snart frist:2026-11-26", nov(1)},
 	)
 	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
-	over := strings.Index(got, "Revision overskredet:* AB-3 (13 dage over fristen)")
+	over := strings.Index(got, "Revision overskredet:* AB-3 (13 dage for sent)")
 	due := strings.Index(got, "Til revision de næste 7 dage:* AB-4 (tor 26. nov.)")
 	if over < 0 || due < 0 || over > due {
 		t.Errorf("overdue (at %d) must come before due (at %d):\n%s", over, due, got)

@@ -147,7 +147,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("digest: %d %s", code, derr.String())
 	}
 	d := dout.String()
-	has(d, "SL-1", "over fristen", "refleksion er noteret", "Aktive mål efter tema: Egenomsorg 2 · Samfundsliv 2")
+	has(d, "SL-1", "dage for sent", "refleksion er noteret", "Aktive mål efter tema: Egenomsorg 2 · Samfundsliv 2")
 	lacks(d, "mere støtte til budgettet")
 	if i, j := strings.Index(d, "SL-1"), strings.Index(d, "AB-2"); i < 0 || (j >= 0 && i > j) {
 		t.Errorf("the digest does not list the overdue SL-1 first:\n%s", d)
