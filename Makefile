@@ -11,8 +11,16 @@ PKGS     := ./...
 
 all: check build
 
+# The build names itself (smallgoals version, smallgoals_build_info): the
+# version from git describe (a tag, else the commit, -dirty with local
+# changes) and the commit. Outside git both stay unset and the binary says
+# (devel) and unknown (cmd/smallgoals: buildVersion, buildCommit).
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS  := $(if $(VERSION),-X 'main.version=$(VERSION)') $(if $(COMMIT),-X 'main.commit=$(COMMIT)')
+
 build:
-	$(GO) build -o $(BIN) ./cmd/smallgoals
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/smallgoals
 
 # Runs the bot: the shell transport when no Slack tokens are set.
 run: build
@@ -23,9 +31,17 @@ run: build
 demo: build
 	@scripts/with-postgres DATABASE_URL -- sh -c '$(BIN) demo && exec $(BIN) shell'
 
-# Format check, vet and the race-enabled tests against a real PostgreSQL.
+# Format check, vet and the race-enabled tests against a real PostgreSQL,
+# then the deployment files' checks.
 test: check tools
 	scripts/with-postgres TEST_DATABASE_URL -- $(GO) test -race -count=1 $(PKGS)
+	$(MAKE) deploy-check
+
+# The Helm chart rendered and decoded strictly, the alert rules and the
+# dashboard parsed, the compose roles (a module of its own: deploy/check).
+.PHONY: deploy-check
+deploy-check:
+	cd deploy/check && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 check: fmt vet
 

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"encoding/json"
+	"net/url"
+	"os"
 	"reflect"
 	"testing"
 
@@ -11,7 +13,11 @@ import (
 // The lean decoding of an interaction gives what slack-go's full one
 // gives, in every field the bot reads.
 func TestDecodeInteraction(t *testing.T) {
-	for _, payload := range []string{
+	fixture, err := os.ReadFile("testdata/log-submission.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, payload := range []string{string(fixture),
 		`{"type":"view_submission","team":{"id":"T1"},"user":{"id":"U1","name":"anna"},"trigger_id":"tr",
 		  "view":{"id":"V1","hash":"h1","type":"modal","callback_id":"log","private_metadata":"{\"k\":\"log\"}",
 		    "blocks":[{"type":"section","text":{"type":"mrkdwn","text":"x"}},
@@ -46,5 +52,53 @@ func TestDecodeInteraction(t *testing.T) {
 				t.Errorf("%s: slack-go %#v, lean %#v", name, pair[0], pair[1])
 			}
 		}
+	}
+}
+
+// BenchmarkDecodeInteraction decodes a log form's view_submission as
+// Slack sends it (testdata/log-submission.json: the bot's own form with a
+// goal chosen, its state filled in).
+func BenchmarkDecodeInteraction(b *testing.B) {
+	payload, err := os.ReadFile("testdata/log-submission.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeInteraction(payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// formValue reads a field as url.ParseQuery does, wherever ParseQuery
+// finds the body well-formed; FuzzFormValue tries more bodies.
+func TestFormValue(t *testing.T) {
+	for _, body := range []string{"payload=%7B%22a%22%3A1%7D", "a=1&payload=x+y%2B%26&payload=2", "payload=", "payload",
+		"x=1", "", "payload=%zz", "payload=%4", "pay%6Coad=ok", "a=%&payload=1", "&&payload=%C3%A6+%E2%80%93&"} {
+		checkFormValue(t, body)
+	}
+}
+
+func FuzzFormValue(f *testing.F) {
+	for _, s := range []string{"payload=%7B%7D", "a=1&payload=x+y", "payload=%zz", "p%61yload=1&payload=2"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkFormValue)
+}
+
+func checkFormValue(t *testing.T, body string) {
+	got, err := formValue([]byte(body), "payload")
+	form, perr := url.ParseQuery(body)
+	if perr != nil {
+		return
+	}
+	want, ok := form["payload"]
+	switch {
+	case !ok && err == nil:
+		t.Errorf("%q: formValue found %q, ParseQuery no payload", body, got)
+	case ok && (err != nil || string(got) != want[0]):
+		t.Errorf("%q: formValue %q (%v), ParseQuery %q", body, got, err, want[0])
 	}
 }

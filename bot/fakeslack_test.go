@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,6 +147,16 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	var body map[string]json.RawMessage
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		json.NewDecoder(r.Body).Decode(&body)
+		// A JSON body's fields read as a form's would: strings as they
+		// are, anything else (blocks) as its JSON text.
+		r.Form = url.Values{}
+		for k, raw := range body {
+			var s string
+			if json.Unmarshal(raw, &s) != nil {
+				s = string(raw)
+			}
+			r.Form.Set(k, s)
+		}
 	} else {
 		r.ParseForm()
 	}
@@ -161,6 +172,12 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method)
 	if hook := f.fail[method]; hook != nil && hook(w, r) {
+		return
+	}
+	// Slack answers not_authed to a call without a token.
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer x") && !strings.HasPrefix(r.Form.Get("token"), "x") {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"not_authed"}`)
 		return
 	}
 	reply := func(v map[string]any) {

@@ -114,6 +114,39 @@ func TestLogForm(t *testing.T) {
 	}
 }
 
+// A saved form's confirmation that Slack does not take as an ephemeral
+// message — refused, rate limited, failing — comes as a DM instead.
+func TestConfirmationFallsBackToDM(t *testing.T) {
+	e := newSlackEnv(t)
+	ab, ab1 := setupTeams(e)
+	meta := fmt.Sprintf(`{"k":"log","ch":"C1","c":%d,"g":%d}`, ab, ab1)
+	for i, answer := range []http.HandlerFunc{slackError("user_not_in_channel"), rateLimited("1"),
+		func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }} {
+		e.fake.fault("chat.postEphemeral", 1, answer)
+		before := len(e.fake.postsCopy())
+		values := map[string]any{
+			fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": "6"}}},
+			"date":                       map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": time.Now().Format("2006-01-02")}},
+		}
+		if status, resp := e.interact(viewPayload("view_submission", fmt.Sprintf("VDM%d", i), meta, nil, values)); status != 200 ||
+			!strings.Contains(resp, `"response_action":"clear"`) {
+			t.Fatalf("case %d: submission answered %d %s", i, status, resp)
+		}
+		var dm []fakePost
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if dm = e.fake.postsCopy()[before:]; len(dm) > 0 {
+				break
+			}
+		}
+		if len(dm) != 1 || dm[0].Channel != "DUANNA" || !strings.Contains(dm[0].Text, "AB-1") {
+			t.Errorf("case %d: posts after a failed ephemeral = %+v, want the confirmation as a DM to UANNA", i, dm)
+		}
+	}
+	if got := len(e.fake.ephemeralCopy()); got != 0 {
+		t.Errorf("%d ephemeral messages recorded; every one failed", got)
+	}
+}
+
 // Refusals show inline on their fields and store nothing.
 func TestLogFormInlineErrors(t *testing.T) {
 	e := newSlackEnv(t)

@@ -88,7 +88,8 @@ func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any
 	case slack.InteractionTypeViewSubmission:
 		return b.submit(ctx, cb)
 	case slack.InteractionTypeBlockActions:
-		b.async(ctx, func(ctx context.Context) { b.blockActions(ctx, cb) })
+		c := cb // on the heap in this case only: the callback is large
+		b.async(ctx, func(ctx context.Context) { b.blockActions(ctx, c) })
 	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
 		if cb.CallbackID != shortcutLog {
 			return nil
@@ -100,8 +101,9 @@ func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any
 			// Never carried into the form (its metadata goes back to Slack).
 			meta.Message, meta.MsgCPR = "", true
 		}
+		trigger, user, channel := cb.TriggerID, cb.User.ID, cb.Channel.ID
 		b.async(ctx, func(ctx context.Context) {
-			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormLog}, meta)
+			b.openForm(ctx, trigger, user, channel, commands.Modal{Kind: commands.FormLog}, meta)
 		})
 	}
 	return nil
@@ -229,15 +231,21 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 		late bool
 		done = make(chan result, 1)
 	)
+	// One goroutine saves, and then confirms unless the answer was a
+	// refusal: the save alone holds a place of MaxWork.
+	user, key := cb.User.ID, "view:"+cb.View.ID+":"+cb.View.Hash // not cb: it is large
 	b.async(ctx, func(ctx context.Context) {
-		defer b.give()
-		req := b.request(ctx, cb.User.ID, meta.Channel)
-		req.DeliveryKey = "view:" + cb.View.ID + ":" + cb.View.Hash
+		req := b.request(ctx, user, meta.Channel)
+		req.DeliveryKey = key
 		reply, refusals := b.Forms.Submit(ctx, req, s)
+		b.give()
 		mu.Lock()
 		if !late {
 			done <- result{reply, refusals}
 			mu.Unlock()
+			if refusals == nil {
+				b.saved(ctx, meta, user, reply)
+			}
 			return
 		}
 		mu.Unlock()
@@ -245,12 +253,12 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 			lang := b.Forms.Lang(ctx, req)
 			reply = commands.Reply{Blocks: []commands.Block{{Kind: commands.Section,
 				Text: b.Forms.T(lang, "modal.late_refused", "Reason", firstRefusal(refusals))}}}
-			if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, cb.User.ID, reply); err != nil {
+			if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
 				b.Log.Error("late refusal not sent", "err", err)
 			}
 			return
 		}
-		b.saved(ctx, meta, cb.User.ID, reply)
+		b.saved(ctx, meta, user, reply)
 	})
 	ackWithin := b.AckWithin
 	if ackWithin <= 0 {
@@ -275,7 +283,6 @@ func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
 	if res.refusals != nil {
 		return b.refused(ctx, cb, meta, s, res.refusals)
 	}
-	b.async(ctx, func(ctx context.Context) { b.saved(ctx, meta, cb.User.ID, res.reply) })
 	return slack.NewClearViewSubmissionResponse()
 }
 

@@ -183,52 +183,20 @@ func (c *call) runExport() (Reply, error) {
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, -1) // inclusive civil date
 	}
-	goals, err := c.tx.ListCitizenGoals(c.ctx, f.citizen.ID)
+	x, err := c.export(f, from, to)
 	if err != nil {
 		return Reply{}, err
 	}
-	plans, err := c.tx.ListPlanGoals(c.ctx, f.citizen.ID)
-	if err != nil {
-		return Reply{}, err
-	}
-	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, from, to)
-	if err != nil {
-		return Reply{}, err
-	}
-	revisions, err := c.tx.ListCitizenRevisions(c.ctx, f.citizen.ID, from, to)
-	if err != nil {
-		return Reply{}, err
-	}
-	changes, err := c.tx.ListCitizenChanges(c.ctx, f.citizen.ID)
-	if err != nil {
-		return Reply{}, err
-	}
-	changes = changesIn(changes, f.team.Location(), from, to)
 	alias := f.citizen.Alias
-	history, err := c.citizenHistory(f, nil) // moves and discharge (people.go)
-	if err != nil {
-		return Reply{}, err
-	}
-	reflections, err := c.tx.ListCitizenReflections(c.ctx, f.citizen.ID, from, to) // the team's, about the borger
-	if err != nil {
-		return Reply{}, err
-	}
-	csv := c.exportCSV(alias, goals, plans, entries, revisions, changes, f.team.Location(),
-		append(c.historyRows(f, history), c.reflectionRows(f, reflections)...)...)
-	report, err := c.statusReport(reportData{f: f, goals: goals, plans: plans, entries: entries, revisions: revisions,
-		changes: changes, history: history, reflections: reflections, from: from, to: to})
-	if err != nil {
-		return Reply{}, err
-	}
 	if err := c.audit(smallgoals.ActCitizenExport, &f.team, &f.citizen, nil, alias, true); err != nil {
 		return Reply{}, err
 	}
 	stamp := smallgoals.FormatDate(c.today(&f.team))
-	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", c.n("entries", countingEntries(entries)), "Revisions", c.n("revisions", len(revisions)))),
+	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", c.n("entries", x.entries), "Revisions", c.n("revisions", x.revisions))),
 		&f.team, c.t("export.not_sent", "Alias", alias),
-		File{Name: c.t("file.export", "Name", alias, "Date", stamp), Title: c.t("export.csv_title", "Alias", alias), Data: csv,
+		File{Name: c.t("file.export", "Name", alias, "Date", stamp), Title: c.t("export.csv_title", "Alias", alias), Data: x.csv,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID},
-		File{Name: c.t("file.report", "Name", alias, "Date", stamp), Title: c.t("export.page_title", "Alias", alias), Data: report,
+		File{Name: c.t("file.report", "Name", alias, "Date", stamp), Title: c.t("export.page_title", "Alias", alias), Data: x.report,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID})
 	// The data counts as exported (as of this request: what the files
 	// hold) only once the files reached the user; a failure marks nothing.
@@ -246,6 +214,58 @@ func (c *call) runExport() (Reply, error) {
 		return told(ctx, true, expires)
 	}
 	return r, nil
+}
+
+// exported is a borger's export: the CSV and the PDF status report over
+// a period, with how many counting entries and revisions they hold, and
+// the goals and plan goals they were made from.
+type exported struct {
+	csv, report        []byte
+	entries, revisions int
+	goals              []smallgoals.Goal
+	plans              []smallgoals.PlanGoal
+}
+
+// export makes f's borger's export over from..to (civil dates, inclusive;
+// zero: open): eksport ALIAS and `smallgoals dpo export` (dpo.go).
+func (c *call) export(f found, from, to time.Time) (exported, error) {
+	var x exported
+	goals, err := c.tx.ListCitizenGoals(c.ctx, f.citizen.ID)
+	if err != nil {
+		return x, err
+	}
+	plans, err := c.tx.ListPlanGoals(c.ctx, f.citizen.ID)
+	if err != nil {
+		return x, err
+	}
+	entries, err := c.tx.ListCitizenEntries(c.ctx, f.citizen.ID, from, to)
+	if err != nil {
+		return x, err
+	}
+	revisions, err := c.tx.ListCitizenRevisions(c.ctx, f.citizen.ID, from, to)
+	if err != nil {
+		return x, err
+	}
+	changes, err := c.tx.ListCitizenChanges(c.ctx, f.citizen.ID)
+	if err != nil {
+		return x, err
+	}
+	changes = changesIn(changes, f.team.Location(), from, to)
+	alias := f.citizen.Alias
+	history, err := c.citizenHistory(f, nil) // moves and discharge (people.go)
+	if err != nil {
+		return x, err
+	}
+	reflections, err := c.tx.ListCitizenReflections(c.ctx, f.citizen.ID, from, to) // the team's, about the borger
+	if err != nil {
+		return x, err
+	}
+	x.csv = c.exportCSV(alias, goals, plans, entries, revisions, changes, f.team.Location(),
+		append(c.historyRows(f, history), c.reflectionRows(f, reflections)...)...)
+	x.report, err = c.statusReport(reportData{f: f, goals: goals, plans: plans, entries: entries, revisions: revisions,
+		changes: changes, history: history, reflections: reflections, from: from, to: to})
+	x.entries, x.revisions, x.goals, x.plans = countingEntries(entries), len(revisions), goals, plans
+	return x, err
 }
 
 func countingEntries(es []smallgoals.Entry) int {

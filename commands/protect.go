@@ -257,25 +257,8 @@ func (c *call) runErase() (Reply, error) {
 		r.add(Context, c.t("erase.how", "Alias", alias))
 		return r, nil
 	}
-	if e.Unexported > 0 && !force {
-		if err := c.audit(smallgoals.ActCitizenErase, &f.team, &f.citizen, nil, alias, false); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, smallgoals.Errorf(smallgoals.ECONFLICT, "err.erase_unexported", "Alias", alias, "Count", e.Unexported)
-	}
-	files, err := c.tx.ExpireCitizenFiles(c.ctx, f.citizen.ID, c.req.Time)
+	files, posts, err := c.erase(f, e, force)
 	if err != nil {
-		return Reply{}, err
-	}
-	// Before the citizen goes: their links name what to delete.
-	posts, err := c.tx.UnpostCitizen(c.ctx, f.citizen.ID, c.req.Time)
-	if err != nil {
-		return Reply{}, err
-	}
-	if err := c.tx.EraseCitizen(c.ctx, f.citizen.ID); err != nil {
-		return Reply{}, err
-	}
-	if err := c.audit(smallgoals.ActCitizenErase, &f.team, &f.citizen, nil, alias, true); err != nil {
 		return Reply{}, err
 	}
 	r := textReply(c.t("erase.done", "Alias", alias, "Counts", counts))
@@ -296,6 +279,34 @@ func (c *call) runErase() (Reply, error) {
 	}
 	r.Blocks = r.ForgetDone(Deletions{MessagesPending: len(posts), FilesPending: len(files)})
 	return r, nil
+}
+
+// erase erases f's borger, whose erasure e counts, and audits it: refused
+// while entries were written after the last export, unless force. It
+// returns the files and messages about the borger, now due for deletion
+// from Slack (the transport deletes them; what it does not, the
+// housekeeping job does): borger slet and `smallgoals dpo erase`.
+func (c *call) erase(f found, e smallgoals.Erasure, force bool) ([]smallgoals.FileRecord, []smallgoals.Posted, error) {
+	alias := f.citizen.Alias
+	if e.Unexported > 0 && !force {
+		if err := c.audit(smallgoals.ActCitizenErase, &f.team, &f.citizen, nil, alias, false); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, smallgoals.Errorf(smallgoals.ECONFLICT, "err.erase_unexported", "Alias", alias, "Count", e.Unexported)
+	}
+	files, err := c.tx.ExpireCitizenFiles(c.ctx, f.citizen.ID, c.req.Time)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Before the citizen goes: their links name what to delete.
+	posts, err := c.tx.UnpostCitizen(c.ctx, f.citizen.ID, c.req.Time)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.tx.EraseCitizen(c.ctx, f.citizen.ID); err != nil {
+		return nil, nil, err
+	}
+	return files, posts, c.audit(smallgoals.ActCitizenErase, &f.team, &f.citizen, nil, alias, true)
 }
 
 // postsAndFiles says "3 beskeder og 1 fil", leaving out a kind there are

@@ -35,8 +35,9 @@ const appendBatchTimeout = 10 * time.Second
 // writes it, so no goroutine runs in the background and a lone request is
 // written at once.
 type writer struct {
-	db    *sqlx.DB // its own pool of cap(slots) connections, or the store's with a pool of one
-	slots chan struct{}
+	db     *sqlx.DB // its own pool of cap(slots) connections, or the store's with a pool of one
+	slots  chan struct{}
+	pooler bool // behind a transaction pooler: no prepared statement (Options.TransactionPooler)
 
 	prepMu sync.Mutex
 	stmt   *sql.Stmt // appendSQL, prepared once
@@ -54,9 +55,19 @@ type appendReq struct {
 	done chan struct{}
 }
 
-func newWriter(db *sqlx.DB, statements int) *writer {
-	return &writer{db: db, slots: make(chan struct{}, max(1, statements))}
+func newWriter(db *sqlx.DB, statements int, pooler bool) *writer {
+	return &writer{db: db, slots: make(chan struct{}, max(1, statements)), pooler: pooler}
 }
+
+// writerSettings are the writer's settings, for its transaction only (SET
+// LOCAL, so they hold behind PgBouncer in transaction mode too, where a
+// session setting would leak to other clients or be refused as a startup
+// parameter). Its prepared statement is planned once, not for every small
+// batch, which costs more than running it; and a lock held elsewhere (a
+// redelivery's claim, an erasure) fails the statement after 2 s rather
+// than hold up the batch behind it: it is then tried again
+// (writeRetrying).
+const writerSettings = `SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL lock_timeout = '2s'`
 
 // Append writes a, maybe together with concurrent requests, and commits
 // it: the entry with its audit events and delivery claim while its guard
@@ -238,19 +249,36 @@ func (db *DB) writeOnce(batch []*appendReq) error {
 			aAllowed = append(aAllowed, ev.Allowed)
 		}
 	}
-	stmt, err := db.appendStmt(ctx)
+	var stmt *sql.Stmt // prepared before the transaction takes a connection (a pool of one)
+	if !db.writer.pooler {
+		var err error
+		if stmt, err = db.appendStmt(ctx); err != nil {
+			return err
+		}
+	}
+	tx, err := db.writer.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	rows, err := stmt.QueryContext(ctx, ord, hasEntry, goals, teams, lo, hi, tzs, authors, days, ats,
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, writerSettings); err != nil {
+		return err
+	}
+	args := []any{ord, hasEntry, goals, teams, lo, hi, tzs, authors, days, ats,
 		staff, hasStaff, citizen, hasCit, notes, keyIDs, dkeys, recent, users,
-		aOrd, pq.Array(aAt), aActor, aAction, pq.Array(aTeam), pq.Array(aCitizen), pq.Array(aGoal), aRef, aAllowed)
+		aOrd, pq.Array(aAt), aActor, aAction, pq.Array(aTeam), pq.Array(aCitizen), pq.Array(aGoal), aRef, aAllowed}
+	var rows *sql.Rows
+	if stmt == nil {
+		rows, err = tx.QueryContext(ctx, appendSQL, args...)
+	} else {
+		rows, err = tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	}
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	// Every row is read: the statement commits once they are, so a row
-	// that cannot be decoded fails its own request, not the others.
+	// Every row is read before the commit, so a row that cannot be
+	// decoded fails its own request, not the others.
 	answered := make([]bool, n)
 	var rowErr error
 	for rows.Next() {
@@ -289,6 +317,9 @@ func (db *DB) writeOnce(batch []*appendReq) error {
 		r.out = out
 	}
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return err
 	}
 	for i, ok := range answered {

@@ -9,44 +9,42 @@ package store
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	neturl "net/url"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 
 	"smallgoals"
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-// Migrations returns the embedded goose migrations, 00001_init.sql and on.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // "migrations" is a valid path
-	}
-	return sub
-}
 
 // DB is the application's database.
 type DB struct {
 	db     *sqlx.DB
 	keys   *smallgoals.Keyring
 	writer *writer // the one writer of scores, see append.go
+	pooler bool    // Options.TransactionPooler
 }
 
 // Options configure Open.
 type Options struct {
 	MaxConns int // the connection pool's size; 0: database/sql's default (unlimited)
+
+	// MaxConnLifetime closes a connection this long after it was opened
+	// (0: never), so a managed server's failover or a rotated
+	// certificate reaches every connection in time.
+	MaxConnLifetime time.Duration
+
+	// TransactionPooler says the URL reaches PostgreSQL through a pooler
+	// in transaction mode (PgBouncer's pool_mode = transaction): a
+	// connection's session is not its own from one transaction to the
+	// next, so the store sends no session settings, keeps no prepared
+	// statement, and Migrate refuses (goose's session lock would not
+	// hold; migrate over a direct connection, MigrateURL).
+	TransactionPooler bool
 
 	// Keys encrypts free text (notes, titles, GAS level descriptions,
 	// reflections) before it reaches the database and decrypts it when
@@ -59,17 +57,11 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	if opt.Keys == nil {
 		return nil, errors.New("store: open: no data keys (Options.Keys): free text is stored encrypted")
 	}
-	db, err := sqlx.Open("postgres", withBinaryParameters(url))
+	url = connURL(url)
+	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", safe(err))
 	}
-	// A malformed URL's parse error quotes the URL, password and all.
-	defer func() {
-		var ue *neturl.Error
-		if errors.As(err, &ue) {
-			err = fmt.Errorf("store: invalid database URL: %w", ue.Err)
-		}
-	}()
 	quickConns := writerStatements(opt.MaxConns)
 	if opt.MaxConns > 0 {
 		n := max(1, opt.MaxConns-quickConns)
@@ -77,22 +69,19 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 		db.SetMaxIdleConns(n)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(opt.MaxConnLifetime)
 	if err = db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", safe(err))
 	}
-	out := &DB{db: db, keys: opt.Keys}
+	out := &DB{db: db, keys: opt.Keys, pooler: opt.TransactionPooler}
 	if quickConns == 0 {
-		out.writer = newWriter(db, 1) // a pool of one: the writer shares it
+		out.writer = newWriter(db, 1, opt.TransactionPooler) // a pool of one: the writer shares it
 		return out, nil
 	}
-	// The writer's own connections plan its statement once: left to
-	// choose, PostgreSQL plans it afresh for every small batch, which
-	// costs more than running it. A lock held elsewhere (a redelivery's
-	// claim, an erasure) fails the statement after 2 s rather than hold up
-	// the batch behind it; it is then tried again (see append.go).
-	qurl := withParam(withParam(withBinaryParameters(url), "plan_cache_mode", "force_generic_plan"), "lock_timeout", "2000")
-	quick, err := sqlx.Open("postgres", qurl)
+	// The score writer has connections of its own (see append.go), so
+	// its prepared statement stays planned on them.
+	quick, err := sqlx.Open("postgres", url)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open: %w", safe(err))
@@ -100,9 +89,23 @@ func Open(ctx context.Context, url string, opt Options) (_ *DB, err error) {
 	quick.SetMaxOpenConns(quickConns)
 	quick.SetMaxIdleConns(quickConns)
 	quick.SetConnMaxIdleTime(5 * time.Minute)
-	out.writer = newWriter(quick, quickConns)
+	quick.SetConnMaxLifetime(opt.MaxConnLifetime)
+	out.writer = newWriter(quick, quickConns, opt.TransactionPooler)
 	return out, nil
 }
+
+// connURL is url with the connection parameters the store asks for unless
+// the URL names them: binary parameters and application_name=smallgoals
+// (pg_stat_activity and the server's log name the program). No session
+// setting goes in the URL — lib/pq would send it as a startup parameter,
+// which PgBouncer refuses — the writer sets its own per transaction.
+func connURL(url string) string {
+	return withParam(withBinaryParameters(url), "application_name", ApplicationName)
+}
+
+// ApplicationName is the application_name the store connects with unless
+// the database URL sets its own.
+const ApplicationName = "smallgoals"
 
 // withBinaryParameters asks lib/pq to send parameters in binary, which
 // spares a round trip per query (no describe before the bind), unless the
@@ -163,61 +166,6 @@ func (db *DB) Ping(ctx context.Context) error {
 	return safe(err)
 }
 
-// Migrate applies the embedded migrations that are not applied yet. A
-// Postgres session advisory lock makes concurrent callers wait for each
-// other, so replicas starting together migrate once.
-func (db *DB) Migrate(ctx context.Context) error {
-	locker, err := lock.NewPostgresSessionLocker()
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db.db.DB, Migrations(),
-		goose.WithSessionLocker(locker), goose.WithVerbose(false))
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("store: migrate: %w", safe(err))
-	}
-	return nil
-}
-
-// SchemaVersion is the highest migration embedded in the binary: the
-// version Migrate brings a database to.
-func SchemaVersion() int64 {
-	var v int64
-	names, _ := fs.Glob(Migrations(), "*.sql")
-	for _, name := range names {
-		if n, err := goose.NumericComponent(name); err == nil && n > v {
-			v = n
-		}
-	}
-	return v
-}
-
-// AppliedVersion returns the highest migration applied to the database at
-// url, 0 for a database never migrated. It only reads: unlike goose, it
-// creates no version table.
-func AppliedVersion(ctx context.Context, url string) (int64, error) {
-	conn, err := sql.Open("postgres", url)
-	if err != nil {
-		return 0, fmt.Errorf("store: applied version: %w", safe(err))
-	}
-	defer conn.Close()
-	var (
-		exists bool
-		v      sql.NullInt64
-	)
-	err = conn.QueryRowContext(ctx, `SELECT to_regclass('`+goose.DefaultTablename+`') IS NOT NULL`).Scan(&exists)
-	if err == nil && exists {
-		err = conn.QueryRowContext(ctx, `SELECT max(version_id) FROM `+goose.DefaultTablename).Scan(&v)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("store: applied version: %w", safe(err))
-	}
-	return v.Int64, nil
-}
-
 // InTx runs fn in one transaction and commits it if fn returns nil.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.db.BeginTxx(ctx, nil)
@@ -259,14 +207,27 @@ func (e *pgError) Error() string {
 	return s
 }
 
-// safe replaces a *pq.Error in err with a *pgError that holds no values.
+// safe replaces a *pq.Error in err with a *pgError that holds no values,
+// and a malformed URL's parse error with errBadURL.
 func safe(err error) error {
 	var pe *pq.Error
-	if err == nil || !errors.As(err, &pe) {
-		return err
+	var ue *neturl.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue):
+		return errBadURL
+	case errors.As(err, &pe):
+		return &pgError{Code: pe.Code, Constraint: pe.Constraint}
 	}
-	return &pgError{Code: pe.Code, Constraint: pe.Constraint}
+	return err
 }
+
+// errBadURL stands in for a malformed database URL's parse error, whose
+// text quotes the URL or the piece the parser stumbled on; either may be
+// part of the password (a base64 password's "/" ends the host early).
+var errBadURL = errors.New("invalid database URL (not shown: it holds the password); " +
+	"percent-encode / ? # @ : and % in the password, or make one with `openssl rand -hex 24`")
 
 // wrap maps a database error of an operation: no rows becomes ENOTFOUND, a
 // unique violation ECONFLICT (both without a message ID: the caller words

@@ -308,23 +308,32 @@ func TestConflictThenCommit(t *testing.T) {
 // TestOpenMalformedURLHidesPassword: a malformed URL's parse error
 // (*url.Error) quotes the whole URL, password and all, and Open passes it
 // on ("store: connect: parse \"postgres://u:pw@…\": invalid port …"); the
-// program logs it.
+// program logs it. Nor may the parse error's own text, which quotes the
+// part it stumbled on: a base64 password with a "/" ends the host early
+// ("invalid port \":s3cr\" after host"), a "%" starts a bad escape
+// ("invalid URL escape \"%zz\""). AppliedVersion (smallgoals version)
+// reads the same URL.
 func TestOpenMalformedURLHidesPassword(t *testing.T) {
 	t.Parallel()
-	for _, u := range []string{
-		"postgres://u:s3cretpw@host:badport/db",
-		"postgres://u:s3cret%zzpw@127.0.0.1:1/db",
+	for _, c := range []struct{ url, secret string }{
+		{"postgres://u:s3cretpw@host:badport/db", "s3cret"},
+		{"postgres://u:s3cret%zzpw@127.0.0.1:1/db", "s3cret"},
+		{"postgres://u:s3cr/etpw@127.0.0.1:1/db", "s3cr"},
+		{"postgres://u:pw%zz@127.0.0.1:1/db", "%zz"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		db, err := store.Open(ctx, u, store.Options{Keys: storetest.Keyring()})
-		cancel()
+		db, err := store.Open(ctx, c.url, store.Options{Keys: storetest.Keyring()})
 		if err == nil {
 			db.Close()
-			t.Fatalf("Open(%q) succeeded", u)
+			t.Fatalf("Open(%q) succeeded", c.url)
 		}
-		if strings.Contains(err.Error(), "s3cret") {
-			t.Errorf("Open error %q holds the password", err)
+		if strings.Contains(err.Error(), c.secret) {
+			t.Errorf("Open error %q holds part of the password %q", err, c.secret)
 		}
+		if _, err := store.AppliedVersion(ctx, c.url); err == nil || strings.Contains(err.Error(), c.secret) {
+			t.Errorf("AppliedVersion error %v holds part of the password %q", err, c.secret)
+		}
+		cancel()
 	}
 }
 

@@ -41,12 +41,13 @@ func parseGoals(s string) ([]goalRef, error) {
 // of a 1–10 goal), its state and its metadata. The blocks of each goal's
 // form are encoded once.
 type formSender struct {
-	c      *client
-	url    string // the bot's /slack/interactions
-	goals  []goalRef
-	blocks []json.RawMessage // by goal
-	run    string            // makes view IDs unique across runs on one database
-	zone   *time.Location
+	c         *client
+	url       string // the bot's /slack/interactions
+	goals     []goalRef
+	blocks    []json.RawMessage // by goal
+	templates []template        // by goal: its log-form submission
+	run       string            // makes view IDs unique across runs on one database
+	zone      *time.Location
 }
 
 func newFormSender(c *client, goals []goalRef) (*formSender, error) {
@@ -62,6 +63,7 @@ func newFormSender(c *client, goals []goalRef) (*formSender, error) {
 			return nil, err
 		}
 		f.blocks = append(f.blocks, b)
+		f.templates = append(f.templates, f.logTemplate(g, b))
 	}
 	return f, nil
 }
@@ -179,31 +181,86 @@ func selected(typ, value string) map[string]any {
 
 // submission is the i-th submission's signed body and headers: user on
 // goal i mod goals, a score, the borger's own score and a note. Its view
-// ID and hash are its own, as every opened form's are.
+// ID and hash are its own, as every opened form's are. The body is filled
+// into its goal's template: at thousands a second, encoding the whole
+// payload anew would make the load generator what the machine is busy with.
 func (f *formSender) submission(i int, user string, score, citizenScore int, note string) (string, http.Header) {
 	k := i % len(f.goals)
-	g := f.goals[k]
-	viewID := fmt.Sprintf("VL%s%07d", strings.ToUpper(f.run), i)
+	body := f.templates[k].fill(map[string]string{
+		"USER": user, "NAME": strings.ToLower(user), "VIEW": fmt.Sprintf("VL%s%07d", strings.ToUpper(f.run), i),
+		"HASH": fmt.Sprintf("%d.%s", i, f.run), "SCORE": strconv.Itoa(score), "CSCORE": strconv.Itoa(citizenScore), "NOTE": note,
+	})
+	return body, f.c.signedHeaders(body)
+}
+
+// logTemplate is goal g's log-form submission, form-encoded, with a slot
+// for each value that differs between submissions.
+func (f *formSender) logTemplate(g goalRef, blocks json.RawMessage) template {
+	slot := func(name string) string { return "@@" + name + "@@" }
 	meta, _ := json.Marshal(map[string]any{"k": "log", "ch": f.c.channel, "c": g.citizen, "g": g.goal})
 	values := map[string]any{
 		"citizen":                         map[string]any{"citizen": selected("static_select", strconv.FormatInt(g.citizen, 10))},
 		fmt.Sprintf("goal-%d", g.citizen): map[string]any{"goal": selected("static_select", strconv.FormatInt(g.goal, 10))},
-		fmt.Sprintf("score-%d", g.goal):   map[string]any{"score": selected("radio_buttons", strconv.Itoa(score))},
+		fmt.Sprintf("score-%d", g.goal):   map[string]any{"score": selected("radio_buttons", slot("SCORE"))},
 		fmt.Sprintf("citizen_score-%d", g.goal): map[string]any{
-			"citizen_score": selected("radio_buttons", strconv.Itoa(citizenScore))},
+			"citizen_score": selected("radio_buttons", slot("CSCORE"))},
 		"date":       map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": time.Now().In(f.zone).Format(time.DateOnly)}},
-		"note-false": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": note}},
+		"note-false": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": slot("NOTE")}},
 	}
-	return f.signed(user, "log", viewID, fmt.Sprintf("%d.%s", i, f.run), string(meta), f.blocks[k], values)
+	return parseTemplate(f.payload(slot("USER"), slot("NAME"), "log", slot("VIEW"), slot("HASH"), string(meta), blocks, values))
+}
+
+// A template is a form-encoded body with named slots: parts[i] is
+// followed by the value of slots[i], as a JSON string's content,
+// URL-encoded.
+type template struct {
+	parts []string
+	slots []string
+}
+
+// parseTemplate splits a form-encoded body at its @@NAME@@ slots.
+func parseTemplate(body string) template {
+	var t template
+	const mark = "%40%40" // @@, form-encoded
+	for {
+		i := strings.Index(body, mark)
+		if i < 0 {
+			t.parts = append(t.parts, body)
+			return t
+		}
+		rest := body[i+len(mark):]
+		j := strings.Index(rest, mark)
+		t.parts, t.slots = append(t.parts, body[:i]), append(t.slots, rest[:j])
+		body = rest[j+len(mark):]
+	}
+}
+
+// fill returns the body with every slot's value in place.
+func (t template) fill(values map[string]string) string {
+	var b strings.Builder
+	for i, p := range t.parts {
+		b.WriteString(p)
+		if i < len(t.slots) {
+			j, _ := json.Marshal(values[t.slots[i]])
+			b.WriteString(url.QueryEscape(string(j[1 : len(j)-1])))
+		}
+	}
+	return b.String()
 }
 
 // signed is a view_submission of the form callback as Slack sends it:
 // the view with its blocks, metadata and state, signed.
 func (f *formSender) signed(user, callback, viewID, hash, meta string, blocks json.RawMessage, values map[string]any) (string, http.Header) {
+	body := f.payload(user, strings.ToLower(user), callback, viewID, hash, meta, blocks, values)
+	return body, f.c.signedHeaders(body)
+}
+
+// payload is a view_submission's form-encoded body.
+func (f *formSender) payload(user, name, callback, viewID, hash, meta string, blocks json.RawMessage, values map[string]any) string {
 	payload := map[string]any{
 		"type":       "view_submission",
 		"team":       map[string]any{"id": f.c.team, "domain": "load"},
-		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user), "team_id": f.c.team},
+		"user":       map[string]any{"id": user, "username": name, "name": name, "team_id": f.c.team},
 		"api_app_id": "ALOAD",
 		"token":      "x",
 		"trigger_id": "form." + hash,
@@ -220,8 +277,7 @@ func (f *formSender) signed(user, callback, viewID, hash, meta string, blocks js
 		"enterprise":            nil,
 	}
 	b, _ := json.Marshal(payload)
-	body := url.Values{"payload": {string(b)}}.Encode()
-	return body, f.c.signedHeaders(body)
+	return url.Values{"payload": {string(b)}}.Encode()
 }
 
 // cleared reports whether a form acknowledgement closes the form: the

@@ -31,7 +31,7 @@ func TestFormSubmission(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i := range 3 {
-		body, h := f.submission(i, "U0007", 6, 9, "Tog selv bussen i dag")
+		body, h := f.submission(i, "U0007", 6, 9, `Tog "selv" bussen & gik+hjem 100%`)
 		if i == 0 {
 			t.Logf("a submission is %d bytes", len(body))
 		}
@@ -76,7 +76,7 @@ func TestFormSubmission(t *testing.T) {
 		score := cb.View.State.Values["score-"+itoa(g.goal)]["score"].SelectedOption.Value
 		own := cb.View.State.Values["citizen_score-"+itoa(g.goal)]["citizen_score"].SelectedOption.Value
 		note := cb.View.State.Values["note-false"]["note"].Value
-		if score != "6" || own != "9" || note != "Tog selv bussen i dag" || cb.View.State.Values["date"]["date"].SelectedDate == "" {
+		if score != "6" || own != "9" || note != `Tog "selv" bussen & gik+hjem 100%` || cb.View.State.Values["date"]["date"].SelectedDate == "" {
 			t.Errorf("state: score %q, citizen score %q, note %q, %+v", score, own, note, cb.View.State.Values["date"])
 		}
 	}
@@ -148,5 +148,19 @@ func TestRevisionSubmission(t *testing.T) {
 		len(v["took_part"]["took_part"].SelectedOptions) != 1 || v["took_part"]["took_part"].SelectedOptions[0].Value != "yes" ||
 		v["reflection"]["reflection"].Value != "fault-rev-000005" || v["next"]["next"].SelectedDate == "" {
 		t.Errorf("state: %+v", v)
+	}
+}
+
+// BenchmarkSubmission is what building one log-form submission costs the
+// load generator.
+func BenchmarkSubmission(b *testing.B) {
+	goals, _ := parseGoals("2:3,4:5,6:7")
+	c := &client{url: "http://127.0.0.1:1/slack/commands", secret: []byte("s3cret"), team: "T1", channel: "C1"}
+	f, err := newFormSender(c, goals)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		f.submission(i, "U0007", 6, 9, "Tog selv bussen i dag")
 	}
 }

@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"smallgoals/store"
 )
@@ -39,6 +43,9 @@ type options struct {
 	noMigrate bool
 	once      bool
 	at        string
+	// grants
+	appRole, owner string
+	apply          bool
 }
 
 // invocation is one run of the program: its arguments and surroundings.
@@ -62,7 +69,10 @@ func subcommands() []subcommand {
 			flags: migrateFlag, run: func(inv *invocation) int {
 				return inv.withMain(func(m *Main) int { return m.exit(m.RunShell(inv.ctx)) })
 			}},
-		{name: "migrate", summary: "apply the database migrations and exit", run: runMigrate},
+		{name: "migrate", usage: "[status]", summary: "apply the database migrations and exit (needs no data key); migrate status lists them",
+			maxArgs: 1, run: runMigrate},
+		{name: "grants", usage: "--app-role ROLE [--owner ROLE] [--apply]", summary: "print the SQL granting the app role what it needs, now and after later migrations (--apply runs it)",
+			flags: grantsFlags, run: runGrants},
 		{name: "remind", usage: jobUsage, summary: "run the reminder job once, with the clock at --at (default now)",
 			flags: jobFlags, run: runJob},
 		{name: "digest", usage: jobUsage, summary: "run the weekly digest job once, with the clock at --at (default now)",
@@ -73,7 +83,9 @@ func subcommands() []subcommand {
 			flags: migrateFlag, run: runRekey},
 		{name: "demo", usage: "[--no-migrate]", summary: "fill the database with a small Danish demo data set",
 			flags: migrateFlag, run: runDemo},
-		{name: "healthcheck", summary: "exit 0 if serve answers /readyz on HTTP_ADDR (for images without curl)",
+		{name: "dpo", usage: "list|access-log|export|erase [FLAGS]", maxArgs: 64, flags: migrateFlag, run: runDPO,
+			summary: "the data-protection officer's tools: a borger's access log, export and erasure, a staff member's data (smallgoals dpo help)"},
+		{name: "healthcheck", summary: "exit 0 if serve answers /healthz (liveness) on HTTP_ADDR (for images without curl)",
 			run: func(inv *invocation) int { return healthcheck(inv.ctx, inv.getenv, inv.stderr) }},
 		{name: "version", summary: "print the version, commit and schema version (and the database's, with DATABASE_URL)",
 			run: runVersion},
@@ -89,6 +101,12 @@ func jobFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.once, "once", false, "run the job once and exit (required: serve runs it on its schedule)")
 	fs.StringVar(&o.at, "at", "", "the clock for --once, RFC 3339, e.g. 2026-11-23T09:00:00+01:00 (default now)")
 	migrateFlag(fs, o)
+}
+
+func grantsFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.appRole, "app-role", "", "the role the bot connects as (required)")
+	fs.StringVar(&o.owner, "owner", "", "the role that owns the tables and runs the migrations, for the printed SQL (default: the role running it)")
+	fs.BoolVar(&o.apply, "apply", false, "run the SQL on DATABASE_MIGRATE_URL, else DATABASE_URL, which must name the owner (or a superuser)")
 }
 
 // run is the program; it returns the exit code.
@@ -163,7 +181,8 @@ func printUsage(w io.Writer, table []subcommand) {
 		fmt.Fprintf(tw, "  %s\t%s\n", s.name, s.summary)
 	}
 	tw.Flush()
-	fmt.Fprint(w, "\nEvery command that uses the database migrates it first unless --no-migrate is given.\n"+
+	fmt.Fprint(w, "\nEvery command that uses the database migrates it first unless --no-migrate is given,\n"+
+		"and refuses to run on a schema version other than this binary's (see smallgoals version).\n"+
 		"The configuration is read from the environment (DATABASE_URL, SLACK_BOT_TOKEN, …; see the README).\n"+
 		"smallgoals COMMAND --help lists a command's flags.\n")
 }
@@ -213,11 +232,94 @@ func (inv *invocation) withMain(fn func(m *Main) int) int {
 	return fn(m)
 }
 
+// runMigrate migrates the database over DATABASE_MIGRATE_URL, else
+// DATABASE_URL, or lists its migrations (status). It reads only the
+// database's options: it needs no data key and no Slack.
 func runMigrate(inv *invocation) int {
-	return inv.withMain(func(m *Main) int {
-		m.Log.Info("migrations applied", "schema_version", store.SchemaVersion())
+	if len(inv.args) == 1 && inv.args[0] != "status" {
+		fmt.Fprintf(inv.stderr, "smallgoals migrate: unexpected argument %q; usage: smallgoals migrate [status]\n", inv.args[0])
+		return 2
+	}
+	cfg, err := loadConfig(inv.getenv, dbOptions)
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "smallgoals: configuration: %v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, inv.stderr)
+	if len(inv.args) == 1 {
+		return migrateStatus(inv, cfg.ownerURL())
+	}
+	if cfg.DatabasePoolMode == "transaction" && cfg.DatabaseMigrateURL == "" {
+		log.Error("migrations refused", "err", store.ErrPoolerMigrate)
+		return 1
+	}
+	if err := store.MigrateURL(inv.ctx, cfg.ownerURL()); err != nil {
+		log.Error("migrations failed", "err", err)
+		return 1
+	}
+	log.Info("migrations applied", "schema_version", store.SchemaVersion())
+	return 0
+}
+
+// migrateStatus prints the database's migrations (design.md §4.2): each
+// embedded one, applied (when) or pending, and any the database has that
+// this binary lacks.
+func migrateStatus(inv *invocation, url string) int {
+	ms, err := store.MigrationStatus(inv.ctx, url)
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "smallgoals migrate status: %v\n", err)
+		return 1
+	}
+	var applied int64
+	pending := 0
+	for _, m := range ms {
+		switch {
+		case !m.Applied.IsZero():
+			applied = max(applied, m.Version)
+		default:
+			pending++
+		}
+	}
+	fmt.Fprintf(inv.stdout, "schema: database %d, this binary %d; %d pending\n", applied, store.SchemaVersion(), pending)
+	tw := tabwriter.NewWriter(inv.stdout, 0, 0, 2, ' ', 0)
+	for _, m := range ms {
+		switch {
+		case m.Name == "":
+			fmt.Fprintf(tw, "applied\t%s\t%05d (not in this binary: a newer smallgoals migrated it)\n", m.Applied.UTC().Format(time.RFC3339), m.Version)
+		case m.Applied.IsZero():
+			fmt.Fprintf(tw, "pending\t-\t%s\n", m.Name)
+		default:
+			fmt.Fprintf(tw, "applied\t%s\t%s\n", m.Applied.UTC().Format(time.RFC3339), m.Name)
+		}
+	}
+	tw.Flush()
+	return 0
+}
+
+// runGrants prints the grants of the app role, or runs them as the owner.
+func runGrants(inv *invocation) int {
+	if inv.opts.appRole == "" {
+		fmt.Fprint(inv.stderr, "smallgoals grants: --app-role is required; see smallgoals grants --help\n")
+		return 2
+	}
+	if !inv.opts.apply {
+		fmt.Fprintf(inv.stdout, "-- smallgoals %s: as the owner of the tables, after `smallgoals migrate`; idempotent\n", buildVersion())
+		for _, s := range store.Grants(inv.opts.appRole, inv.opts.owner) {
+			fmt.Fprintf(inv.stdout, "%s;\n", s)
+		}
 		return 0
-	})
+	}
+	cfg, err := loadConfig(inv.getenv, dbOptions)
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "smallgoals: configuration: %v\n", err)
+		return 2
+	}
+	if err := store.ApplyGrants(inv.ctx, cfg.ownerURL(), inv.opts.appRole); err != nil {
+		newLogger(cfg, inv.stderr).Error("grants failed", "err", err)
+		return 1
+	}
+	fmt.Fprintf(inv.stderr, "grants: %s may use the database, and the tables later migrations create\n", inv.opts.appRole)
+	return 0
 }
 
 func runRekey(inv *invocation) int {
@@ -351,4 +453,19 @@ func buildCommit() string {
 		return rev + " (modified)"
 	}
 	return rev
+}
+
+var buildInfo sync.Once
+
+// registerBuildInfo exports smallgoals_build_info{version,commit,schema},
+// always 1, on /metrics (once per process).
+func registerBuildInfo() {
+	buildInfo.Do(func() {
+		prometheus.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "smallgoals_build_info",
+			Help: "The running build: its version, commit and the schema version it runs on; always 1.",
+			ConstLabels: prometheus.Labels{"version": buildVersion(), "commit": buildCommit(),
+				"schema": strconv.FormatInt(store.SchemaVersion(), 10)},
+		}, func() float64 { return 1 }))
+	})
 }

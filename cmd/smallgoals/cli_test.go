@@ -30,11 +30,13 @@ var wantFlags = map[string][]string{
 	"serve":       {"no-migrate"},
 	"shell":       {"no-migrate"},
 	"migrate":     nil,
+	"grants":      {"app-role", "apply", "owner"},
 	"remind":      {"at", "no-migrate", "once"},
 	"digest":      {"at", "no-migrate", "once"},
 	"retention":   {"at", "no-migrate", "once"},
 	"rekey":       {"no-migrate"},
 	"demo":        {"no-migrate"},
+	"dpo":         {"no-migrate"}, // its commands have their own flags (dpo_test.go)
 	"healthcheck": nil,
 	"version":     nil,
 	"help":        nil,

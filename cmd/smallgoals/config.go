@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,13 @@ import (
 type Config struct {
 	DatabaseURL      string
 	DatabaseMaxConns int
+	// DatabaseMigrateURL, when set, is where migrations run instead of
+	// DatabaseURL: a direct connection to PostgreSQL as the owner.
+	DatabaseMigrateURL      string
+	DatabaseMaxConnLifetime time.Duration
+	// DatabasePoolMode is "transaction" when DatabaseURL goes through
+	// PgBouncer in transaction mode, else "session".
+	DatabasePoolMode string
 
 	SlackBotToken      string
 	SlackAppToken      string
@@ -53,6 +61,15 @@ type Config struct {
 	FileTTL            time.Duration
 	LogLevel           slog.Level
 	LogFormat          string
+}
+
+// ownerURL is where migrations and grants run: DATABASE_MIGRATE_URL, else
+// DATABASE_URL.
+func (c Config) ownerURL() string {
+	if c.DatabaseMigrateURL != "" {
+		return c.DatabaseMigrateURL
+	}
+	return c.DatabaseURL
 }
 
 // Transports, chosen by which Slack variables are set.
@@ -114,6 +131,22 @@ var envOptions = []option{
 			return fmt.Errorf("DATABASE_MAX_CONNS must be a whole number from 1 to 1000, not %q", v)
 		}
 		c.DatabaseMaxConns = n
+		return nil
+	}},
+	{"DATABASE_MIGRATE_URL", "", true, func(c *Config, v, _ string) error { c.DatabaseMigrateURL = v; return nil }},
+	{"DATABASE_MAX_CONN_LIFETIME", "30m", false, func(c *Config, v, _ string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 24*time.Hour {
+			return fmt.Errorf("DATABASE_MAX_CONN_LIFETIME must be a duration from 0s (no limit) to 24h, e.g. 30m, not %q", v)
+		}
+		c.DatabaseMaxConnLifetime = d
+		return nil
+	}},
+	{"DATABASE_POOL_MODE", "session", false, func(c *Config, v, _ string) error {
+		if v != "session" && v != "transaction" {
+			return fmt.Errorf("DATABASE_POOL_MODE must be session (a direct connection, or a pooler in session mode) or transaction (PgBouncer's pool_mode = transaction), not %q", v)
+		}
+		c.DatabasePoolMode = v
 		return nil
 	}},
 	{"SLACK_BOT_TOKEN", "", true, func(c *Config, v, _ string) error { c.SlackBotToken = v; return nil }},
@@ -237,8 +270,21 @@ var envOptions = []option{
 // LoadConfig reads the configuration with getenv and checks it, option by
 // option; errors name the variable.
 func LoadConfig(getenv func(string) string) (Config, error) {
+	return loadConfig(getenv, nil)
+}
+
+// dbOptions are the options of the commands that use the database as its
+// owner and nothing else (migrate, grants): no Slack, no data key.
+var dbOptions = []string{"DATABASE_URL", "DATABASE_MIGRATE_URL", "DATABASE_POOL_MODE", "LOG_LEVEL", "LOG_FORMAT"}
+
+// loadConfig reads the options named in only (every option when nil), as
+// LoadConfig; the others keep their zero values.
+func loadConfig(getenv func(string) string, only []string) (Config, error) {
 	var c Config
 	for _, o := range envOptions {
+		if only != nil && !slices.Contains(only, o.name) {
+			continue
+		}
 		v, from := strings.TrimSpace(getenv(o.name)), o.name
 		if o.secret {
 			var err error

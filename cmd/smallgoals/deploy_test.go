@@ -3,14 +3,32 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	_ "github.com/lib/pq"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.yaml.in/yaml/v3"
+
+	"smallgoals/store/storetest"
 )
 
 // The container files agree with the binary: every variable the compose
@@ -91,13 +109,350 @@ func TestDeploymentFilesMatchTheBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`CMD ["/smallgoals", "healthcheck"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "USER nonroot", "./cmd/smallgoals"} {
+	for _, want := range []string{`CMD ["/smallgoals", "healthcheck"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "\nUSER 65532:65532\n", "./cmd/smallgoals",
+		"-X main.version=${VERSION} -X main.commit=${COMMIT}",
+		`org.opencontainers.image.version="${VERSION}"`, `org.opencontainers.image.revision="${COMMIT}"`} {
 		if !bytes.Contains(docker, []byte(want)) {
 			t.Errorf("Dockerfile lacks %s", want)
+		}
+	}
+	// Every base image is pinned by its digest.
+	froms := regexp.MustCompile(`(?m)^FROM\s+(\S+)`).FindAllSubmatch(docker, -1)
+	if len(froms) != 2 {
+		t.Errorf("%d FROM lines, want the build and the runtime stage", len(froms))
+	}
+	for _, f := range froms {
+		if !regexp.MustCompile(`^[^@\s]+:[^@\s]+@sha256:[0-9a-f]{64}$`).Match(f[1]) {
+			t.Errorf("FROM %s: want image:tag@sha256:digest", f[1])
 		}
 	}
 	var stderr bytes.Buffer
 	if code := run(context.Background(), []string{"healthcheck"}, envFunc(map[string]string{"HTTP_ADDR": "127.0.0.1:1"}), nil, &stderr, &stderr); code != 1 {
 		t.Errorf("healthcheck without a server = %d, want 1", code)
+	}
+}
+
+// The container's HEALTHCHECK is liveness: `smallgoals healthcheck` asks
+// /healthz, which never touches the database, so a database outage (serve
+// answers /readyz 503) does not mark every container unhealthy and get it
+// restarted; only a serve that does not answer fails it.
+func TestHealthcheckIsLiveness(t *testing.T) {
+	var stopping atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case stopping.Load():
+			http.Error(w, "stopping", http.StatusInternalServerError)
+		case r.URL.Path == "/healthz":
+			io.WriteString(w, "ok")
+		case r.URL.Path == "/readyz":
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	env := envFunc(map[string]string{"HTTP_ADDR": strings.TrimPrefix(srv.URL, "http://")})
+	var stderr bytes.Buffer
+	if code := healthcheck(context.Background(), env, &stderr); code != 0 {
+		t.Errorf("healthcheck with the database down = %d, want 0: %s", code, stderr.String())
+	}
+	stopping.Store(true)
+	if code := healthcheck(context.Background(), env, &stderr); code != 1 {
+		t.Errorf("healthcheck with /healthz failing = %d, want 1", code)
+	}
+}
+
+// Every metric of the program's own that the shipped alert rules
+// (deploy/prometheus/alerts.yaml) and dashboard (deploy/grafana) select is
+// on /metrics of a running serve, with the labels they match on: a rename
+// in the code breaks this test, not the operator's alerts. The program
+// runs in HTTP mode against a fake Slack, answers one signed command, and
+// runs each job once, so that every series exists. deploy/check makes sure
+// every name the files select is either the program's (smallgoals_*, go_*,
+// process_*) or a listed external one (up, kube-state-metrics).
+func TestMonitoringMetricsExported(t *testing.T) {
+	url := storetest.URL(t)
+	shell(t, map[string]string{"DATABASE_URL": url, "SMALLGOALS_DATA_KEY": testDataKey},
+		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal borger ny AB", "/maal ny AB Tage bussen", "/maal AB-1 4 b:6")
+	slack := httptest.NewServer(&digestSlack{posts: map[string]int{}})
+	defer slack.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const secret = "metrics-test-secret"
+	env := envFunc(map[string]string{"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-metrics", "SLACK_SIGNING_SECRET": secret,
+		"SLACK_API_URL": slack.URL + "/api/", "HTTP_ADDR": addr, "SHUTDOWN_DRAIN": "0s", "SMALLGOALS_DATA_KEY": testDataKey})
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--no-migrate"}, env, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not come up:\n%s", stderr.String())
+		}
+	}
+
+	// A signed command (requests, acknowledgements, commands, Slack calls).
+	body := "command=%2Fmaal&text=hj%C3%A6lp&user_id=U1&channel_id=C1&team_id=T1&trigger_id=t-metrics&response_url=" + slack.URL + "/response"
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+	stamp := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	io.WriteString(mac, "v0:"+stamp+":"+body)
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed command: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	// Each job once, in this process (its registry is the one /metrics serves).
+	monday := nextMonday(time.Now()).Format("2006-01-02") + "T09:00:00+01:00"
+	for _, args := range [][]string{{"digest", "--once", "--no-migrate", "--at", monday}, {"remind", "--once", "--no-migrate"}, {"retention", "--once", "--no-migrate"}} {
+		var out, errs bytes.Buffer
+		if code := run(context.Background(), args, env, nil, &out, &errs); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errs.String())
+		}
+	}
+
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exposition, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	exported := map[string]map[string]bool{} // series name -> its label names
+	sample := regexp.MustCompile(`(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? `)
+	labelName := regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="`)
+	for _, m := range sample.FindAllSubmatch(exposition, -1) {
+		name := string(m[1])
+		if exported[name] == nil {
+			exported[name] = map[string]bool{}
+		}
+		for _, l := range labelName.FindAllSubmatch(m[2], -1) {
+			exported[name][string(l[1])] = true
+		}
+	}
+
+	exprs := monitoringExprs(t)
+	// Label values are blanked first (db_name="smallgoals_writer" is no metric).
+	quoted := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	selector := regexp.MustCompile(`\b((?:smallgoals|go|process)_[a-zA-Z0-9_]+)\b(\{[^}]*\})?`)
+	matcher := regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)`)
+	// Labels Prometheus adds to every target's series; exported_job is the
+	// program's own `job` label, renamed when scraped.
+	targetLabels := map[string]bool{"job": true, "instance": true, "namespace": true, "pod": true, "service": true, "container": true}
+	used := 0
+	for file, list := range exprs {
+		for _, e := range list {
+			for _, m := range selector.FindAllStringSubmatch(quoted.ReplaceAllString(e, `""`), -1) {
+				used++
+				name := m[1]
+				if exported[name] == nil {
+					// A vector none of whose series this run made (retries,
+					// compose failures) is at least registered under the name.
+					if !registered(name) {
+						t.Errorf("%s uses %s, which /metrics does not export", file, name)
+					}
+					continue
+				}
+				for _, l := range matcher.FindAllStringSubmatch(m[2], -1) {
+					label := l[1]
+					if label == "exported_job" {
+						label = "job"
+					} else if targetLabels[label] {
+						continue
+					}
+					if !exported[name][label] {
+						t.Errorf("%s matches %s on %s, a label it does not have", file, name, l[1])
+					}
+				}
+			}
+		}
+	}
+	if used < 40 {
+		t.Errorf("found only %d selectors of the program's metrics in %v", used, slices.Collect(maps.Keys(exprs)))
+	}
+}
+
+// registered reports whether the default registry (the one /metrics
+// serves) has a metric of that name: registering another collector of the
+// name fails then.
+func registered(name string) bool {
+	probe := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: "deploy_test probe"})
+	if err := prometheus.Register(probe); err != nil {
+		return true
+	}
+	prometheus.Unregister(probe)
+	return false
+}
+
+// monitoringExprs are the PromQL expressions of the shipped alert rules
+// and dashboard, by file (JSON reads as YAML).
+func monitoringExprs(t *testing.T) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, path := range []string{"deploy/prometheus/alerts.yaml", "deploy/grafana/smallgoals.json"} {
+		raw, err := os.ReadFile(filepath.Join(repo, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		type exprs []struct {
+			Expr string `yaml:"expr"`
+		}
+		var doc struct {
+			Groups []struct {
+				Rules exprs `yaml:"rules"`
+			} `yaml:"groups"`
+			Panels []struct {
+				Targets exprs `yaml:"targets"`
+			} `yaml:"panels"`
+		}
+		if err := yaml.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var all []exprs
+		for _, g := range doc.Groups {
+			all = append(all, g.Rules)
+		}
+		for _, p := range doc.Panels {
+			all = append(all, p.Targets)
+		}
+		for _, list := range all {
+			for _, e := range list {
+				out[filepath.Base(path)] = append(out[filepath.Base(path)], e.Expr)
+			}
+		}
+	}
+	return out
+}
+
+// The compose file's database setup, on a real PostgreSQL: the init
+// script makes the owner and app roles (neither a superuser), the owner
+// migrates, grants.sql gives the app role its rights, and the bot as the
+// app role logs a score and runs retention but can neither delete audit
+// events nor disable their triggers. It needs psql and a server where the
+// roles smallgoals_owner and smallgoals_app and a database smallgoals do
+// not exist yet (make test's throwaway one); it drops them afterwards.
+func TestComposeDatabaseRoles(t *testing.T) {
+	admin := os.Getenv("TEST_DATABASE_URL")
+	if admin == "" {
+		t.Skip("TEST_DATABASE_URL is not set: run the tests with 'make test'")
+	}
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		t.Skip("psql not found (Debian: postgresql-client)")
+	}
+	u, err := neturl.Parse(admin)
+	if err != nil {
+		t.Fatal("TEST_DATABASE_URL does not parse")
+	}
+	host, port := u.Query().Get("host"), u.Query().Get("port")
+	if host == "" {
+		host, port = u.Hostname(), u.Port()
+	}
+	if port == "" {
+		port = "5432"
+	}
+	pw, _ := u.User.Password()
+	env := append(os.Environ(), "PGHOST="+host, "PGPORT="+port, "PGPASSWORD="+pw, "PGSSLMODE=disable", "POSTGRES_USER="+u.User.Username())
+	db, err := sql.Open("postgres", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var taken bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT FROM pg_roles WHERE rolname IN ('smallgoals_owner', 'smallgoals_app'))
+		OR EXISTS (SELECT FROM pg_database WHERE datname = 'smallgoals')`).Scan(&taken); err != nil {
+		t.Fatal(err)
+	}
+	if taken {
+		db.Close()
+		t.Skip("the test server already has smallgoals roles or a smallgoals database: not touching them")
+	}
+	t.Cleanup(func() {
+		for _, q := range []string{`DROP DATABASE IF EXISTS smallgoals WITH (FORCE)`,
+			`REVOKE SET ON PARAMETER smallgoals.audit_purge FROM smallgoals_owner`,
+			`DROP ROLE IF EXISTS smallgoals_app`, `DROP ROLE IF EXISTS smallgoals_owner`} {
+			if _, err := db.Exec(q); err != nil {
+				t.Errorf("cleanup: %s: %v", q, err)
+			}
+		}
+		db.Close()
+	})
+
+	secrets := filepath.Join(t.TempDir(), "secrets")
+	sh := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("sh", args...)
+		cmd.Env = append(env, "SECRETS_DIR="+secrets)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	sh(filepath.Join(repo, "deploy/compose/make-secrets"), secrets)
+	sh(filepath.Join(repo, "deploy/compose/initdb/10-roles.sh"))
+	roleURL := func(role string) string {
+		b, err := os.ReadFile(filepath.Join(secrets, "db_"+role+"_password"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return (&neturl.URL{Scheme: "postgres", User: neturl.UserPassword("smallgoals_"+role, strings.TrimSpace(string(b))), Path: "/smallgoals",
+			RawQuery: neturl.Values{"host": {host}, "port": {port}, "sslmode": {"disable"}}.Encode()}).String()
+	}
+	owner, app := roleURL("owner"), roleURL("app")
+
+	if code, _, errs := shellRun(t, map[string]string{"DATABASE_URL": owner, "SMALLGOALS_DATA_KEY": testDataKey}, "", "migrate"); code != 0 {
+		t.Fatalf("migrate as the owner: exit %d\n%s", code, errs)
+	}
+	grants := exec.Command(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", filepath.Join(repo, "deploy/compose/grants.sql"), owner)
+	if out, err := grants.CombinedOutput(); err != nil {
+		t.Fatalf("grants.sql as the owner: %v\n%s", err, out)
+	}
+	appEnv := map[string]string{"DATABASE_URL": app, "SMALLGOALS_DATA_KEY": testDataKey}
+	code, out, errs := shellRun(t, appEnv, strings.Join([]string{":user anna", ":channel #slusen", "/maal team opret Slusen",
+		"/maal borger ny AB", "/maal ny AB Tage bussen", "/maal AB-1 4 b:6 Tog bussen"}, "\n")+"\n", "shell", "--no-migrate")
+	if code != 0 || !strings.Contains(out, "Gemt på AB-1: 4 · borger 6") {
+		t.Fatalf("the shell as the app role: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := shellRun(t, appEnv, "", "retention", "--once", "--no-migrate"); code != 0 {
+		t.Errorf("retention as the app role: exit %d\n%s", code, errs)
+	}
+	adb, err := sql.Open("postgres", app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Close()
+	var super bool
+	if err := adb.QueryRow(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil || super {
+		t.Errorf("the app role is a superuser (%v)", err)
+	}
+	for _, q := range []string{`DELETE FROM audit_events`, `UPDATE audit_events SET action = action`, `ALTER TABLE audit_events DISABLE TRIGGER ALL`, `CREATE TABLE t (i int)`} {
+		if _, err := adb.Exec(q); err == nil {
+			t.Errorf("the app role may %s", q)
+		}
+	}
+	// Not only refused by the triggers: the app role lacks the rights.
+	for priv, want := range map[string]bool{"SELECT": true, "INSERT": true, "UPDATE": false, "DELETE": false, "TRUNCATE": false} {
+		var has bool
+		if err := adb.QueryRow(`SELECT has_table_privilege('audit_events', $1)`, priv).Scan(&has); err != nil || has != want {
+			t.Errorf("the app role's %s on audit_events: %v (%v), want %v", priv, has, err, want)
+		}
+	}
+	var events int
+	if err := adb.QueryRow(`SELECT count(*) FROM audit_events`).Scan(&events); err != nil || events == 0 {
+		t.Errorf("audit events: %d, %v", events, err)
 	}
 }

@@ -3,19 +3,21 @@
 //
 //	smallgoals [serve]          run the bot (the shell when no Slack tokens are set)
 //	smallgoals shell            the local shell transport explicitly
-//	smallgoals migrate          apply migrations and exit
+//	smallgoals migrate [status] apply migrations and exit (no data key), or list them
+//	smallgoals grants           the app role's grants, now and after later migrations
 //	smallgoals remind --once    run the reminder job once
 //	smallgoals digest --once    run the digest job once
 //	smallgoals retention --once delete what is past its retention once
 //	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals demo             fill the database with a small Danish demo data set
-//	smallgoals healthcheck      exit 0 if serve answers /readyz on HTTP_ADDR
+//	smallgoals dpo COMMAND      the data-protection officer's tools (list, access-log, export, erase)
+//	smallgoals healthcheck      exit 0 if serve answers /healthz on HTTP_ADDR
 //	smallgoals version          version, commit and schema version
 //	smallgoals help             the subcommands, one line each
 //
 // Every command that uses the database migrates it first unless
-// --no-migrate is given, and then encrypts any rows a migration left in
-// clear.
+// --no-migrate is given, refuses a schema other than the binary's, and
+// then encrypts any rows a migration left in clear.
 //
 // Free text (notes, titles, GAS level descriptions, reflections) is
 // encrypted at rest with SMALLGOALS_DATA_KEY; SMALLGOALS_OLD_DATA_KEYS
@@ -132,28 +134,39 @@ type Main struct {
 	Slack     *bot.Slack // nil in the shell
 }
 
-// Open connects to the database, migrates it if asked (and then encrypts
-// the rows a migration left in clear), checks the data keys can read
-// what is stored and builds the command handler.
+// Open connects to the database, migrates it if asked (over
+// DATABASE_MIGRATE_URL when set), refuses a schema other than the
+// binary's, encrypts the rows a migration left in clear, checks the data
+// keys can read what is stored and builds the command handler.
 func (m *Main) Open(ctx context.Context, migrate bool) error {
-	db, err := store.Open(ctx, m.Config.DatabaseURL, store.Options{MaxConns: m.Config.DatabaseMaxConns, Keys: m.Keys})
+	db, err := store.Open(ctx, m.Config.DatabaseURL, store.Options{MaxConns: m.Config.DatabaseMaxConns,
+		MaxConnLifetime: m.Config.DatabaseMaxConnLifetime, TransactionPooler: m.Config.DatabasePoolMode == "transaction", Keys: m.Keys})
 	if err != nil {
 		return err
 	}
 	m.DB = db
 	registerPoolMetrics(db)
+	registerBuildInfo()
 	if migrate {
-		if err := db.Migrate(ctx); err != nil {
-			return err
+		if m.Config.DatabaseMigrateURL != "" {
+			err = store.MigrateURL(ctx, m.Config.DatabaseMigrateURL)
+		} else {
+			err = db.Migrate(ctx)
 		}
-		n, err := db.RekeyPlain(ctx)
-		m.Encrypted = n
 		if err != nil {
 			return err
 		}
-		if n > 0 {
-			m.Log.Info("encrypted the rows stored in clear", "rows", n, "key_id", m.Keys.CurrentID())
-		}
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	n, err := db.RekeyPlain(ctx)
+	m.Encrypted = n
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		m.Log.Info("encrypted the rows stored in clear", "rows", n, "key_id", m.Keys.CurrentID())
 	}
 	if err := m.checkKeys(ctx); err != nil {
 		return err
@@ -440,7 +453,10 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// healthcheck asks a running serve for /readyz on HTTP_ADDR.
+// healthcheck asks a running serve for /healthz on HTTP_ADDR: liveness,
+// for a container's HEALTHCHECK. Not /readyz, which pings the database: a
+// database outage would mark every container unhealthy at once and have
+// them restarted, which cures nothing (readiness recovers on its own).
 func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
 	addr := getenv("HTTP_ADDR")
 	if addr == "" {
@@ -456,7 +472,7 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
@@ -464,7 +480,7 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "healthcheck: /readyz answered %d\n", resp.StatusCode)
+		fmt.Fprintf(stderr, "healthcheck: /healthz answered %d\n", resp.StatusCode)
 		return 1
 	}
 	return 0

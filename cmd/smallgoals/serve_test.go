@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,21 +16,8 @@ import (
 // routes and refuses unsigned commands; `healthcheck` sees it; a cancel
 // stops it cleanly.
 func TestServeHTTPMode(t *testing.T) {
-	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if strings.HasSuffix(r.URL.Path, "/auth.test") {
-			io.WriteString(w, `{"ok":true,"team_id":"T1","user_id":"UBOT"}`)
-			return
-		}
-		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
-	}))
-	defer slackAPI.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	slackAPI := authSlack(t)
+	addr := freeAddr(t)
 	env := envFunc(map[string]string{
 		"DATABASE_URL":         storetest.URL(t),
 		"SLACK_BOT_TOKEN":      "xoxb-serve-test",

@@ -41,12 +41,15 @@ CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
 -- event of its own, dated by the database's clock. It runs with its
 -- owner's rights (SECURITY DEFINER), so an application role without
 -- DELETE on audit_events can call it, and only it; it refuses to keep
--- less than a year.
+-- less than a year. It sets smallgoals.audit_purge in its body, for its
+-- transaction, and back before it returns (an error aborts the
+-- transaction, which undoes it): a SET clause on the function would need
+-- a superuser on PostgreSQL 15 (a custom setting), and the migrations run
+-- as the tables' owner.
 -- +goose StatementBegin
 CREATE FUNCTION purge_audit_events(p_at timestamptz, p_days integer, p_data_days integer) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public, pg_temp
-    SET smallgoals.audit_purge = 'on'
 AS $$
 DECLARE n bigint;
 BEGIN
@@ -54,6 +57,7 @@ BEGIN
         RAISE EXCEPTION 'purge_audit_events keeps audit events at least 365 days, not %', p_days
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    PERFORM set_config('smallgoals.audit_purge', 'on', true);
     WITH gone AS (
         DELETE FROM audit_events a
         WHERE a.at < now() - interval '365 days'
@@ -61,6 +65,7 @@ BEGIN
                   coalesce((SELECT t.retention_days FROM teams t WHERE t.id = a.team_id), p_data_days) - p_data_days))
         RETURNING 1)
     SELECT count(*) INTO n FROM gone;
+    PERFORM set_config('smallgoals.audit_purge', 'off', true);
     IF n > 0 THEN
         INSERT INTO audit_events (at, actor, action, allowed) VALUES (now(), 'system', 'retention.audit', true);
     END IF;
