@@ -148,7 +148,7 @@ func TestEraseWhileSlackFails(t *testing.T) {
 	e.fake.fault("chat.delete", -1, slackError("internal_error"))
 	e.fake.fault("files.delete", -1, slackError("internal_error"))
 	out := e.command("UANNA", "C1", "borger slet AB bekræft tving")
-	if !strings.Contains(out, "er slettet") || !strings.Contains(out, "4 beskeder og 1 fil er ikke slettet fra Slack endnu") ||
+	if !strings.Contains(out, "er slettet") || !strings.Contains(out, "Endnu ikke slettet fra Slack: 4 beskeder og 1 fil") ||
 		strings.Contains(out, "Slettet fra Slack") {
 		t.Errorf("erasure's answer with Slack failing: %s", out)
 	}

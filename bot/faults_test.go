@@ -239,7 +239,7 @@ func TestFileNotTakenIsNotReportedSent(t *testing.T) {
 			cph, _ := time.LoadLocation("Europe/Copenhagen")
 			told := false
 			for _, at := range []time.Time{before, time.Now()} {
-				told = told || strings.Contains(got, "slettes igen "+at.Add(bot.DefaultFileTTL).In(cph).Format("2006-01-02 kl. 15.04"))
+				told = told || strings.Contains(got, "slettes igen "+at.Add(bot.DefaultFileTTL).In(cph).Format("02.01.2006 kl. 15.04"))
 			}
 			if !told {
 				t.Errorf("the answer does not say when the file goes: %s", got)

@@ -106,7 +106,7 @@ func TestLogForm(t *testing.T) {
 		t.Fatalf("entries' notes = %q, want exactly 1", notes)
 	}
 	eph := e.fake.ephemeralCopy()
-	if len(eph) != 1 || eph[0].Channel != "C1" || !strings.Contains(eph[0].Text, "Gemt på AB-1: 6 · borger 7") {
+	if len(eph) != 1 || eph[0].Channel != "C1" || !strings.Contains(eph[0].Text, "Registreret på AB-1: personale 6 · borger 7") {
 		t.Fatalf("confirmations = %+v, want one in C1", eph)
 	}
 	if home := e.fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "AB-1") {
@@ -276,7 +276,7 @@ func TestRevisionAndNewGoalForms(t *testing.T) {
 	ab, _ := setupTeams(e)
 	e.slash("UANNA", "C1", "ny AB")
 	blocks, meta, title := view(t, e.fake.lastView(t, "views.update").View)
-	if title != "Nyt lille mål" || !strings.Contains(blocks, "slut-tilstand") || !strings.Contains(blocks, "gas+2") {
+	if title != "Nyt lille mål" || !strings.Contains(blocks, "sluttilstand") || !strings.Contains(blocks, "gas+2") {
 		t.Fatalf("new-goal form: %q %s", title, blocks)
 	}
 	text := func(v string) map[string]any { return map[string]any{"value": v} }
@@ -390,7 +390,11 @@ func TestReminderButtons(t *testing.T) {
 	var after string
 	e.raw.QueryRow(`SELECT next_revision::text FROM goals WHERE id = $1`, ab1).Scan(&after)
 	rs := e.fake.responsesCopy()
-	if len(rs) != 1 || !strings.Contains(rs[0]["text"].(string), "udsat til "+after) || after == before {
+	shown := after // the answer says the day as 20.01.2027
+	if d, err := time.Parse(time.DateOnly, after); err == nil {
+		shown = d.Format("02.01.2006")
+	}
+	if len(rs) != 1 || !strings.Contains(rs[0]["text"].(string), "udsat til "+shown) || after == before {
 		t.Fatalf("snooze: %s → %s, answers %v", before, after, rs)
 	}
 	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'goal.snooze' AND actor = 'UANNA' AND allowed`); n != 1 {

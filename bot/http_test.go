@@ -28,15 +28,15 @@ func TestHTTPCommands(t *testing.T) {
 		{"UANNA", "C1", "team opret Slusen", "Kanalen er nu teamet Slusen"},
 		{"UANNA", "C1", "borger ny AB", "Borger AB er oprettet"},
 		{"UANNA", "C1", "ny AB Tage bussen alene til arbejde", "Lille mål AB-1 oprettet"},
-		{"UANNA", "C1", "AB-1 4 b:6 Tog bussen med støtte", "Gemt på AB-1: 4 · borger 6"},
-		{"UANNA", "C1", "AB-1 11", "skriv et helt tal fra 1–10"},
+		{"UANNA", "C1", "AB-1 4 b:6 Tog bussen med støtte", "Registreret på AB-1: personale 4 · borger 6"},
+		{"UANNA", "C1", "AB-1 11", "skriv et helt tal fra 1 til 10"},
 		{"UANNA", "C1", "AB-1 5 Ringede 010190-1234 i dag", "CPR-nummer"},
-		{"UANNA", "C1", "AB", "seneste 4 · borger 6"},
+		{"UANNA", "C1", "AB", "personale 4 · borger 6"},
 		{"UANNA", "C1", "vis AB-1", "Tog bussen med støtte"},
 		{"UANNA", "C1", "revider AB-1 +1 fortsættes Gik bedre end ventet", "GAS +1 · fortsættes"},
-		{"UCARL", "C1", "AB-1 7 a &lt; b &amp; c", "Gemt på AB-1: 7"},
+		{"UCARL", "C1", "AB-1 7 a &lt; b &amp; c", "Registreret på AB-1: personale 7"},
 		{"UANNA", "C1", "team", "@UCARL"},
-		{"UBO", "C2", "AB-1 5", "I don't know AB-1"},
+		{"UBO", "C2", "AB-1 5", "There is no goal AB-1"},
 		{"UBO", "C2", "help", "how to use me"},
 	}
 	for _, s := range steps {
@@ -73,7 +73,7 @@ func TestHTTPGuestIsNotAMember(t *testing.T) {
 	e.command("UANNA", "C1", "team opret Slusen")
 	e.command("UANNA", "C1", "borger ny AB")
 	e.command("UANNA", "C1", "ny AB Tage bussen")
-	if got := e.command("UGUEST", "C1", "AB-1 5"); !strings.Contains(got, "kender ikke AB-1") {
+	if got := e.command("UGUEST", "C1", "AB-1 5"); !strings.Contains(got, "Der er intet mål AB-1") {
 		t.Errorf("guest answer: %s", got)
 	}
 	if got := e.command("UGUEST", "C1", "AB"); strings.Contains(got, "Tage bussen") {

@@ -27,6 +27,7 @@ type Forms interface {
 	Snooze(ctx context.Context, req commands.Request, goalID int64) commands.Reply
 	Chart(ctx context.Context, req commands.Request, goalID int64) commands.Reply
 	T(lang, id string, kv ...any) string
+	ShortDate(lang string, d time.Time) string
 }
 
 // request is the commands.Request of an interaction's user.

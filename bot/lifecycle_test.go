@@ -30,7 +30,7 @@ func TestReviseFormAdjustOffersEdit(t *testing.T) {
 		t.Fatal("no confirmation")
 	}
 	last := eph[len(eph)-1]
-	if !strings.Contains(last.Blocks, "Målet skal ændres?") || !strings.Contains(last.Blocks, "/maal ret AB-1 ") {
+	if !strings.Contains(last.Blocks, "Skal målet ændres?") || !strings.Contains(last.Blocks, "/maal ret AB-1 ") {
 		t.Fatalf("confirmation lacks the edit hint: %s", last.Blocks)
 	}
 	// The confirmation's button opens the edit form on the goal as it is;

@@ -31,7 +31,7 @@ func TestSlackMonthOfAnInstitution(t *testing.T) {
 		{"UBO", "C1", "AB-1 4 b:6 dato:iforgårs Med støtte hele vejen", "✅"},
 		{"UCARL", "C1", "AB-1 5 dato:i går Alene halvvejen", "✅"}, {"UCARL", "C1", "AB-2 9 Skrevet på forkert borger", "✅"},
 		{"UCARL", "C1", "EF-1 5 Lavede pasta", "✅"}, {"UBO", "C1", "AB-1 b:8 Borgeren syntes selv det gik godt", "borger 8"},
-		{"UANNA", "C1", "fortryd AB-2 nr:1 Skrevet på den forkerte borger", "Fortrudt"},
+		{"UANNA", "C1", "fortryd AB-2 nr:1 Skrevet på den forkerte borger", "er fortrudt"},
 		{"UANNA", "C1", "revider AB-1 -1 ændres borger:ja For stort et skridt", "ret AB-1"},
 		{"UANNA", "C1", "ret AB-1 Tage bussen med en voksen hver:28", "✅"},
 		{"UANNA", "C1", "revider AB-2 +2 afsluttes borger:nej Nået", "afsluttet"},

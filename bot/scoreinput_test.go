@@ -57,11 +57,11 @@ func TestLogFormCitizenOnly(t *testing.T) {
 		t.Fatalf("%d borger-only entries, want 1", n)
 	}
 	eph := e.fake.ephemeralCopy()
-	if len(eph) == 0 || !strings.Contains(eph[len(eph)-1].Text, "Gemt på AB-1: borger 7") {
+	if len(eph) == 0 || !strings.Contains(eph[len(eph)-1].Text, "Registreret på AB-1: borger 7") {
 		t.Errorf("confirmation: %+v", eph)
 	}
 	// App Home shows the entry's own pair: the borger's score alone.
-	if home := e.fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "seneste borger 7") {
+	if home := e.fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "borger 7") {
 		t.Errorf("App Home: %s", home.View)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chzyer/readline"
+
 	"smallgoals"
 	"smallgoals/commands"
 )
@@ -28,10 +30,13 @@ type Shell struct {
 	Handler Handler
 	In      io.Reader
 	Out     io.Writer
-	Prompt  bool             // print a prompt before each line (a terminal)
-	Now     func() time.Time // nil: time.Now
-	Log     *slog.Logger
-	Text    func(id string) string // the shell's own hints, from the message files
+	Prompt  bool // print a prompt before each line (a terminal)
+	// Lines, when set, reads the lines instead of In, with line editing
+	// and history (readline on a terminal); it shows the prompt itself.
+	Lines LineReader
+	Now   func() time.Time // nil: time.Now
+	Log   *slog.Logger
+	Text  func(user, id string) string // the shell's own hints to user, in their language, from the message files
 	// FilesDir is where files for the user are written (SMALLGOALS_FILES_DIR).
 	FilesDir string
 	FileLog  FileLog       // where written files are recorded; nil records nothing
@@ -43,18 +48,29 @@ type Shell struct {
 	channel string
 }
 
+// LineReader reads a line at a time with its own prompt, as
+// *readline.Instance does; io.EOF (Ctrl-D) ends the input, and
+// readline.ErrInterrupt (Ctrl-C) drops the line being typed.
+type LineReader interface {
+	Readline() (string, error)
+	SetPrompt(prompt string)
+}
+
 // Run reads and answers lines until the input ends (nil) or ctx is done.
 func (s *Shell) Run(ctx context.Context) error {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
 	if s.Text == nil {
-		s.Text = func(id string) string { return id }
+		s.Text = func(_, id string) string { return id }
 	}
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.user, s.channel = "shell", "#shell"
+	if s.Lines != nil {
+		return s.runLines(ctx)
+	}
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -81,6 +97,49 @@ func (s *Shell) Run(ctx context.Context) error {
 			return err
 		case line := <-lines:
 			s.line(ctx, line)
+		}
+	}
+}
+
+// runLines is Run with a LineReader: each line is read after the one
+// before is answered, so the prompt names who types where now.
+func (s *Shell) runLines(ctx context.Context) error {
+	type read struct {
+		line string
+		err  error
+	}
+	next, got := make(chan struct{}), make(chan read)
+	go func() {
+		for range next {
+			line, err := s.Lines.Readline()
+			select {
+			case got <- read{line, err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer close(next)
+	for {
+		s.Lines.SetPrompt(fmt.Sprintf("%s@%s> ", s.user, s.channel))
+		select {
+		case next <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case r := <-got:
+			switch {
+			case errors.Is(r.err, io.EOF):
+				return nil
+			case errors.Is(r.err, readline.ErrInterrupt): // Ctrl-C drops the line typed so far
+				continue
+			case r.err != nil:
+				return r.err
+			}
+			s.line(ctx, r.line)
 		}
 	}
 }
@@ -122,7 +181,7 @@ func (s *Shell) line(ctx context.Context, line string) {
 			}
 		}
 	default:
-		s.write(s.Text("shell.hint") + "\n")
+		s.write(s.Text(s.user, "shell.hint") + "\n")
 	}
 }
 
@@ -145,7 +204,7 @@ func (s *Shell) meta(ctx context.Context, line string) {
 		// The current user leaves the current channel's team, or NAME does.
 		l, ok := s.Handler.(Leaver)
 		if !ok {
-			s.write(s.Text("shell.meta") + "\n")
+			s.write(s.Text(s.user, "shell.meta") + "\n")
 			return
 		}
 		who := s.user
@@ -155,7 +214,7 @@ func (s *Shell) meta(ctx context.Context, line string) {
 		req := commands.Request{UserID: s.user, ChannelID: s.channel, ChannelName: strings.TrimPrefix(s.channel, "#"), Time: s.Now()}
 		s.write(RenderText(l.Leave(ctx, req, who)) + "\n")
 	default:
-		s.write(s.Text("shell.meta") + "\n")
+		s.write(s.Text(s.user, "shell.meta") + "\n")
 	}
 }
 

@@ -342,8 +342,8 @@ func TestSocketModeEndToEnd(t *testing.T) {
 	}
 
 	// Someone not in the team's channel gets the answer for an unknown ref.
-	if got := s.run("UBO", "C2", "AB-1 5"); !strings.Contains(got, "kender ikke") {
-		t.Errorf("stranger's answer %q, want it to contain %q", got, "kender ikke")
+	if got := s.run("UBO", "C2", "AB-1 5"); !strings.Contains(got, "intet mål") {
+		t.Errorf("stranger's answer %q, want it to contain %q", got, "intet mål")
 	}
 	if n := e.count(`SELECT count(*) FROM entries`); n != 2 {
 		t.Errorf("entries = %d, want 2", n)

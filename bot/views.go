@@ -572,9 +572,10 @@ func (v views) revise(d commands.FormData, meta formMeta, t func(string, ...any)
 			if e.Replaced || (e.StaffScore == nil && e.CitizenScore == nil) {
 				continue
 			}
-			p := smallgoals.FormatDate(e.Day)[5:] + ": –" // "–/7": the borger's score alone
+			day := v.h.ShortDate(d.Lang, e.Day)
+			p := day + ": –" // "–/7": the borger's score alone
 			if e.StaffScore != nil {
-				p = smallgoals.FormatDate(e.Day)[5:] + ": " + strconv.Itoa(*e.StaffScore)
+				p = day + ": " + strconv.Itoa(*e.StaffScore)
 			}
 			if e.CitizenScore != nil {
 				p += "/" + strconv.Itoa(*e.CitizenScore)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -195,6 +196,9 @@ type Config struct {
 	Scores ScoreWriter
 	// Themes is the theme catalogue (tema:KODE); nil: DefaultThemes.
 	Themes *Themes
+	// RetentionDays is RETENTION_DAYS, which a team's settings show as
+	// its default (0: everything is kept); nil: not said.
+	RetentionDays *int
 }
 
 // Handler answers commands.
@@ -209,12 +213,14 @@ type Handler struct {
 	scores   ScoreWriter
 	targets  targets // goals resolved for scores, in Slack
 	themes   *Themes
+	// retentionDays is Config.RetentionDays.
+	retentionDays *int
 }
 
 // New returns a Handler, or an error naming what is wrong with cfg.
 func New(cfg Config) (*Handler, error) {
 	h := &Handler{store: cfg.Store, members: cfg.Members, msg: cfg.Messages, log: cfg.Logger,
-		lang: cfg.Lang, tz: cfg.TZ, scores: cfg.Scores, themes: cfg.Themes}
+		lang: cfg.Lang, tz: cfg.TZ, scores: cfg.Scores, themes: cfg.Themes, retentionDays: cfg.RetentionDays}
 	if h.themes == nil {
 		h.themes = DefaultThemes()
 	}
@@ -535,6 +541,29 @@ func (c *call) t(id string, kv ...any) string {
 	return c.h.msg.TData(c.lang, id, c.data(kv...))
 }
 
+// n is a count with its noun in the call's language ("1 registrering").
+func (c *call) n(noun string, count int) string { return c.h.msg.N(c.lang, noun, count) }
+
+// date and shortDate show a civil date in the call's language (27.11.2026,
+// fre 27. nov.); relDate says "i dag", "i morgen" or "i går" when it can.
+func (c *call) date(d time.Time) string      { return c.h.msg.Date(c.lang, d) }
+func (c *call) shortDate(d time.Time) string { return c.h.msg.ShortDate(c.lang, d) }
+
+// scale shows a scale's range in words: "1 til 10", "−2 til +2".
+func (c *call) scale(s smallgoals.Scale) string {
+	lo, hi := strconv.Itoa(s.Min), strconv.Itoa(s.Max)
+	if s.Min < 0 {
+		lo = "\u2212" + strconv.Itoa(-s.Min)
+	}
+	if s.Min < 0 && s.Max > 0 {
+		hi = "+" + hi
+	}
+	return c.t("scale.range", "Min", lo, "Max", hi)
+}
+func (c *call) relDate(d time.Time, t *smallgoals.Team) string {
+	return c.h.msg.RelDate(c.lang, d, c.today(t))
+}
+
 func (c *call) data(kv ...any) map[string]any {
 	data := map[string]any{"Cmd": c.req.Command}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -575,6 +604,9 @@ func (c *call) errorReply(e *smallgoals.Error) Reply {
 	}
 	data := c.data()
 	for k, v := range e.Data {
+		if s, ok := v.(suggestion); ok {
+			v = s.in(c.lang)
+		}
 		data[k] = v
 	}
 	r := textReply(c.h.msg.TData(c.lang, c.h.messageID(e), data))
@@ -587,8 +619,11 @@ func (c *call) errorReply(e *smallgoals.Error) Reply {
 func (c *call) parseErrorReply(e *parseError) Reply {
 	data := c.data()
 	for k, v := range e.data {
-		if s, ok := v.(string); ok {
+		switch s := v.(type) {
+		case string:
 			v = Escape(s)
+		case suggestion:
+			v = s.in(c.lang)
 		}
 		data[k] = v
 	}

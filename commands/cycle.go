@@ -101,7 +101,7 @@ func (c *call) runDue() (Reply, error) {
 				{Label: c.t("button.snooze"), Action: ActSnooze, Value: fmt.Sprint(d.ID)}}
 		}
 		items = append(items, b)
-		refs = append(refs, gref+" ("+smallgoals.FormatDate(*d.NextRevision)+")")
+		refs = append(refs, gref+" ("+c.shortDate(*d.NextRevision)+")")
 	}
 	if len(items) == 0 {
 		r.add(Section, c.t("home.none_due", "Days", dueWithinDays))
@@ -120,7 +120,7 @@ func (c *call) runDue() (Reply, error) {
 				return Reply{}, err
 			}
 		}
-		waits = append(waits, ref(d.Alias, d.Goal)+" ("+smallgoals.FormatDate(smallgoals.Day(*d.Goal.RevisitAt, byID[d.TeamID].Location()))+")")
+		waits = append(waits, ref(d.Alias, d.Goal)+" ("+c.shortDate(smallgoals.Day(*d.Goal.RevisitAt, byID[d.TeamID].Location()))+")")
 	}
 	var after []Block
 	if len(waits) > 0 {
@@ -153,14 +153,14 @@ func listUpTo(items []string, n int) string {
 // dueWhen says when a revision is due, seen from today.
 func (c *call) dueWhen(date, today time.Time) string {
 	days := int(date.Sub(today).Hours() / 24)
-	d := smallgoals.FormatDate(date)
+	d := c.date(date)
 	switch {
 	case days < 0:
-		return c.t("due.overdue", "Date", d, "Days", -days)
+		return c.t("due.overdue", "Date", d, "Count", -days)
 	case days == 0:
 		return c.t("due.today", "Date", d)
 	default:
-		return c.t("due.in", "Date", d, "Days", days)
+		return c.t("due.in", "Date", d, "Count", days)
 	}
 }
 
@@ -187,15 +187,15 @@ func (c *call) runAway() (Reply, error) {
 			return Reply{}, c.invalid("err.date", "Value", Escape(clip(args[1], 20)))
 		}
 		if d.Before(c.today(nil)) {
-			return Reply{}, c.invalid("err.away_past", "Date", smallgoals.FormatDate(d))
+			return Reply{}, c.invalid("err.away_past", "Date", c.date(d))
 		}
 		if d.After(c.today(nil).AddDate(1, 0, 0)) {
-			return Reply{}, c.invalid("err.away_far", "Date", smallgoals.FormatDate(d))
+			return Reply{}, c.invalid("err.away_far", "Date", c.date(d))
 		}
 		if err := c.tx.SetAway(c.ctx, c.req.UserID, &d, c.req.Time); err != nil {
 			return Reply{}, err
 		}
-		return textReply(c.t("away.set", "Date", smallgoals.FormatDate(d))), nil
+		return textReply(c.t("away.set", "Date", c.date(d))), nil
 	}
 	return Reply{}, c.invalid("err.away_args")
 }
@@ -268,5 +268,5 @@ func (c *call) runSnooze() (Reply, error) {
 	if err := c.audit(smallgoals.ActGoalSnooze, &f.team, &f.citizen, &g, gref, true); err != nil {
 		return Reply{}, err
 	}
-	return textReply(c.t("snooze.done", "Ref", gref, "Date", smallgoals.FormatDate(next))), nil
+	return textReply(c.t("snooze.done", "Ref", gref, "Date", c.date(next))), nil
 }

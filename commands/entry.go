@@ -12,7 +12,7 @@ import (
 // scores, the new one last.
 func (c *call) logged(gref string, scale smallgoals.Scale, e smallgoals.Entry, recent []int) Reply {
 	r := textReply(c.t("log.saved", "Ref", gref, "Scores", c.scoreText(scale, e.StaffScore, e.CitizenScore),
-		"Date", smallgoals.FormatDate(e.Day)))
+		"Date", c.relDate(e.Day, c.team)))
 	if ov := trend(scale, recent); ov != "" {
 		r.add(Context, ov)
 	}
@@ -34,10 +34,10 @@ func (c *call) pastDate(v string, today time.Time) (time.Time, error) {
 		return d, c.invalid("err.day", "Value", Escape(clip(v, 20)))
 	}
 	if d.After(today) {
-		return d, c.invalid("err.date_future", "Date", smallgoals.FormatDate(d))
+		return d, c.invalid("err.date_future", "Date", c.date(d))
 	}
 	if d.Before(today.AddDate(0, 0, -smallgoals.MaxBackdateDays)) {
-		return d, c.invalid("err.date_old", "Date", smallgoals.FormatDate(d), "Days", smallgoals.MaxBackdateDays)
+		return d, c.invalid("err.date_old", "Date", c.date(d), "Days", smallgoals.MaxBackdateDays)
 	}
 	return d, nil
 }
@@ -97,7 +97,7 @@ func (c *call) runUndo() (Reply, error) {
 		return Reply{}, err
 	}
 	return textReply(c.t("undo.done", "Ref", gref, "Scores", c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore),
-		"Date", smallgoals.FormatDate(e.Day))), nil
+		"Date", c.relDate(e.Day, &team))), nil
 }
 
 // runCancel cancels any entry of the last 30 days on a goal, numbered as
@@ -137,14 +137,14 @@ func (c *call) runCancel(number string) (Reply, error) {
 	}
 	done := func(e smallgoals.Entry) error {
 		return smallgoals.Errorf(smallgoals.ECONFLICT, "err.cancel_done", "Ref", gref, "N", n,
-			"User", mention(e.UndoneBy), "Date", smallgoals.FormatDate(smallgoals.Day(*e.UndoneAt, f.team.Location())))
+			"User", mention(e.UndoneBy), "Date", c.date(smallgoals.Day(*e.UndoneAt, f.team.Location())))
 	}
 	if e.Replaced {
 		return Reply{}, done(e)
 	}
 	if e.WrittenAt.Before(c.req.Time.Add(-smallgoals.CancelWindow)) {
 		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.cancel_old", "Ref", gref, "N", n,
-			"Date", smallgoals.FormatDate(smallgoals.Day(e.WrittenAt, f.team.Location())), "Days", int(smallgoals.CancelWindow.Hours()/24))
+			"Date", c.date(smallgoals.Day(e.WrittenAt, f.team.Location())), "Days", int(smallgoals.CancelWindow.Hours()/24))
 	}
 	undo := smallgoals.Entry{GoalID: g.ID, Kind: smallgoals.EntryUndo, Author: c.req.UserID,
 		Day: e.Day, WrittenAt: c.req.Time, Replaces: &e.ID, Note: reason}
@@ -162,7 +162,7 @@ func (c *call) runCancel(number string) (Reply, error) {
 		return Reply{}, err
 	}
 	r := textReply(c.t("cancel.done", "Ref", gref, "N", n, "Scores", c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore),
-		"Date", smallgoals.FormatDate(e.Day), "User", mention(e.Author)))
+		"Date", c.date(e.Day), "User", mention(e.Author)))
 	if reason != "" {
 		r.add(Context, c.t("cancel.reason", "Reason", Escape(reason)))
 	}

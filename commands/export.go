@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,7 +102,7 @@ func (c *call) runChart() (Reply, error) {
 		return Reply{}, err
 	}
 	return c.withFiles(textReply(c.t("chart.sent", "Ref", gref)), &f.team, c.t("chart.not_sent", "Ref", gref),
-		File{Name: fmt.Sprintf("graf-%s-%s.png", gref, smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
+		File{Name: c.t("file.chart", "Name", gref, "Date", smallgoals.FormatDate(c.today(&f.team))), Title: gref + " " + g.Title,
 			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 
@@ -162,7 +161,7 @@ func (c *call) runCitizenChart() (Reply, error) {
 			c.t("chart.citizen_more", "Count", n, "Refs", strings.Join(left, ", ")))
 	}
 	return c.withFiles(r, &f.team, c.t("chart.citizen_not_sent", "Alias", alias),
-		File{Name: fmt.Sprintf("graf-%s-%s.png", alias, smallgoals.FormatDate(c.today(&f.team))), Title: alias,
+		File{Name: c.t("file.chart", "Name", alias, "Date", smallgoals.FormatDate(c.today(&f.team))), Title: alias,
 			Data: png, TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 
@@ -193,11 +192,11 @@ func (c *call) runExport() (Reply, error) {
 		return Reply{}, err
 	}
 	stamp := smallgoals.FormatDate(c.today(&f.team))
-	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", x.entries, "Revisions", x.revisions)),
+	r := c.withFiles(textReply(c.t("export.sent", "Alias", alias, "Entries", c.n("entries", x.entries), "Revisions", c.n("revisions", x.revisions))),
 		&f.team, c.t("export.not_sent", "Alias", alias),
-		File{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Title: c.t("export.csv_title", "Alias", alias), Data: x.csv,
+		File{Name: c.t("file.export", "Name", alias, "Date", stamp), Title: c.t("export.csv_title", "Alias", alias), Data: x.csv,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID},
-		File{Name: fmt.Sprintf("status-%s-%s.pdf", alias, stamp), Title: c.t("export.page_title", "Alias", alias), Data: x.report,
+		File{Name: c.t("file.report", "Name", alias, "Date", stamp), Title: c.t("export.page_title", "Alias", alias), Data: x.report,
 			TeamID: f.team.ID, CitizenID: f.citizen.ID})
 	// The data counts as exported (as of this request: what the files
 	// hold) only once the files reached the user; a failure marks nothing.
@@ -410,11 +409,12 @@ func undoneAt(e smallgoals.Entry, loc *time.Location) string {
 	return localTime(*e.UndoneAt, loc)
 }
 
-func dateOr(d time.Time, none string) string {
+// dateOr shows d, or none for the zero date (an open end of a period).
+func (c *call) dateOr(d time.Time, none string) string {
 	if d.IsZero() {
 		return none
 	}
-	return smallgoals.FormatDate(d)
+	return c.date(d)
 }
 
 // changesIn keeps the changes made on days from..to (civil dates in loc;

@@ -55,6 +55,14 @@ func (h *Handler) T(lang, id string, kv ...any) string {
 	return h.msg.T(lang, id, append([]any{"Cmd", "/maal"}, kv...)...)
 }
 
+// Date shows the civil date d in lang (27.11.2026, 27 Nov 2026) and
+// ShortDate with its weekday (fre 27. nov.), for the transports and jobs.
+func (h *Handler) Date(lang string, d time.Time) string      { return h.msg.Date(lang, d) }
+func (h *Handler) ShortDate(lang string, d time.Time) string { return h.msg.ShortDate(lang, d) }
+
+// N is a count with its noun in lang ("1 registrering").
+func (h *Handler) N(lang, noun string, count int) string { return h.msg.N(lang, noun, count) }
+
 // Lang returns the language a reply to the user of req is in.
 func (h *Handler) Lang(ctx context.Context, req Request) string {
 	req = h.normalize(req)

@@ -83,7 +83,7 @@ func TestSubmit(t *testing.T) {
 	if errs != nil || !r.Changed {
 		t.Fatalf("submit: %v %+v", errs, r)
 	}
-	contains(t, r.Text(), "5 · borger 6", "2026-11-20")
+	contains(t, r.Text(), "personale 5 · borger 6", "20.11.2026")
 	if notes := storetest.Plaintexts(t, e.raw, "entries.note", `SELECT note, key_id FROM entries WHERE day = '2026-11-20'`); len(notes) != 1 || notes[0] != "To linjer\nher" {
 		t.Fatalf("the note lost its line break or the day")
 	}

@@ -24,8 +24,8 @@ func TestGASLevelsBaselineWeight(t *testing.T) {
 	show := e.do("anna", "#slusen", "vis AB-1")
 	contains(t, show, "GAS-niveauer", "+1: Tager bussen alene tre gange om ugen", "-2: Vil slet ikke med bussen",
 		// The old description stays, with who and when.
-		"GAS +1 ændret af <@anna> 2026-11-23: før «Tager bussen alene to gange om ugen», nu «Tager bussen alene tre gange om ugen»",
-		"GAS +1 ændret af <@anna> 2026-11-23: før ingen, nu «Tager bussen alene to gange om ugen»")
+		"GAS +1 ændret af <@anna> 23.11.2026: før «Tager bussen alene to gange om ugen», nu «Tager bussen alene tre gange om ugen»",
+		"GAS +1 ændret af <@anna> 23.11.2026: før ingen, nu «Tager bussen alene to gange om ugen»")
 	if n := e.count(`SELECT count(*) FROM goal_changes WHERE field LIKE 'gas%'`); n != 3 {
 		t.Errorf("GAS level changes recorded = %d, want 3", n)
 	}
@@ -55,7 +55,7 @@ func TestGASLevelsBaselineWeight(t *testing.T) {
 		{"anna", "#slusen", "gas AB-1 +1 Tager bussen alene tre gange om ugen", "Det står allerede sådan på *AB-1*"},
 		{"anna", "#slusen", "ret AB-2 vægt:5", "*vægt:* er et helt tal fra 1 til 3"},
 		{"anna", "#slusen", "ny AB Noget nyt udgangspunkt:-3", "*udgangspunkt:* er GAS-niveauet ved start"},
-		{"bo", "#andet", "gas AB-1 0 Tager bussen", "kender ikke"},
+		{"bo", "#andet", "gas AB-1 0 Tager bussen", "intet mål"},
 		{"anna", "#slusen", "gas AB-1 0 Ring på 010190-1234", "CPR"},
 	} {
 		contains(t, e.do(tc.user, tc.channel, tc.text), tc.want)

@@ -38,7 +38,7 @@ func (c *call) runNew() (Reply, error) {
 	if v, ok := c.p.opts["target"]; ok {
 		n, ok := parseInt(v)
 		if !ok || !g.Scale().Contains(n) {
-			return Reply{}, c.invalid("err.target", "Value", Escape(clip(v, 20)), "Scale", g.Scale().String())
+			return Reply{}, c.invalid("err.target", "Value", Escape(clip(v, 20)), "Scale", c.scale(g.Scale()))
 		}
 		g.Target = &n
 	}
@@ -93,7 +93,7 @@ func (c *call) runNew() (Reply, error) {
 	}
 	r := textReply(c.t("goal.created", "Ref", gref, "Title", Escape(title)))
 	r.add(Context, c.goalFacts(f.citizen.Alias, g))
-	r.add(Context, c.t("goal.created_next", "Ref", gref, "Min", g.ScaleMin, "Max", g.ScaleMax))
+	r.add(Context, c.t("goal.created_next", "Ref", gref, "Scale", c.scale(g.Scale())))
 	return r, nil
 }
 
@@ -120,7 +120,7 @@ func (c *call) planGoal(f found, v string) (smallgoals.PlanGoal, error) {
 
 // goalFacts is the one-line summary of a goal's settings.
 func (c *call) goalFacts(alias string, g smallgoals.Goal) string {
-	parts := []string{c.t("goal.fact_scale", "Scale", g.Scale().String())}
+	parts := []string{c.t("goal.fact_scale", "Scale", c.scale(g.Scale()))}
 	if g.Theme != "" {
 		parts = append(parts, c.t("goal.fact_theme", "Theme", c.themeLabel(g.Theme)))
 	}
@@ -133,7 +133,7 @@ func (c *call) goalFacts(alias string, g smallgoals.Goal) string {
 	parts = append(parts, c.gasFacts(g)...)
 	parts = append(parts, c.t("goal.fact_every", "Days", g.CadenceDays))
 	if g.NextRevision != nil {
-		parts = append(parts, c.t("goal.fact_next", "Date", smallgoals.FormatDate(*g.NextRevision)))
+		parts = append(parts, c.t("goal.fact_next", "Date", c.date(*g.NextRevision)))
 	} else {
 		parts = append(parts, c.t("goal.fact_closed"))
 	}
@@ -180,7 +180,7 @@ func (c *call) runShow() (Reply, error) {
 	}
 	for _, e := range entries {
 		line := c.scoreText(g.Scale(), e.StaffScore, e.CitizenScore)
-		line = c.t("show.number", "N", e.Number) + " · " + smallgoals.FormatDate(e.Day) + " · " + line + " · " + mention(e.Author)
+		line = c.t("show.number", "N", e.Number) + " · " + c.date(e.Day) + " · " + line + " · " + mention(e.Author)
 		if e.Replaced {
 			line = "~" + line + "~ " + c.undoneText(e, &f.team)
 		}
@@ -194,7 +194,7 @@ func (c *call) runShow() (Reply, error) {
 		r.add(Section, c.t("show.no_revisions"))
 	}
 	for _, rv := range revs {
-		line := c.t("show.revision", "Date", smallgoals.FormatDate(rv.Day),
+		line := c.t("show.revision", "Date", c.date(rv.Day),
 			"GAS", smallgoals.FormatGASLevel(rv.GASLevel), "Outcome", c.t("outcome."+rv.Outcome),
 			"User", mention(rv.Author))
 		line += " · " + c.tookPart(rv.CitizenTookPart)
@@ -228,7 +228,7 @@ func (c *call) undoneText(e smallgoals.Entry, team *smallgoals.Team) string {
 	if e.UndoneAt == nil {
 		return c.t("show.undone")
 	}
-	s := c.t("show.undone_by", "User", mention(e.UndoneBy), "Date", smallgoals.FormatDate(smallgoals.Day(*e.UndoneAt, team.Location())))
+	s := c.t("show.undone_by", "User", mention(e.UndoneBy), "Date", c.date(smallgoals.Day(*e.UndoneAt, team.Location())))
 	if e.UndoReason != "" {
 		s += " " + c.t("show.undo_reason", "Reason", Escape(e.UndoReason))
 	}

@@ -83,9 +83,9 @@ func (c *call) home() (Reply, error) {
 		}
 		line := "*" + ref(d.Alias, d.Goal) + "* " + Escape(d.Title) + " · "
 		if d.NextRevision.Before(c.today(byID[d.TeamID])) {
-			line += c.t("overview.overdue", "Date", smallgoals.FormatDate(*d.NextRevision))
+			line += c.t("overview.overdue", "Date", c.date(*d.NextRevision))
 		} else {
-			line += c.t("goal.fact_next", "Date", smallgoals.FormatDate(*d.NextRevision))
+			line += c.t("goal.fact_next", "Date", c.date(*d.NextRevision))
 		}
 		if d.RevisitAt != nil {
 			line += " · " + c.waitingText(d.Goal, byID[d.TeamID])

@@ -4,7 +4,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -99,4 +101,65 @@ func (m *Messages) TData(lang, id string, data map[string]any) string {
 		return id
 	}
 	return strings.TrimRight(s, "\n")
+}
+
+// N is a count with its noun in lang — "1 registrering", "3 registreringer"
+// — from the message n.NOUN and its one/other forms.
+func (m *Messages) N(lang, noun string, count int) string {
+	return m.TData(lang, "n."+noun, map[string]any{"Count": count})
+}
+
+// The dates a user reads, in one place: Date is the full form
+// (27.11.2026; 27 Nov 2026), ShortDate the form where space is short
+// (fre 27. nov.; Fri 27 Nov), Clock a time of day (kl. 09.00; 09:00).
+// The words come from the message files (date.…). ISO dates stay in CSV
+// files, file names and form inputs; smallgoals.FormatDate writes those.
+
+// Date formats the civil date d (midnight UTC) in lang.
+func (m *Messages) Date(lang string, d time.Time) string {
+	return m.TData(lang, "date.long", m.dateData(lang, d))
+}
+
+// ShortDate formats the civil date d with its weekday, without the year.
+func (m *Messages) ShortDate(lang string, d time.Time) string {
+	return m.TData(lang, "date.short", m.dateData(lang, d))
+}
+
+// Clock formats a time of day given as "HH:MM" in lang.
+func (m *Messages) Clock(lang, hm string) string {
+	h, mm, ok := strings.Cut(hm, ":")
+	if !ok {
+		return hm
+	}
+	return m.TData(lang, "date.clock", map[string]any{"HH": h, "MM": mm})
+}
+
+// RelDate is Date, or "i dag", "i morgen", "i går" when d is that near today.
+func (m *Messages) RelDate(lang string, d, today time.Time) string {
+	switch d.Sub(today).Round(24*time.Hour) / (24 * time.Hour) {
+	case 0:
+		return m.TData(lang, "date.today", nil)
+	case 1:
+		return m.TData(lang, "date.tomorrow", nil)
+	case -1:
+		return m.TData(lang, "date.yesterday", nil)
+	}
+	return m.Date(lang, d)
+}
+
+func (m *Messages) dateData(lang string, d time.Time) map[string]any {
+	d = d.UTC()
+	months := strings.Fields(m.TData(lang, "date.months", nil))
+	days := strings.Fields(m.TData(lang, "date.weekdays", nil))
+	mon, wd := strconv.Itoa(int(d.Month())), strconv.Itoa(int(d.Weekday()))
+	if len(months) == 12 {
+		mon = months[d.Month()-1]
+	}
+	if len(days) == 7 {
+		wd = days[d.Weekday()]
+	}
+	return map[string]any{
+		"D": d.Day(), "DD": fmt.Sprintf("%02d", d.Day()), "MM": fmt.Sprintf("%02d", int(d.Month())),
+		"Year": d.Year(), "Mon": mon, "Wday": wd,
+	}
 }

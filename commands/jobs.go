@@ -80,7 +80,7 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 	for _, g := range dg.Goals {
 		ref := g.Ref()
 		if g.RevisitAt != nil {
-			waiting = append(waiting, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(smallgoals.Day(*g.RevisitAt, t.Location()))))
+			waiting = append(waiting, fmt.Sprintf("%s (%s)", ref, h.msg.ShortDate(lang, smallgoals.Day(*g.RevisitAt, t.Location()))))
 		}
 		if g.WeekMedian != nil && g.BeforeMedian != nil {
 			item := fmt.Sprintf("%s (%s→%s)", ref, median(*g.BeforeMedian, lang), median(*g.WeekMedian, lang))
@@ -106,7 +106,7 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 		case g.NextRevision.Before(day):
 			overdue = append(overdue, late{ref, int(day.Sub(*g.NextRevision).Hours()+12) / 24})
 		case g.NextRevision.Before(day.AddDate(0, 0, 7)):
-			due = append(due, fmt.Sprintf("%s (%s)", ref, smallgoals.FormatDate(*g.NextRevision)))
+			due = append(due, fmt.Sprintf("%s (%s)", ref, h.msg.ShortDate(lang, *g.NextRevision)))
 		}
 	}
 	sort.SliceStable(overdue, func(i, j int) bool { return overdue[i].days > overdue[j].days })
@@ -153,8 +153,8 @@ func (h *Handler) DigestMessage(t smallgoals.Team, dg smallgoals.Digest, day tim
 		r.Blocks = append(r.Blocks, Block{Kind: kind, Text: text})
 	}
 	add(Header, tr("digest.title", "Team", Escape(t.Name), "Week", week))
-	add(Context, tr("digest.period", "From", smallgoals.FormatDate(dg.From), "To", smallgoals.FormatDate(dg.To)))
-	add(Section, tr("digest.entries", "Count", dg.Entries, "Authors", dg.Authors))
+	add(Context, tr("digest.period", "From", h.msg.Date(lang, dg.From), "To", h.msg.Date(lang, dg.To)))
+	add(Section, tr("digest.entries", "Entries", h.N(lang, "entries", dg.Entries), "Authors", h.N(lang, "staff", dg.Authors)))
 	if !private {
 		add(Section, tr("digest.counts", "Overdue", len(lateItems), "Progress", len(progress), "Setback", len(setback), "Quiet", len(quiet),
 			"Gaps", len(gaps), "Revised", len(revised), "Due", len(due), "Wins", len(wins)))

@@ -7,7 +7,6 @@ package commands
 // the team and sees nothing else of it.
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -135,7 +134,7 @@ func (c *call) runLeaderOverview() (Reply, error) {
 	var r Reply
 	r.add(Header, c.t("leader.title", "Count", len(teams)))
 	r.add(Context, c.t("leader.intro", "From", c.quarterName(from), "To", c.quarterName(quarterStart(today)),
-		"Date", smallgoals.FormatDate(today)))
+		"Date", c.date(today)))
 	rows := [][]string{{c.t("leader.col.team"), c.t("leader.col.figure"), c.t("leader.col.period"), c.t("leader.col.count"),
 		c.t("leader.col.of"), c.t("leader.col.share")}}
 	for i, t := range teams {
@@ -149,7 +148,7 @@ func (c *call) runLeaderOverview() (Reply, error) {
 	}
 	r.add(Context, c.t("leader.how"))
 	r.add(Section, c.t("leader.csv"))
-	name := fmt.Sprintf("overblik-%s.csv", smallgoals.FormatDate(today))
+	name := c.t("file.overview", "Date", smallgoals.FormatDate(today))
 	return c.withFiles(r, &teams[0], c.t("leader.csv_not_sent"),
 		File{Name: name, Title: c.t("leader.csv_title"), Data: danishCSV(rows), TeamID: teams[0].ID}), nil
 }

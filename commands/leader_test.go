@@ -62,8 +62,8 @@ func TestTeamLeader(t *testing.T) {
 		t.Fatalf("leaders = %d, want 1", n)
 	}
 	// A leader is no member: sees no borger.
-	contains(t, e.do("lene", "@lene", "AB"), "Jeg kender ingen borger *AB*")
-	contains(t, e.do("lene", "@lene", "vis AB-1"), "Jeg kender ikke *AB-1*")
+	contains(t, e.do("lene", "@lene", "AB"), "Der er ingen borger *AB*")
+	contains(t, e.do("lene", "@lene", "vis AB-1"), "Der er intet mål *AB-1*")
 }
 
 func TestLeaderOverview(t *testing.T) {
@@ -71,7 +71,7 @@ func TestLeaderOverview(t *testing.T) {
 	e.leaderSetup()
 	e.do("anna", "#slusen", "team leder @lene")
 	out := e.do("lene", "@lene", "overblik")
-	contains(t, out, "Overblik — 1 team", "*Slusen*", "Perioden er 2026 K1–2026 K4",
+	contains(t, out, "Overblik — 1 team", "*Slusen*", "Perioden er 2026 K1 til 2026 K4",
 		"Borgere: 2 · aktive mål: 3 · heraf overskredne: 1",
 		"Revideret til tiden: 33,3 % (1 af 3 revisioner)",
 		"Revisioner med borgeren: 33,3 % (1 af 3)",
@@ -92,7 +92,7 @@ func TestLeaderOverview(t *testing.T) {
 		t.Fatalf("files = %+v", r.Files)
 	}
 	csv := string(r.Files[0].Data)
-	contains(t, csv, "Team;Figure;Period;Count;Out of;Share (%)", "Slusen;Borgere;2026-11-23;2;;",
+	contains(t, csv, "Team;Figure;Period;Count;Out of;Share (%)", "Slusen;Citizens;2026-11-23;2;;",
 		"Slusen;Revisions on time;2026 Q1–2026 Q4;1;3;33.3", "Slusen;Revisions on time;2026 Q3;1;1;100.0",
 		"Slusen;Active goals, theme: Self-care;2026-11-23;1;3;33.3", "Slusen;Median GAS T-score;2026-11-23;62.4;1;")
 	lacks(t, csv, "AB", "CD", "bussen")

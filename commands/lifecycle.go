@@ -174,7 +174,7 @@ func (c *call) editedGoal(f found, g smallgoals.Goal) (smallgoals.Goal, error) {
 			}
 			if len(es) > 0 {
 				return ng, smallgoals.Errorf(smallgoals.EINVALID, "err.scale_has_scores", "Ref", gref,
-					"Scale", g.Scale().String(), "Alias", f.citizen.Alias)
+					"Scale", c.scale(g.Scale()), "Alias", f.citizen.Alias)
 			}
 			ng.ScaleMin, ng.ScaleMax = s.Min, s.Max
 		}
@@ -185,13 +185,13 @@ func (c *call) editedGoal(f found, g smallgoals.Goal) (smallgoals.Goal, error) {
 		} else {
 			n, ok := parseInt(v)
 			if !ok || !ng.Scale().Contains(n) {
-				return ng, c.invalid("err.target", "Value", Escape(clip(v, 20)), "Scale", ng.Scale().String())
+				return ng, c.invalid("err.target", "Value", Escape(clip(v, 20)), "Scale", c.scale(ng.Scale()))
 			}
 			ng.Target = &n
 		}
 	}
 	if ng.Target != nil && !ng.Scale().Contains(*ng.Target) {
-		return ng, c.invalid("err.edit_target_off_scale", "Target", *ng.Target, "Scale", ng.Scale().String())
+		return ng, c.invalid("err.edit_target_off_scale", "Target", *ng.Target, "Scale", c.scale(ng.Scale()))
 	}
 	if v, ok := c.p.opts["every"]; ok {
 		n, err := strconv.Atoi(v)
@@ -238,7 +238,7 @@ func (c *call) dueDate(v string, today time.Time) (time.Time, error) {
 		return d, c.invalid("err.date", "Value", Escape(clip(v, 20)))
 	}
 	if d.Before(today) {
-		return d, c.invalid("err.due_past", "Date", smallgoals.FormatDate(d))
+		return d, c.invalid("err.due_past", "Date", c.date(d))
 	}
 	return d, nil
 }
@@ -358,7 +358,7 @@ func (c *call) runReopen() (Reply, error) {
 	}
 	if g.Status != smallgoals.GoalClosed {
 		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.reopen_not_closed", "Ref", gref,
-			"Date", smallgoals.FormatDate(*g.NextRevision))
+			"Date", c.date(*g.NextRevision))
 	}
 	today := c.today(&f.team)
 	next := today.AddDate(0, 0, g.CadenceDays)
@@ -379,7 +379,7 @@ func (c *call) runReopen() (Reply, error) {
 	if err := c.audit(smallgoals.ActGoalReopen, &f.team, &f.citizen, &g, gref, true); err != nil {
 		return Reply{}, err
 	}
-	r := textReply(c.t("reopen.done", "Ref", gref, "Title", Escape(g.Title), "Date", smallgoals.FormatDate(next)))
+	r := textReply(c.t("reopen.done", "Ref", gref, "Title", Escape(g.Title), "Date", c.date(next)))
 	r.add(Context, c.goalFacts(f.citizen.Alias, ng))
 	return r, nil
 }
@@ -407,7 +407,7 @@ func (c *call) runPlanClose() (Reply, error) {
 	pref := r.String()
 	if p.ClosedAt != nil {
 		return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.plan_closed_already", "Ref", pref,
-			"Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, f.team.Location())))
+			"Date", c.date(smallgoals.Day(*p.ClosedAt, f.team.Location())))
 	}
 	all, err := c.tx.ListCitizenGoals(c.ctx, f.citizen.ID)
 	if err != nil {
@@ -481,7 +481,7 @@ func (c *call) changeText(alias string, ch smallgoals.GoalChange, esc func(strin
 // changeLine tells a change with who (user) and when, in the team's zone,
 // its text values through esc: "Titel ændret af @x 2026-11-20: før «…», nu «…»".
 func (c *call) changeLine(alias string, loc *time.Location, ch smallgoals.GoalChange, user string, esc func(string) string) string {
-	date := smallgoals.FormatDate(smallgoals.Day(ch.At, loc))
+	date := c.date(smallgoals.Day(ch.At, loc))
 	if ch.Field == smallgoals.ChangeStatus {
 		return c.t("change.status_line_"+ch.New, "User", user, "Date", date)
 	}
@@ -508,6 +508,14 @@ func (c *call) changeValue(alias, field, v string, esc func(string) string) stri
 		return "«" + esc(v) + "»"
 	case smallgoals.ChangeCadence:
 		return c.t("change.days", "Days", v)
+	case smallgoals.ChangeDue:
+		if d, ok := smallgoals.ParseDate(v); ok {
+			return c.date(d)
+		}
+	case smallgoals.ChangeScale:
+		if s, ok := smallgoals.ParseScale(v); ok {
+			return c.scale(s)
+		}
 	case smallgoals.ChangeTheme:
 		return esc(c.h.themes.Label(c.lang, v)) + " (" + v + ")"
 	case smallgoals.ChangePlan:

@@ -29,9 +29,9 @@ func TestEditGoal(t *testing.T) {
 	out := e.do("anna", "#slusen", "ret AB-1 Tage bussen alene hele vejen mål:8 hver:28 frist:2026-12-20 plan:1")
 	contains(t, out, "✅ *AB-1* er rettet: Tage bussen alene hele vejen",
 		"Titel: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»",
-		"Mål: før ingen, nu 8", "Interval: før hver 42. dag, nu hver 28. dag",
-		"Næste revision: før 2027-01-04, nu 2026-12-20", "Handleplansmål: før ingen, nu AB-P1",
-		"mål 8", "under AB-P1", "næste revision 2026-12-20")
+		"Målscore: før ingen, nu 8", "Interval: før hver 42. dag, nu hver 28. dag",
+		"Næste revision: før 04.01.2027, nu 20.12.2026", "Handleplansmål: før ingen, nu AB-P1",
+		"målscore 8", "under AB-P1", "næste revision 20.12.2026")
 	if n := e.count(`SELECT count(*) FROM goals WHERE target = 8 AND cadence_days = 28 AND next_revision = '2026-12-20' AND plan_goal_id IS NOT NULL`); n != 1 {
 		t.Fatalf("edited goals = %d, want 1", n)
 	}
@@ -50,8 +50,8 @@ func TestEditGoal(t *testing.T) {
 		t.Fatalf("goal.edit audit events = %d, want 1", n)
 	}
 	out = e.do("anna", "#slusen", "vis AB-1")
-	contains(t, out, "Ændringer", "Titel ændret af <@anna> 2026-11-23: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»",
-		"Mål ændret af <@anna> 2026-11-23: før ingen, nu 8")
+	contains(t, out, "Ændringer", "Titel ændret af <@anna> 23.11.2026: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»",
+		"Målscore ændret af <@anna> 23.11.2026: før ingen, nu 8")
 
 	// A target can be removed again; English works.
 	out = e.do("anna", "#slusen", "edit AB-1 target:none")
@@ -67,7 +67,7 @@ func TestEditGoal(t *testing.T) {
 	}
 	csv, page := string(r.Files[0].Data), pdfText(t, r.Files[1].Data)
 	contains(t, csv, "ændring;AB-1;Tage bussen alene hele vejen;AB-P1 Klare transport selv;2026-11-23;;;;;;Titel: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»;anna;")
-	contains(t, page, "Ændringer", "Titel ændret af anna 2026-11-23: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»")
+	contains(t, page, "Ændringer", "Titel ændret af anna 23.11.2026: før «Tage bussen alene til arbejde», nu «Tage bussen alene hele vejen»")
 }
 
 func TestEditRefusals(t *testing.T) {
@@ -101,7 +101,7 @@ func TestEditRefusals(t *testing.T) {
 
 	contains(t, e.do("anna", "#slusen", "ret AB-1"), "Skriv ref og det, der skal ændres")
 	contains(t, e.do("anna", "#slusen", "ret AB-1 Tage bussen alene til arbejde hver:42"), "Det står allerede sådan på *AB-1*")
-	contains(t, e.do("anna", "#slusen", "ret AB-1 mål:11"), "Målet *11* skal være et helt tal på skalaen 1–10")
+	contains(t, e.do("anna", "#slusen", "ret AB-1 mål:11"), "Målscoren *11* skal være et helt tal fra 1 til 10")
 	contains(t, e.do("anna", "#slusen", "ret AB-1 frist:2026-11-01"), "er passeret")
 	contains(t, e.do("anna", "#slusen", "ret AB-1 plan:3"), "Handleplansmålet *AB-P3* findes ikke")
 	unchanged("bad values")
@@ -109,11 +109,11 @@ func TestEditRefusals(t *testing.T) {
 	// The scale: free before scores, fixed after.
 	e.do("anna", "#slusen", "AB-1 5")
 	out = e.do("anna", "#slusen", "ret AB-1 skala:1-5")
-	contains(t, out, "Skalaen på *AB-1* kan ikke ændres", "registreret scorer på skalaen 1–10", "afsluttes", "`/maal ny AB TITEL skala:1-5`")
+	contains(t, out, "Skalaen på *AB-1* kan ikke ændres", "registreret scorer på skalaen 1 til 10", "afsluttes", "`/maal ny AB TITEL skala:1-5`")
 	unchanged("a scale change with scores")
 	e.do("anna", "#slusen", "ny AB Smøre madpakke mål:8")
-	contains(t, e.do("anna", "#slusen", "ret AB-2 skala:1-5"), "Målet 8 ligger uden for den nye skala 1–5")
-	contains(t, e.do("anna", "#slusen", "ret AB-2 skala:1-5 mål:4"), "Skala: før 1–10, nu 1–5", "Mål: før 8, nu 4")
+	contains(t, e.do("anna", "#slusen", "ret AB-2 skala:1-5"), "Målscoren 8 ligger uden for den nye skala (1 til 5)")
+	contains(t, e.do("anna", "#slusen", "ret AB-2 skala:1-5 mål:4"), "Skala: før 1 til 10, nu 1 til 5", "Målscore: før 8, nu 4")
 
 	// The contact person may edit without being a coordinator.
 	e.do("carl", "#slusen", "team")
@@ -130,7 +130,7 @@ func TestReviseAdjustOffersEdit(t *testing.T) {
 	e := newEnv(t)
 	e.setup()
 	out := e.do("anna", "#slusen", "revider AB-1 -1 ændres For stort et skridt")
-	contains(t, out, "Målet skal ændres?", "`/maal ret AB-1 Tage bussen alene til arbejde hver:42`")
+	contains(t, out, "Skal målet ændres?", "`/maal ret AB-1 Tage bussen alene til arbejde hver:42`")
 	lacks(t, e.do("anna", "#slusen", "revider AB-1 0 fortsættes bekræft"), "ret AB-1")
 	contains(t, e.do("anna", "#slusen", "revise AB-1 0 adjust confirm"), "`/maal edit AB-1 Tage bussen alene til arbejde every:42`")
 }
@@ -138,7 +138,7 @@ func TestReviseAdjustOffersEdit(t *testing.T) {
 func TestReopen(t *testing.T) {
 	e := newEnv(t)
 	e.setup()
-	contains(t, e.do("anna", "#slusen", "genåbn AB-1"), "*AB-1* er ikke afsluttet", "2027-01-04")
+	contains(t, e.do("anna", "#slusen", "genåbn AB-1"), "*AB-1* er ikke afsluttet", "04.01.2027")
 	e.do("anna", "#slusen", "revider AB-1 +2 afsluttes Nået")
 	closed := e.goalState(1)
 
@@ -151,7 +151,7 @@ func TestReopen(t *testing.T) {
 		t.Fatalf("refused goal.reopen events = %d, want 1", n)
 	}
 	contains(t, e.do("anna", "#slusen", "genåbn AB-1 frist:i-morgen"), "i-morgen")
-	contains(t, e.do("anna", "#slusen", "genåbn AB-1"), "✅ *AB-1* Tage bussen alene til arbejde er genåbnet. Næste revision: 2027-01-04")
+	contains(t, e.do("anna", "#slusen", "genåbn AB-1"), "✅ *AB-1* Tage bussen alene til arbejde er genåbnet. Næste revision: 04.01.2027")
 	if n := e.count(`SELECT count(*) FROM goals WHERE status = 'active' AND next_revision = '2027-01-04'`); n != 1 {
 		t.Fatal("goal not active again")
 	}
@@ -160,11 +160,11 @@ func TestReopen(t *testing.T) {
 	}
 	contains(t, e.do("anna", "#slusen", "AB-1 6"), "✅")
 	out := e.do("anna", "#slusen", "vis AB-1")
-	contains(t, out, "afsluttes", "Genåbnet af <@anna> 2026-11-23", "Næste revision ændret af <@anna> 2026-11-23: før ingen, nu 2027-01-04")
+	contains(t, out, "afsluttes", "Genåbnet af <@anna> 23.11.2026", "Næste revision ændret af <@anna> 23.11.2026: før ingen, nu 04.01.2027")
 
 	// English, with a due date.
 	e.do("anna", "#slusen", "revider AB-1 +2 afsluttes bekræft")
-	contains(t, e.do("anna", "#slusen", "reopen AB-1 due:2026-12-01"), "is reopened. Next revision: 2026-12-01")
+	contains(t, e.do("anna", "#slusen", "reopen AB-1 due:2026-12-01"), "is reopened. Next revision: 1 Dec 2026")
 }
 
 func TestPlanLifecycle(t *testing.T) {
@@ -199,13 +199,13 @@ func TestPlanLifecycle(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM goals WHERE number = 2 AND status = 'active' AND plan_goal_id IS NULL`); n != 1 {
 		t.Fatal("AB-2 not kept without a plan goal")
 	}
-	contains(t, e.do("anna", "#slusen", "plan luk AB-P1"), "Handleplansmålet *AB-P1* blev afsluttet 2026-11-23")
+	contains(t, e.do("anna", "#slusen", "plan luk AB-P1"), "Handleplansmålet *AB-P1* blev afsluttet 23.11.2026")
 	contains(t, e.do("anna", "#slusen", "ny AB Cykle plan:1"), "Handleplansmålet *AB-P1* er afsluttet")
 	contains(t, e.do("anna", "#slusen", "ret AB-2 plan:AB-P1"), "Handleplansmålet *AB-P1* er afsluttet")
 
 	// Close the goals too, in English.
 	out = e.do("anna", "#slusen", "plan close AB-P2 close-goals")
-	contains(t, out, "Plan goal *AB-P2* is closed", "closed too: *AB-3*")
+	contains(t, out, "Action-plan goal *AB-P2* is closed", "closed too: *AB-3*")
 	if n := e.count(`SELECT count(*) FROM goals WHERE number = 3 AND status = 'closed' AND next_revision IS NULL`); n != 1 {
 		t.Fatal("AB-3 not closed")
 	}
@@ -216,10 +216,10 @@ func TestPlanLifecycle(t *testing.T) {
 	// The borger's overview lists the plan goals, open and closed.
 	e.do("anna", "#slusen", "plan AB Arbejde")
 	out = e.do("anna", "#slusen", "AB")
-	contains(t, out, "*AB-P3* Arbejde", "~AB-P1~ Klare al transport selv _(afsluttet 2026-11-23)_", "~AB-P2~ Bo i egen lejlighed _(afsluttet 2026-11-23)_")
+	contains(t, out, "*AB-P3* Arbejde", "~AB-P1~ Klare al transport selv _(afsluttet 23.11.2026)_", "~AB-P2~ Bo i egen lejlighed _(afsluttet 23.11.2026)_")
 	if strings.Index(out, "AB-P3") > strings.Index(out, "AB-P1") {
 		t.Errorf("open plan goals come first:\n%s", out)
 	}
 	out = e.do("anna", "#slusen", "vis AB-3")
-	contains(t, out, "Afsluttet af <@anna> 2026-11-23")
+	contains(t, out, "Afsluttet af <@anna> 23.11.2026")
 }

@@ -45,7 +45,7 @@ func (c *call) runOverview() (Reply, error) {
 			pref := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String()
 			if p.ClosedAt != nil {
 				closed = append(closed, c.t("overview.plan_closed", "Ref", pref, "Title", Escape(p.Title),
-					"Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, f.team.Location()))))
+					"Date", c.date(smallgoals.Day(*p.ClosedAt, f.team.Location()))))
 				continue
 			}
 			line := "*" + pref + "* " + Escape(p.Title)
@@ -86,9 +86,9 @@ func (c *call) runOverview() (Reply, error) {
 		}
 		next := *o.NextRevision
 		if next.Before(today) {
-			facts = append(facts, c.t("overview.overdue", "Date", smallgoals.FormatDate(next)))
+			facts = append(facts, c.t("overview.overdue", "Date", c.date(next)))
 		} else {
-			facts = append(facts, c.t("goal.fact_next", "Date", smallgoals.FormatDate(next)))
+			facts = append(facts, c.t("goal.fact_next", "Date", c.date(next)))
 		}
 		b := Block{Kind: Section, Text: line + "\n" + strings.Join(facts, " · ")}
 		if c.req.Modals {
@@ -123,10 +123,10 @@ func (c *call) runOverview() (Reply, error) {
 func (c *call) latestText(o smallgoals.GoalOverview) string {
 	scores := c.scoreText(o.Scale(), o.LastStaff, o.LastCitizen)
 	if o.LastCitizen == nil && o.EarlierCitizen != nil {
-		return c.t("overview.last_earlier", "Scores", scores, "Date", smallgoals.FormatDate(*o.LastDay),
-			"Citizen", formatScore(o.Scale(), *o.EarlierCitizen), "CitizenDate", smallgoals.FormatDate(*o.EarlierCitizenDay))
+		return c.t("overview.last_earlier", "Scores", scores, "Date", c.relDate(*o.LastDay, c.team),
+			"Citizen", formatScore(o.Scale(), *o.EarlierCitizen), "CitizenDate", c.relDate(*o.EarlierCitizenDay, c.team))
 	}
-	return c.t("overview.last", "Scores", scores, "Date", smallgoals.FormatDate(*o.LastDay))
+	return c.t("overview.last", "Scores", scores, "Date", c.relDate(*o.LastDay, c.team))
 }
 
 // sparks are the bars of a sparkline, lowest first.

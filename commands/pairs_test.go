@@ -24,33 +24,33 @@ func TestScorePairsAreOneEntrysOwn(t *testing.T) {
 	e.do("anna", "#slusen", "AB-1 6 Anden tur")
 	e.now = monday
 
-	const earlier = "seneste 6 (2026-11-22, uden borgerens score) · borgerens seneste 8 den 2026-11-20"
+	const earlier = "personale 6 (i går, uden borgerens score) · borgerens seneste 8 (20.11.2026)"
 	overview := e.do("anna", "#slusen", "AB")
 	contains(t, overview, earlier)
-	lacks(t, overview, "6 · borger 8")
+	lacks(t, overview, "personale 6 · borger 8")
 
 	home, _, err := e.h.Home(context.Background(), commands.Request{UserID: "anna", Time: e.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	contains(t, home.Text(), earlier)
-	lacks(t, home.Text(), "6 · borger 8")
+	lacks(t, home.Text(), "personale 6 · borger 8")
 
 	show := e.do("anna", "#slusen", "vis AB-1")
-	contains(t, show, "2026-11-22 · 6 · <@anna>", "2026-11-20 · 4 · borger 8 · <@anna>")
-	lacks(t, show, "6 · borger 8")
+	contains(t, show, "22.11.2026 · personale 6 · <@anna>", "20.11.2026 · personale 4 · borger 8 · <@anna>")
+	lacks(t, show, "personale 6 · borger 8")
 
 	page := statusPage(t, e)
-	if !strings.Contains(page, "personale 6 · borger – (seneste 8 den 2026-11-20)") {
-		t.Errorf("status page does not show the 6 without a borger score and the borger's 8 of 2026-11-20 apart:\n%s", goalRow(page))
+	if !strings.Contains(page, "personale 6 · borger – (seneste 8 den 20.11.2026)") {
+		t.Errorf("status page does not show the 6 without a borger score and the borger's 8 of 20.11.2026 apart:\n%s", goalRow(page))
 	}
 
 	// An undone entry counts nowhere: neither its pair nor its borger score.
 	e.do("anna", "#slusen", "AB-1 3 b:9 Forkert mål")
-	contains(t, e.do("anna", "#slusen", "fortryd AB-1"), "3 · borger 9")
+	contains(t, e.do("anna", "#slusen", "fortryd AB-1"), "personale 3 · borger 9")
 	overview = e.do("anna", "#slusen", "AB")
 	contains(t, overview, earlier)
-	lacks(t, overview, "borger 9", "seneste 3")
+	lacks(t, overview, "borger 9", "personale 3")
 
 	// Undoing the latest entry makes the one before it the latest, with
 	// its own pair.
@@ -58,7 +58,7 @@ func TestScorePairsAreOneEntrysOwn(t *testing.T) {
 	e.do("anna", "#slusen", "fortryd AB-1")
 	e.do("anna", "#slusen", "AB-1 7 b:7 Fjerde tur")
 	overview = e.do("anna", "#slusen", "AB")
-	contains(t, overview, "seneste 7 · borger 7 (2026-11-23)")
+	contains(t, overview, "personale 7 · borger 7 (i dag)")
 	lacks(t, overview, "uden borgerens score")
 	if page := statusPage(t, e); !strings.Contains(page, "personale 7 · borger 7") {
 		t.Errorf("status page does not show the latest entry's own pair 7 and 7:\n%s", goalRow(page))
@@ -68,8 +68,8 @@ func TestScorePairsAreOneEntrysOwn(t *testing.T) {
 	e.do("anna", "#slusen", "AB-1 2 Femte tur")
 	e.do("anna", "#slusen", "lang en")
 	contains(t, e.do("anna", "#slusen", "AB"),
-		"latest 2 (2026-11-23, no citizen score) · the citizen's latest 7 on 2026-11-23")
-	if page := statusPage(t, e); !strings.Contains(page, "staff 2 · citizen – (latest 7 on 2026-11-23)") {
+		"staff 2 (today, no citizen score) · the citizen's latest 7 (today)")
+	if page := statusPage(t, e); !strings.Contains(page, "staff 2 · citizen – (latest 7 on 23 Nov 2026)") {
 		t.Errorf("English status page does not show the borger's 7 apart:\n%s", goalRow(page))
 	}
 }

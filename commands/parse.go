@@ -311,20 +311,34 @@ func citizenSpelling(words []string, i int) *parseError {
 	return &parseError{msgID: "err.citizen_colon", cmd: cmdLog, data: map[string]any{"Typed": clip(typed, 12), "Value": clip(value, 8)}}
 }
 
-// nearest is the keyword path closest to the word typed (edit distance
-// over every keyword's first word), shown as the command's first
-// spelling in the language it matched.
-func nearest(word string) string {
+// suggestion is the command nearest a mistyped word, as its spelling in
+// each language; a reply shows the one of its own language (in), so a
+// user writing English is never offered a Danish keyword.
+type suggestion struct{ da, en string }
+
+func (s suggestion) in(lang string) string {
+	if lang == smallgoals.LangEnglish {
+		return s.en
+	}
+	return s.da
+}
+
+// nearest is the command closest to the word typed (edit distance over
+// every keyword's first word, in both languages), as its first spelling
+// in each language: the first word alone when only that matched.
+func nearest(word string) suggestion {
 	word = strings.ToLower(word)
-	best, bestD := "", -1
+	var best suggestion
+	bestD := -1
 	for _, c := range table {
 		for _, paths := range [][]string{c.da, c.en} {
 			for _, p := range paths {
 				first, _, _ := strings.Cut(p, " ")
 				if d := distance(word, first); bestD < 0 || d < bestD {
-					best, bestD = paths[0], d
+					best, bestD = suggestion{c.da[0], c.en[0]}, d
 					if first == p {
-						best, _, _ = strings.Cut(paths[0], " ")
+						best.da, _, _ = strings.Cut(c.da[0], " ")
+						best.en, _, _ = strings.Cut(c.en[0], " ")
 					}
 				}
 			}

@@ -141,7 +141,8 @@ func TestDayWord(t *testing.T) {
 }
 
 func TestNearest(t *testing.T) {
-	for in, want := range map[string]string{"hjlp": "hjælp", "visse": "vis", "shwo": "show", "fortrud": "fortryd", "borgre": "borgere"} {
+	for in, want := range map[string]suggestion{"hjlp": {"hjælp", "help"}, "visse": {"vis", "show"}, "shwo": {"vis", "show"},
+		"fortrud": {"fortryd", "undo"}, "borgre": {"borgere", "citizens"}, "frobnicate": {"frist", "due"}} {
 		if got := nearest(in); got != want {
 			t.Errorf("nearest(%q) = %q, want %q", in, got, want)
 		}

@@ -80,7 +80,7 @@ func (c *call) memberHistory(t smallgoals.Team) (string, error) {
 	}
 	lines := []string{"*" + c.t("team.history") + "*"}
 	for _, ev := range evs {
-		lines = append(lines, c.t("team.event."+ev.Kind, "Date", smallgoals.FormatDate(smallgoals.Day(ev.At, t.Location())),
+		lines = append(lines, c.t("team.event."+ev.Kind, "Date", c.date(smallgoals.Day(ev.At, t.Location())),
 			"User", mention(ev.UserID), "Actor", mention(ev.Actor)))
 	}
 	return strings.Join(lines, "\n"), nil
@@ -267,7 +267,7 @@ func (c *call) runCitizenDischarge() (Reply, error) {
 			return Reply{}, err
 		}
 		return Reply{}, smallgoals.Errorf(smallgoals.ECONFLICT, "err.discharge_twice", "Alias", alias,
-			"Date", smallgoals.FormatDate(smallgoals.Day(*f.citizen.DischargedAt, f.team.Location())))
+			"Date", c.date(smallgoals.Day(*f.citizen.DischargedAt, f.team.Location())))
 	}
 	closed, err := c.tx.DischargeCitizen(c.ctx, f.citizen.ID, c.req.Time)
 	if err != nil {
@@ -311,10 +311,10 @@ func (c *call) runCitizensDischarged() (Reply, error) {
 	for i, ct := range cs {
 		exported := c.t("citizens.never_exported")
 		if ct.ExportedAt != nil {
-			exported = c.t("citizens.exported", "Date", smallgoals.FormatDate(smallgoals.Day(*ct.ExportedAt, loc)))
+			exported = c.t("citizens.exported", "Date", c.date(smallgoals.Day(*ct.ExportedAt, loc)))
 		}
 		lines[i] = c.t("citizens.discharged_line", "Alias", ct.Alias,
-			"Date", smallgoals.FormatDate(smallgoals.Day(*ct.DischargedAt, loc)), "Exported", exported)
+			"Date", c.date(smallgoals.Day(*ct.DischargedAt, loc)), "Exported", exported)
 	}
 	r.add(Section, strings.Join(lines, "\n"))
 	r.add(Context, c.t("citizens.discharged_note"))
@@ -343,7 +343,7 @@ func (c *call) served(f found, action string) error {
 		return err
 	}
 	return smallgoals.Errorf(smallgoals.EINVALID, "err.citizen_discharged", "Alias", f.citizen.Alias,
-		"Date", smallgoals.FormatDate(smallgoals.Day(*f.citizen.DischargedAt, f.team.Location())))
+		"Date", c.date(smallgoals.Day(*f.citizen.DischargedAt, f.team.Location())))
 }
 
 // historyItem is one fact of a borger's lifecycle as the history shows it.
@@ -413,7 +413,7 @@ func (c *call) historyBlock(r *Reply, f found, goal *smallgoals.Goal) error {
 	}
 	lines := []string{"*" + c.t("history.title") + "*"}
 	for _, it := range items {
-		lines = append(lines, smallgoals.FormatDate(smallgoals.Day(it.ev.At, f.team.Location()))+" · "+Escape(it.text)+" · "+mention(it.ev.Actor))
+		lines = append(lines, c.date(smallgoals.Day(it.ev.At, f.team.Location()))+" · "+Escape(it.text)+" · "+mention(it.ev.Actor))
 	}
 	r.add(Section, strings.Join(lines, "\n"))
 	return nil

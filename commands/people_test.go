@@ -55,7 +55,7 @@ func TestCoordinatorRemove(t *testing.T) {
 	contains(t, e.do("bo", "#slusen", "koordinator fjern @bo"), "eneste koordinator")
 	// The team's view tells who changed what and when.
 	out := e.do("anna", "#slusen", "team")
-	contains(t, out, "Ændringer i teamet", "2026-11-23: <@anna> er ikke længere koordinator (fjernet af <@bo>)",
+	contains(t, out, "Ændringer i teamet", "23.11.2026: <@anna> er ikke længere koordinator (fjernet af <@bo>)",
 		"<@bo> blev koordinator (af <@anna>)")
 }
 
@@ -68,7 +68,7 @@ func TestLeaveStoredMembership(t *testing.T) {
 	}
 	contains(t, leave("anna", "bo"), "<@bo> er ikke længere med i Slusen")
 	// Refused afterwards, as an outsider is, from anywhere else.
-	contains(t, e.do("bo", "#andet", "vis AB-1"), "Jeg kender ikke *AB-1*")
+	contains(t, e.do("bo", "#andet", "vis AB-1"), "Der er intet mål *AB-1*")
 	contains(t, leave("anna", "bo"), "<@bo> er ikke med i Slusen")
 	// The last coordinator may leave (as in Slack), and the shell says so.
 	contains(t, leave("anna", "anna"), "ingen koordinator")
@@ -124,7 +124,7 @@ func TestCitizenMove(t *testing.T) {
 	lacks(t, e.do("anna", "#slusen", "borgere"), "*AB*")
 	contains(t, e.do("anna", "#lyngen", "borgere"), "*AB*")
 	// carl, on Slusen only, no longer finds AB.
-	contains(t, e.do("carl", "#slusen", "vis AB-1"), "Jeg kender ikke *AB-1*")
+	contains(t, e.do("carl", "#slusen", "vis AB-1"), "Der er intet mål *AB-1*")
 	var slusen, lyngen int64
 	e.raw.QueryRow(`SELECT id FROM teams WHERE name = 'Slusen'`).Scan(&slusen)
 	e.raw.QueryRow(`SELECT id FROM teams WHERE name = 'Lyngen'`).Scan(&lyngen)
@@ -167,8 +167,8 @@ func TestCitizenDischarge(t *testing.T) {
 		t.Errorf("discharged_at not set")
 	}
 	before = e.snapshot()
-	contains(t, e.do("anna", "#slusen", "borger udskriv AB"), "blev allerede udskrevet 2026-11-23")
-	contains(t, e.do("anna", "#slusen", "ny AB Noget nyt"), "blev udskrevet 2026-11-23")
+	contains(t, e.do("anna", "#slusen", "borger udskriv AB"), "blev allerede udskrevet 23.11.2026")
+	contains(t, e.do("anna", "#slusen", "ny AB Noget nyt"), "blev udskrevet 23.11.2026")
 	contains(t, e.do("anna", "#slusen", "borger flyt AB #lyngen"), "blev udskrevet")
 	contains(t, e.do("anna", "#slusen", "AB-1 6"), "udskrevet")
 	// Nor is a discharged borger's goal reopened or edited.
@@ -186,11 +186,11 @@ func TestCitizenDischarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	lacks(t, home.Text(), "AB")
-	contains(t, e.do("anna", "#slusen", "borgere udskrevne"), "*AB* · udskrevet 2026-11-23 · aldrig eksporteret")
-	contains(t, e.do("anna", "#slusen", "citizens discharged"), "*AB* · discharged 2026-11-23")
+	contains(t, e.do("anna", "#slusen", "borgere udskrevne"), "*AB* · udskrevet 23.11.2026 · aldrig eksporteret")
+	contains(t, e.do("anna", "#slusen", "citizens discharged"), "*AB* · discharged 23 Nov 2026")
 	contains(t, e.do("anna", "#slusen", "vis AB-1"), "Tog bussen", "udskrevet — målet blev afsluttet ved udskrivningen · <@anna>")
 	contains(t, exportCSV(t, e, "AB"), "Tog bussen", "udskrevet")
-	contains(t, e.do("anna", "#slusen", "borgere udskrevne"), "sidst eksporteret 2026-11-23")
+	contains(t, e.do("anna", "#slusen", "borgere udskrevne"), "sidst eksporteret 23.11.2026")
 	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'citizen.discharge'`); n != 3 {
 		t.Errorf("discharge audit events: %d, want 3 (one allowed, two refused)", n)
 	}

@@ -3,7 +3,6 @@ package commands
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -149,14 +148,15 @@ func (c *call) runAuditLog() (Reply, error) {
 		rows = append(rows, []string{ev.At.In(loc).Format("2006-01-02 15:04:05"), ev.Actor, c.t("action." + ev.Action), ev.Ref, allowed,
 			ev.Recipient})
 	}
-	name := fmt.Sprintf("adgangslog-%s-%s.csv", f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team)))
+	name := c.t("file.audit", "Name", f.citizen.Alias, "Date", smallgoals.FormatDate(c.today(&f.team)))
 	r.add(Context, c.t("audit.csv"))
 	return c.withFiles(r, &f.team, c.t("audit.csv_not_sent"), File{Name: name, Title: c.t("audit.title", "Alias", f.citizen.Alias),
 		Data: danishCSV(rows), TeamID: f.team.ID, CitizenID: f.citizen.ID}), nil
 }
 
 func (c *call) auditLine(ev smallgoals.AuditEvent, loc *time.Location) string {
-	line := ev.At.In(loc).Format("2006-01-02 15:04") + " · " + mention(ev.Actor) + " · " + c.t("action."+ev.Action)
+	at := ev.At.In(loc)
+	line := c.date(smallgoals.Day(at, loc)) + " " + c.h.msg.Clock(c.lang, at.Format("15:04")) + " · " + mention(ev.Actor) + " · " + c.t("action."+ev.Action)
 	if ev.Ref != "" {
 		line += " · " + ev.Ref
 	}
@@ -243,8 +243,9 @@ func (c *call) runErase() (Reply, error) {
 		return Reply{}, err
 	}
 	alias := f.citizen.Alias
-	counts := c.t("erase.counts", "Plans", e.Plans, "Goals", e.Goals, "Entries", e.Entries, "Revisions", e.Revisions,
-		"Files", e.Files, "Posts", e.Posts, "Reflections", e.Reflections)
+	counts := c.t("erase.counts", "Plans", c.n("plan_goals", e.Plans), "Goals", c.n("goals", e.Goals),
+		"Entries", c.n("entries", e.Entries), "Revisions", c.n("revisions", e.Revisions), "Files", c.n("files", e.Files),
+		"Posts", c.n("messages", e.Posts), "Reflections", c.n("reflections", e.Reflections))
 	if !confirm {
 		if err := c.audit(smallgoals.ActCitizenView, &f.team, &f.citizen, nil, alias, true); err != nil {
 			return Reply{}, err

@@ -168,7 +168,7 @@ func (c *call) runReflectShow() (Reply, error) {
 // reflectionLine is one reflection as vis, /maal ALIAS and refleksion
 // vis show it: its week, day, author and what it is about, then the text.
 func (c *call) reflectionLine(x smallgoals.Reflection) string {
-	head := c.t("reflection.line", "Week", x.Week, "Date", smallgoals.FormatDate(x.Day), "User", mention(x.Author))
+	head := c.t("reflection.line", "Week", x.Week, "Date", c.date(x.Day), "User", mention(x.Author))
 	if a := x.About(); a != "" {
 		head += " · " + c.t("reflection.about", "About", a)
 	}

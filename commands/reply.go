@@ -258,7 +258,7 @@ func (c *call) withFiles(r Reply, t *smallgoals.Team, notSent string, files ...F
 		}
 		at := expires.In(loc)
 		return append(slices.Clone(sentBlocks), Block{Kind: Context, Text: c.t("files.expire", "Count", len(files),
-			"Date", smallgoals.FormatDate(smallgoals.Day(at, loc)), "Time", at.Format("15.04"))})
+			"Date", c.date(smallgoals.Day(at, loc)), "Time", c.h.msg.Clock(c.lang, at.Format("15:04")))})
 	}
 	return r
 }

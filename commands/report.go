@@ -91,14 +91,14 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 
 	period := c.t("export.all_time")
 	if !d.from.IsZero() || !d.to.IsZero() {
-		period = c.t("export.period", "From", dateOr(d.from, "…"), "To", dateOr(d.to, "…"))
+		period = c.t("export.period", "From", c.dateOr(d.from, "…"), "To", c.dateOr(d.to, "…"))
 	}
 	text(18, "B", title)
-	text(10, "", c.t("export.meta", "Team", f.team.Name, "Period", period, "Date", smallgoals.FormatDate(c.today(&f.team))))
+	text(10, "", c.t("export.meta", "Team", f.team.Name, "Period", period, "Date", c.date(c.today(&f.team))))
 	if len(d.history) > 0 {
 		heading(11, c.t("history.title"))
 		for _, it := range d.history {
-			text(10, "", "• "+smallgoals.FormatDate(smallgoals.Day(it.ev.At, loc))+" · "+it.text)
+			text(10, "", "• "+c.date(smallgoals.Day(it.ev.At, loc))+" · "+it.text)
 		}
 	}
 
@@ -130,7 +130,7 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 		}
 		head := smallgoals.Ref{Alias: alias, Plan: true, N: p.Number}.String() + " " + p.Title
 		if p.ClosedAt != nil {
-			head += " " + c.t("export.plan_closed", "Date", smallgoals.FormatDate(smallgoals.Day(*p.ClosedAt, loc)))
+			head += " " + c.t("export.plan_closed", "Date", c.date(smallgoals.Day(*p.ClosedAt, loc)))
 		}
 		if err := section(head, byPlan[p.Number]); err != nil {
 			return nil, err
@@ -146,7 +146,7 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 		heading(13, c.t("reflection.heading"))
 		for i := len(d.reflections) - 1; i >= 0; i-- { // oldest first
 			x := d.reflections[i]
-			line := smallgoals.FormatDate(x.Day)
+			line := c.date(x.Day)
 			if about := x.About(); about != "" {
 				line += " · " + about
 			}
@@ -184,13 +184,13 @@ func (c *call) reportGoal(pdf *fpdf.Fpdf, text func(float64, string, string), he
 	if g.Theme != "" {
 		facts = append(facts, c.t("export.col.theme")+" "+c.themeName(g.Theme))
 	}
-	facts = append(facts, c.t("export.scale")+" "+g.Scale().String())
+	facts = append(facts, c.t("export.scale")+" "+c.scale(g.Scale()))
 	if g.Target != nil {
 		facts = append(facts, c.t("export.target")+" "+strconv.Itoa(*g.Target))
 	}
 	facts = append(facts, c.gasFacts(g)...)
 	if g.Status == smallgoals.GoalActive && g.NextRevision != nil {
-		next := c.t("export.next") + " " + smallgoals.FormatDate(*g.NextRevision)
+		next := c.t("export.next") + " " + c.date(*g.NextRevision)
 		if g.RevisitAt != nil {
 			next += " · " + c.waitingText(g, &d.f.team)
 		}
@@ -232,9 +232,9 @@ func (c *call) reportGoal(pdf *fpdf.Fpdf, text func(float64, string, string), he
 			ctzn = formatScore(g.Scale(), *latest.CitizenScore)
 		case citizen != nil:
 			ctzn = c.t("export.citizen_earlier", "Score", formatScore(g.Scale(), *citizen.CitizenScore),
-				"Date", smallgoals.FormatDate(citizen.Day))
+				"Date", c.date(citizen.Day))
 		}
-		text(10, "", c.t("export.latest", "Date", smallgoals.FormatDate(latest.Day), "Staff", staff, "Citizen", ctzn, "Count", n))
+		text(10, "", c.t("export.latest", "Date", c.date(latest.Day), "Staff", staff, "Citizen", ctzn, "Count", n))
 		png, err := c.goalPNG(alias, g, d.entries)
 		if err != nil {
 			return err
@@ -257,7 +257,7 @@ func (c *call) reportGoal(pdf *fpdf.Fpdf, text func(float64, string, string), he
 			continue
 		}
 		revised = true
-		text(10, "", "• "+c.t("export.revision_line", "Date", smallgoals.FormatDate(r.Day),
+		text(10, "", "• "+c.t("export.revision_line", "Date", c.date(r.Day),
 			"GAS", smallgoals.FormatGASLevel(r.GASLevel), "Outcome", c.t("outcome."+r.Outcome),
 			"Code", outcomeCodes[r.Outcome], "TookPart", c.tookPart(r.CitizenTookPart)))
 		if desc := g.GASLevels.Level(r.GASLevel); desc != "" {

@@ -86,7 +86,7 @@ func (c *call) runRevise() (Reply, error) {
 		}
 		if again {
 			return Reply{}, smallgoals.Errorf(smallgoals.EINVALID, "err.revise_again", "Ref", gref,
-				"Date", smallgoals.FormatDate(rv.Day), "Today", rv.Day.Equal(today))
+				"Date", c.date(rv.Day), "Today", rv.Day.Equal(today))
 		}
 	}
 	if outcome != smallgoals.OutcomeClose {
@@ -97,7 +97,7 @@ func (c *call) runRevise() (Reply, error) {
 				return Reply{}, c.invalid("err.date", "Value", Escape(clip(v, 20)))
 			}
 			if !d.After(today) {
-				return Reply{}, c.invalid("err.next_past", "Date", smallgoals.FormatDate(d))
+				return Reply{}, c.invalid("err.next_past", "Date", c.date(d))
 			}
 			next = d
 		}
@@ -119,9 +119,9 @@ func (c *call) runRevise() (Reply, error) {
 		return Reply{}, err
 	}
 	r := textReply(c.t("revise.saved", "Ref", gref, "GAS", smallgoals.FormatGASLevel(level),
-		"Outcome", c.t("outcome."+outcome), "Date", smallgoals.FormatDate(rv.Day)))
+		"Outcome", c.t("outcome."+outcome), "Date", c.relDate(rv.Day, &f.team)))
 	if rv.NextRevision != nil {
-		r.add(Context, c.t("revise.next", "Date", smallgoals.FormatDate(*rv.NextRevision)))
+		r.add(Context, c.t("revise.next", "Date", c.date(*rv.NextRevision)))
 	} else {
 		r.add(Context, c.t("revise.closed", "Ref", gref))
 	}
@@ -163,5 +163,5 @@ func confirmWord(words []string) ([]string, bool) {
 // waitingText says that a goal waits for the municipality after a
 // revisitation, and since when.
 func (c *call) waitingText(g smallgoals.Goal, team *smallgoals.Team) string {
-	return c.t("goal.waiting", "Date", smallgoals.FormatDate(smallgoals.Day(*g.RevisitAt, team.Location())))
+	return c.t("goal.waiting", "Date", c.date(smallgoals.Day(*g.RevisitAt, team.Location())))
 }

@@ -159,7 +159,7 @@ func readScore(c *call, w string, citizen bool, t target) (int, error) {
 	}
 	n, ok := parseInt(w)
 	if whole, frac := fraction(w); !ok && frac {
-		return 0, c.invalid("err."+prefix+"score_fraction", "Score", Escape(clip(w, 10)), "Ref", t.ref(), "Scale", scale.String(),
+		return 0, c.invalid("err."+prefix+"score_fraction", "Score", Escape(clip(w, 10)), "Ref", t.ref(), "Scale", c.scale(scale),
 			"Whole", formatScore(scale, max(scale.Min, min(scale.Max, whole))))
 	}
 	if v, word := numberWords[strings.ToLower(w)]; !ok && word {
@@ -170,7 +170,7 @@ func readScore(c *call, w string, citizen bool, t target) (int, error) {
 		if citizen {
 			id = "err.citizen_score_range"
 		}
-		return 0, c.invalid(id, "Score", Escape(clip(w, 10)), "Ref", t.ref(), "Scale", scale.String())
+		return 0, c.invalid(id, "Score", Escape(clip(w, 10)), "Ref", t.ref(), "Scale", c.scale(scale))
 	}
 	return n, nil
 }

@@ -29,9 +29,9 @@ func TestCitizenOnlyScore(t *testing.T) {
 	contains(t, e.do("anna", "#slusen", "AB-1 c:8"), "✅")
 
 	show := e.do("anna", "#slusen", "vis AB-1")
-	contains(t, show, "2026-11-23 · borger 8 ·", "2026-11-23 · borger 7 ·", "2026-11-21 · 5 · borger 6 ·", "Tog selv bussen")
+	contains(t, show, "23.11.2026 · borger 8 ·", "23.11.2026 · borger 7 ·", "21.11.2026 · personale 5 · borger 6 ·", "Tog selv bussen")
 	ov := e.do("anna", "#slusen", "AB")
-	contains(t, ov, "seneste borger 8 (2026-11-23")
+	contains(t, ov, "borger 8 (i dag")
 	lacks(t, ov, "ingen registreringer")
 
 	// The form: the borger's score alone is enough; neither is refused
@@ -62,7 +62,7 @@ func TestCitizenOnlyScore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contains(t, home.Text(), "seneste borger 9")
+	contains(t, home.Text(), "borger 9")
 
 	// The export: an empty staff column, the borger's score; the status
 	// page shows the latest entry's own pair.
@@ -121,25 +121,25 @@ func TestForgivingInput(t *testing.T) {
 	e.setup()
 	// monday is 2026-11-23 (a Monday).
 	understood := []struct {
-		cmd, day string
+		cmd, day, shown string // shown: the day as the confirmation says it
 	}{
-		{"AB-1 5 dato:igår", "2026-11-22"},
-		{"AB-1 5 dato:i-går", "2026-11-22"},
-		{"AB-1 5 dato:i går Sen vagt", "2026-11-22"},
-		{"AB-1 5 dato:iforgårs", "2026-11-21"},
-		{"AB-1 5 dato:yesterday", "2026-11-22"},
-		{"AB-1 5 dato:fredag", "2026-11-20"},
-		{"AB-1 5 dato:Mandag", "2026-11-16"},
-		{"AB-1 5 date:thursday", "2026-11-19"},
-		{"AB-1 5 dato:20.11", "2026-11-20"},
-		{"AB-1 5 dato:20/11", "2026-11-20"},
-		{"AB-1 5 dato:20.11.", "2026-11-20"},
-		{"AB-1 5 dato:23.11", "2026-11-23"},
+		{"AB-1 5 dato:igår", "2026-11-22", "i går"},
+		{"AB-1 5 dato:i-går", "2026-11-22", "i går"},
+		{"AB-1 5 dato:i går Sen vagt", "2026-11-22", "i går"},
+		{"AB-1 5 dato:iforgårs", "2026-11-21", "21.11.2026"},
+		{"AB-1 5 dato:yesterday", "2026-11-22", "i går"},
+		{"AB-1 5 dato:fredag", "2026-11-20", "20.11.2026"},
+		{"AB-1 5 dato:Mandag", "2026-11-16", "16.11.2026"},
+		{"AB-1 5 date:thursday", "2026-11-19", "19.11.2026"},
+		{"AB-1 5 dato:20.11", "2026-11-20", "20.11.2026"},
+		{"AB-1 5 dato:20/11", "2026-11-20", "20.11.2026"},
+		{"AB-1 5 dato:20.11.", "2026-11-20", "20.11.2026"},
+		{"AB-1 5 dato:23.11", "2026-11-23", "i dag"},
 	}
 	for _, c := range understood {
 		t.Run(c.cmd, func(t *testing.T) {
 			before := e.count(`SELECT count(*) FROM entries WHERE day = $1`, c.day)
-			contains(t, e.do("anna", "#slusen", c.cmd), "✅", c.day)
+			contains(t, e.do("anna", "#slusen", c.cmd), "✅", c.shown)
 			if n := e.count(`SELECT count(*) FROM entries WHERE day = $1`, c.day); n != before+1 {
 				t.Errorf("no entry on %s", c.day)
 			}
@@ -162,7 +162,7 @@ func TestForgivingInput(t *testing.T) {
 		cmd   string
 		wants []string
 	}{
-		{"AB-1 4,5", []string{"*4,5* er ikke en hel score", "1–10"}},
+		{"AB-1 4,5", []string{"*4,5* er ikke en hel score", "1 til 10"}},
 		{"AB-1 4.5 Note", []string{"*4.5* er ikke en hel score"}},
 		{"AB-1 seks", []string{"Skriv scoren som tal, fx `/maal AB-1 6`"}},
 		{"AB-1 Seks b:7", []string{"Skriv scoren som tal, fx `/maal AB-1 6`"}},
@@ -175,11 +175,11 @@ func TestForgivingInput(t *testing.T) {
 		{"ab2 5 b:6", []string{"Mente du *AB-2*"}},
 		{"frobnicate", []string{"Den kommando kender jeg ikke", "*FROBNICATE*"}},
 		{"hjlp", []string{"Den kommando kender jeg ikke", "Mente du `/maal hjælp`?"}},
-		{"XY", []string{"Jeg kender ingen borger *XY*"}}, // as short as initials: an alias
-		{"vsi", []string{"Jeg kender ingen borger *VSI*"}},
+		{"XY", []string{"Der er ingen borger *XY*"}}, // as short as initials: an alias
+		{"vsi", []string{"Der er ingen borger *VSI*"}},
 		{"visse AB-1", []string{"Den kommando kender jeg ikke", "`/maal vis`"}},
 		{"AB-1 5 dato:blabla", []string{"forstod jeg ikke", "i går", "mandag", "24.12"}},
-		{"AB-1 5 dato:30.11", []string{"2025-11-30", "14 dage"}},
+		{"AB-1 5 dato:30.11", []string{"30.11.2025", "14 dage"}},
 		{"AB-1 5 dato:i", []string{"forstod jeg ikke"}},
 	}
 	before := e.count(`SELECT count(*) FROM entries`)
@@ -201,5 +201,5 @@ func TestForgivingInput(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'goal.view'`); n != views+1 {
 		t.Errorf("/maal AB-1 not audited as a view")
 	}
-	contains(t, e.do("bo", "#andet", "AB-1"), "kender ikke *AB-1*")
+	contains(t, e.do("bo", "#andet", "AB-1"), "intet mål *AB-1*")
 }

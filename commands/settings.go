@@ -96,14 +96,20 @@ func (c *call) runTeamSet() (Reply, error) {
 // teamSettings describes a team's settings.
 func (c *call) teamSettings(t smallgoals.Team) string {
 	retention := c.t("team.retention_default")
+	switch d := c.h.retentionDays; {
+	case d != nil && *d == 0:
+		retention = c.t("team.retention_default_keep")
+	case d != nil:
+		retention = c.t("team.retention_default_days", "Days", c.n("days", *d))
+	}
 	if t.RetentionDays != nil {
-		retention = c.t("team.retention_days", "Days", *t.RetentionDays)
+		retention = c.n("days", *t.RetentionDays)
 	}
 	return c.t("team.settings",
 		"Lang", c.t("lang.name."+t.Lang),
 		"TZ", t.TZ,
-		"Digest", fmt.Sprintf("%s %s", c.t(fmt.Sprintf("weekday.%d", t.DigestWeekday)), t.DigestTime),
-		"Reminder", t.ReminderTime,
+		"Digest", fmt.Sprintf("%s %s", c.t(fmt.Sprintf("weekday.%d", t.DigestWeekday)), c.h.msg.Clock(c.lang, t.DigestTime)),
+		"Reminder", c.h.msg.Clock(c.lang, t.ReminderTime),
 		"Retention", retention)
 }
 

@@ -116,9 +116,9 @@ func TestThemeOnNewPlanAndEdit(t *testing.T) {
 		t.Fatalf("recorded new themes = %q", got)
 	}
 	out = e.do("anna", "#slusen", "vis AB-1")
-	contains(t, out, "Tema ændret af <@anna> 2026-11-23: før ingen, nu Mobilitet (mobilitet)",
-		"Tema ændret af <@anna> 2026-11-23: før Mobilitet (mobilitet), nu Relationer (relationer)",
-		"Tema ændret af <@anna> 2026-11-23: før Relationer (relationer), nu ingen")
+	contains(t, out, "Tema ændret af <@anna> 23.11.2026: før ingen, nu Mobilitet (mobilitet)",
+		"Tema ændret af <@anna> 23.11.2026: før Mobilitet (mobilitet), nu Relationer (relationer)",
+		"Tema ændret af <@anna> 23.11.2026: før Relationer (relationer), nu ingen")
 
 	// A plan goal's theme, with or without a new title.
 	out = e.do("anna", "#slusen", "ret AB-P1 tema:samfundsliv")

@@ -43,7 +43,7 @@ func TestCoordinatorUndo(t *testing.T) {
 	e.do("carl", "#andet", "team opret Andet")
 
 	show := e.do("bent", "#slusen", "vis AB-1")
-	contains(t, show, "nr. 1 · 2026-11-23 · 5", "nr. 2 · 2026-11-23 · 7")
+	contains(t, show, "nr. 1 · 23.11.2026 · personale 5", "nr. 2 · 23.11.2026 · personale 7")
 
 	refused := func(user, channel, line string, wants ...string) {
 		t.Helper()
@@ -57,7 +57,7 @@ func TestCoordinatorUndo(t *testing.T) {
 	refused("bent", "#slusen", "fortryd AB-1 nr:1 Forkert", "Kun teamets koordinatorer kan fortryde en kollegas registrering", "fortryd AB-1")
 	refused("anna", "#slusen", "fortryd AB-1 nr:9", "AB-1 har ingen registrering nr. 9", "vis AB-1")
 	refused("anna", "#slusen", "fortryd AB-1 nr:x", "*nr:x*")
-	refused("carl", "#andet", "fortryd AB-1 nr:1", "Jeg kender ikke *AB-1*")
+	refused("carl", "#andet", "fortryd AB-1 nr:1", "Der er intet mål *AB-1*")
 
 	out := e.do("anna", "#slusen", "fortryd AB-1 nr:1 Skrevet på den forkerte borger")
 	contains(t, out, "nr. 1", "*AB-1*", "5", "<@bent>", "Skrevet på den forkerte borger")
@@ -79,19 +79,19 @@ func TestCoordinatorUndo(t *testing.T) {
 	}
 
 	show = e.do("bent", "#slusen", "vis AB-1")
-	contains(t, show, "nr. 1 · 2026-11-23 · 5", "nr. 2 · 2026-11-23 · 7", "fortrudt af <@anna> 2026-11-23", "Skrevet på den forkerte borger")
+	contains(t, show, "nr. 1 · 23.11.2026 · personale 5", "nr. 2 · 23.11.2026 · personale 7", "fortrudt af <@anna> 23.11.2026", "Skrevet på den forkerte borger")
 	refused("anna", "#slusen", "fortryd AB-1 nr:1", "nr. 1 på *AB-1* er allerede fortrudt")
 
 	// English, and older than 30 days.
 	e.now = e.now.AddDate(0, 0, 31)
-	refused("anna", "#slusen", "undo AB-1 no:2 wrong", "older than 30 days")
+	refused("anna", "#slusen", "undo AB-1 no:2 wrong", "more than 30 days ago")
 	e.now = e.now.AddDate(0, 0, -2)
 	out = e.do("anna", "#slusen", "undo AB-1 no:2 wrong goal")
-	contains(t, out, "no. 2", "Undone")
+	contains(t, out, "no. 2", "is undone")
 
 	// The author's own undo of the latest is as it was.
 	e.do("bent", "#slusen", "AB-1 4 Tredje")
-	contains(t, e.do("bent", "#slusen", "fortryd AB-1"), "Fortrudt på *AB-1*: 4")
+	contains(t, e.do("bent", "#slusen", "fortryd AB-1"), "Din registrering på *AB-1* er fortrudt: personale 4")
 
 	lines, _ := exportFiles(t, e)
 	contains(t, lines[0], "Nr.|Fortrudt af|Fortrudt den|Grund")

@@ -190,7 +190,7 @@ func (d *Digester) compose(ctx context.Context, p DigestSlot) (message, bool, er
 		if png, err := draw(title, dg.Goals, t.Lang); err != nil {
 			d.Log.Error("digest chart not drawn", "team", t.ID, "err", err)
 		} else {
-			chart = &commands.File{Name: fmt.Sprintf("ugens-maal-uge%d.png", week), Title: title, Data: png, TeamID: t.ID}
+			chart = &commands.File{Name: d.Text.T(t.Lang, "file.digest_chart", "Week", week), Title: title, Data: png, TeamID: t.ID}
 		}
 	}
 	send := func(ctx context.Context) (smallgoals.Sent, error) {

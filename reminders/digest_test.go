@@ -83,11 +83,11 @@ func TestDigestContent(t *testing.T) {
 	}
 	got := ch.posts[0]
 	for _, want := range []string{
-		"#slusen", "uge 47", "2026-11-16 til 2026-11-22",
-		"Registreringer:* 3 af 3 medarbejdere",
+		"#slusen", "uge 47", "16.11.2026 til 22.11.2026",
+		"I ugen:* 3 registreringer fra 3 medarbejdere",
 		"Fremgang:* AB-1 (4,5→6,5)", // CD-1's single 6→5 is no setback
-		"Ingen registrering i 14 dage:* AB-2",
-		"fra hinanden:* CD-1 (personale 5 · borger 9)",
+		"Ingen registreringer i 14 dage:* AB-2",
+		"vurderer forskelligt (3 point eller mere):* CD-1 (personale 5 · borger 9)",
 		"Revideret i ugen:* CD-1 GAS -1 ændres",
 		// CD has one revised goal: no T-score (its result is just the level).
 		"Små sejre — bedste score hidtil:* AB-1 (7)",
@@ -184,7 +184,7 @@ func TestDigestIgnoresUndone(t *testing.T) {
 		t.Fatalf("digest: %+v %v", res, err)
 	}
 	got := ch.posts[0]
-	for _, want := range []string{"Registreringer:* 3 af 3 medarbejdere", "Fremgang:* AB-1 (4,5→6,5)", "Små sejre — bedste score hidtil:* AB-1 (7)"} {
+	for _, want := range []string{"I ugen:* 3 registreringer fra 3 medarbejdere", "Fremgang:* AB-1 (4,5→6,5)", "Små sejre — bedste score hidtil:* AB-1 (7)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("digest lacks %q (the undone 10 counted?):\n%s", want, got)
 		}
@@ -275,8 +275,8 @@ func TestDigestListsOverdueFirst(t *testing.T) {
 		line{"carl", "ny AB Snart frist:2026-11-26", nov(1)},
 	)
 	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
-	over := strings.Index(got, "Revision overskredet:* AB-3 (13 dage over fristen)")
-	due := strings.Index(got, "Til revision de næste 7 dage:* AB-4 (2026-11-26)")
+	over := strings.Index(got, "Revision overskredet:* AB-3 (13 dage for sent)")
+	due := strings.Index(got, "Til revision de næste 7 dage:* AB-4 (tor 26. nov.)")
 	if over < 0 || due < 0 || over > due {
 		t.Errorf("overdue (at %d) must come before due (at %d):\n%s", over, due, got)
 	}
@@ -338,7 +338,7 @@ func TestDigestNewGoalsNotQuiet(t *testing.T) {
 		line{"carl", "ny AB Ti dage gammelt frist:2027-01-20", nov(13)},
 	)
 	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
-	if !strings.Contains(got, "Ingen registrering i 14 dage:* AB-2\n") {
+	if !strings.Contains(got, "Ingen registreringer i 14 dage:* AB-2\n") {
 		t.Errorf("AB-2 alone should be quiet (not AB-3 or AB-4, new):\n%s", got)
 	}
 }

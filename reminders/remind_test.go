@@ -178,7 +178,7 @@ func TestRemindGroupsAndClaims(t *testing.T) {
 	// Weekly while overdue: AB-1 again on 2026-12-16 with CD-1 due.
 	p3 := &printer{}
 	res, _ = w.rem(p3).Remind(ctx, time.Date(2026, 12, 16, 8, 0, 0, 0, cph))
-	if res.Goals != 5 || !strings.Contains(p3.dms["carl"][0], "7 dage over") {
+	if res.Goals != 5 || !strings.Contains(p3.dms["carl"][0], "7 dage for sent") {
 		t.Errorf("a week later: %+v %v", res, p3.dms)
 	}
 	// Postponing moves AB-1 and its reminders.
@@ -189,7 +189,7 @@ func TestRemindGroupsAndClaims(t *testing.T) {
 		}
 	}
 	r4 := w.h.Snooze(ctx, commands.Request{UserID: "carl", Time: time.Date(2026, 12, 16, 9, 0, 0, 0, cph)}, ab1)
-	if !strings.Contains(r4.Text(), "2026-12-23") {
+	if !strings.Contains(r4.Text(), "23.12.2026") {
 		t.Errorf("snooze: %s", r4.Text())
 	}
 	p4 := &printer{}

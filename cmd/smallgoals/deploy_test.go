@@ -422,7 +422,7 @@ func TestComposeDatabaseRoles(t *testing.T) {
 	appEnv := map[string]string{"DATABASE_URL": app, "SMALLGOALS_DATA_KEY": testDataKey}
 	code, out, errs := shellRun(t, appEnv, strings.Join([]string{":user anna", ":channel #slusen", "/maal team opret Slusen",
 		"/maal borger ny AB", "/maal ny AB Tage bussen", "/maal AB-1 4 b:6 Tog bussen"}, "\n")+"\n", "shell", "--no-migrate")
-	if code != 0 || !strings.Contains(out, "Gemt på AB-1: 4 · borger 6") {
+	if code != 0 || !strings.Contains(out, "Registreret på AB-1: personale 4 · borger 6") {
 		t.Fatalf("the shell as the app role: exit %d\n%s\n%s", code, out, errs)
 	}
 	adb, err := sql.Open("postgres", app)

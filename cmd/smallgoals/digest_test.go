@@ -57,7 +57,7 @@ func TestShellDigestChartExport(t *testing.T) {
 		t.Fatalf("digest: %d %s", code, derr.String())
 	}
 	d := dout.String()
-	for _, want := range []string{"→ #slusen", "Ugens små mål — Slusen", "Registreringer: 2 af 2 medarbejdere", "fra hinanden: AB-1 (personale 4 · borger 8)", "Til personalemødet", "📎 "} {
+	for _, want := range []string{"→ #slusen", "Ugens små mål — Slusen", "I ugen: 2 registreringer fra 2 medarbejdere", "vurderer forskelligt (3 point eller mere): AB-1 (personale 4 · borger 8)", "Til personalemødet", "📎 "} {
 		if !strings.Contains(d, want) {
 			t.Errorf("digest lacks %q:\n%s", want, d)
 		}
@@ -133,7 +133,7 @@ func TestDemo(t *testing.T) {
 	// without the borger.
 	has(shell("/maal vis AB-1"), "fortrudt af", "Skrevet på den forkerte borger")
 	// borger scores beside staff scores, and a page of charts.
-	has(shell("/maal graf AB"), "Graferne for ABs 3 aktive mål", "graf-AB-")
+	has(shell("/maal graf AB"), "Graferne for AB's 3 aktive mål", "graf-AB-")
 	// Themes, GAS definitions typed, the leader's figures.
 	has(shell("/maal vis KJ-2"), "Mentale funktioner", "Beder selv om hjælp, før uroen bliver stor")
 	ov := shell(":user dorte", "/maal overblik")
@@ -147,7 +147,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("digest: %d %s", code, derr.String())
 	}
 	d := dout.String()
-	has(d, "SL-1", "over fristen", "refleksion er noteret", "Aktive mål efter tema: Egenomsorg 2 · Samfundsliv 2")
+	has(d, "SL-1", "dage for sent", "refleksion er noteret", "Aktive mål efter tema: Egenomsorg 2 · Samfundsliv 2")
 	lacks(d, "mere støtte til budgettet")
 	if i, j := strings.Index(d, "SL-1"), strings.Index(d, "AB-2"); i < 0 || (j >= 0 && i > j) {
 		t.Errorf("the digest does not list the overdue SL-1 first:\n%s", d)

@@ -49,7 +49,7 @@ func dpoWorld(t *testing.T) (map[string]string, *sql.DB) {
 		":user bo", "/maal AB-1 6 Bo skrev",
 		":user carl", ":channel #lyngen", "/maal team opret Lyngen", "/maal borger ny AB", "/maal ny AB Lyngens mål", "/maal AB-1 3 Carl skrev",
 		"/maal borger ny PE", "/maal borger udskriv PE")
-	if strings.Count(out, "Gemt på AB-1") != 4 {
+	if strings.Count(out, "Registreret på AB-1") != 4 {
 		t.Fatalf("setup:\n%s", out)
 	}
 	raw, err := sql.Open("postgres", url)

@@ -127,7 +127,7 @@ func TestShellKeyFileAndRekey(t *testing.T) {
 		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal borger ny AB",
 		"/maal ny AB Tage bussen alene", "/maal AB-1 4 b:6 " + note,
 	}, "\n")+"\n", "shell")
-	if code != 0 || !strings.Contains(out, "Gemt på AB-1") {
+	if code != 0 || !strings.Contains(out, "Registreret på AB-1") {
 		t.Fatalf("first run: exit %d\n%s\n%s", code, out, errs)
 	}
 	if n := strings.Count(errs, ShellKeyFile); n != 1 || !strings.Contains(errs, "generated a data key") {

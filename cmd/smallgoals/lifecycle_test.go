@@ -22,7 +22,7 @@ func TestShellGoalLifecycle(t *testing.T) {
 		"/maal vis AB-1", "/maal AB",
 	)
 	for _, want := range []string{
-		"Målet skal ændres? Ret det, så står det gamle stadig i historikken: /maal ret AB-1 Tage bussen hver:42",
+		"Skal målet ændres? Ret det — det gamle står stadig i historikken: /maal ret AB-1 Tage bussen hver:42",
 		"✅ AB-1 er rettet: Tage bussen med en voksen",
 		"✅ AB-1 Tage bussen med en voksen er genåbnet.",
 		"Skriv /maal plan luk AB-P1 luk-mål for at afslutte dem også, eller /maal plan luk AB-P1 behold",

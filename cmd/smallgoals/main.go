@@ -45,6 +45,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zones without the system's zone database (scratch images)
 
+	"github.com/chzyer/readline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -125,6 +126,7 @@ type Main struct {
 	Log    *slog.Logger
 	Stdin  io.Reader
 	Stdout io.Writer
+	Now    func() time.Time // the shell's clock; nil: time.Now (the README's test fixes it)
 
 	DB        *store.DB
 	Encrypted int // rows left in clear by a migration that Open encrypted
@@ -176,6 +178,8 @@ func (m *Main) Open(ctx context.Context, migrate bool) error {
 		Lang:   m.Config.Lang,
 		TZ:     m.Config.TZ,
 		Themes: m.Config.Themes,
+		// a team's settings show the default retention
+		RetentionDays: &m.Config.RetentionDays,
 	}
 	if t, _ := m.Config.Transport(); t != TransportShell {
 		m.Slack = bot.NewSlack(m.Config.SlackBotToken, m.Config.SlackAppToken, m.Config.SlackAPIURL, m.Log)
@@ -404,13 +408,26 @@ func (m *Main) RunShell(ctx context.Context) error {
 		In:      m.Stdin,
 		Out:     m.Stdout,
 		Prompt:  isTerminal(m.Stdin),
+		Now:     m.Now,
 		Log:     m.Log,
-		Text:    func(id string) string { return msg.T(m.Config.Lang, id) },
+		Text: func(user, id string) string {
+			return msg.T(m.Commands.Lang(ctx, commands.Request{UserID: user, Time: time.Now()}), id)
+		},
 
 		FilesDir: m.Config.FilesDir,
 		FileLog:  m.DB,
 		FileTTL:  m.Config.FileTTL,
 		Outbox:   reminders.Deliverer{Outbox: m.DB, Log: m.Log},
+	}
+	if sh.Prompt {
+		// A terminal: line editing and history (in memory only: a line
+		// may hold a note about a borger, so none is written to disk).
+		rl, err := terminalLines(m.Stdin.(*os.File), m.Stdout)
+		if err != nil {
+			return fmt.Errorf("shell: terminal: %w", err)
+		}
+		defer rl.Close()
+		sh.Lines, sh.Out = rl, rl.Stdout() // messages for others redraw the prompt under them
 	}
 	m.Log.Debug("shell started")
 	return sh.Run(ctx)
@@ -433,6 +450,34 @@ func (m *Main) exit(err error) int {
 // lines, durations in seconds (bot.NewLogHandler).
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	return slog.New(bot.NewLogHandler(w, cfg.LogFormat == "json", cfg.LogLevel))
+}
+
+// terminalLines reads the terminal in with line editing and history,
+// writing to out; its raw mode and width are in's, not the process's
+// standard input's.
+func terminalLines(in *os.File, out io.Writer) (*readline.Instance, error) {
+	fd := int(in.Fd())
+	var state *readline.State
+	return readline.NewEx(&readline.Config{
+		Stdin: io.NopCloser(in), Stdout: out, HistoryLimit: 500,
+		FuncIsTerminal: func() bool { return true },
+		FuncMakeRaw: func() (err error) {
+			state, err = readline.MakeRaw(fd)
+			return err
+		},
+		FuncExitRaw: func() error {
+			if state == nil {
+				return nil
+			}
+			return readline.Restore(fd, state)
+		},
+		FuncGetWidth: func() int {
+			if w, _, err := readline.GetSize(fd); err == nil && w > 0 {
+				return w
+			}
+			return 80
+		},
+	})
 }
 
 func isTerminal(r io.Reader) bool {

@@ -71,13 +71,13 @@ func TestShellAcceptance(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"Lille mål AB-1 oprettet",
-		"Gemt på AB-1: 4 · borger 6",
-		"11 er ikke på skalaen for AB-1: skriv et helt tal fra 1–10",
+		"Registreret på AB-1: personale 4 · borger 6 · i dag",
+		"11 er ikke på skalaen for AB-1: skriv et helt tal fra 1 til 10",
 		"CPR-nummer",
-		"AB-1 Tage bussen alene til arbejde\nseneste 4 · borger 6",
+		"AB-1 Tage bussen alene til arbejde\npersonale 4 · borger 6",
 		"> Tog bussen med støtte",
 		"Revision af AB-1 gemt: GAS +1 · fortsættes",
-		"Jeg kender ikke AB-1.",
+		"Der er intet mål AB-1 blandt dine borgeres mål.",
 		"Small goals — how to use me",
 	} {
 		if !strings.Contains(out, want) {
@@ -96,7 +96,7 @@ func TestShellAcceptance(t *testing.T) {
 		}
 	}
 	// The reply to bo says nothing about AB beyond the ref he typed.
-	bo := out[strings.LastIndex(out, "Jeg kender ikke AB-1."):]
+	bo := out[strings.LastIndex(out, "Der er intet mål AB-1 blandt"):]
 	bo = bo[:strings.Index(bo, "Small goals")]
 	for _, leak := range []string{"Tage bussen", "Slusen", "anna", "4"} {
 		if strings.Contains(bo, leak) {

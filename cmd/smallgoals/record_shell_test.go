@@ -33,7 +33,7 @@ func TestShellCorrectAndRevise(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Kun teamets koordinatorer kan fortryde en kollegas registrering",
-		"Fortrudt: nr. 1 på AB-1 (5 · ",
+		"Registrering nr. 1 på AB-1 er fortrudt (personale 5 · ",
 		"nr. 2 · ",
 		"(fortrudt af @anna ",
 		"grund: Skrevet på den forkerte borger",

@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"smallgoals/store/storetest"
 )
@@ -29,27 +28,26 @@ func TestShellScoreInput(t *testing.T) {
 		"/maal AB-1",
 	)
 	for _, want := range []string{
-		"Gemt på AB-1: 5 · borger 6 · ",
-		"Gemt på AB-1: borger 7 ·",
+		"Registreret på AB-1: personale 5 · borger 6 · i går",
+		"Registreret på AB-1: borger 7 · i dag",
 		"Mente du borgerens score? Skriv b:7 med kolon",
 		"4,5 er ikke en hel score",
 		"Mente du AB-1?",
 		"Den kommando kender jeg ikke, og jeg kender ingen borger FRSIT",
 		"/maal frist",
-		"seneste borger 7",
-		"AB-1 Tage bussen alene til arbejde ==\n  skala 1–10",
+		"borger 7 (i dag)",
+		"AB-1 Tage bussen alene til arbejde ==\n  skala 1 til 10",
 		"borger 7 · @anna\n> Tog selv bussen",
-		"5 · borger 6 · @anna\n> Sen vagt",
+		"personale 5 · borger 6 · @anna\n> Sen vagt",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
-	loc, _ := time.LoadLocation("Europe/Copenhagen")
-	if today := time.Now().In(loc).Format(time.DateOnly); strings.Contains(out, "5 · borger 6 · "+today) {
+	if strings.Contains(out, "personale 5 · borger 6 · i dag") {
 		t.Errorf("dato:i går stored as today")
 	}
-	if strings.Count(out, "Gemt på") != 2 {
-		t.Errorf("%d entries saved, want 2", strings.Count(out, "Gemt på"))
+	if strings.Count(out, "Registreret på") != 2 {
+		t.Errorf("%d entries saved, want 2", strings.Count(out, "Registreret på"))
 	}
 }

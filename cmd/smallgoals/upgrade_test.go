@@ -213,7 +213,7 @@ func TestUpgradeAsAppRole(t *testing.T) {
 		":user anna", ":channel #slusen", "/maal team opret Slusen", "/maal borger ny AB",
 		"/maal ny AB Tage bussen alene", "/maal AB-1 4 b:6 Tog bussen", "/maal refleksion Vi øver bussen",
 	}, "\n")+"\n", "shell", "--no-migrate")
-	if code != 0 || !strings.Contains(out, "Gemt på AB-1") || strings.Contains(errs, "42501") {
+	if code != 0 || !strings.Contains(out, "Registreret på AB-1") || strings.Contains(errs, "42501") {
 		t.Fatalf("shell as the app role: exit %d\n%s\n%s", code, out, errs)
 	}
 	var n int
@@ -439,7 +439,7 @@ func TestPoolModeTransaction(t *testing.T) {
 	}
 	code, out, errs := shellRun(t, env, strings.Join([]string{":user anna", ":channel #slusen", "/maal team opret Slusen",
 		"/maal borger ny AB", "/maal ny AB Tage bussen alene", "/maal AB-1 4 Tog bussen"}, "\n")+"\n", "shell", "--no-migrate")
-	if code != 0 || !strings.Contains(out, "Gemt på AB-1") {
+	if code != 0 || !strings.Contains(out, "Registreret på AB-1") {
 		t.Errorf("shell --no-migrate behind a transaction pooler: exit %d\n%s\n%s", code, out, errs)
 	}
 	env["DATABASE_MIGRATE_URL"] = url
