@@ -45,9 +45,9 @@ COPY --from=build /out/smallgoals /smallgoals
 USER 65532:65532
 ENV HTTP_ADDR=:3000
 EXPOSE 3000
-# Liveness: `smallgoals healthcheck` asks serve's /healthz (the image has
+# Liveness: `smallgoals healthcheck --live` asks serve's /healthz (the image has
 # no curl). Not /readyz: a database outage must not mark every container
 # unhealthy; readiness recovers on its own.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/smallgoals", "healthcheck"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/smallgoals", "healthcheck", "--live"]
 ENTRYPOINT ["/smallgoals"]
 CMD ["serve"]

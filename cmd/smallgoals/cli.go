@@ -46,6 +46,8 @@ type options struct {
 	// grants
 	appRole, owner string
 	apply          bool
+	// healthcheck
+	live bool
 }
 
 // invocation is one run of the program: its arguments and surroundings.
@@ -85,8 +87,11 @@ func subcommands() []subcommand {
 			flags: migrateFlag, run: runDemo},
 		{name: "dpo", usage: "list|access-log|export|erase [FLAGS]", maxArgs: 64, flags: migrateFlag, run: runDPO,
 			summary: "the data-protection officer's tools: a borger's access log, export and erasure, a staff member's data (smallgoals dpo help)"},
-		{name: "healthcheck", summary: "exit 0 if serve answers /healthz (liveness) on HTTP_ADDR (for images without curl)",
-			run: func(inv *invocation) int { return healthcheck(inv.ctx, inv.getenv, inv.stderr) }},
+		{name: "healthcheck", usage: "[--live]", summary: "exit 0 if serve answers /readyz on HTTP_ADDR, or /healthz with --live (for images without curl)",
+			flags: func(fs *flag.FlagSet, o *options) {
+				fs.BoolVar(&o.live, "live", false, "ask /healthz (liveness, no database) instead of /readyz: the container image's HEALTHCHECK")
+			},
+			run: func(inv *invocation) int { return healthcheck(inv.ctx, inv.getenv, inv.stderr, inv.opts.live) }},
 		{name: "version", summary: "print the version, commit and schema version (and the database's, with DATABASE_URL)",
 			run: runVersion},
 		{name: "help", usage: "[COMMAND]", summary: "print this help, or a command's usage and flags", maxArgs: 1, run: runHelp},

@@ -37,7 +37,7 @@ var wantFlags = map[string][]string{
 	"rekey":       {"no-migrate"},
 	"demo":        {"no-migrate"},
 	"dpo":         {"no-migrate"}, // its commands have their own flags (dpo_test.go)
-	"healthcheck": nil,
+	"healthcheck": {"live"},
 	"version":     nil,
 	"help":        nil,
 }

@@ -109,7 +109,7 @@ func TestDeploymentFilesMatchTheBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`CMD ["/smallgoals", "healthcheck"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "\nUSER 65532:65532\n", "./cmd/smallgoals",
+	for _, want := range []string{`CMD ["/smallgoals", "healthcheck", "--live"]`, `CMD ["serve"]`, "CGO_ENABLED=0", "\nUSER 65532:65532\n", "./cmd/smallgoals",
 		"-X main.version=${VERSION} -X main.commit=${COMMIT}",
 		`org.opencontainers.image.version="${VERSION}"`, `org.opencontainers.image.revision="${COMMIT}"`} {
 		if !bytes.Contains(docker, []byte(want)) {
@@ -132,10 +132,11 @@ func TestDeploymentFilesMatchTheBinary(t *testing.T) {
 	}
 }
 
-// The container's HEALTHCHECK is liveness: `smallgoals healthcheck` asks
-// /healthz, which never touches the database, so a database outage (serve
-// answers /readyz 503) does not mark every container unhealthy and get it
-// restarted; only a serve that does not answer fails it.
+// `smallgoals healthcheck` asks /readyz (design.md §4.2); with --live it
+// asks /healthz, which never touches the database, and that is what the
+// container's HEALTHCHECK runs: a database outage (serve answers /readyz
+// 503) must not mark every container unhealthy and get it restarted; only
+// a serve that does not answer fails it.
 func TestHealthcheckIsLiveness(t *testing.T) {
 	var stopping atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,13 +153,27 @@ func TestHealthcheckIsLiveness(t *testing.T) {
 	}))
 	defer srv.Close()
 	env := envFunc(map[string]string{"HTTP_ADDR": strings.TrimPrefix(srv.URL, "http://")})
-	var stderr bytes.Buffer
-	if code := healthcheck(context.Background(), env, &stderr); code != 0 {
-		t.Errorf("healthcheck with the database down = %d, want 0: %s", code, stderr.String())
+	check := func(args ...string) (int, string) {
+		var out bytes.Buffer
+		code := run(context.Background(), append([]string{"healthcheck"}, args...), env, nil, &out, &out)
+		return code, out.String()
+	}
+	if code, out := check("--live"); code != 0 {
+		t.Errorf("healthcheck --live with the database down = %d, want 0: %s", code, out)
+	}
+	if code, out := check(); code != 1 || !strings.Contains(out, "/readyz answered 503") {
+		t.Errorf("healthcheck with the database down = %d (%s), want 1: it asks /readyz", code, out)
 	}
 	stopping.Store(true)
-	if code := healthcheck(context.Background(), env, &stderr); code != 1 {
-		t.Errorf("healthcheck with /healthz failing = %d, want 1", code)
+	if code, _ := check("--live"); code != 1 {
+		t.Errorf("healthcheck --live with /healthz failing = %d, want 1", code)
+	}
+	docker, err := os.ReadFile(filepath.Join(repo, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(docker), `CMD ["/smallgoals", "healthcheck", "--live"]`) {
+		t.Error("the Dockerfile's HEALTHCHECK does not run healthcheck --live")
 	}
 }
 

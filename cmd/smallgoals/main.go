@@ -11,7 +11,7 @@
 //	smallgoals rekey            re-encrypt all free text under the current data key
 //	smallgoals demo             fill the database with a small Danish demo data set
 //	smallgoals dpo COMMAND      the data-protection officer's tools (list, access-log, export, erase)
-//	smallgoals healthcheck      exit 0 if serve answers /healthz on HTTP_ADDR
+//	smallgoals healthcheck      exit 0 if serve answers /readyz (--live: /healthz) on HTTP_ADDR
 //	smallgoals version          version, commit and schema version
 //	smallgoals help             the subcommands, one line each
 //
@@ -489,11 +489,11 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// healthcheck asks a running serve for /healthz on HTTP_ADDR: liveness,
-// for a container's HEALTHCHECK. Not /readyz, which pings the database: a
-// database outage would mark every container unhealthy at once and have
-// them restarted, which cures nothing (readiness recovers on its own).
-func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writer) int {
+// healthcheck exits 0 if serve on HTTP_ADDR answers /readyz (design.md
+// §4.2), or with live /healthz: liveness, which never touches the
+// database, so that a database outage does not mark every container
+// unhealthy and get it restarted (the image's HEALTHCHECK uses it).
+func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writer, live bool) int {
 	addr := getenv("HTTP_ADDR")
 	if addr == "" {
 		addr = ":3000"
@@ -508,7 +508,11 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	path := "/readyz"
+	if live {
+		path = "/healthz"
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+path, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
@@ -516,7 +520,7 @@ func healthcheck(ctx context.Context, getenv func(string) string, stderr io.Writ
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "healthcheck: /healthz answered %d\n", resp.StatusCode)
+		fmt.Fprintf(stderr, "healthcheck: %s answered %d\n", path, resp.StatusCode)
 		return 1
 	}
 	return 0

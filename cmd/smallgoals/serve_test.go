@@ -45,8 +45,10 @@ func TestServeHTTPMode(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if code := healthcheck(context.Background(), env, io.Discard); code != 0 {
-		t.Errorf("healthcheck = %d", code)
+	for _, live := range []bool{false, true} {
+		if code := healthcheck(context.Background(), env, io.Discard, live); code != 0 {
+			t.Errorf("healthcheck (live %v) = %d", live, code)
+		}
 	}
 	resp, err := http.Post("http://"+addr+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader("text=hj%C3%A6lp"))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
@@ -61,7 +63,7 @@ func TestServeHTTPMode(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	if code := healthcheck(context.Background(), env, io.Discard); code == 0 {
+	if code := healthcheck(context.Background(), env, io.Discard, true); code == 0 {
 		t.Error("healthcheck passes with serve stopped")
 	}
 	if strings.Contains(stderr.String(), "serve-test-secret") || strings.Contains(stderr.String(), "xoxb-serve-test") ||
