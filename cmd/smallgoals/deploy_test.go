@@ -252,9 +252,16 @@ func TestMonitoringMetricsExported(t *testing.T) {
 	quoted := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 	selector := regexp.MustCompile(`\b((?:smallgoals|go|process)_[a-zA-Z0-9_]+)\b(\{[^}]*\})?`)
 	matcher := regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)`)
-	// Labels Prometheus adds to every target's series; exported_job is the
-	// program's own `job` label, renamed when scraped.
+	// Labels Prometheus adds to every target's series (the program has no
+	// label of these names, so none is renamed exported_*).
 	targetLabels := map[string]bool{"job": true, "instance": true, "namespace": true, "pod": true, "service": true, "container": true}
+	for name, labels := range exported {
+		for label := range labels {
+			if targetLabels[label] {
+				t.Errorf("%s has a label %s, which Prometheus's target label renames exported_%s", name, label, label)
+			}
+		}
+	}
 	used := 0
 	for file, list := range exprs {
 		for _, e := range list {
@@ -271,9 +278,7 @@ func TestMonitoringMetricsExported(t *testing.T) {
 				}
 				for _, l := range matcher.FindAllStringSubmatch(m[2], -1) {
 					label := l[1]
-					if label == "exported_job" {
-						label = "job"
-					} else if targetLabels[label] {
+					if targetLabels[label] {
 						continue
 					}
 					if !exported[name][label] {
