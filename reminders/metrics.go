@@ -14,17 +14,17 @@ import (
 var (
 	jobRuns = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_job_runs_total",
-		Help: "Job runs by job (remind, digest, retention) and outcome (ok, error).",
-	}, []string{"job", "outcome"})
+		Help: "Job runs by task (remind, digest, retention, unpost) and outcome (ok, error).",
+	}, []string{"task", "outcome"})
 	jobSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smallgoals_job_duration_seconds",
-		Help:    "How long a job run took, by job.",
+		Help:    "How long a job run took, by task (the job).",
 		Buckets: []float64{.01, .05, .1, .5, 1, 5, 10, 30, 60, 120, 300},
-	}, []string{"job"})
+	}, []string{"task"})
 	jobLastSuccess = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "smallgoals_job_last_success_timestamp_seconds",
-		Help: "When a run of the job last ended without error (Unix time): alert when it is old.",
-	}, []string{"job"})
+		Help: "When a run of the job (task) last ended without error (Unix time): alert when it is old.",
+	}, []string{"task"})
 	claims = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_claims_total",
 		Help: "Messages claimed for sending by kind (reminder_dm, digest); a replica that loses a claim sends nothing.",
@@ -47,16 +47,17 @@ var (
 	}, []string{"kind"})
 )
 
-// run records a job run that started at start.
-func run(job string, start time.Time, err error) {
+// run records a run of the job task that started at start. The label is
+// task, not job: Prometheus's own target label job would rename it.
+func run(task string, start time.Time, err error) {
 	outcome := "ok"
 	if err != nil {
 		outcome = "error"
 	} else {
-		jobLastSuccess.WithLabelValues(job).SetToCurrentTime()
+		jobLastSuccess.WithLabelValues(task).SetToCurrentTime()
 	}
-	jobRuns.WithLabelValues(job, outcome).Inc()
-	jobSeconds.WithLabelValues(job).Observe(time.Since(start).Seconds())
+	jobRuns.WithLabelValues(task, outcome).Inc()
+	jobSeconds.WithLabelValues(task).Observe(time.Since(start).Seconds())
 }
 
 // failed logs a scheduled run's error; a run cut short because the

@@ -181,8 +181,8 @@ func TestHealthcheckIsLiveness(t *testing.T) {
 // (deploy/prometheus/alerts.yaml) and dashboard (deploy/grafana) select is
 // on /metrics of a running serve, with the labels they match on: a rename
 // in the code breaks this test, not the operator's alerts. The program
-// runs in HTTP mode against a fake Slack, answers one signed command, and
-// runs each job once, so that every series exists. deploy/check makes sure
+// runs in HTTP mode against a fake Slack, answers one signed command, button
+// and App Home event, and runs each job once, so that every series exists. deploy/check makes sure
 // every name the files select is either the program's (smallgoals_*, go_*,
 // process_*) or a listed external one (up, kube-state-metrics).
 func TestMonitoringMetricsExported(t *testing.T) {
@@ -220,20 +220,27 @@ func TestMonitoringMetricsExported(t *testing.T) {
 		}
 	}
 
-	// A signed command (requests, acknowledgements, commands, Slack calls).
-	body := "command=%2Fmaal&text=hj%C3%A6lp&user_id=U1&channel_id=C1&team_id=T1&trigger_id=t-metrics&response_url=" + slack.URL + "/response"
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
-	stamp := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	io.WriteString(mac, "v0:"+stamp+":"+body)
-	req.Header.Set("X-Slack-Request-Timestamp", stamp)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("signed command: %v %v", resp, err)
-	} else {
-		resp.Body.Close()
+	signed := func(path, contentType, body string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+path, strings.NewReader(body))
+		stamp := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte(secret))
+		io.WriteString(mac, "v0:"+stamp+":"+body)
+		req.Header.Set("X-Slack-Request-Timestamp", stamp)
+		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		req.Header.Set("Content-Type", contentType)
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("signed %s: %v %v", path, resp, err)
+		} else {
+			resp.Body.Close()
+		}
 	}
+	// A signed command (requests, acknowledgements, commands, Slack calls),
+	// a button (interactions) and an App Home event (events).
+	const form = "application/x-www-form-urlencoded"
+	signed("/slack/commands", form, "command=%2Fmaal&text=hj%C3%A6lp&user_id=U1&channel_id=C1&team_id=T1&trigger_id=t-metrics&response_url="+slack.URL+"/response")
+	signed("/slack/interactions", form, "payload="+neturl.QueryEscape(`{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},"trigger_id":"t-metrics","actions":[{"action_id":"metrics-test","value":"x"}]}`))
+	signed("/slack/events", "application/json", `{"type":"event_callback","team_id":"T1","event":{"type":"app_home_opened","user":"U1","tab":"home"}}`)
 	// Each job once, in this process (its registry is the one /metrics serves).
 	monday := nextMonday(time.Now()).Format("2006-01-02") + "T09:00:00+01:00"
 	for _, args := range [][]string{{"digest", "--once", "--no-migrate", "--at", monday}, {"remind", "--once", "--no-migrate"}, {"retention", "--once", "--no-migrate"}} {
@@ -267,9 +274,16 @@ func TestMonitoringMetricsExported(t *testing.T) {
 	quoted := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 	selector := regexp.MustCompile(`\b((?:smallgoals|go|process)_[a-zA-Z0-9_]+)\b(\{[^}]*\})?`)
 	matcher := regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)`)
-	// Labels Prometheus adds to every target's series; exported_job is the
-	// program's own `job` label, renamed when scraped.
+	// Labels Prometheus adds to every target's series (the program has no
+	// label of these names, so none is renamed exported_*).
 	targetLabels := map[string]bool{"job": true, "instance": true, "namespace": true, "pod": true, "service": true, "container": true}
+	for name, labels := range exported {
+		for label := range labels {
+			if targetLabels[label] {
+				t.Errorf("%s has a label %s, which Prometheus's target label renames exported_%s", name, label, label)
+			}
+		}
+	}
 	used := 0
 	for file, list := range exprs {
 		for _, e := range list {
@@ -286,9 +300,7 @@ func TestMonitoringMetricsExported(t *testing.T) {
 				}
 				for _, l := range matcher.FindAllStringSubmatch(m[2], -1) {
 					label := l[1]
-					if label == "exported_job" {
-						label = "job"
-					} else if targetLabels[label] {
+					if targetLabels[label] {
 						continue
 					}
 					if !exported[name][label] {

@@ -71,7 +71,9 @@ func TestAlertRules(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"SmallgoalsDown", "SmallgoalsNotReady", "SmallgoalsCommandErrors", "SmallgoalsSlowAnswers",
-		"SmallgoalsBusy", "SmallgoalsJobNotSucceeding", "SmallgoalsJobFailing", "SmallgoalsUndeliveredMessages", "SmallgoalsDatabasePoolSaturated"} {
+		"SmallgoalsBusy", "SmallgoalsJobNotSucceeding", "SmallgoalsJobFailing", "SmallgoalsUndeliveredMessages", "SmallgoalsDatabasePoolSaturated",
+		"SmallgoalsSlowInteractions", "SmallgoalsSlackRefusals", "SmallgoalsSocketDisconnected", "SmallgoalsSocketAllDisconnected",
+		"SmallgoalsListenerDown", "SmallgoalsVersionsMixed", "SmallgoalsClaimsRecovered"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("no alert %s", want)
 		}
