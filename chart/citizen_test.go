@@ -6,26 +6,14 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/recorder"
 )
 
 var daFull = Labels{Staff: "Personale", Citizen: "Borger", Target: "Mål", Score: "Score", Date: "Dato",
 	Revision: "GAS", Empty: "Ingen registreringer endnu"}
 
 // drawn returns the texts fn draws on a canvas of w×h pixels, in order.
-func drawn(w, h int, fn func(c draw.Canvas)) []string {
-	rec := &recorder.Canvas{}
-	fn(draw.NewCanvas(rec, vg.Length(w)*vg.Inch/dpi, vg.Length(h)*vg.Inch/dpi))
-	var out []string
-	for _, a := range rec.Actions {
-		if f, ok := a.(*recorder.FillString); ok {
-			out = append(out, f.String)
-		}
-	}
-	return out
-}
+func drawn(w, h int, fn func(c draw.Canvas)) []string { return drawnTexts(w, h, fn) }
 
 func TestGoalDrawn(t *testing.T) {
 	g := sampleGoal()
