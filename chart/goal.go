@@ -74,9 +74,9 @@ const (
 // line labelled with its GAS level ("GAS +1"), the y axis from Min to Max
 // with integer ticks ("+1"/"−1" on a scale that goes below zero), dates on
 // the x axis as l.Day writes them (with the year when the scores span about
-// a year or more), the
-// title "REF Title" (title cut to TitleRunes runes with "…", and further when
-// it does not fit) and a legend row under the title.
+// a year or more; as many as fit), the title "REF Title" (title cut to
+// TitleRunes runes with "…", and further when it does not fit) and a legend
+// row under the title.
 //
 // Several scores on one day are each drawn as a marker; the line goes
 // through the day's mean, so it never runs vertically. A score or target
