@@ -24,6 +24,12 @@ const (
 	// OutboxRetention keeps a job's message claims this long after their
 	// window ended, so the undelivered ones can be looked into.
 	OutboxRetention = 30 * 24 * time.Hour
+	// HomeRetention keeps a staff user's App Home row (app_homes: who
+	// opened the Home tab, and when last) this long after they last
+	// opened it. Without the row a change sends no refresh; opening the
+	// tab again publishes it afresh and brings the row back, so a user
+	// away for a quarter loses nothing but refreshes nobody looked at.
+	HomeRetention = 90 * 24 * time.Hour
 	// MinAuditRetentionDays is the least AUDIT_RETENTION_DAYS; the
 	// database itself refuses to delete younger audit events (00012).
 	MinAuditRetentionDays = 365
@@ -51,4 +57,5 @@ type Purged struct {
 	AuditEvents int
 	Deliveries  int
 	Outbox      int
+	Homes       int // App Home rows of users who did not open it for HomeRetention
 }

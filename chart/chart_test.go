@@ -12,12 +12,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot/vg"
 )
 
 func intp(v int) *int { return &v }
 
 var (
-	daLabels   = Labels{Staff: "Personale", Citizen: "Borger", Target: "Mål", Score: "Score", Date: "Dato"}
+	daLabels   = Labels{Staff: "Personale", Citizen: "Borger", Target: "Målscore", Score: "Score", Date: "Dato"}
 	daTeam     = TeamLabels{Now: "Seneste", Before: "For en uge siden", Scale: "% af skalaen"}
 	copenhagen = mustZone("Europe/Copenhagen")
 )
@@ -513,5 +515,31 @@ func BenchmarkTeamPNG(b *testing.B) {
 		if _, err := TeamPNG("Solsikken — uge 12", goals, daTeam); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDayTicksFit: the caller's dates, and only as many as fit the room.
+func TestDayTicksFit(t *testing.T) {
+	d := func(dd int) float64 { return dayNum(time.Date(2025, 3, dd, 0, 0, 0, 0, time.UTC)) }
+	label := func(t time.Time, _ bool) string { return strconv.Itoa(t.Day()) + ". mar." }
+	width := func(s string) vg.Length { return vg.Length(10 * len(s)) }
+	count := func(dt dayTicks) (n int, first string) {
+		for _, tk := range dt.Ticks(d(3), d(9)) {
+			if tk.Label != "" {
+				if n == 0 {
+					first = tk.Label
+				}
+				n++
+			}
+		}
+		return n, first
+	}
+	// A week, daily: 7 labels fit in plenty of room, 4 in room for 4.
+	if n, first := count(dayTicks{label: label, room: 10000, width: width}); n != 7 || first != "3. mar." {
+		t.Errorf("plenty of room: %d labels from %q, want 7 from 3. mar.", n, first)
+	}
+	room := 4 * (width("28. mar.") + vg.Points(goalTickSize/2))
+	if n, _ := count(dayTicks{label: label, room: room, width: width}); n != 4 {
+		t.Errorf("room for 4: %d labels", n)
 	}
 }

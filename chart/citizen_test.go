@@ -6,26 +6,14 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/recorder"
 )
 
-var daFull = Labels{Staff: "Personale", Citizen: "Borger", Target: "Mål", Score: "Score", Date: "Dato",
+var daFull = Labels{Staff: "Personale", Citizen: "Borger", Target: "Målscore", TargetAt: "målscore", Score: "Score", Date: "Dato",
 	Revision: "GAS", Empty: "Ingen registreringer endnu"}
 
 // drawn returns the texts fn draws on a canvas of w×h pixels, in order.
-func drawn(w, h int, fn func(c draw.Canvas)) []string {
-	rec := &recorder.Canvas{}
-	fn(draw.NewCanvas(rec, vg.Length(w)*vg.Inch/dpi, vg.Length(h)*vg.Inch/dpi))
-	var out []string
-	for _, a := range rec.Actions {
-		if f, ok := a.(*recorder.FillString); ok {
-			out = append(out, f.String)
-		}
-	}
-	return out
-}
+func drawn(w, h int, fn func(c draw.Canvas)) []string { return drawnTexts(w, h, fn) }
 
 func TestGoalDrawn(t *testing.T) {
 	g := sampleGoal()
@@ -37,12 +25,12 @@ func TestGoalDrawn(t *testing.T) {
 		goal       Goal
 		want, lack []string
 	}{
-		{"target labelled, revisions marked", g, []string{"Mål 8", "GAS 0", "GAS +1", "GAS", "Personale", "Borger"},
+		{"target labelled, revisions marked", g, []string{"målscore 8", "GAS 0", "GAS +1", "GAS", "Personale", "Borger"},
 			[]string{"Ingen registreringer endnu"}},
-		{"GAS target signed", gas, []string{"Mål +1", "GAS −1"}, []string{"Ingen registreringer endnu"}},
-		{"no revisions: no GAS legend", sampleGoal(), []string{"Mål 8"}, []string{"GAS"}},
+		{"GAS target signed", gas, []string{"målscore +1", "GAS −1"}, []string{"Ingen registreringer endnu"}},
+		{"no revisions: no GAS legend", sampleGoal(), []string{"målscore 8"}, []string{"GAS"}},
 		{"empty says so", Goal{Ref: "AB-9", Min: 1, Max: 10, Target: intp(7), Revisions: []Revision{{day(2025, 1, 20), 1}}},
-			[]string{"Ingen registreringer endnu", "Mål 7"}, []string{"GAS +1"}},
+			[]string{"Ingen registreringer endnu", "målscore 7"}, []string{"GAS +1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +96,7 @@ func TestCitizenPNG(t *testing.T) {
 	texts := drawn(Width, CitizenHeight(3), func(c draw.Canvas) { drawCitizenPage(c, "AB", goals, daFull) })
 	joined := strings.Join(texts, "|")
 	for _, w := range []string{"AB", "AB-1 Tage bussen alene til arbejde og hjem i…", "AB-2 Sige fra", "AB-3 Spise morgenmad",
-		"Ingen registreringer endnu", "GAS +1", "Mål 8"} {
+		"Ingen registreringer endnu", "GAS +1", "målscore 8"} {
 		if !slices.Contains(texts, w) {
 			t.Errorf("%q not drawn: %s", w, joined)
 		}

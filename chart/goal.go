@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // Point is one score on a day.
@@ -40,13 +41,18 @@ type Goal struct {
 }
 
 // Labels are the chart's words in the reader's language (the caller
-// translates), e.g. "Personale", "Borger", "Mål", "Score", "Dato".
+// translates), e.g. "Personale", "Borger", "Målscore", "Score", "Dato".
+// Target names the target line in the legend; TargetAt prefixes its
+// score at the line ("målscore" gives "målscore 8"; "" uses Target).
 // Revision prefixes a revision's GAS level at its mark ("GAS" gives
 // "GAS +1") and names the marks in the legend; Empty is written across a
-// chart without scores ("Ingen registreringer endnu").
+// chart without scores ("Ingen registreringer endnu"). Day writes a date
+// on the x axis (27. nov.; with year, when the scores span about a year
+// or more: 27.11.2026); nil writes D/M and D/M-YY.
 type Labels struct {
 	Staff, Citizen, Target, Score, Date string
-	Revision, Empty                     string
+	TargetAt, Revision, Empty           string
+	Day                                 func(d time.Time, year bool) string
 }
 
 // ErrScale is returned for a goal whose Min is not below its Max.
@@ -64,12 +70,13 @@ const (
 // GoalPNG renders a goal's chart, Width×Height pixels: staff and borger
 // scores over time as a solid dark blue line with circles and a dashed orange
 // line with triangles, a dashed grey line at the target when Target is set
-// (labelled "Target N" at its left end), each revision as a dotted vertical
+// (labelled "TargetAt N" at its left end), each revision as a dotted vertical
 // line labelled with its GAS level ("GAS +1"), the y axis from Min to Max
 // with integer ticks ("+1"/"−1" on a scale that goes below zero), dates on
-// the x axis as D/M (D/M-YY when the scores span about a year or more), the
-// title "REF Title" (title cut to TitleRunes runes with "…", and further when
-// it does not fit) and a legend row under the title.
+// the x axis as l.Day writes them (with the year when the scores span about
+// a year or more; as many as fit), the title "REF Title" (title cut to
+// TitleRunes runes with "…", and further when it does not fit) and a legend
+// row under the title.
 //
 // Several scores on one day are each drawn as a marker; the line goes
 // through the day's mean, so it never runs vertically. A score or target
@@ -84,6 +91,30 @@ func GoalPNG(g Goal, l Labels) (out []byte, err error) {
 	pg := newPage(Width, Height)
 	drawGoalPage(pg.area, g, l)
 	return pg.png()
+}
+
+// GoalTexts returns the words GoalPNG draws for g with l, in drawing
+// order: title, legend, ticks, labels. A PNG cannot be read back, so this
+// is how a caller's test sees the chart's words (and an alt text could).
+func GoalTexts(g Goal, l Labels) (texts []string, err error) {
+	if g.Min >= g.Max {
+		return nil, ErrScale
+	}
+	defer recoverErr(&err)
+	return drawnTexts(Width, Height, func(c draw.Canvas) { drawGoalPage(c, g, l) }), nil
+}
+
+// drawnTexts returns the texts fn draws on a canvas of w×h pixels, in order.
+func drawnTexts(w, h int, fn func(c draw.Canvas)) []string {
+	rec := &recorder.Canvas{}
+	fn(draw.NewCanvas(rec, vg.Length(w)*vg.Inch/dpi, vg.Length(h)*vg.Inch/dpi))
+	var out []string
+	for _, a := range rec.Actions {
+		if f, ok := a.(*recorder.FillString); ok {
+			out = append(out, f.String)
+		}
+	}
+	return out
 }
 
 // drawGoalPage draws a goal's chart with its title and legend into c.
@@ -176,7 +207,8 @@ func drawGoal(c draw.Canvas, g Goal, l Labels) {
 			first -= math.Floor((6 - span) / 2)
 			last = first + 6
 		}
-		p.X.Tick.Marker = dayTicks{}
+		// As many dates as fit: the y axis takes about a sixth of the width.
+		p.X.Tick.Marker = dayTicks{label: l.Day, room: (c.Max.X - c.Min.X) * 5 / 6, width: p.X.Tick.Label.Width}
 	}
 
 	grid := plotter.NewGrid()
@@ -187,7 +219,11 @@ func drawGoal(c draw.Canvas, g Goal, l Labels) {
 		p.Add(&revisionMarks{marks: revs})
 	}
 	if g.Target != nil {
-		p.Add(&hline{y: float64(*g.Target), style: targetStyle, label: strings.TrimSpace(l.Target + " " + scoreLabel(*g.Target, g.Min))})
+		at := l.TargetAt
+		if at == "" {
+			at = l.Target
+		}
+		p.Add(&hline{y: float64(*g.Target), style: targetStyle, label: strings.TrimSpace(at + " " + scoreLabel(*g.Target, g.Min))})
 	}
 	// The borger's dashed line goes over the staff line, so where they
 	// agree the staff line shows through the gaps.
@@ -247,24 +283,41 @@ func dayTime(n float64) time.Time {
 
 // dayTicks marks days on the x axis: every 1, 2, 3, 7 or 14 days counted
 // from the first day, or the first of every 1, 2, 3, 6 or 12 months, so that
-// at most maxDayTicks are labelled.
-type dayTicks struct{}
+// at most maxDayTicks are labelled, each as label writes it (nil: D/M, or
+// D/M-YY over about a year) — fewer when the widest date, by width, does
+// not fit that many times into room.
+type dayTicks struct {
+	label func(d time.Time, year bool) string
+	room  vg.Length
+	width func(string) vg.Length
+}
 
 const maxDayTicks = 7
 
-func (dayTicks) Ticks(lo, hi float64) []plot.Tick {
+func (dt dayTicks) Ticks(lo, hi float64) []plot.Tick {
 	lo, hi = math.Ceil(lo), math.Floor(hi)
 	span := hi - lo
 	label := func(t time.Time) string {
+		if dt.label != nil {
+			return dt.label(t, span > 300)
+		}
 		s := strconv.Itoa(t.Day()) + "/" + strconv.Itoa(int(t.Month()))
 		if span > 300 {
 			s += "-" + strconv.Itoa(t.Year()%100)
 		}
 		return s
 	}
+	most := maxDayTicks
+	if dt.width != nil && dt.room > 0 {
+		var widest vg.Length
+		for m := time.January; m <= time.December; m++ {
+			widest = max(widest, dt.width(label(time.Date(2028, m, 28, 0, 0, 0, 0, time.UTC))))
+		}
+		most = max(2, min(most, int(dt.room/(widest+vg.Points(goalTickSize/2)))))
+	}
 	var ticks []plot.Tick
 	for _, step := range []float64{1, 2, 3, 7, 14} {
-		if span/step+1 > maxDayTicks {
+		if span/step+1 > float64(most) {
 			continue
 		}
 		for d := lo; d <= hi; d++ {
@@ -286,7 +339,7 @@ func (dayTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			ticks = append(ticks, plot.Tick{Value: dayNum(m), Label: label(m)})
 		}
-		if len(ticks) <= maxDayTicks {
+		if len(ticks) <= most {
 			break
 		}
 	}

@@ -263,7 +263,7 @@ func derefID(p *int64) int64 {
 // period) and what those files are made from.
 type OperatorExport struct {
 	Subject
-	Files              []File // the export's CSV and PDF, named as eksport names them
+	Files              []File // the export's CSV and PDF, named as eksport names them in the operator's language
 	Entries, Revisions int    // in the files: counting entries, revisions
 	Goals              []smallgoals.Goal
 	Plans              []smallgoals.PlanGoal
@@ -295,8 +295,8 @@ func (h *Handler) OperatorExport(ctx context.Context, op Operator, team, alias s
 		alias, stamp := f.citizen.Alias, smallgoals.FormatDate(c.today(&f.team))
 		x = OperatorExport{Subject: Subject{Team: f.team, Citizen: f.citizen}, Entries: e.entries, Revisions: e.revisions,
 			Goals: e.goals, Plans: e.plans, Events: evs, Files: []File{
-				{Name: fmt.Sprintf("eksport-%s-%s.csv", alias, stamp), Data: e.csv, TeamID: f.team.ID, CitizenID: f.citizen.ID},
-				{Name: fmt.Sprintf("status-%s-%s.pdf", alias, stamp), Data: e.report, TeamID: f.team.ID, CitizenID: f.citizen.ID},
+				{Name: c.t("file.export", "Name", alias, "Date", stamp), Data: e.csv, TeamID: f.team.ID, CitizenID: f.citizen.ID},
+				{Name: c.t("file.report", "Name", alias, "Date", stamp), Data: e.report, TeamID: f.team.ID, CitizenID: f.citizen.ID},
 			}}
 		return nil
 	})

@@ -41,7 +41,17 @@ func chartGoal(alias string, g smallgoals.Goal, entries []smallgoals.Entry, revi
 
 func (c *call) chartLabels() chart.Labels {
 	return chart.Labels{Staff: c.t("chart.staff"), Citizen: c.t("chart.citizen"), Target: c.t("chart.target"),
-		Score: c.t("chart.score"), Date: c.t("chart.date"), Revision: c.t("chart.revision"), Empty: c.t("chart.empty")}
+		TargetAt: c.t("chart.target_at"), Score: c.t("chart.score"), Date: c.t("chart.date"),
+		Revision: c.t("chart.revision"), Empty: c.t("chart.empty"), Day: c.chartDay}
+}
+
+// chartDay writes a date on a chart's axis: 27. nov., or with the year
+// (the chart spans about a year) 27.11.2026.
+func (c *call) chartDay(d time.Time, year bool) string {
+	if year {
+		return c.date(d)
+	}
+	return c.h.msg.DayMonth(c.lang, d)
 }
 
 // Chart sends the user of req a goal's chart, as graf REF does: the App

@@ -111,7 +111,8 @@ func (m *Messages) N(lang, noun string, count int) string {
 
 // The dates a user reads, in one place: Date is the full form
 // (27.11.2026; 27 Nov 2026), ShortDate the form where space is short
-// (fre 27. nov.; Fri 27 Nov), Clock a time of day (kl. 09.00; 09:00).
+// (fre 27. nov.; Fri 27 Nov), DayMonth shorter still (27. nov.; 27 Nov),
+// Clock a time of day (kl. 09.00; 09:00).
 // The words come from the message files (date.…). ISO dates stay in CSV
 // files, file names and form inputs; smallgoals.FormatDate writes those.
 
@@ -123,6 +124,12 @@ func (m *Messages) Date(lang string, d time.Time) string {
 // ShortDate formats the civil date d with its weekday, without the year.
 func (m *Messages) ShortDate(lang string, d time.Time) string {
 	return m.TData(lang, "date.short", m.dateData(lang, d))
+}
+
+// DayMonth formats the civil date d without weekday and year, where
+// even ShortDate is too long (a chart's date axis): 27. nov.; 27 Nov.
+func (m *Messages) DayMonth(lang string, d time.Time) string {
+	return m.TData(lang, "date.day_month", m.dateData(lang, d))
 }
 
 // Clock formats a time of day given as "HH:MM" in lang.

@@ -89,7 +89,7 @@ func (j *Jobs) Retention(ctx context.Context, at time.Time) (r RetentionResult, 
 	j.Log.Info("retention done", "citizens_deleted", r.Citizens, "plan_goals_deleted", r.PlanGoals,
 		"goals_deleted", r.Goals, "entries_deleted", r.Entries, "revisions_deleted", r.Revisions,
 		"kept_unexported", r.Kept, "audit_events_deleted", r.AuditEvents, "deliveries_deleted", r.Deliveries,
-		"outbox_deleted", r.Outbox, "files_deleted", r.FilesDeleted, "files_failed", r.FilesFailed)
+		"outbox_deleted", r.Outbox, "homes_deleted", r.Homes, "files_deleted", r.FilesDeleted, "files_failed", r.FilesFailed)
 	return r, nil
 }
 

@@ -15,7 +15,7 @@ import (
 // role, a setting, something they wrote or did — refs and dates, never
 // the text they wrote (a note is about the borger, not about them).
 type UserRecord struct {
-	Kind   string     `db:"kind"` // membership, coordinator, leader, member_event, settings, contact, team_created, plan_goal, goal, entry, revision, goal_change, reflection, citizen_event, outbox
+	Kind   string     `db:"kind"` // membership, coordinator, leader, member_event, settings, contact, team_created, plan_goal, goal, entry, revision, goal_change, reflection, citizen_event, app_home, outbox
 	TeamID *int64     `db:"team_id"`
 	Team   string     `db:"team"`   // the team's name
 	Ref    string     `db:"ref"`    // an alias or a goal or plan goal ref; "" for none
@@ -27,8 +27,8 @@ type UserRecord struct {
 // ListUserRecords returns what the database holds about user, oldest
 // first: roles and their history, language and away, the borgere they are
 // contact person of, and what they wrote (entries, revisions, goals, plan
-// goals, changes, reflections — by ref and date), moved or discharged, and
-// the messages the jobs claimed for them.
+// goals, changes, reflections — by ref and date), moved or discharged, when
+// they last opened App Home, and the messages the jobs claimed for them.
 func (db *DB) ListUserRecords(ctx context.Context, user string) ([]UserRecord, error) {
 	var rs []UserRecord
 	// One row per fact; aliases and refs composed in SQL, no text column read.
@@ -76,6 +76,8 @@ func (db *DB) ListUserRecords(ctx context.Context, user string) ([]UserRecord, e
 			UNION ALL
 			SELECT 'citizen_event', c.team_id, c.alias, NULL, e.at, e.kind FROM citizen_events e
 			JOIN citizens c ON c.id = e.citizen_id WHERE e.actor = $1
+			UNION ALL
+			SELECT 'app_home', NULL, '', NULL, h.opened_at, 'opened App Home' FROM app_homes h WHERE h.user_id = $1
 			UNION ALL
 			SELECT 'outbox', NULL, '', NULL, o.claimed_at, o.kind || ' ' || o.status FROM outbox o
 			WHERE o.kind IN ('reminder_dm', 'notice') AND (o.key LIKE $1 || '/%' OR o.key LIKE '%/' || $1)

@@ -41,7 +41,8 @@ import (
 //     these (never free text: the alias as ref).
 //   - Audit events go after AUDIT_RETENTION_DAYS (purge_audit_events,
 //     00012_retention.sql); deliveries and outbox claims after
-//     smallgoals.DeliveryRetention and OutboxRetention.
+//     smallgoals.DeliveryRetention and OutboxRetention; App Home rows
+//     (app_homes) HomeRetention after the user last opened it.
 //
 // In the queries, $1 is at and $2 RETENTION_DAYS; the cut-off is
 // teamCutoff, a team t's local date of a timestamp x is
@@ -62,7 +63,7 @@ func (db *DB) Purge(ctx context.Context, at time.Time, r smallgoals.Retention) (
 		}
 	}
 	err = db.InTx(ctx, func(tx *Tx) error {
-		p.Deliveries, p.Outbox, err = tx.PurgeHousekeeping(ctx, at)
+		p.Deliveries, p.Outbox, p.Homes, err = tx.PurgeHousekeeping(ctx, at)
 		return err
 	})
 	if err != nil || r.AuditDays == 0 {
@@ -256,16 +257,17 @@ func (tx *Tx) purgeOnClosedGoals(ctx context.Context, table string, at time.Time
 	return deleted, kept, ids, wrap("purge "+table, err)
 }
 
-// PurgeHousekeeping deletes the delivery keys and outbox claims past
-// their time at at.
-func (tx *Tx) PurgeHousekeeping(ctx context.Context, at time.Time) (deliveries, outbox int, err error) {
+// PurgeHousekeeping deletes the delivery keys, outbox claims and App Home
+// rows past their time at at.
+func (tx *Tx) PurgeHousekeeping(ctx context.Context, at time.Time) (deliveries, outbox, homes int, err error) {
 	const q = `
 		WITH d AS (DELETE FROM deliveries WHERE at < $1 RETURNING 1),
-		     o AS (DELETE FROM outbox WHERE window_end < $2 RETURNING 1)
-		SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM o)`
-	err = tx.tx.QueryRowxContext(ctx, q, at.Add(-smallgoals.DeliveryRetention), at.Add(-smallgoals.OutboxRetention)).
-		Scan(&deliveries, &outbox)
-	return deliveries, outbox, wrap("purge housekeeping", err)
+		     o AS (DELETE FROM outbox WHERE window_end < $2 RETURNING 1),
+		     h AS (DELETE FROM app_homes WHERE opened_at < $3 RETURNING 1)
+		SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM o), (SELECT count(*) FROM h)`
+	err = tx.tx.QueryRowxContext(ctx, q, at.Add(-smallgoals.DeliveryRetention), at.Add(-smallgoals.OutboxRetention),
+		at.Add(-smallgoals.HomeRetention)).Scan(&deliveries, &outbox, &homes)
+	return deliveries, outbox, homes, wrap("purge housekeeping", err)
 }
 
 // PurgeAuditEvents deletes the audit events older than days at at (for a

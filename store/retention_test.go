@@ -178,6 +178,8 @@ func TestPurgeRetention(t *testing.T) {
 		`INSERT INTO outbox (kind, key, status, claimed_at, lease_until, window_end, done_at)
 		 VALUES ('digest', '1/2030-W44', 'sent', '2030-11-01', '2030-11-01', '2030-11-02', '2030-11-01'),
 		        ('digest', '1/2030-W52', 'ambiguous', '2030-12-29', '2030-12-29', '2030-12-30', '2030-12-29')`,
+		// App Home rows: U1 last opened it 122 days ago, U2 31 days ago.
+		`INSERT INTO app_homes (user_id, opened_at) VALUES ('U1', '2030-09-01'), ('U2', '2030-12-01')`,
 	} {
 		if _, err := e.raw.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -189,7 +191,7 @@ func TestPurgeRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := smallgoals.Purged{Citizens: 1, PlanGoals: 1, Goals: 1, Entries: 3, Revisions: 2, Kept: 3,
-		AuditEvents: 2, Deliveries: 1, Outbox: 1}
+		AuditEvents: 2, Deliveries: 1, Outbox: 1, Homes: 1}
 	if p != want {
 		t.Errorf("purged %+v\nwant   %+v", p, want)
 	}
@@ -206,6 +208,20 @@ func TestPurgeRetention(t *testing.T) {
 			t.Errorf("%s left = %q\nwant %q", what, got, want)
 		}
 	}
+	var homes []string
+	rows, err := e.raw.Query(`SELECT user_id FROM app_homes`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			t.Fatal(err)
+		}
+		homes = append(homes, u)
+	}
+	rows.Close()
+	wantStrs("App Homes", homes, "U2")
 	wantStrs("citizens", aliases(t, e), "AB", "EF", "GH", "IJ")
 	wantStrs("goal titles", strs("goals.title", `SELECT title, key_id FROM goals`),
 		"Åben titel", "Ueksporteret titel", "Nylig titel", "Aldrig eksporteret", "Langt hold titel", "Nylig lukket titel")
@@ -249,7 +265,7 @@ func TestPurgeRetention(t *testing.T) {
 	// Keeping everything (0 days) deletes no data and no audit event;
 	// housekeeping goes on.
 	e.raw.Exec(`INSERT INTO deliveries (key, at) VALUES ('view:older', '2020-01-01')`)
-	if p, err := e.db.Purge(ctx, at.AddDate(50, 0, 0), smallgoals.Retention{}); err != nil || p != (smallgoals.Purged{Deliveries: 2, Outbox: 1}) {
+	if p, err := e.db.Purge(ctx, at.AddDate(50, 0, 0), smallgoals.Retention{}); err != nil || p != (smallgoals.Purged{Deliveries: 2, Outbox: 1, Homes: 1}) {
 		t.Errorf("keep everything: %+v, %v", p, err)
 	}
 }

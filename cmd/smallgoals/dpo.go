@@ -128,7 +128,7 @@ func runDPO(inv *invocation) int {
 		fs.Int64Var(&d.citizen, "citizen", 0, "a borger's ID (as list and erase print it), also one erased: the log keeps its events")
 	case "export":
 		fs.StringVar(&d.out, "out", "", "the directory to write the files into (made if missing, mode 0700)")
-		fs.StringVar(&d.lang, "lang", "", "the language of the coordinator export's CSV and PDF, da or en (default SMALLGOALS_LANG)")
+		fs.StringVar(&d.lang, "lang", "", "the language of the coordinator export's CSV and PDF and their names, da or en (default SMALLGOALS_LANG); the other files are named in English")
 	case "erase":
 		fs.StringVar(&d.reason, "reason", "", "your case reference, kept in the audit event (1-40 letters, digits, . _ - / : #; no spaces)")
 		fs.BoolVar(&d.yes, "yes", false, "erase without asking")
@@ -527,8 +527,8 @@ func dpoExport(d *dpoRun) int {
 		name string
 		rows [][]string
 	}{
-		{fmt.Sprintf("borger-%s-%s.csv", alias, stamp), dpoCitizenRows(x, loc)},
-		{fmt.Sprintf("adgangslog-%s-%s.csv", alias, stamp), append([][]string{dpoEventHeader}, dpoEventRows(x.Events, loc)...)},
+		{fmt.Sprintf("citizen-%s-%s.csv", alias, stamp), dpoCitizenRows(x, loc)},
+		{fmt.Sprintf("access-log-%s-%s.csv", alias, stamp), append([][]string{dpoEventHeader}, dpoEventRows(x.Events, loc)...)},
 		{fmt.Sprintf("slack-%s-%s.csv", alias, stamp), dpoSentRows(sent, loc)},
 	}
 	for _, m := range more {
@@ -635,7 +635,7 @@ func (d *dpoRun) userExport() int {
 		rows = append(rows, []string{r.Kind, team, r.Team, r.Ref, day, dpoStamp(&r.At, loc), r.Detail})
 	}
 	stamp := smallgoals.FormatDate(smallgoals.Day(time.Now(), loc))
-	name, logName := fmt.Sprintf("bruger-%s-%s.csv", d.user, stamp), fmt.Sprintf("adgangslog-bruger-%s-%s.csv", d.user, stamp)
+	name, logName := fmt.Sprintf("user-%s-%s.csv", d.user, stamp), fmt.Sprintf("access-log-user-%s-%s.csv", d.user, stamp)
 	files := map[string][]byte{name: commands.CSV(rows), logName: commands.CSV(append([][]string{dpoEventHeader}, dpoEventRows(evs, loc)...))}
 	paths, err := d.writeFiles(files, []string{name, logName})
 	if err != nil {

@@ -221,7 +221,9 @@ func TestDPOExport(t *testing.T) {
 		t.Fatalf("export: exit %d\n%s\n%s", code, out, errs)
 	}
 	files := map[string]string{}
-	for _, kind := range []string{"eksport", "status", "borger", "adgangslog", "slack"} {
+	// The coordinator's files named in the export's language (Danish by
+	// default), the operator's own in English, as their contents are.
+	for _, kind := range []string{"eksport", "status", "citizen", "access-log", "slack"} {
 		m, _ := filepath.Glob(filepath.Join(dir, kind+"-AB-*"))
 		if len(m) != 1 {
 			t.Fatalf("%s file: %v", kind, m)
@@ -250,12 +252,12 @@ func TestDPOExport(t *testing.T) {
 	}
 	// What the CSV leaves out: the borger, the plan goal, the goal's settings.
 	for _, want := range []string{"borger;AB;", "plan;AB-P1;" + dpoPlan + ";open;", "goal;AB-1;" + dpoTitle + ";active;", ";anna;"} {
-		if !strings.Contains(files["borger"], want) {
-			t.Errorf("borger CSV lacks %q:\n%s", want, files["borger"])
+		if !strings.Contains(files["citizen"], want) {
+			t.Errorf("citizen CSV lacks %q:\n%s", want, files["citizen"])
 		}
 	}
-	if !strings.Contains(files["adgangslog"], "dpo:jens;citizen.export;") || !strings.Contains(files["adgangslog"], "bo;entry.create;") {
-		t.Errorf("adgangslog CSV:\n%s", files["adgangslog"])
+	if !strings.Contains(files["access-log"], "dpo:jens;citizen.export;") || !strings.Contains(files["access-log"], "bo;entry.create;") {
+		t.Errorf("access-log CSV:\n%s", files["access-log"])
 	}
 	if strings.Count(files["slack"], "\n") != 1 {
 		t.Errorf("slack CSV holds more than its header (the shell posts nothing):\n%s", files["slack"])
@@ -269,18 +271,36 @@ func TestDPOExport(t *testing.T) {
 		t.Errorf("%d borgere marked exported", n)
 	}
 
-	// A staff member's data: bo's entry by ref and date, never its note.
+	// In English, the coordinator's files are named as in English Slack.
+	enDir := filepath.Join(t.TempDir(), "en")
+	if code, out, errs := dpo(t, env, "", "export", "--team", "Slusen", "--alias", "AB", "--lang", "en", "--out", enDir); code != 0 {
+		t.Fatalf("export --lang en: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, kind := range []string{"export-AB-*.csv", "status-AB-*.pdf", "citizen-AB-*.csv", "access-log-AB-*.csv", "slack-AB-*.csv"} {
+		if m, _ := filepath.Glob(filepath.Join(enDir, kind)); len(m) != 1 {
+			t.Errorf("--lang en: %s: %v", kind, m)
+		}
+	}
+	if m, _ := filepath.Glob(filepath.Join(enDir, "*")); len(m) != 5 {
+		t.Errorf("--lang en wrote %v", m)
+	}
+
+	// A staff member's data: bo's entry by ref and date, never its note,
+	// and when bo last opened App Home.
+	if _, err := raw.Exec(`INSERT INTO app_homes (user_id, opened_at) VALUES ('bo', '2026-11-20T09:30:00Z')`); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errs = dpo(t, env, "", "export", "--user", "bo", "--out", dir)
 	if code != 0 || !strings.Contains(out, "user bo: ") {
 		t.Fatalf("export --user bo: exit %d\n%s\n%s", code, out, errs)
 	}
-	m, _ := filepath.Glob(filepath.Join(dir, "bruger-bo-*.csv"))
-	l, _ := filepath.Glob(filepath.Join(dir, "adgangslog-bruger-bo-*.csv"))
+	m, _ := filepath.Glob(filepath.Join(dir, "user-bo-*.csv"))
+	l, _ := filepath.Glob(filepath.Join(dir, "access-log-user-bo-*.csv"))
 	if len(m) != 1 || len(l) != 1 {
 		t.Fatalf("user files: %v %v", m, l)
 	}
 	b, _ := os.ReadFile(m[0])
-	for _, want := range []string{"membership;", ";member", "entry;", ";AB-1;", ";score"} {
+	for _, want := range []string{"membership;", ";member", "entry;", ";AB-1;", ";score", "app_home;;;;;2026-11-20T", ";opened App Home"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("bo's records lack %q:\n%s", want, b)
 		}
@@ -291,7 +311,7 @@ func TestDPOExport(t *testing.T) {
 	if lb, _ := os.ReadFile(l[0]); !strings.Contains(string(lb), "bo;entry.create;") {
 		t.Errorf("bo's audit CSV:\n%s", lb)
 	}
-	if ev := lastEvent(t, raw, 1); ev != (dpoEvent{Action: "user.export", Recipient: "bo", Allowed: true}) {
+	if ev := lastEvent(t, raw, 2); ev != (dpoEvent{Action: "user.export", Recipient: "bo", Allowed: true}) {
 		t.Errorf("user export audited %+v", ev)
 	}
 }

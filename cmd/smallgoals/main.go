@@ -104,9 +104,9 @@ func (m *Main) runJob(ctx context.Context, name string, clock time.Time, w io.Wr
 		return 1
 	}
 	fmt.Fprintf(w, "retention: %d entries deleted, %d entries and revisions kept (not exported); deleted %d revisions, "+
-		"%d closed goals, %d plan goals, %d discharged borgere, %d audit events, %d delivery keys, %d outbox rows; "+
+		"%d closed goals, %d plan goals, %d discharged borgere, %d audit events, %d delivery keys, %d outbox rows, %d App Home rows; "+
 		"%d files deleted, %d files failed\n",
-		r.Entries, r.Kept, r.Revisions, r.Goals, r.PlanGoals, r.Citizens, r.AuditEvents, r.Deliveries, r.Outbox,
+		r.Entries, r.Kept, r.Revisions, r.Goals, r.PlanGoals, r.Citizens, r.AuditEvents, r.Deliveries, r.Outbox, r.Homes,
 		r.FilesDeleted, r.FilesFailed)
 	u, err := m.Jobs().Unpost(ctx, clock)
 	if err != nil {
