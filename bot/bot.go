@@ -32,8 +32,8 @@ type Bot struct {
 	// (views.publish is rate-limited by Slack); default 500 ms.
 	HomeDelay time.Duration
 	// Homes is App Home's state shared by the replicas, so that a change
-	// on one refreshes an App Home opened on another; nil keeps it in
-	// this replica's memory (the user's Home refreshes only here).
+	// on one refreshes an App Home opened on another; with nil, App Home
+	// is published when opened and never refreshed.
 	Homes HomeStore
 	// MaxWork bounds the commands and form submissions being worked on at
 	// once; default DefaultMaxWork. Under overload their work waits for

@@ -90,7 +90,7 @@ func newSlackEnvOn(t *testing.T, fake *fakeSlack, db *store.DB, raw *sql.DB, jso
 		t.Fatal(err)
 	}
 	e.bot = &bot.Bot{Handler: e.handler, Forms: e.handler, Slack: e.slack, Log: log, HomeDelay: 5 * time.Millisecond, FileLog: e.db,
-		Outbox: reminders.Deliverer{Outbox: e.db, Log: log}}
+		Outbox: reminders.Deliverer{Outbox: e.db, Log: log}, Homes: e.db}
 	e.http = httptest.NewServer((&bot.HTTP{Bot: e.bot, Secret: testSecret, Ready: db.Ping}).Routes())
 	t.Cleanup(e.http.Close)
 	t.Cleanup(e.bot.Wait)

@@ -40,7 +40,6 @@ type homeState struct {
 	pending map[string]bool // users whose App Home is about to be refreshed
 	known   map[string]bool // users with an App Home kept fresh
 	synced  bool            // known is current: the listener is up and has read them
-	local   sync.Map        // without a HomeStore: the users who opened App Home here
 }
 
 // has reports whether user has an App Home kept fresh; sure is false while
@@ -64,7 +63,6 @@ func (h *homeState) add(user string) {
 // every replica, unless it is known already.
 func (b *Bot) homeOpened(ctx context.Context, user string) {
 	if b.Homes == nil {
-		b.home.local.Store(user, true)
 		return
 	}
 	if has, _ := b.home.has(user); has {
@@ -77,16 +75,13 @@ func (b *Bot) homeOpened(ctx context.Context, user string) {
 	b.home.add(user)
 }
 
-// refreshHome refreshes a user's App Home after a change they made. With
-// a HomeStore the change is counted and notified, and the replica that
-// claims it publishes (any may: views.publish is the same from every
-// replica); without one, this replica publishes if the user opened App
-// Home here.
+// refreshHome refreshes a user's App Home after a change they made: the
+// change is counted and notified, and the replica that claims it
+// publishes (any may: views.publish is the same from every replica).
+// Without a HomeStore, App Home is published when opened and not
+// refreshed.
 func (b *Bot) refreshHome(ctx context.Context, user string) {
 	if b.Homes == nil {
-		if _, ok := b.home.local.Load(user); ok {
-			b.scheduleHome(ctx, user, false)
-		}
 		return
 	}
 	has, sure := b.home.has(user)
@@ -104,16 +99,16 @@ func (b *Bot) refreshHome(ctx context.Context, user string) {
 				// This replica's listener is down: it does not hear its own
 				// notification, so it takes the change itself (the claim
 				// keeps it to one publish).
-				b.scheduleHome(ctx, user, true)
+				b.scheduleHome(ctx, user)
 			}
 		}
 	})
 }
 
 // scheduleHome publishes user's App Home shortly, once for a burst of
-// changes (views.publish is rate-limited by Slack); with claim, only if
-// this replica claims the changes.
-func (b *Bot) scheduleHome(ctx context.Context, user string, claim bool) {
+// changes (views.publish is rate-limited by Slack), if this replica
+// claims the changes.
+func (b *Bot) scheduleHome(ctx context.Context, user string) {
 	h := &b.home
 	h.mu.Lock()
 	if h.pending == nil {
@@ -134,15 +129,13 @@ func (b *Bot) scheduleHome(ctx context.Context, user string, claim bool) {
 		h.mu.Lock()
 		delete(h.pending, user)
 		h.mu.Unlock()
-		if claim {
-			mine, err := b.Homes.ClaimHome(ctx, user)
-			if err != nil {
-				b.Log.ErrorContext(ctx, "App Home refresh not claimed", "err", err)
-				return
-			}
-			if !mine {
-				return // another replica publishes it
-			}
+		mine, err := b.Homes.ClaimHome(ctx, user)
+		if err != nil {
+			b.Log.ErrorContext(ctx, "App Home refresh not claimed", "err", err)
+			return
+		}
+		if !mine {
+			return // another replica publishes it
 		}
 		b.publishHome(ctx, user, "")
 	})
@@ -175,7 +168,7 @@ func (s HomeListener) Notified(ctx context.Context, payload string) {
 		s.b.home.add(ev.User)
 	case "changed":
 		s.b.home.add(ev.User)
-		s.b.scheduleHome(ctx, ev.User, true)
+		s.b.scheduleHome(ctx, ev.User)
 	default:
 		s.b.Log.Warn("App Home notification not understood")
 		return
