@@ -9,6 +9,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
+// ackBuckets are the latency buckets of an acknowledgement, up to
+// Slack's 3 seconds.
+var ackBuckets = []float64{.001, .0025, .005, .01, .015, .025, .05, .1, .25, .5, 1, 2, 3}
+
 // The bot's metrics, on the default registry that /metrics serves.
 var (
 	busy = promauto.NewCounter(prometheus.CounterOpts{
@@ -22,7 +26,7 @@ var (
 	ackSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smallgoals_ack_seconds",
 		Help:    "Time from a Slack request or envelope to its acknowledgement, by transport and command.",
-		Buckets: []float64{.001, .0025, .005, .01, .015, .025, .05, .1, .25, .5, 1, 2, 3},
+		Buckets: ackBuckets,
 	}, []string{"transport", "command"})
 	commandOutcomes = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_commands_total",
@@ -68,12 +72,12 @@ var (
 	interactionSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smallgoals_interaction_seconds",
 		Help:    "Time from an interaction (button, form, shortcut) to its acknowledgement, by transport (http, socket), type (block_actions, view_submission, shortcut, message_action, …) and kind (the form, button or shortcut).",
-		Buckets: []float64{.001, .0025, .005, .01, .015, .025, .05, .1, .25, .5, 1, 2, 3},
+		Buckets: ackBuckets,
 	}, []string{"transport", "type", "kind"})
 	eventSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "smallgoals_event_seconds",
 		Help:    "Time from an Events API event to its acknowledgement, by transport (http, socket) and event type.",
-		Buckets: []float64{.001, .0025, .005, .01, .015, .025, .05, .1, .25, .5, 1, 2, 3},
+		Buckets: ackBuckets,
 	}, []string{"transport", "event"})
 	scoreSubmissions = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "smallgoals_score_submissions_total",
