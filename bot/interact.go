@@ -80,7 +80,7 @@ func (b *Bot) async(ctx context.Context, fn func(ctx context.Context)) {
 
 // Interaction answers a button, a form or a shortcut. It returns the body
 // of the acknowledgement: nil, or a form submission's response_action.
-func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any {
+func (b *Bot) Interaction(ctx context.Context, cb Callback) any {
 	if b.Forms == nil {
 		return nil
 	}
@@ -111,7 +111,7 @@ func (b *Bot) Interaction(ctx context.Context, cb slack.InteractionCallback) any
 
 // blockActions handles buttons in messages and App Home, and the choices
 // in a form that change what the form shows.
-func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
+func (b *Bot) blockActions(ctx context.Context, cb Callback) {
 	for _, a := range cb.ActionCallback.BlockActions {
 		if cb.View.Type == slack.VTModal {
 			b.formChanged(ctx, cb, a)
@@ -133,7 +133,7 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			if len(r.Files) > 0 {
 				r = b.sendFiles(ctx, cb.User.ID, r)
 			}
-			b.answerButton(ctx, cb, r, "chart")
+			b.answerButton(ctx, cb.InteractionCallback, r, "chart")
 		case commands.ActEdit:
 			b.openForm(ctx, cb.TriggerID, cb.User.ID, cb.Channel.ID, commands.Modal{Kind: commands.FormEdit, GoalID: id}, formMeta{})
 		case commands.ActReflect:
@@ -144,7 +144,7 @@ func (b *Bot) blockActions(ctx context.Context, cb slack.InteractionCallback) {
 			// click Slack sends again does nothing more.
 			req := b.request(ctx, cb.User.ID, cb.Channel.ID)
 			req.DeliveryKey = "button:" + a.ActionID + ":" + cb.User.ID + ":" + cmp.Or(cb.Message.Timestamp, cb.View.ID+":"+cb.View.Hash, a.ActionTs)
-			b.answerButton(ctx, cb, b.Forms.Snooze(ctx, req, id), "snooze")
+			b.answerButton(ctx, cb.InteractionCallback, b.Forms.Snooze(ctx, req, id), "snooze")
 			b.refreshHome(ctx, cb.User.ID)
 		case commands.ActLang:
 			b.Handler.Handle(ctx, commands.Request{UserID: cb.User.ID, Time: b.now(), Text: "sprog " + value})
@@ -168,7 +168,7 @@ func (b *Bot) answerButton(ctx context.Context, cb slack.InteractionCallback, r 
 }
 
 // formChanged updates an open form after a choice it depends on.
-func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+func (b *Bot) formChanged(ctx context.Context, cb Callback, a *slack.BlockAction) {
 	meta := readMeta(cb.View.PrivateMetadata)
 	m := commands.Modal{Kind: meta.Kind, CitizenID: meta.Citizen, GoalID: meta.Goal}
 	switch a.ActionID {
@@ -184,7 +184,7 @@ func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *
 	case actionTurn:
 		// The staff's inputs so far ride in the metadata while the borger
 		// chooses; a note that looks like it holds a CPR number does not.
-		s := submission(meta, cb.View.State)
+		s := submission(meta, cb.Values)
 		cy := &carry{Score: s.Values["score"], Citizen: s.Values["citizen_score"], Date: s.Values["date"], Note: s.Values["note"]}
 		if smallgoals.ContainsCPR(cy.Note) {
 			cy.Note, cy.NoteCPR = "", true
@@ -216,9 +216,9 @@ func (b *Bot) formChanged(ctx context.Context, cb slack.InteractionCallback, a *
 // form, confirms to the user and refreshes their App Home. Slack wants
 // the answer within 3 seconds: a save that takes longer closes the form,
 // and its outcome follows as a message.
-func (b *Bot) submit(ctx context.Context, cb slack.InteractionCallback) any {
+func (b *Bot) submit(ctx context.Context, cb Callback) any {
 	meta := readMeta(cb.View.PrivateMetadata)
-	s := submission(meta, cb.View.State)
+	s := submission(meta, cb.Values)
 	type result struct {
 		reply    commands.Reply
 		refusals map[string]string
@@ -303,7 +303,7 @@ func (b *Bot) saved(ctx context.Context, meta formMeta, user string, reply comma
 // Slack wants: a key that is no input block of the view fails the whole
 // answer. A refusal whose block is not in the view shows on the first
 // input; a view without inputs is replaced by the message.
-func (b *Bot) refused(ctx context.Context, cb slack.InteractionCallback, meta formMeta, s commands.Submission, refusals map[string]string) any {
+func (b *Bot) refused(ctx context.Context, cb Callback, meta formMeta, s commands.Submission, refusals map[string]string) any {
 	inputs := inputBlocks(cb.View)
 	errs := map[string]string{}
 	for field, msg := range refusals {

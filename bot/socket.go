@@ -186,7 +186,7 @@ func (s *Socket) handle(ctx, conn context.Context, client *socketmode.Client, ev
 			return
 		}
 		work(func() {
-			resp := s.Bot.Interaction(context.WithoutCancel(ctx), cb)
+			resp := s.Bot.Interaction(context.WithoutCancel(ctx), fromSlack(cb))
 			ack(resp)
 			observeInteraction("socket", start, cb, resp)
 		})

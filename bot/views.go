@@ -643,33 +643,17 @@ func (v views) Home(r commands.Reply) slack.HomeTabViewRequest {
 }
 
 // submission reads a submitted form's values by field name.
-func submission(meta formMeta, state *slack.ViewState) commands.Submission {
+func submission(meta formMeta, values []FormValue) commands.Submission {
 	s := commands.Submission{Kind: meta.Kind, CitizenID: meta.Citizen, GoalID: meta.Goal, Values: map[string]string{}}
-	if state == nil {
-		return s
-	}
-	for _, actions := range state.Values {
-		for actionID, a := range actions {
-			var val string
-			switch {
-			case a.SelectedOption.Value != "":
-				val = a.SelectedOption.Value
-			case a.SelectedDate != "":
-				val = a.SelectedDate
-			case len(a.SelectedOptions) > 0:
-				val = a.SelectedOptions[0].Value
-			default:
-				val = a.Value
-			}
-			switch actionID {
-			case "citizen":
-				s.CitizenID, _ = strconv.ParseInt(val, 10, 64)
-			case "goal":
-				s.GoalID, _ = strconv.ParseInt(val, 10, 64)
-			case "use_message":
-			default:
-				s.Values[actionID] = val
-			}
+	for _, v := range values {
+		switch v.Action {
+		case "citizen":
+			s.CitizenID, _ = strconv.ParseInt(v.Value, 10, 64)
+		case "goal":
+			s.GoalID, _ = strconv.ParseInt(v.Value, 10, 64)
+		case "use_message":
+		default:
+			s.Values[v.Action] = v.Value
 		}
 	}
 	return s
