@@ -133,3 +133,21 @@ func FuzzDecodeInteraction(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFormValue reads the payload of a log form's submission as
+// Slack form-encodes it.
+func BenchmarkFormValue(b *testing.B) {
+	fixture, err := os.ReadFile("testdata/log-submission.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(url.Values{"payload": {string(fixture)}}.Encode())
+	buf := make([]byte, len(body))
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		copy(buf, body)
+		if _, err := formValue(buf, "payload"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
