@@ -399,7 +399,7 @@ func TestBusyBeyondMaxWork(t *testing.T) {
 	ab, ab1 := setupTeams(e)
 	e.bot.AckWithin = 200 * time.Millisecond
 	before := e.count(`SELECT count(*) FROM entries`)
-	e.stall("entries", 2*time.Second) // the first save waits for the database
+	e.stall("entries", 3*time.Second) // the first save waits for the database
 	meta := fmt.Sprintf(`{"k":"log","ch":"C1","c":%d,"g":%d}`, ab, ab1)
 	score := func(n string) map[string]any {
 		return map[string]any{fmt.Sprintf("score-%d", ab1): map[string]any{"score": map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": n}}}}
@@ -409,7 +409,7 @@ func TestBusyBeyondMaxWork(t *testing.T) {
 		_, resp := e.interact(viewPayload("view_submission", "V1", meta, nil, score("5")))
 		first <- resp
 	}()
-	time.Sleep(500 * time.Millisecond) // acknowledged (late: clear), its save still waiting
+	e.waitLocked("entries") // its save waits for the database, holding the one place
 	if out := e.command("UANNA", "C1", "AB-1 7"); !strings.Contains(out, "travlt") {
 		t.Errorf("a command beyond MaxWork: %s", out)
 	}

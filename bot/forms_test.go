@@ -534,6 +534,22 @@ func (e *slackEnv) stall(table string, d time.Duration) {
 	go func() { time.Sleep(d); tx.Rollback() }()
 }
 
+// waitLocked waits (at most 10 s) until a query waits for table, locked by
+// stall: a fixed sleep is too short on a busy machine.
+func (e *slackEnv) waitLocked(table string) {
+	e.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var waiting bool
+		if err := e.raw.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND relation = $1::regclass)`, table).Scan(&waiting); err != nil {
+			e.t.Fatal(err)
+		}
+		if waiting {
+			return
+		}
+	}
+	e.t.Fatalf("nothing waited for %s", table)
+}
+
 // "Udsæt 7 dage" pressed three times on the same reminder DM — a double
 // tap, or Slack sending the click again — moves the revision once.
 func TestSnoozeOncePerMessage(t *testing.T) {
