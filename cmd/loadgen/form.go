@@ -41,13 +41,14 @@ func parseGoals(s string) ([]goalRef, error) {
 // of a 1–10 goal), its state and its metadata. The blocks of each goal's
 // form are encoded once.
 type formSender struct {
-	c         *client
-	url       string // the bot's /slack/interactions
-	goals     []goalRef
-	blocks    []json.RawMessage // by goal
-	templates []template        // by goal: its log-form submission
-	run       string            // makes view IDs unique across runs on one database
-	zone      *time.Location
+	c          *client
+	url        string // the bot's /slack/interactions
+	goals      []goalRef
+	blocks     []json.RawMessage // by goal
+	templates  []template        // by goal: its log-form submission
+	run        string            // makes view IDs unique across runs on one database
+	viewPrefix string            // of log forms' view IDs: VL and run
+	zone       *time.Location
 }
 
 func newFormSender(c *client, goals []goalRef) (*formSender, error) {
@@ -57,6 +58,7 @@ func newFormSender(c *client, goals []goalRef) (*formSender, error) {
 	}
 	f := &formSender{c: c, url: strings.Replace(c.url, "/slack/commands", "/slack/interactions", 1), goals: goals,
 		run: strconv.FormatInt(time.Now().UnixNano(), 36), zone: zone}
+	f.viewPrefix = "VL" + strings.ToUpper(f.run)
 	for _, g := range goals {
 		b, err := json.Marshal(f.view(g))
 		if err != nil {
@@ -181,16 +183,21 @@ func selected(typ, value string) map[string]any {
 
 // submission is the i-th submission's signed body and headers: user on
 // goal i mod goals, a score, the borger's own score and a note. Its view
-// ID and hash are its own, as every opened form's are. The body is filled
-// into its goal's template: at thousands a second, encoding the whole
-// payload anew would make the load generator what the machine is busy with.
+// ID and hash are its own, as every opened form's are.
 func (f *formSender) submission(i int, user string, score, citizenScore int, note string) (string, http.Header) {
-	k := i % len(f.goals)
-	body := f.templates[k].fill(map[string]string{
-		"USER": user, "NAME": strings.ToLower(user), "VIEW": fmt.Sprintf("VL%s%07d", strings.ToUpper(f.run), i),
-		"HASH": fmt.Sprintf("%d.%s", i, f.run), "SCORE": strconv.Itoa(score), "CSCORE": strconv.Itoa(citizenScore), "NOTE": note,
-	})
+	body := string(f.appendSubmission(nil, i, user, score, citizenScore, note))
 	return body, f.c.signedHeaders(body)
+}
+
+// appendSubmission appends the i-th submission's body (see submission).
+// It is filled into its goal's template: at thousands a second, encoding
+// the whole payload anew would make the load generator what the machine
+// is busy with.
+func (f *formSender) appendSubmission(b []byte, i int, user string, score, citizenScore int, note string) []byte {
+	return f.templates[i%len(f.goals)].appendFill(b, []slotValue{
+		{"USER", user}, {"NAME", strings.ToLower(user)}, {"VIEW", fmt.Sprintf("%s%07d", f.viewPrefix, i)},
+		{"HASH", fmt.Sprintf("%d.%s", i, f.run)}, {"SCORE", strconv.Itoa(score)}, {"CSCORE", strconv.Itoa(citizenScore)}, {"NOTE", note},
+	})
 }
 
 // logTemplate is goal g's log-form submission, form-encoded, with a slot
@@ -235,17 +242,36 @@ func parseTemplate(body string) template {
 	}
 }
 
-// fill returns the body with every slot's value in place.
-func (t template) fill(values map[string]string) string {
-	var b strings.Builder
+// A slotValue is a template slot's name and value.
+type slotValue struct{ name, value string }
+
+// appendFill appends the body with every slot's value in place.
+func (t template) appendFill(b []byte, values []slotValue) []byte {
 	for i, p := range t.parts {
-		b.WriteString(p)
+		b = append(b, p...)
 		if i < len(t.slots) {
-			j, _ := json.Marshal(values[t.slots[i]])
-			b.WriteString(url.QueryEscape(string(j[1 : len(j)-1])))
+			for _, v := range values {
+				if v.name == t.slots[i] {
+					b = appendFormJSON(b, v.value)
+					break
+				}
+			}
 		}
 	}
-	return b.String()
+	return b
+}
+
+// appendFormJSON appends s as a JSON string's content, URL-encoded: what
+// json.Marshal and url.QueryEscape make of it. Only a string JSON would
+// escape (a note may be any text) goes through json.Marshal.
+func appendFormJSON(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if ch := s[i]; ch < 0x20 || ch >= 0x80 || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '&' {
+			j, _ := json.Marshal(s)
+			return appendQueryEscape(b, string(j[1:len(j)-1]))
+		}
+	}
+	return appendQueryEscape(b, s)
 }
 
 // signed is a view_submission of the form callback as Slack sends it:
