@@ -258,6 +258,11 @@ func (c *client) fault(n int, rate float64, crash, restart, dbURL, key string) e
 	if failed {
 		return errors.New("fault: an acknowledged delivery was lost, or one was stored twice")
 	}
+	// Six deliveries over 4.5 s outlast the faults: one never acknowledged
+	// is a request the bot refuses, and the test did not test it.
+	if lost.Load() > 0 {
+		return fmt.Errorf("fault: %d deliveries never acknowledged", lost.Load())
+	}
 	return nil
 }
 

@@ -143,6 +143,11 @@ func (f *formSender) reviseView(g goalRef) slack.Blocks {
 	refl.MaxLength = smallgoals.MaxNoteLen
 	rb := slack.NewInputBlock("reflection", plain("Refleksion"), nil, refl)
 	rb.Optional = true
+	// The box a revision form has when its goal was revised today already,
+	// as the fault test's goals are from their second revision on.
+	confirm := slack.NewInputBlock("confirm", plain("Bekræft"), nil,
+		slack.NewCheckboxGroupsBlockElement("confirm", option("yes", "Ja, registrér endnu en revision i dag")))
+	confirm.Optional = true
 	next := slack.NewDatePickerBlockElement("next")
 	next.InitialDate = time.Now().In(f.zone).AddDate(0, 0, 42).Format(time.DateOnly)
 	return slack.Blocks{BlockSet: []slack.Block{
@@ -152,6 +157,7 @@ func (f *formSender) reviseView(g goalRef) slack.Blocks {
 		slack.NewInputBlock("outcome", plain("Udfald"), nil, slack.NewRadioButtonsBlockElement("outcome", outcomes...)).WithDispatchAction(true),
 		took, rb,
 		slack.NewInputBlock("next", plain("Næste revision"), nil, next),
+		confirm,
 	}}
 }
 
@@ -161,7 +167,7 @@ func (f *formSender) reviseView(g goalRef) slack.Blocks {
 // and hash are its own.
 func (f *formSender) revision(i int, user string, g goalRef, gas int, reflection string) (string, http.Header) {
 	viewID := fmt.Sprintf("VR%s%07d", strings.ToUpper(f.run), i)
-	meta, _ := json.Marshal(map[string]any{"k": "revise", "ch": f.c.channel, "c": g.citizen, "g": g.goal})
+	meta, _ := json.Marshal(map[string]any{"k": "revise", "ch": f.c.channel, "c": g.citizen, "g": g.goal, "r": true})
 	blocks, _ := json.Marshal(f.reviseView(g))
 	values := map[string]any{
 		"gas":     map[string]any{"gas": selected("radio_buttons", smallgoals.FormatGASLevel(gas))},
@@ -169,6 +175,8 @@ func (f *formSender) revision(i int, user string, g goalRef, gas int, reflection
 		"took_part": map[string]any{"took_part": map[string]any{"type": "checkboxes", "selected_options": []any{
 			map[string]any{"text": map[string]any{"type": "plain_text", "text": "Ja"}, "value": "yes"}}}},
 		"reflection": map[string]any{"reflection": map[string]any{"type": "plain_text_input", "value": reflection}},
+		"confirm": map[string]any{"confirm": map[string]any{"type": "checkboxes", "selected_options": []any{
+			map[string]any{"text": map[string]any{"type": "plain_text", "text": "Ja"}, "value": "yes"}}}},
 		"next": map[string]any{"next": map[string]any{"type": "datepicker",
 			"selected_date": time.Now().In(f.zone).AddDate(0, 0, 42).Format(time.DateOnly)}},
 	}
