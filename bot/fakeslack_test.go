@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,25 +27,33 @@ type fakeSlack struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu         sync.Mutex
-	teamID     string
-	members    map[string][]string // channel -> user IDs
-	guests     map[string]bool
-	locales    map[string]string
-	calls      []string // API methods in the order called
-	posts      []fakePost
-	responses  []map[string]any // bodies posted to response_url
-	limit429   int              // how many chat.postMessage calls answer 429 first
-	notFound   map[string]bool  // channels the bot cannot see
-	public     map[string]bool  // public channels (conversations.info)
-	views      []fakeView       // views.open, views.update, views.publish in order
-	files      []fakeFile       // uploaded files
-	deleted    []string         // files.delete
-	unposted   []string         // chat.delete, as channel/ts
-	uploaded   []byte           // the last upload's body
-	uploadName string
-	ephemeral  []fakePost       // chat.postEphemeral
-	ws         http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
+	mu      sync.Mutex
+	teamID  string
+	members map[string][]string // channel -> user IDs
+	guests  map[string]bool
+	// homeTeam is a user's own workspace when it is not teamID (a Slack
+	// Connect member from another organisation, or an Enterprise Grid
+	// colleague from another workspace), stranger a user users.info marks
+	// is_stranger, enterpriseID the organisation auth.test names and
+	// userEnterprise a user's.
+	homeTeam, userEnterprise map[string]string
+	stranger                 map[string]bool
+	enterpriseID             string
+	locales                  map[string]string
+	calls                    []string // API methods in the order called
+	posts                    []fakePost
+	responses                []map[string]any // bodies posted to response_url
+	limit429                 int              // how many chat.postMessage calls answer 429 first
+	notFound                 map[string]bool  // channels the bot cannot see
+	public                   map[string]bool  // public channels (conversations.info)
+	views                    []fakeView       // views.open, views.update, views.publish in order
+	files                    []fakeFile       // uploaded files
+	deleted                  []string         // files.delete
+	unposted                 []string         // chat.delete, as channel/ts
+	uploaded                 []byte           // the last upload's body
+	uploadName               string
+	ephemeral                []fakePost       // chat.postEphemeral
+	ws                       http.HandlerFunc // the Socket Mode WebSocket endpoint, if a test sets one
 	// Latency is how long every Web API call takes, as a slow Slack would
 	// (each method may have its own in slow); at records when each call
 	// arrived, in order.
@@ -86,7 +95,8 @@ type fakePost struct {
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{t: t, teamID: "T1", members: map[string][]string{}, guests: map[string]bool{}, locales: map[string]string{}}
+	f := &fakeSlack{t: t, teamID: "T1", members: map[string][]string{}, guests: map[string]bool{}, locales: map[string]string{},
+		homeTeam: map[string]string{}, userEnterprise: map[string]string{}, stranger: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", f.api)
 	mux.HandleFunc("/respond/", func(w http.ResponseWriter, r *http.Request) {
@@ -195,7 +205,7 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	}
 	switch method {
 	case "auth.test":
-		reply(map[string]any{"team_id": f.teamID, "user_id": "UBOT", "team": "Test"})
+		reply(map[string]any{"team_id": f.teamID, "user_id": "UBOT", "team": "Test", "enterprise_id": f.enterpriseID})
 	case "conversations.members":
 		// Two members a page, to exercise the cursor.
 		if f.notFound[r.Form.Get("channel")] {
@@ -231,8 +241,12 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		reply(map[string]any{"channels": all[start:end], "response_metadata": map[string]any{"next_cursor": next}})
 	case "users.info":
 		id := r.Form.Get("user")
-		reply(map[string]any{"user": map[string]any{"id": id, "is_restricted": f.guests[id], "locale": f.locales[id],
-			"real_name": strings.TrimPrefix(id, "U"), "profile": map[string]any{"display_name": strings.ToLower(strings.TrimPrefix(id, "U"))}}})
+		u := map[string]any{"id": id, "team_id": cmp.Or(f.homeTeam[id], f.teamID), "is_restricted": f.guests[id], "is_stranger": f.stranger[id],
+			"locale": f.locales[id], "real_name": strings.TrimPrefix(id, "U"), "profile": map[string]any{"display_name": strings.ToLower(strings.TrimPrefix(id, "U"))}}
+		if e := f.userEnterprise[id]; e != "" {
+			u["enterprise_user"] = map[string]any{"id": id, "enterprise_id": e, "teams": []string{f.homeTeam[id]}}
+		}
+		reply(map[string]any{"user": u})
 	case "conversations.open":
 		reply(map[string]any{"channel": map[string]any{"id": "D" + r.Form.Get("users")}})
 	case "chat.postMessage":

@@ -87,6 +87,41 @@ func TestHTTPGuestIsNotAMember(t *testing.T) {
 	}
 }
 
+// A member of a Slack Connect channel from another organisation is not
+// staff, nor is one Slack calls a stranger; a colleague from another
+// workspace of the bot's own Enterprise Grid organisation is.
+func TestHTTPExternalIsNotAMember(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.enterpriseID = "E1"
+	if err := e.bot.Slack.Connect(context.Background()); err != nil { // auth.test again: the organisation
+		t.Fatal(err)
+	}
+	e.fake.setMembers("C1", "UANNA", "UEXT", "USTRANGE", "UGRID")
+	e.fake.homeTeam["UEXT"] = "TOTHER"
+	e.fake.stranger["USTRANGE"] = true
+	e.fake.homeTeam["UGRID"], e.fake.userEnterprise["UGRID"] = "T2", "E1"
+	e.command("UANNA", "C1", "team opret Slusen")
+	e.command("UANNA", "C1", "borger ny AB")
+	e.command("UANNA", "C1", "ny AB Tage bussen")
+	for _, user := range []string{"UEXT", "USTRANGE"} {
+		if got := e.command(user, "C1", "AB-1 5"); !strings.Contains(got, "Der er intet mål AB-1") {
+			t.Errorf("%s's score: %s", user, got)
+		}
+		if got := e.command(user, "C1", "AB"); strings.Contains(got, "Tage bussen") {
+			t.Errorf("%s sees the goals: %s", user, got)
+		}
+		if n := e.count(`SELECT count(*) FROM audit_events WHERE actor = $1 AND NOT allowed`, user); n < 2 {
+			t.Errorf("%s's refusals audited %d times, want 2", user, n)
+		}
+	}
+	if got := e.command("UGRID", "C1", "AB-1 5"); !strings.Contains(got, "✅") {
+		t.Errorf("an Enterprise Grid colleague's score: %s", got)
+	}
+	if n := e.count(`SELECT count(*) FROM entries`); n != 1 {
+		t.Errorf("%d entries stored, want the colleague's only", n)
+	}
+}
+
 // Forged, stale, oversized and foreign requests are refused with a fixed
 // answer and have no effect.
 func TestHTTPRefusesBadRequests(t *testing.T) {

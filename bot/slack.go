@@ -47,8 +47,9 @@ type Slack struct {
 	now           func() time.Time
 	sleep         func(ctx context.Context, d time.Duration) error
 
-	TeamID    string // the workspace, learned from auth.test
-	BotUserID string
+	TeamID       string // the workspace, learned from auth.test
+	EnterpriseID string // its Enterprise Grid organisation, if any (auth.test)
+	BotUserID    string
 
 	mu        sync.Mutex
 	nextPost  map[string]time.Time // per channel: when the next post may go
@@ -63,10 +64,31 @@ type cached[T any] struct {
 }
 
 type userInfo struct {
-	guest  bool
-	bot    bool
-	locale string
-	name   string // the name others see
+	guest    bool
+	bot      bool
+	external bool // of another organisation: a Slack Connect member (see ours)
+	locale   string
+	name     string // the name others see
+}
+
+// staff reports whether the user may be on a team: a full member of the
+// bot's own organisation, not a guest and not a bot.
+func (u userInfo) staff() bool { return !u.guest && !u.bot && !u.external }
+
+// ours reports whether a user is of the bot's own organisation: its
+// workspace, or another workspace of its Enterprise Grid organisation.
+// A Slack Connect channel also holds members of other organisations; they
+// may write in a team's channel, but they are not its staff. Slack marks
+// some of them strangers; the others have a team of their own. A user
+// without a team_id (never from Slack itself) counts as the workspace's.
+func (s *Slack) ours(u *slack.User) bool {
+	switch {
+	case u.IsStranger:
+		return false
+	case u.TeamID == "" || u.TeamID == s.TeamID:
+		return true
+	}
+	return s.EnterpriseID != "" && u.Enterprise.EnterpriseID == s.EnterpriseID
 }
 
 // Cache lifetimes. Both decide who may see what, so neither is trusted
@@ -125,7 +147,7 @@ func (s *Slack) Connect(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bot: auth.test: %w", err)
 	}
-	s.TeamID, s.BotUserID = r.TeamID, r.UserID
+	s.TeamID, s.EnterpriseID, s.BotUserID = r.TeamID, r.EnterpriseID, r.UserID
 	return nil
 }
 
@@ -247,7 +269,8 @@ func (s *Slack) user(ctx context.Context, id string) (userInfo, error) {
 	if err != nil {
 		return userInfo{}, fmt.Errorf("bot: users.info: %w", err)
 	}
-	info := userInfo{guest: u.IsRestricted || u.IsUltraRestricted, bot: u.IsBot, locale: u.Locale, name: u.Profile.DisplayName}
+	info := userInfo{guest: u.IsRestricted || u.IsUltraRestricted, bot: u.IsBot, external: !s.ours(u),
+		locale: u.Locale, name: u.Profile.DisplayName}
 	if info.name == "" {
 		info.name = cmp.Or(u.RealName, u.Name)
 	}
@@ -362,7 +385,7 @@ type userChans struct{ in, known map[string]bool }
 // (commands.TeamFinder): forms, App Home and frist ask it.
 func (s *Slack) TeamsOf(ctx context.Context, teams []smallgoals.Team, user string) ([]smallgoals.Team, error) {
 	u, err := s.user(ctx, user)
-	if err != nil || u.guest || u.bot {
+	if err != nil || !u.staff() {
 		return nil, err
 	}
 	chans, err := s.userChannels(ctx, user, teams)
@@ -459,7 +482,7 @@ func (s *Slack) ForgetMembers(channel string) {
 // Seen does nothing: in Slack the channel's members are the team.
 func (s *Slack) Seen(context.Context, commands.Tx, string, string, time.Time) error { return nil }
 
-// IsMember reports whether user is in the team's channel and not a guest.
+// IsMember reports whether user is in the team's channel and staff.
 func (s *Slack) IsMember(ctx context.Context, _ commands.Tx, team smallgoals.Team, user string) (bool, error) {
 	members, err := s.channelMembers(ctx, team.ChannelID)
 	if err != nil || !members[user] {
@@ -469,7 +492,7 @@ func (s *Slack) IsMember(ctx context.Context, _ commands.Tx, team smallgoals.Tea
 	if err != nil {
 		return false, err
 	}
-	return !u.guest && !u.bot, nil
+	return u.staff(), nil
 }
 
 // IsChannelMember reports whether user is a staff member of the channel
@@ -484,7 +507,8 @@ func (s *Slack) CanJoin(ctx context.Context, tx commands.Tx, team smallgoals.Tea
 	return s.IsMember(ctx, tx, team, user)
 }
 
-// List returns the team channel's members who are staff: no guests, no bots.
+// List returns the team channel's members who are staff: no guests, no
+// bots, no members of other organisations.
 func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) ([]string, error) {
 	members, err := s.channelMembers(ctx, team.ChannelID)
 	if err != nil {
@@ -499,7 +523,7 @@ func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) (
 		if err != nil {
 			return nil, err
 		}
-		if !u.guest && !u.bot {
+		if u.staff() {
 			out = append(out, id)
 		}
 	}
