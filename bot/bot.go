@@ -148,9 +148,10 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 			// response_url.
 			r = b.sendFiles(work, sc.UserID, r)
 		}
-		if len(r.Forget) > 0 || len(r.Unpost) > 0 {
+		if r.ForgetDone != nil || len(r.Forget) > 0 || len(r.Unpost) > 0 {
 			// An erasure: what the bot sent about the borger goes from
-			// Slack before the answer, which tells how that went; should it
+			// Slack before the answer, which tells how that went, and every
+			// App Home is refreshed; should it
 			// take longer than AckWithin, the answer follows through
 			// response_url.
 			r = b.forget(work, r)

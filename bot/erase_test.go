@@ -200,3 +200,29 @@ func TestEraseWhileSlackFails(t *testing.T) {
 		t.Errorf("housekeeping again: %+v %v", r, err)
 	}
 }
+
+// An erasure republishes every App Home kept fresh, so that no colleague's
+// Home tab keeps the erased borger in the view Slack stores.
+func TestEraseRepublishesAppHomes(t *testing.T) {
+	e, _, _, _, _ := postedWorld(t)
+	openHome(e, "UDORA", "EvHomeDora")
+	showsAB := func(view string) bool { return strings.Contains(view, "AB-") || strings.Contains(view, "Slusen: AB") }
+	if home := e.fake.lastHome(t, "UDORA"); !showsAB(home.View) {
+		t.Fatalf("UDORA's App Home before the erasure does not show AB: %s", home.View)
+	}
+	if out := e.command("UANNA", "C1", "borger slet AB bekræft tving"); !strings.Contains(out, "er slettet") {
+		t.Fatalf("erasure's answer: %s", out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		e.bot.Wait()
+		home := e.fake.lastHome(t, "UDORA")
+		if !showsAB(home.View) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("UDORA's App Home after the erasure still shows AB: %s", home.View)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

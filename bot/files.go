@@ -181,7 +181,26 @@ func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
 	if r.ForgetDone != nil {
 		r.Blocks = r.ForgetDone(d)
 	}
+	b.refreshHomes(ctx)
 	return r
+}
+
+// refreshHomes refreshes every App Home kept fresh, after an erasure: a
+// colleague's Home tab may show the borger, in the view Slack keeps until
+// it is published again. Erasures are rare; every Home is refreshed
+// rather than those of the borger's team, whom only Slack knows.
+func (b *Bot) refreshHomes(ctx context.Context) {
+	if b.Homes == nil {
+		return
+	}
+	users, err := b.Homes.ListHomes(ctx)
+	if err != nil {
+		b.Log.ErrorContext(ctx, "App Homes not refreshed after an erasure", "err", err)
+		return
+	}
+	for _, u := range users {
+		b.refreshHome(ctx, u)
+	}
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9ÆØÅæøå._-]+`)

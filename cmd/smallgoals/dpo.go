@@ -694,6 +694,19 @@ func dpoErase(d *dpoRun) int {
 		}
 		b.Forget(ctx, r)
 	}
+	// Every App Home kept fresh is marked changed: the running bot
+	// publishes them again, so that no colleague's Home tab keeps the
+	// borger in the view Slack stores (as the coordinator's erasure does).
+	if users, err := d.m.DB.ListHomes(ctx); err != nil {
+		fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: App Homes not refreshed: %v\n", err)
+	} else {
+		for _, u := range users {
+			if _, err := d.m.DB.ChangeHome(ctx, u); err != nil {
+				fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: App Homes not refreshed: %v\n", err)
+				break
+			}
+		}
+	}
 	if d.json {
 		return d.printJSON(map[string]any{"team_id": er.Team.ID, "team": er.Team.Name, "alias": er.Citizen.Alias, "citizen_id": er.Citizen.ID,
 			"erased": er.Erasure,

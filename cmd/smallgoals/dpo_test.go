@@ -418,12 +418,19 @@ func TestDPOErase(t *testing.T) {
 	// --force --yes with a bot token: erased, and its message and file
 	// deleted from Slack at once; XY's stay.
 	env["SLACK_BOT_TOKEN"], env["SLACK_API_URL"] = "xoxb-test", srv.URL+"/api/"
+	if _, err := raw.Exec(`INSERT INTO app_homes (user_id, opened_at) VALUES ('UBO', now())`); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errs = dpo(t, env, "", "erase", "--team", "Slusen", "--alias", "AB", "--reason", "j.nr.2026-17", "--yes", "--force")
 	if code != 0 || !strings.Contains(out, "Erased borger AB of team") || !strings.Contains(out, "Slack: 1 messages and 1 files deleted; 0 messages and 0 files pending") {
 		t.Fatalf("erase: exit %d\n%s\n%s", code, out, errs)
 	}
 	if got := slack.got(); !slices.Equal(got, []string{"C1/111.1", "FAB"}) {
 		t.Errorf("deleted from Slack: %v, want AB's message and file", got)
+	}
+	// The App Home kept fresh is due to be published again by the bot.
+	if n := dpoCount(t, raw, `SELECT count(*) FROM app_homes WHERE user_id = 'UBO' AND changes > published`); n != 1 {
+		t.Error("a colleague's App Home is not marked changed after the erasure")
 	}
 	want := dpoEvent{Action: "citizen.erase", Ref: "AB", Recipient: "j.nr.2026-17", Team: sql.NullInt64{Int64: slusen, Valid: true},
 		Citizen: sql.NullInt64{Int64: ab, Valid: true}, Allowed: true}
