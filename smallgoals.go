@@ -333,6 +333,7 @@ const (
 	// The indicator catalogue and the leader's overview (issue 16, items 2 and 5).
 	ActThemeList      = "theme.list"
 	ActLeaderSet      = "team.leader"
+	ActLeaderRemove   = "team.leader_remove"
 	ActLeaderOverview = "team.overview" // one event per team whose figures were shown
 	// The jobs' deliveries, actor ActorSystem, one event per borger named.
 	ActReminderSend = "reminder.send"
@@ -613,6 +614,7 @@ const (
 	MemberCoordinatorRemoved = "coordinator_removed"
 	MemberLeft               = "left" // stored membership removed (the shell's :leave)
 	MemberLeaderAdded        = "leader_added"
+	MemberLeaderRemoved      = "leader_removed"
 )
 
 // MemberEvent records a change of a team's membership or roles: who, what,

@@ -295,6 +295,10 @@ func readPathCases() []readPath {
 		{key: "command:themes", name: "temaer", do: typed("temaer"), member: nothing, outsider: nothing,
 			why: "the theme catalogue, the same for everyone: nothing of a borger or a team"},
 		both("command:team_leader", "team leder @UBOT", team, typed("team leder @UBOT")),
+		both("command:team_leader_remove", "team leder fjern @UBOT", team, func(e *slackEnv, user string) {
+			e.command("UANNA", "C1", "team leder @UBOT") // a leader to remove, named by a coordinator
+			e.slash(user, "C1", "team leder fjern @UBOT")
+		}),
 		both("command:leader_overview", "overblik (figures only)", team, typed("overblik")),
 		both("command:edit", "ret AB-1 Ny titel", citizen, typed("ret AB-1 Tage bussen hele vejen mål:8")),
 		both("command:gas", "gas AB-1 +1 Tekst", citizen, typed("gas AB-1 +1 Tager bussen alene to gange om ugen")),

@@ -119,6 +119,7 @@ type Tx interface {
 	ListGoalReflections(ctx context.Context, goalID int64, limit int) ([]smallgoals.Reflection, error)
 	// Team leaders and their figures (leader.go).
 	AddLeader(ctx context.Context, teamID int64, user, by string, at time.Time) error
+	RemoveLeader(ctx context.Context, teamID int64, user string) error
 	ListLeaders(ctx context.Context, teamID int64) ([]string, error)
 	ListLeadTeams(ctx context.Context, user string) (leads, coordinates []smallgoals.Team, err error)
 	ListTeamFigures(ctx context.Context, teamIDs []int64, from, today time.Time) ([]smallgoals.TeamFigures, error)

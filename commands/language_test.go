@@ -234,6 +234,7 @@ var readmeSteps = []step{
 	{"anna", "#slusen", "team leder @dorte", "team leader @dorte", false},
 	{"dorte", "#slusen", "overblik", "overview", false},
 	{"anna", "#slusen", "overblik", "overview", false},
+	{"anna", "#slusen", "team leder fjern @dorte", "team leader remove @dorte", false},
 	{"anna", "#lyngen", "team opret Lyngen", "team create Lyngen", false},
 	{"anna", "#slusen", "borger flyt AB #lyngen", "citizen move AB #lyngen", false},
 	{"anna", "#slusen", "borger udskriv CD", "citizen discharge CD", false},

@@ -64,6 +64,49 @@ func (c *call) runTeamLeader() (Reply, error) {
 	return r, nil
 }
 
+// runLeaderRemove takes a leader's access to the team's figures away, for
+// coordinators: team leder fjern @bruger. A leader who leaves the job
+// must not go on seeing the figures.
+func (c *call) runLeaderRemove() (Reply, error) {
+	if len(c.p.args) != 1 {
+		return Reply{}, c.invalid("err.leader_remove_user")
+	}
+	user, ok := mentionedUser(c.p.args[0])
+	if !ok {
+		return Reply{}, c.invalid("err.leader_remove_user")
+	}
+	t, err := c.channelTeam(smallgoals.ActLeaderRemove)
+	if err != nil {
+		return Reply{}, err
+	}
+	refuse := func(e error) (Reply, error) {
+		if err := c.audit(smallgoals.ActLeaderRemove, &t, nil, nil, "", false); err != nil {
+			return Reply{}, err
+		}
+		return Reply{}, e
+	}
+	if ok, err := c.isCoordinator(t); err != nil {
+		return Reply{}, err
+	} else if !ok {
+		return refuse(smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.leader_remove_forbidden"))
+	}
+	err = c.tx.RemoveLeader(c.ctx, t.ID, user)
+	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
+		return refuse(smallgoals.Errorf(smallgoals.EINVALID, "err.not_leader_user", "User", mention(user), "Name", Escape(t.Name)))
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	ev := smallgoals.MemberEvent{TeamID: t.ID, UserID: user, Kind: smallgoals.MemberLeaderRemoved, Actor: c.req.UserID, At: c.req.Time}
+	if err := c.tx.CreateMemberEvent(c.ctx, &ev); err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(smallgoals.ActLeaderRemove, &t, nil, nil, "", true); err != nil {
+		return Reply{}, err
+	}
+	return textReply(c.t("leader.removed", "User", mention(user), "Name", Escape(t.Name))), nil
+}
+
 // leadTeams returns the teams whose figures the caller may see: those
 // they lead, and those they coordinate (and are still on), by name.
 func (c *call) leadTeams() ([]smallgoals.Team, error) {

@@ -137,3 +137,39 @@ func TestLeaderOverviewWeighsGoals(t *testing.T) {
 	// 50 + 10·(3·2 + 0) / √(0,7·10 + 0,3·16) = 67,5
 	contains(t, e.do("anna", "#slusen", "overblik"), "Median GAS T-score: 67,5 (1 borger)")
 }
+
+// A coordinator takes a leader's access away again (a leader who leaves):
+// the leader sees no figures after; a member cannot; the history says it.
+func TestTeamLeaderRemove(t *testing.T) {
+	e := newEnv(t)
+	e.leaderSetup()
+	e.do("anna", "#slusen", "team leder @lene")
+	contains(t, e.do("lene", "@lene", "overblik"), "*Slusen*")
+	e.do("bo", "#slusen", "team") // bo is a member, no coordinator
+	contains(t, e.do("bo", "#slusen", "team leder fjern @lene"), "Kun teamets koordinatorer kan fjerne en leder")
+	if n := e.count(`SELECT count(*) FROM team_leaders WHERE user_id = 'lene'`); n != 1 {
+		t.Fatal("a member removed a leader")
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'team.leader_remove' AND actor = 'bo' AND NOT allowed`); n != 1 {
+		t.Fatalf("refusal events = %d, want 1", n)
+	}
+	contains(t, e.do("anna", "#slusen", "team leder fjern"), "Nævn lederen med @")
+	contains(t, e.do("anna", "#slusen", "team leder fjern @bo"), "<@bo> er ikke leder af Slusen")
+
+	contains(t, e.do("anna", "#slusen", "team leder fjern @lene"), "✅ <@lene> er ikke længere leder af Slusen")
+	if n := e.count(`SELECT count(*) FROM team_leaders`); n != 0 {
+		t.Fatalf("leaders = %d, want 0", n)
+	}
+	if n := e.count(`SELECT count(*) FROM member_events WHERE kind = 'leader_removed' AND user_id = 'lene' AND actor = 'anna'`); n != 1 {
+		t.Fatal("no member event")
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'team.leader_remove' AND actor = 'anna' AND allowed`); n != 1 {
+		t.Fatal("the removal is not audited")
+	}
+	contains(t, e.do("anna", "#slusen", "team"), "<@lene> er ikke længere leder (fjernet af <@anna>)")
+	lacks(t, e.do("anna", "#slusen", "team"), "*Ledere (ser kun tal):*")
+	out := e.do("lene", "@lene", "overblik")
+	contains(t, out, "Overblikket er for teamets koordinatorer og ledere")
+	lacks(t, out, "Slusen")
+	contains(t, e.do("anna", "#slusen", "team leader remove @lene"), "<@lene> is not a leader of Slusen")
+}

@@ -82,8 +82,10 @@ var (
 	cmdReflectShow = &command{id: "reflection_show", da: []string{"refleksion vis"}, en: []string{"reflection show"},
 		run: (*call).runReflectShow}
 	// The indicator catalogue and the leader's overview (issue 16; themes.go, leader.go).
-	cmdThemes         = &command{id: "themes", da: []string{"temaer"}, en: []string{"themes"}, run: (*call).runThemes}
-	cmdTeamLeader     = &command{id: "team_leader", da: []string{"team leder"}, en: []string{"team leader"}, run: (*call).runTeamLeader}
+	cmdThemes       = &command{id: "themes", da: []string{"temaer"}, en: []string{"themes"}, run: (*call).runThemes}
+	cmdTeamLeader   = &command{id: "team_leader", da: []string{"team leder"}, en: []string{"team leader"}, run: (*call).runTeamLeader}
+	cmdLeaderRemove = &command{id: "team_leader_remove", da: []string{"team leder fjern"}, en: []string{"team leader remove"},
+		run: (*call).runLeaderRemove}
 	cmdLeaderOverview = &command{id: "leader_overview", da: []string{"overblik"}, en: []string{"overview"}, run: (*call).runLeaderOverview}
 	// cmdSnooze is the reminders' button, not typed.
 	cmdSnooze = &command{id: "snooze", run: (*call).runSnooze}
@@ -97,10 +99,10 @@ func init() {
 		cmdDue, cmdChart, cmdExport, cmdCitizenAdd, cmdContact, cmdCitizens, cmdTeamCreate, cmdTeam, cmdTeamSet, cmdCoordinator,
 		cmdAway, cmdAuditLog, cmdErase, cmdLang, cmdHelp,
 		cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge, cmdCitizensDischarged,
-		cmdReflect, cmdReflectShow, cmdThemes, cmdTeamLeader, cmdLeaderOverview}
+		cmdReflect, cmdReflectShow, cmdThemes, cmdTeamLeader, cmdLeaderRemove, cmdLeaderOverview}
 	for _, c := range []*command{cmdLog, cmdUndo, cmdNew, cmdPlan, cmdRevise, cmdCitizenAdd, cmdTeamCreate, cmdLang, cmdErase,
 		cmdContact, cmdSnooze, cmdExport, cmdCoordinatorRemove, cmdCitizenMove, cmdCitizenDischarge,
-		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect, cmdTeamLeader, cmdGAS} {
+		cmdEdit, cmdReopen, cmdPlanClose, cmdReflect, cmdTeamLeader, cmdLeaderRemove, cmdGAS} {
 		c.writes = true
 	}
 	reserve()

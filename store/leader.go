@@ -24,6 +24,19 @@ func (tx *Tx) AddLeader(ctx context.Context, teamID int64, user, by string, at t
 	return nil
 }
 
+// RemoveLeader takes the leader's access to the team's figures away.
+// Returns ENOTFOUND if user is no leader of the team.
+func (tx *Tx) RemoveLeader(ctx context.Context, teamID int64, user string) error {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM team_leaders WHERE team_id = $1 AND user_id = $2`, teamID, user)
+	if err != nil {
+		return wrap("remove leader", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
+	}
+	return nil
+}
+
 // ListLeaders lists the team's leaders by user ID.
 func (tx *Tx) ListLeaders(ctx context.Context, teamID int64) ([]string, error) {
 	var us []string
