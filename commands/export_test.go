@@ -220,3 +220,19 @@ func TestExportThemeAndReflection(t *testing.T) {
 		}
 	}
 }
+
+// The status report cannot draw emoji; it writes their names instead of
+// dropping them, so a reflection says in the report what was written.
+func TestReportWritesEmojiAsNames(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	e.do("anna", "#slusen", "AB-1 5")
+	e.do("anna", "#slusen", "revider AB-1 +1 fortsættes Glad 😊 og stolt 👍🏽, familien 👨‍👩‍👧 med")
+	r := e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB", Time: e.now})
+	if len(r.Files) != 2 {
+		t.Fatalf("files = %d: %s", len(r.Files), r.Text())
+	}
+	report := strings.Join(strings.Fields(pdfText(t, r.Files[1].Data)), " ")
+	contains(t, report, "Glad [emoji: smiling face with smiling eyes] og stolt [emoji: thumbs up sign], familien "+
+		"[emoji: man][emoji: woman][emoji: girl] med")
+}

@@ -7,6 +7,7 @@ package commands
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/text/unicode/runenames"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 
 	text := func(size float64, style, s string) {
 		pdf.SetFont("sans", style, size)
-		pdf.MultiCell(pdfWidth, size*0.45, pdfSafe(s), "", "L", false)
+		pdf.MultiCell(pdfWidth, size*0.45, c.pdfSafe(s), "", "L", false)
 	}
 	heading := func(size float64, s string) {
 		if pdf.GetY() > 297-pdfMargin-30 { // no heading alone at the foot of a page
@@ -151,7 +152,7 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 				line += " · " + about
 			}
 			text(10, "B", line)
-			text(10, "", pdfSafe(x.Text))
+			text(10, "", c.pdfSafe(x.Text))
 		}
 	}
 
@@ -162,16 +163,30 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// pdfSafe drops what the embedded font cannot draw and fpdf cannot
-// subset: emoji and other runes beyond the Basic Multilingual Plane, and
-// the emoji variation selector (the 🏛️ of "afventer kommunen").
-func pdfSafe(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r > 0xFFFF || r == 0xFE0F {
-			return -1
+// pdfSafe writes what the embedded font cannot draw and fpdf cannot
+// subset — emoji and other runes beyond the Basic Multilingual Plane — as
+// their Unicode name, "[emoji: crying face]": a note or a reflection
+// whose emoji is dropped says less than what was written, and may say
+// something else. What only modifies an emoji (a skin tone, the emoji
+// variation selector, the joiner of a sequence, a tag) is left out, as is
+// the variation selector after a symbol the font has (the 🏛️ of
+// "afventer kommunen").
+func (c *call) pdfSafe(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == 0xFE0F || r == 0x200D || 0x1F3FB <= r && r <= 0x1F3FF || 0xE0020 <= r && r <= 0xE007F:
+		case r > 0xFFFF:
+			name := strings.ToLower(runenames.Name(r))
+			if name == "" {
+				name = fmt.Sprintf("U+%04X", r)
+			}
+			b.WriteString(c.t("export.emoji", "Name", name))
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s))
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // reportGoal writes one small goal: settings, GAS definitions, latest
