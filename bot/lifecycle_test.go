@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -70,5 +71,40 @@ func TestReviseFormAdjustOffersEdit(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM goal_changes WHERE field = 'title' AND author = 'UANNA'`); n != 2 {
 		t.Fatalf("title changes = %d, want 2", n)
+	}
+}
+
+// The edit form offers the goal's theme from the catalogue, as it is:
+// phone users change it there as `ret REF tema:KODE` does.
+func TestEditFormTheme(t *testing.T) {
+	e := newSlackEnv(t)
+	_, ab1 := setupTeams(e)
+	open := func() (string, string) {
+		e.press("UANNA", fmt.Sprintf("edit:%d", ab1))
+		e.bot.Wait()
+		blocks, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
+		return blocks, meta
+	}
+	blocks, meta := open()
+	if !strings.Contains(blocks, `"block_id":"theme"`) || !strings.Contains(blocks, `"initial_option":{"text":{"type":"plain_text","text":"Intet tema"`) {
+		t.Fatalf("edit form without the theme as it is: %s", blocks)
+	}
+	_, resp := e.interact(viewPayload("view_submission", "VT1", meta, nil, map[string]any{
+		"title": map[string]any{"title": map[string]any{"type": "plain_text_input", "value": "Tage bussen alene"}},
+		"every": map[string]any{"every": map[string]any{"type": "plain_text_input", "value": "42"}},
+		"theme": map[string]any{"theme": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "mobilitet"}}},
+	}))
+	if !strings.Contains(resp, "clear") {
+		t.Fatalf("edit form with a theme: %s", resp)
+	}
+	e.bot.Wait()
+	if n := e.count(`SELECT count(*) FROM goals WHERE id = $1 AND theme = 'mobilitet'`, ab1); n != 1 {
+		t.Fatal("the theme was not set")
+	}
+	if n := e.count(`SELECT count(*) FROM goal_changes WHERE goal_id = $1 AND field = 'theme'`, ab1); n != 1 {
+		t.Fatalf("theme changes = %d, want 1", n)
+	}
+	if blocks, _ = open(); !strings.Contains(blocks, `"initial_option":{"text":{"type":"plain_text","text":"Mobilitet"`) {
+		t.Fatalf("edit form after the change: %s", blocks)
 	}
 }

@@ -442,12 +442,43 @@ func (v views) edit(d commands.FormData, t func(string, ...any) string) []slack.
 	title.InitialValue = g.Title
 	tb, eb, db := goalSettings(t, g.Target, plain(t("modal.edit.scale", "Scale", g.Scale().String())), g.CadenceDays,
 		g.NextRevision, t("modal.edit.due"))
-	return []slack.Block{
+	blocks := []slack.Block{
 		slack.NewSectionBlock(mrkdwn("*"+d.Ref(g.Goal)+"* "+commands.Escape(g.Title)), nil, nil),
 		slack.NewContextBlock("", mrkdwn(t("modal.edit.history"))),
 		slack.NewInputBlock("title", plain(t("modal.new.goal_title")), nil, title),
 		tb, eb, db,
 	}
+	if th := themeSelect(d.Themes, g.Theme, t); th != nil {
+		blocks = append(blocks, th)
+	}
+	return blocks
+}
+
+// themeSelect is the edit form's theme: the catalogue after "Intet tema"
+// (none, which removes it), the goal's theme chosen. A theme the catalogue
+// no longer has leaves the form without the select (initial_option must
+// be one of the options, and choosing it again would be refused): it is
+// changed by typing `ret REF tema:KODE`.
+func themeSelect(themes []commands.ThemeChoice, current string, t func(string, ...any) string) *slack.InputBlock {
+	if len(themes) == 0 {
+		return nil
+	}
+	none := option("none", t("modal.new.theme_none"))
+	opts := []*slack.OptionBlockObject{none}
+	chosen := none
+	for _, th := range themes {
+		o := option(th.Code, th.Label)
+		opts = append(opts, o)
+		if th.Code == current {
+			chosen = o
+		}
+	}
+	if current != "" && chosen == none {
+		return nil
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "theme", opts...)
+	sel.InitialOption = chosen
+	return slack.NewInputBlock("theme", plain(t("modal.new.theme")), plain(t("modal.new.theme_hint")), sel)
 }
 
 // goalSettings are the target, cadence and next-revision inputs of the

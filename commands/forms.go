@@ -25,7 +25,7 @@ type FormData struct {
 	// RevisedToday tells that the chosen goal has a revision today: the
 	// revision form asks to confirm another.
 	RevisedToday bool
-	// Themes is the theme catalogue, for the new-goal form's select.
+	// Themes is the theme catalogue, for the new-goal and edit forms' select.
 	Themes []ThemeChoice
 }
 
@@ -99,7 +99,7 @@ func (h *Handler) Form(ctx context.Context, req Request, m Modal) (FormData, err
 			return err
 		}
 		d.Lang = c.lang
-		if m.Kind == FormNew {
+		if m.Kind == FormNew || m.Kind == FormEdit {
 			for _, th := range h.themes.List {
 				d.Themes = append(d.Themes, ThemeChoice{Code: th.Code, Label: h.themes.Label(c.lang, th.Code)})
 			}
@@ -322,7 +322,7 @@ var fields = map[string]map[string]string{
 	FormEdit: {
 		"err.title_needed": "title", "err.title_long": "title", "err.cpr": "title", "err.control": "title",
 		"err.target": "target", "err.edit_target_off_scale": "target", "err.every": "every",
-		"err.date": "due", "err.due_past": "due",
+		"err.date": "due", "err.due_past": "due", "err.theme_unknown": "theme",
 	},
 	FormReflect: {
 		"err.reflection_needed": "reflection", "err.reflection_long": "reflection", "err.cpr": "reflection", "err.control": "reflection",
@@ -381,7 +381,7 @@ func (h *Handler) Submit(ctx context.Context, req Request, s Submission) (Reply,
 		p.cmd = cmdEdit
 		p.args = []string{""}
 		free = v["title"]
-		for _, o := range []string{"target", "every", "due"} {
+		for _, o := range []string{"target", "every", "due", "theme"} {
 			opt(o, o)
 		}
 	case FormRevise:
