@@ -17,6 +17,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"smallgoals"
 )
@@ -195,7 +196,7 @@ type Tx struct {
 // from rows ("Failing row contains …", "Key (alias_key)=(AB)"), so it can
 // be logged.
 type pgError struct {
-	Code       pq.ErrorCode
+	Code       pqerror.Code
 	Constraint string
 }
 
