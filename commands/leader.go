@@ -23,27 +23,9 @@ const overviewQuarters = 4
 // runTeamLeader makes a user a leader of the channel's team, for
 // coordinators: team leder @bruger.
 func (c *call) runTeamLeader() (Reply, error) {
-	if len(c.p.args) != 1 {
-		return Reply{}, c.invalid("err.leader_user")
-	}
-	user, ok := mentionedUser(c.p.args[0])
-	if !ok {
-		return Reply{}, c.invalid("err.leader_user")
-	}
-	t, err := c.channelTeam(smallgoals.ActLeaderSet)
+	user, t, refuse, err := c.leaderChange(smallgoals.ActLeaderSet, "err.leader_user", "err.leader_forbidden")
 	if err != nil {
 		return Reply{}, err
-	}
-	refuse := func(e error) (Reply, error) {
-		if err := c.audit(smallgoals.ActLeaderSet, &t, nil, nil, "", false); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, e
-	}
-	if ok, err := c.isCoordinator(t); err != nil {
-		return Reply{}, err
-	} else if !ok {
-		return refuse(smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.leader_forbidden"))
 	}
 	err = c.tx.AddLeader(c.ctx, t.ID, user, c.req.UserID, c.req.Time)
 	if smallgoals.ErrorCode(err) == smallgoals.ECONFLICT {
@@ -52,11 +34,7 @@ func (c *call) runTeamLeader() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	ev := smallgoals.MemberEvent{TeamID: t.ID, UserID: user, Kind: smallgoals.MemberLeaderAdded, Actor: c.req.UserID, At: c.req.Time}
-	if err := c.tx.CreateMemberEvent(c.ctx, &ev); err != nil {
-		return Reply{}, err
-	}
-	if err := c.audit(smallgoals.ActLeaderSet, &t, nil, nil, "", true); err != nil {
+	if err := c.leaderChanged(t, user, smallgoals.MemberLeaderAdded, smallgoals.ActLeaderSet); err != nil {
 		return Reply{}, err
 	}
 	r := textReply(c.t("leader.added", "User", mention(user), "Name", Escape(t.Name)))
@@ -68,27 +46,9 @@ func (c *call) runTeamLeader() (Reply, error) {
 // coordinators: team leder fjern @bruger. A leader who leaves the job
 // must not go on seeing the figures.
 func (c *call) runLeaderRemove() (Reply, error) {
-	if len(c.p.args) != 1 {
-		return Reply{}, c.invalid("err.leader_remove_user")
-	}
-	user, ok := mentionedUser(c.p.args[0])
-	if !ok {
-		return Reply{}, c.invalid("err.leader_remove_user")
-	}
-	t, err := c.channelTeam(smallgoals.ActLeaderRemove)
+	user, t, refuse, err := c.leaderChange(smallgoals.ActLeaderRemove, "err.leader_remove_user", "err.leader_remove_forbidden")
 	if err != nil {
 		return Reply{}, err
-	}
-	refuse := func(e error) (Reply, error) {
-		if err := c.audit(smallgoals.ActLeaderRemove, &t, nil, nil, "", false); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, e
-	}
-	if ok, err := c.isCoordinator(t); err != nil {
-		return Reply{}, err
-	} else if !ok {
-		return refuse(smallgoals.Errorf(smallgoals.EFORBIDDEN, "err.leader_remove_forbidden"))
 	}
 	err = c.tx.RemoveLeader(c.ctx, t.ID, user)
 	if smallgoals.ErrorCode(err) == smallgoals.ENOTFOUND {
@@ -97,14 +57,51 @@ func (c *call) runLeaderRemove() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	ev := smallgoals.MemberEvent{TeamID: t.ID, UserID: user, Kind: smallgoals.MemberLeaderRemoved, Actor: c.req.UserID, At: c.req.Time}
-	if err := c.tx.CreateMemberEvent(c.ctx, &ev); err != nil {
-		return Reply{}, err
-	}
-	if err := c.audit(smallgoals.ActLeaderRemove, &t, nil, nil, "", true); err != nil {
+	if err := c.leaderChanged(t, user, smallgoals.MemberLeaderRemoved, smallgoals.ActLeaderRemove); err != nil {
 		return Reply{}, err
 	}
 	return textReply(c.t("leader.removed", "User", mention(user), "Name", Escape(t.Name))), nil
+}
+
+// leaderChange reads a change of the channel team's leaders (action act):
+// the @user it names (else the usage message), the team, and refuse,
+// which audits a refusal; a caller who is no coordinator of the team is
+// refused with the forbidden message.
+func (c *call) leaderChange(act, usage, forbidden string) (string, smallgoals.Team, func(error) (Reply, error), error) {
+	if len(c.p.args) != 1 {
+		return "", smallgoals.Team{}, nil, c.invalid(usage)
+	}
+	user, ok := mentionedUser(c.p.args[0])
+	if !ok {
+		return "", smallgoals.Team{}, nil, c.invalid(usage)
+	}
+	t, err := c.channelTeam(act)
+	if err != nil {
+		return "", smallgoals.Team{}, nil, err
+	}
+	refuse := func(e error) (Reply, error) {
+		if err := c.audit(act, &t, nil, nil, "", false); err != nil {
+			return Reply{}, err
+		}
+		return Reply{}, e
+	}
+	if ok, err := c.isCoordinator(t); err != nil {
+		return "", t, nil, err
+	} else if !ok {
+		_, err := refuse(smallgoals.Errorf(smallgoals.EFORBIDDEN, forbidden))
+		return "", t, nil, err
+	}
+	return user, t, refuse, nil
+}
+
+// leaderChanged records a change of the team's leaders in its history
+// (member event kind) and the audit log (act).
+func (c *call) leaderChanged(t smallgoals.Team, user, kind, act string) error {
+	ev := smallgoals.MemberEvent{TeamID: t.ID, UserID: user, Kind: kind, Actor: c.req.UserID, At: c.req.Time}
+	if err := c.tx.CreateMemberEvent(c.ctx, &ev); err != nil {
+		return err
+	}
+	return c.audit(act, &t, nil, nil, "", true)
 }
 
 // leadTeams returns the teams whose figures the caller may see: those
