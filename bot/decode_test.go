@@ -44,7 +44,7 @@ func TestDecodeInteraction(t *testing.T) {
 			"type": {full.Type, lean.Type}, "callback": {full.CallbackID, lean.CallbackID}, "trigger": {full.TriggerID, lean.TriggerID},
 			"response_url": {full.ResponseURL, lean.ResponseURL}, "team": {full.Team.ID, lean.Team.ID}, "user": {full.User.ID, lean.User.ID},
 			"channel": {full.Channel.ID, lean.Channel.ID}, "message": {full.Message.Text, lean.Message.Text},
-			"thread": {full.Message.ThreadTimestamp, lean.Message.ThreadTimestamp}, "actions": {full.ActionCallback.BlockActions, lean.ActionCallback.BlockActions},
+			"thread": {full.Message.ThreadTimestamp, lean.Message.ThreadTimestamp}, "ts": {full.Message.Timestamp, lean.Message.Timestamp}, "actions": {full.ActionCallback.BlockActions, lean.ActionCallback.BlockActions},
 			"view": {[]string{full.View.ID, full.View.Hash, string(full.View.Type), full.View.CallbackID, full.View.PrivateMetadata},
 				[]string{lean.View.ID, lean.View.Hash, string(lean.View.Type), lean.View.CallbackID, lean.View.PrivateMetadata}},
 			"values": {sortedValues(fromSlack(full).Values), sortedValues(lean.Values)},

@@ -39,9 +39,10 @@ type Themes struct {
 	byCode  map[string]int
 }
 
-// Limits of a catalogue: a Slack select takes 100 options of 75 characters.
+// Limits of a catalogue: a Slack select takes 100 options of 75
+// characters, and the edit form's has "Intet tema" (none) first.
 const (
-	maxThemes       = 100
+	maxThemes       = 99
 	maxThemeNameLen = 60
 )
 
@@ -68,9 +69,10 @@ func LoadThemes(path string) (*Themes, error) {
 	return ParseThemes(b)
 }
 
-// ParseThemes reads a catalogue: at least one theme and at most 100, each
-// with a unique lower-case code (letters a–z, digits, - and _, up to 32)
-// and a name of up to 60 characters.
+// ParseThemes reads a catalogue: at least one theme and at most 99, each
+// with a unique lower-case code (letters a–z, digits, - and _, up to 32;
+// not a word that removes a theme, ingen or none) and a name of up to 60
+// characters.
 func ParseThemes(b []byte) (*Themes, error) {
 	var t Themes
 	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&t)
@@ -91,6 +93,8 @@ func ParseThemes(b []byte) (*Themes, error) {
 		switch {
 		case !themeCode.MatchString(th.Code):
 			return nil, fmt.Errorf("theme %d: code %q is not 1–32 of a–z, 0–9, - and _, starting with a letter or digit", i+1, th.Code)
+		case noneWords[th.Code]:
+			return nil, fmt.Errorf("theme %d: code %q removes a goal's theme (tema:%s); choose another", i+1, th.Code, th.Code)
 		case strings.TrimSpace(th.Name) == "" || utf8.RuneCountInString(th.Name) > maxThemeNameLen || utf8.RuneCountInString(th.NameEN) > maxThemeNameLen:
 			return nil, fmt.Errorf("theme %q: a name of 1–%d characters is needed (name, name_en)", th.Code, maxThemeNameLen)
 		case smallgoals.ContainsCPR(th.Name + " " + th.NameEN + " " + th.Description):

@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -45,11 +46,23 @@ func TestParseThemesRefusesBadCatalogues(t *testing.T) {
 		"unknown":    "[[theme]]\ncode = \"a\"\nname = \"A\"\ncolour = \"red\"\n",
 		"cpr":        "[[theme]]\ncode = \"a\"\nname = \"A 010190-1234\"\n",
 		"not toml":   "[[theme",
+		"none word":  "[[theme]]\ncode = \"ingen\"\nname = \"Ingen\"\n",
+		// The edit form's select has "Intet tema" first: 99 more at most.
+		"100 themes": hundredThemes(),
 	} {
 		if _, err := commands.ParseThemes([]byte(src)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// hundredThemes is a catalogue of 100 themes, t1 … t100.
+func hundredThemes() string {
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "[[theme]]\ncode = \"t%d\"\nname = \"Tema %d\"\n", i, i)
+	}
+	return b.String()
 }
 
 func TestThemesList(t *testing.T) {
