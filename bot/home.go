@@ -24,6 +24,9 @@ type HomeStore interface {
 	ClaimHome(ctx context.Context, user string) (bool, error)
 	// ListHomes returns the users with an App Home kept fresh.
 	ListHomes(ctx context.Context) ([]string, error)
+	// ListPendingHomes returns the users whose App Home has changes not
+	// yet published.
+	ListPendingHomes(ctx context.Context) ([]string, error)
 }
 
 var homeNotifications = promauto.NewCounterVec(prometheus.CounterOpts{
@@ -177,7 +180,8 @@ func (s HomeListener) Notified(ctx context.Context, payload string) {
 }
 
 // Synced reads again which users have an App Home, when the listener has
-// (re)connected: what was notified while it was down is lost.
+// (re)connected, and publishes those with changes not yet published: what
+// was notified while it was down is lost, not what the rows say.
 func (s HomeListener) Synced(ctx context.Context) {
 	if s.b.Homes == nil {
 		return
@@ -198,6 +202,16 @@ func (s HomeListener) Synced(ctx context.Context) {
 	h.known, h.synced = known, true
 	h.mu.Unlock()
 	s.b.Log.Info("listening for App Home changes", "homes", len(users))
+	pending, err := s.b.Homes.ListPendingHomes(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.b.Log.Error("App Homes due not read", "err", err)
+		}
+		return
+	}
+	for _, u := range pending {
+		s.b.scheduleHome(ctx, u) // the claim keeps it to one replica
+	}
 }
 
 // Lost marks what the replica knows of App Homes as unsure until the

@@ -171,3 +171,31 @@ func TestAppHomeAcrossReplicas(t *testing.T) {
 		t.Errorf("app_homes has %d rows, want anna's", n)
 	}
 }
+
+// A change recorded while no replica listened (smallgoals dpo erase while
+// serve is stopped, or the listener reconnecting) is published once a
+// replica's listener syncs: the notification was lost, the row says it.
+func TestAppHomeChangedWhileNobodyListened(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, false)
+	setupTeams(a.slackEnv)
+	openHome(a.slackEnv, "UANNA", "EvQuiet")
+	before := publishes(fake, "UANNA")
+	// As smallgoals dpo erase records it: the change, and a notification nobody hears.
+	if _, err := a.raw.Exec(`UPDATE app_homes SET changes = changes + 1 WHERE user_id = 'UANNA'`); err != nil {
+		t.Fatal(err)
+	}
+	b := startReplica(t, fake, url, true)
+	deadline := time.Now().Add(10 * time.Second)
+	for publishes(fake, "UANNA") == before {
+		if time.Now().After(deadline) {
+			t.Fatal("a change made while nobody listened was never published")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	settle(a, b)
+	if n := a.count(`SELECT count(*) FROM app_homes WHERE user_id = 'UANNA' AND published = changes`); n != 1 {
+		t.Error("the change is still due after its publish")
+	}
+}

@@ -71,3 +71,12 @@ func (db *DB) ListHomes(ctx context.Context) ([]string, error) {
 	err := db.db.SelectContext(ctx, &users, `SELECT user_id FROM app_homes ORDER BY user_id`)
 	return users, wrap("list homes", err)
 }
+
+// ListPendingHomes returns the users whose App Home has changes not yet
+// published: changed while no replica listened, or a publish that never
+// came after its claim.
+func (db *DB) ListPendingHomes(ctx context.Context) ([]string, error) {
+	var users []string
+	err := db.db.SelectContext(ctx, &users, `SELECT user_id FROM app_homes WHERE changes > published ORDER BY user_id`)
+	return users, wrap("list pending homes", err)
+}
