@@ -206,6 +206,9 @@ func TestEraseWhileSlackFails(t *testing.T) {
 func TestEraseRepublishesAppHomes(t *testing.T) {
 	e, _, _, _, _ := postedWorld(t)
 	openHome(e, "UDORA", "EvHomeDora")
+	e.fake.setMembers("C2", "UCARL", "UBOT") // Lyngen's: not on AB's team
+	openHome(e, "UCARL", "EvHomeCarl")
+	carl := publishes(e.fake, "UCARL")
 	showsAB := func(view string) bool { return strings.Contains(view, "AB-") || strings.Contains(view, "Slusen: AB") }
 	if home := e.fake.lastHome(t, "UDORA"); !showsAB(home.View) {
 		t.Fatalf("UDORA's App Home before the erasure does not show AB: %s", home.View)
@@ -224,5 +227,9 @@ func TestEraseRepublishesAppHomes(t *testing.T) {
 			t.Fatalf("UDORA's App Home after the erasure still shows AB: %s", home.View)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// Only AB's team's Homes: views.publish is rate-limited.
+	if n := publishes(e.fake, "UCARL") - carl; n != 0 {
+		t.Errorf("a Home of another team published %d times after the erasure", n)
 	}
 }

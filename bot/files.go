@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -181,16 +182,18 @@ func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
 	if r.ForgetDone != nil {
 		r.Blocks = r.ForgetDone(d)
 	}
-	b.refreshHomes(ctx)
+	b.refreshHomes(ctx, r.ErasedFrom)
 	return r
 }
 
-// refreshHomes refreshes every App Home kept fresh, after an erasure: a
-// colleague's Home tab may show the borger, in the view Slack keeps until
-// it is published again. Erasures are rare; every Home is refreshed
-// rather than those of the borger's team, whom only Slack knows.
-func (b *Bot) refreshHomes(ctx context.Context) {
-	if b.Homes == nil {
+// refreshHomes refreshes the App Homes of the members of channel, the
+// erased borger's team, after an erasure: a colleague's Home tab may show
+// the borger, in the view Slack keeps until it is published again. Only
+// the team's: views.publish and the lookups behind a Home are
+// rate-limited, and a workspace may have thousands of Homes. Should Slack
+// not say who is in the channel, every Home is refreshed.
+func (b *Bot) refreshHomes(ctx context.Context, channel string) {
+	if b.Homes == nil || channel == "" {
 		return
 	}
 	users, err := b.Homes.ListHomes(ctx)
@@ -198,8 +201,15 @@ func (b *Bot) refreshHomes(ctx context.Context) {
 		b.Log.ErrorContext(ctx, "App Homes not refreshed after an erasure", "err", err)
 		return
 	}
+	members, err := b.Slack.List(ctx, nil, smallgoals.Team{ChannelID: channel})
+	if err != nil {
+		b.Log.WarnContext(ctx, "the team's members not known after an erasure: every App Home refreshed", "err", err)
+		members = users
+	}
 	for _, u := range users {
-		b.refreshHome(ctx, u)
+		if slices.Contains(members, u) {
+			b.refreshHome(ctx, u)
+		}
 	}
 }
 

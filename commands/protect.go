@@ -265,7 +265,7 @@ func (c *call) runErase() (Reply, error) {
 	for _, fr := range files {
 		r.Forget = append(r.Forget, fr.ID)
 	}
-	r.Unpost = posts
+	r.Unpost, r.ErasedFrom = posts, f.team.ChannelID
 	done := r.Blocks
 	r.ForgetDone = func(d Deletions) []Block {
 		out := append([]Block(nil), done...)

@@ -81,6 +81,9 @@ type Reply struct {
 	// to delete Forget and Unpost, with how that went. It returns the
 	// blocks to show instead of Blocks: the truth about the deletions.
 	ForgetDone func(d Deletions) []Block
+	// ErasedFrom is an erasure's team channel: its members' App Homes may
+	// show the borger, and are to be published again.
+	ErasedFrom string
 }
 
 // Deletions is how deleting what the bot sent before went: how many

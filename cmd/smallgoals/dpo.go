@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -694,12 +695,19 @@ func dpoErase(d *dpoRun) int {
 		}
 		b.Forget(ctx, r)
 	}
-	// Every App Home kept fresh is marked changed: the running bot
+	// The App Homes of the borger's team (all of them without a bot token
+	// to ask Slack who is on it) are marked changed: the running bot
 	// publishes them again, so that no colleague's Home tab keeps the
 	// borger in the view Slack stores (as the coordinator's erasure does).
 	if users, err := d.m.DB.ListHomes(ctx); err != nil {
 		fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: App Homes not refreshed: %v\n", err)
 	} else {
+		if token != "" {
+			s := bot.NewSlack(token, "", d.m.Config.SlackAPIURL, d.m.Log)
+			if members, err := s.List(ctx, nil, er.Team); err == nil {
+				users = slices.DeleteFunc(users, func(u string) bool { return !slices.Contains(members, u) })
+			}
+		}
 		for _, u := range users {
 			if _, err := d.m.DB.ChangeHome(ctx, u); err != nil {
 				fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: App Homes not refreshed: %v\n", err)
