@@ -122,6 +122,31 @@ func TestHTTPExternalIsNotAMember(t *testing.T) {
 	}
 }
 
+// A team leader sees the team's figures: never a guest or a member of
+// another organisation, though a leader is in none of the team's channels.
+func TestLeaderMustBeStaff(t *testing.T) {
+	e := newSlackEnv(t)
+	e.fake.setMembers("C1", "UANNA")
+	e.fake.setMembers("C9", "UGUEST", "UEXT", "ULENE") // elsewhere in the workspace
+	e.fake.guests["UGUEST"] = true
+	e.fake.homeTeam["UEXT"] = "TOTHER"
+	e.command("UANNA", "C1", "team opret Slusen")
+	for _, user := range []string{"UGUEST", "UEXT"} {
+		if got := e.command("UANNA", "C1", "team leder @"+user); !strings.Contains(got, "kan ikke blive leder") {
+			t.Errorf("%s as leader: %s", user, got)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM team_leaders`); n != 0 {
+		t.Errorf("%d leaders stored, want none", n)
+	}
+	if n := e.count(`SELECT count(*) FROM audit_events WHERE action = 'team.leader' AND NOT allowed`); n != 2 {
+		t.Errorf("%d refusals audited, want 2", n)
+	}
+	if got := e.command("UANNA", "C1", "team leder @ULENE"); !strings.Contains(got, "✅") {
+		t.Errorf("a colleague as leader: %s", got)
+	}
+}
+
 // Forged, stale, oversized and foreign requests are refused with a fixed
 // answer and have no effect.
 func TestHTTPRefusesBadRequests(t *testing.T) {

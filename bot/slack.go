@@ -501,6 +501,16 @@ func (s *Slack) IsChannelMember(ctx context.Context, channelID, user string) (bo
 	return s.IsMember(ctx, nil, smallgoals.Team{ChannelID: channelID}, user)
 }
 
+// IsStaff reports whether user is of the bot's own organisation and not a
+// guest or a bot (commands.StaffChecker): who may be a team leader.
+func (s *Slack) IsStaff(ctx context.Context, user string) (bool, error) {
+	u, err := s.user(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	return u.staff(), nil
+}
+
 // CanJoin reports whether user may get a role on the team: only staff
 // in its channel.
 func (s *Slack) CanJoin(ctx context.Context, tx commands.Tx, team smallgoals.Team, user string) (bool, error) {

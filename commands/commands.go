@@ -148,6 +148,15 @@ type TeamFinder interface {
 	TeamsOf(ctx context.Context, teams []smallgoals.Team, user string) ([]smallgoals.Team, error)
 }
 
+// StaffChecker is what a Members may offer to tell whether a user is of
+// the institution's own organisation and a full member of it (Slack: not
+// a guest, a bot or a Slack Connect member of another organisation),
+// whatever channels they are in: a team leader is in none of the team's.
+// Without it everyone is.
+type StaffChecker interface {
+	IsStaff(ctx context.Context, user string) (bool, error)
+}
+
 // StoredMembers is membership kept in the database, as the shell has it:
 // typing in a team's channel, creating the team or being named its
 // coordinator makes you a member.

@@ -27,6 +27,15 @@ func (c *call) runTeamLeader() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if sc, ok := c.h.members.(StaffChecker); ok {
+		// A leader sees the team's figures, some of them about few borgere:
+		// never someone outside the organisation, a guest or a bot.
+		if staff, err := sc.IsStaff(c.ctx, user); err != nil {
+			return Reply{}, err
+		} else if !staff {
+			return refuse(smallgoals.Errorf(smallgoals.EINVALID, "err.leader_not_staff", "User", mention(user)))
+		}
+	}
 	err = c.tx.AddLeader(c.ctx, t.ID, user, c.req.UserID, c.req.Time)
 	if smallgoals.ErrorCode(err) == smallgoals.ECONFLICT {
 		return refuse(smallgoals.Errorf(smallgoals.EINVALID, "err.leader_already", "User", mention(user), "Name", Escape(t.Name)))
