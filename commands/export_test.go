@@ -227,12 +227,12 @@ func TestReportWritesEmojiAsNames(t *testing.T) {
 	e := newEnv(t)
 	e.setup()
 	e.do("anna", "#slusen", "AB-1 5")
-	e.do("anna", "#slusen", "revider AB-1 +1 fortsættes Glad 😊 og stolt 👍🏽, familien 👨‍👩‍👧 med")
+	e.do("anna", "#slusen", "revider AB-1 +1 fortsættes Glad 😊 og stolt 👍🏽, familien 👨‍👩‍👧 med ❤️ ✅ æøå – «ok»")
 	r := e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB", Time: e.now})
 	if len(r.Files) != 2 {
 		t.Fatalf("files = %d: %s", len(r.Files), r.Text())
 	}
 	report := strings.Join(strings.Fields(pdfText(t, r.Files[1].Data)), " ")
 	contains(t, report, "Glad [emoji: smiling face with smiling eyes] og stolt [emoji: thumbs up sign], familien "+
-		"[emoji: man][emoji: woman][emoji: girl] med")
+		"[emoji: man][emoji: woman][emoji: girl] med [emoji: heavy black heart] [emoji: white heavy check mark] æøå - «ok»") // the dash as stored: normalised
 }

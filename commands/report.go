@@ -7,10 +7,13 @@ package commands
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/runenames"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"codeberg.org/go-fonts/liberation/liberationsansbold"
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
@@ -163,20 +166,19 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// pdfSafe writes what the embedded font cannot draw and fpdf cannot
-// subset — emoji and other runes beyond the Basic Multilingual Plane — as
-// their Unicode name, "[emoji: crying face]": a note or a reflection
-// whose emoji is dropped says less than what was written, and may say
-// something else. What only modifies an emoji (a skin tone, the emoji
-// variation selector, the joiner of a sequence, a tag) is left out, as is
-// the variation selector after a symbol the font has (the 🏛️ of
-// "afventer kommunen").
+// pdfSafe writes what the embedded font cannot draw — emoji, in and
+// beyond the Basic Multilingual Plane (❤, ✅, 😊), and other symbols it
+// lacks — as their Unicode name, "[emoji: crying face]": a note or a
+// reflection whose emoji is dropped, or drawn as an empty box, says less
+// than what was written, and may say something else. What only modifies
+// an emoji (a skin tone, the variation selectors, the joiner of a
+// sequence, a tag) is left out.
 func (c *call) pdfSafe(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r == 0xFE0F || r == 0x200D || 0x1F3FB <= r && r <= 0x1F3FF || 0xE0020 <= r && r <= 0xE007F:
-		case r > 0xFFFF:
+		case r == 0xFE0E || r == 0xFE0F || r == 0x200D || 0x1F3FB <= r && r <= 0x1F3FF || 0xE0020 <= r && r <= 0xE007F:
+		case r > 0xFFFF || !unicode.IsSpace(r) && !unicode.IsControl(r) && !fontHas(r):
 			name := strings.ToLower(runenames.Name(r))
 			if name == "" {
 				name = fmt.Sprintf("U+%04X", r)
@@ -188,6 +190,26 @@ func (c *call) pdfSafe(s string) string {
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// fontHas reports whether the report's font (Liberation Sans; the bold
+// face has the same characters) has a glyph for r.
+func fontHas(r rune) bool {
+	f := reportFont()
+	if f == nil {
+		return true // cannot tell: drawn as before
+	}
+	var buf sfnt.Buffer
+	i, err := f.GlyphIndex(&buf, r)
+	return err == nil && i != 0
+}
+
+var reportFont = sync.OnceValue(func() *sfnt.Font {
+	f, err := sfnt.Parse(liberationsansregular.TTF)
+	if err != nil {
+		return nil
+	}
+	return f
+})
 
 // reportGoal writes one small goal: settings, GAS definitions, latest
 // scores, the chart, revisions and changes.
