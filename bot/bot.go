@@ -31,6 +31,10 @@ type Bot struct {
 	// HomeDelay gathers a burst of changes into one App Home refresh
 	// (views.publish is rate-limited by Slack); default 500 ms.
 	HomeDelay time.Duration
+	// HomeRetry are the waits before an App Home refresh that failed is
+	// tried again (nil: 2 s, 10 s, 30 s); after them it stays due for the
+	// next change or the listener's next sync.
+	HomeRetry []time.Duration
 	// Homes is App Home's state shared by the replicas, so that a change
 	// on one refreshes an App Home opened on another; with nil, App Home
 	// is published when opened and never refreshed.

@@ -27,6 +27,9 @@ type HomeStore interface {
 	// ListPendingHomes returns the users whose App Home has changes not
 	// yet published.
 	ListPendingHomes(ctx context.Context) ([]string, error)
+	// UnclaimHome gives a claim back whose publish failed: the changes are
+	// due again.
+	UnclaimHome(ctx context.Context, user string) error
 }
 
 var homeNotifications = promauto.NewCounterVec(prometheus.CounterOpts{
@@ -140,7 +143,18 @@ func (b *Bot) scheduleHome(ctx context.Context, user string) {
 		if !mine {
 			return // another replica publishes it
 		}
-		b.publishHome(ctx, user, "")
+		retry := b.HomeRetry
+		if retry == nil {
+			retry = []time.Duration{2 * time.Second, 10 * time.Second, 30 * time.Second}
+		}
+		for i := 0; !b.publishHome(ctx, user, ""); i++ {
+			if i == len(retry) || sleepCtx(ctx, retry[i]) != nil {
+				if err := b.Homes.UnclaimHome(context.WithoutCancel(ctx), user); err != nil {
+					b.Log.ErrorContext(ctx, "App Home refresh neither published nor given back", "err", err)
+				}
+				return
+			}
+		}
 	})
 }
 

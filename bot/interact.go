@@ -340,9 +340,10 @@ func firstRefusal(refusals map[string]string) string {
 	return ""
 }
 
-// publishHome publishes the user's App Home; eventID, if set, makes a
-// redelivered app_home_opened publish nothing more.
-func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
+// publishHome publishes the user's App Home and reports whether it did (or
+// had); eventID, if set, makes a redelivered app_home_opened publish
+// nothing more.
+func (b *Bot) publishHome(ctx context.Context, user, eventID string) bool {
 	b.homeOpened(ctx, user)
 	req := b.request(ctx, user, "")
 	req.MaxBlocks = commands.ViewBlocks
@@ -350,12 +351,17 @@ func (b *Bot) publishHome(ctx context.Context, user, eventID string) {
 		req.DeliveryKey = "event:" + eventID
 	}
 	r, fresh, err := b.Forms.Home(ctx, req)
-	if err != nil || !fresh {
-		return
+	if err != nil {
+		return false // logged by commands
+	}
+	if !fresh {
+		return true // a redelivered event: published already
 	}
 	if err := b.Slack.PublishHome(ctx, user, views{b.Forms}.Home(r)); err != nil {
 		b.Log.ErrorContext(ctx, "home not published", "err", err)
+		return false
 	}
+	return true
 }
 
 // Event handles an Events API event; only app_home_opened has an effect.

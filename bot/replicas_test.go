@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"database/sql"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -195,6 +196,26 @@ func TestAppHomeChangedWhileNobodyListened(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	settle(a, b)
+	if n := a.count(`SELECT count(*) FROM app_homes WHERE user_id = 'UANNA' AND published = changes`); n != 1 {
+		t.Error("the change is still due after its publish")
+	}
+}
+
+// A refresh whose views.publish fails is tried again: Slack failing for a
+// moment does not leave a Home showing what changed before.
+func TestAppHomePublishRetried(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, true)
+	a.bot.HomeRetry = []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}
+	setupTeams(a.slackEnv)
+	openHome(a.slackEnv, "UANNA", "EvRetry")
+	fake.fault("views.publish", 2, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	})
+	a.command("UANNA", "C1", "AB-1 7 b:8")
+	waitHome(t, fake, "UANNA", "7 · borger 8")
+	settle(a)
 	if n := a.count(`SELECT count(*) FROM app_homes WHERE user_id = 'UANNA' AND published = changes`); n != 1 {
 		t.Error("the change is still due after its publish")
 	}

@@ -80,3 +80,10 @@ func (db *DB) ListPendingHomes(ctx context.Context) ([]string, error) {
 	err := db.db.SelectContext(ctx, &users, `SELECT user_id FROM app_homes WHERE changes > published ORDER BY user_id`)
 	return users, wrap("list pending homes", err)
 }
+
+// UnclaimHome gives back a claim whose publish failed: the user's App Home
+// is due again (ListPendingHomes), for the next change or sync.
+func (db *DB) UnclaimHome(ctx context.Context, user string) error {
+	_, err := db.db.ExecContext(ctx, `UPDATE app_homes SET published = published - 1 WHERE user_id = $1 AND published = changes AND changes > 0`, user)
+	return wrap("unclaim home", err)
+}

@@ -220,3 +220,43 @@ func openURL(t *testing.T) (*store.DB, string) {
 	t.Cleanup(func() { db.Close() })
 	return db, u
 }
+
+// A claim whose publish failed is given back: the Home is due again, and
+// the next claim takes it; a change meanwhile is not lost either.
+func TestHomeUnclaim(t *testing.T) {
+	t.Parallel()
+	db, _ := openURL(t)
+	ctx := context.Background()
+	if err := db.OpenHome(ctx, "UANNA", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ChangeHome(ctx, "UANNA"); err != nil {
+		t.Fatal(err)
+	}
+	due := func() []string {
+		t.Helper()
+		us, err := db.ListPendingHomes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return us
+	}
+	if got := due(); !slices.Equal(got, []string{"UANNA"}) {
+		t.Fatalf("due after a change: %v", got)
+	}
+	if mine, err := db.ClaimHome(ctx, "UANNA"); err != nil || !mine {
+		t.Fatalf("claim: %v %v", mine, err)
+	}
+	if got := due(); len(got) != 0 {
+		t.Fatalf("due after the claim: %v", got)
+	}
+	if err := db.UnclaimHome(ctx, "UANNA"); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(); !slices.Equal(got, []string{"UANNA"}) {
+		t.Fatalf("due after the claim was given back: %v", got)
+	}
+	if mine, err := db.ClaimHome(ctx, "UANNA"); err != nil || !mine {
+		t.Fatalf("claim again: %v %v", mine, err)
+	}
+}
