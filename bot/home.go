@@ -145,7 +145,7 @@ func (b *Bot) scheduleHome(ctx context.Context, user string) {
 		}
 		retry := b.HomeRetry
 		if retry == nil {
-			retry = []time.Duration{2 * time.Second, 10 * time.Second, 30 * time.Second}
+			retry = []time.Duration{time.Second, 4 * time.Second, 10 * time.Second}
 		}
 		for i := 0; !b.publishHome(ctx, user, ""); i++ {
 			if i == len(retry) || sleepCtx(ctx, retry[i]) != nil {
