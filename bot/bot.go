@@ -32,9 +32,9 @@ type Bot struct {
 	// (views.publish is rate-limited by Slack); default 500 ms.
 	HomeDelay time.Duration
 	// HomeRetry are the waits before an App Home refresh that failed is
-	// tried again (nil: 1 s, 4 s, 10 s: short, as a shutdown waits for them);
-	// after them it stays due for the
-	// next change or the listener's next sync.
+	// tried again (nil: 1 s, 4 s, 10 s: short, as a shutdown waits for
+	// them); after them it stays due for the next change or the
+	// listener's next sync.
 	HomeRetry []time.Duration
 	// Homes is App Home's state shared by the replicas, so that a change
 	// on one refreshes an App Home opened on another; with nil, App Home
