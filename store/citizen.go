@@ -109,30 +109,19 @@ func (tx *Tx) MoveCitizen(ctx context.Context, citizenID, teamID int64, alias st
 	if err := storable(alias); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, q, citizenID, teamID, alias)
-	if err != nil {
-		return wrap("move citizen", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "")
-	}
-	return nil
+	return tx.execOne(ctx, "move citizen", smallgoals.ECONFLICT, q, citizenID, teamID, alias)
 }
 
 // DischargeCitizen marks the citizen discharged at at and closes its
 // active goals (no next revision, so no reminder), returning their IDs.
 // Returns ECONFLICT if the citizen is discharged already.
 func (tx *Tx) DischargeCitizen(ctx context.Context, citizenID int64, at time.Time) ([]int64, error) {
-	res, err := tx.tx.ExecContext(ctx,
-		`UPDATE citizens SET discharged_at = $2 WHERE id = $1 AND discharged_at IS NULL`, citizenID, at)
-	if err != nil {
-		return nil, wrap("discharge citizen", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, smallgoals.Errorf(smallgoals.ECONFLICT, "")
+	if err := tx.execOne(ctx, "discharge citizen", smallgoals.ECONFLICT,
+		`UPDATE citizens SET discharged_at = $2 WHERE id = $1 AND discharged_at IS NULL`, citizenID, at); err != nil {
+		return nil, err
 	}
 	var ids []int64
-	err = tx.tx.SelectContext(ctx, &ids, `
+	err := tx.tx.SelectContext(ctx, &ids, `
 		UPDATE goals SET status = 'closed', next_revision = NULL, revisit_at = NULL
 		WHERE citizen_id = $1 AND status = 'active'
 		RETURNING id`, citizenID)

@@ -192,6 +192,20 @@ type Tx struct {
 	keys *smallgoals.Keyring
 }
 
+// execOne runs a statement that changes one row, or none where the row
+// is not as it expects: then it returns a smallgoals error of code
+// (ENOTFOUND: no such row; ECONFLICT: it exists already, or changed).
+func (tx *Tx) execOne(ctx context.Context, op, code, query string, args ...any) error {
+	res, err := tx.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return smallgoals.Errorf(code, "")
+	}
+	return nil
+}
+
 // pgError is a PostgreSQL error without the parts that may hold values
 // from rows ("Failing row contains …", "Key (alias_key)=(AB)"), so it can
 // be logged.

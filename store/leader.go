@@ -12,29 +12,16 @@ import (
 // AddLeader makes user a leader of the team: sees its figures, no more.
 // Returns ECONFLICT if user is one already.
 func (tx *Tx) AddLeader(ctx context.Context, teamID int64, user, by string, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx, `
+	return tx.execOne(ctx, "add leader", smallgoals.ECONFLICT, `
 		INSERT INTO team_leaders (team_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (team_id, user_id) DO NOTHING`, teamID, user, by, at)
-	if err != nil {
-		return wrap("add leader", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return smallgoals.Errorf(smallgoals.ECONFLICT, "")
-	}
-	return nil
 }
 
 // RemoveLeader takes the leader's access to the team's figures away.
 // Returns ENOTFOUND if user is no leader of the team.
 func (tx *Tx) RemoveLeader(ctx context.Context, teamID int64, user string) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM team_leaders WHERE team_id = $1 AND user_id = $2`, teamID, user)
-	if err != nil {
-		return wrap("remove leader", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
-	}
-	return nil
+	return tx.execOne(ctx, "remove leader", smallgoals.ENOTFOUND,
+		`DELETE FROM team_leaders WHERE team_id = $1 AND user_id = $2`, teamID, user)
 }
 
 // ListLeaders lists the team's leaders by user ID.

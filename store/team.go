@@ -127,29 +127,16 @@ func (tx *Tx) LockTeam(ctx context.Context, teamID int64) error {
 // RemoveCoordinator takes the coordinator role from user on the team; the
 // user stays a member. Returns ENOTFOUND if user is no coordinator there.
 func (tx *Tx) RemoveCoordinator(ctx context.Context, teamID int64, user string) error {
-	res, err := tx.tx.ExecContext(ctx, `
+	return tx.execOne(ctx, "remove coordinator", smallgoals.ENOTFOUND, `
 		UPDATE team_members SET coordinator = false
 		WHERE team_id = $1 AND user_id = $2 AND coordinator`, teamID, user)
-	if err != nil {
-		return wrap("remove coordinator", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
-	}
-	return nil
 }
 
 // RemoveMember deletes user's stored membership of the team, role and
 // all. Returns ENOTFOUND if user was no stored member.
 func (tx *Tx) RemoveMember(ctx context.Context, teamID int64, user string) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, user)
-	if err != nil {
-		return wrap("remove member", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return smallgoals.Errorf(smallgoals.ENOTFOUND, "")
-	}
-	return nil
+	return tx.execOne(ctx, "remove member", smallgoals.ENOTFOUND,
+		`DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, user)
 }
 
 // CreateMemberEvent appends a change of the team's membership or roles.
