@@ -30,21 +30,29 @@ func fromSlack(cb slack.InteractionCallback) Callback {
 	}
 	for _, actions := range cb.View.State.Values {
 		for id, a := range actions {
-			var v string
-			switch {
-			case a.SelectedOption.Value != "":
-				v = a.SelectedOption.Value
-			case a.SelectedDate != "":
-				v = a.SelectedDate
-			case len(a.SelectedOptions) > 0:
-				v = a.SelectedOptions[0].Value
-			default:
-				v = a.Value
+			var first string
+			if len(a.SelectedOptions) > 0 {
+				first = a.SelectedOptions[0].Value
 			}
-			c.Values = append(c.Values, FormValue{id, v})
+			c.Values = append(c.Values, FormValue{id, actionValue(a.SelectedOption.Value, a.SelectedDate, len(a.SelectedOptions) > 0, first, a.Value)})
 		}
 	}
 	return c
+}
+
+// actionValue is an action's value in a form's state: the option chosen,
+// else the date, else the first of the options ticked, else the text. One
+// rule for slack-go's callbacks and the HTTP payload's bytes alike.
+func actionValue[S ~string | ~[]byte](option, date S, ticked bool, first, text S) S {
+	switch {
+	case len(option) > 0:
+		return option
+	case len(date) > 0:
+		return date
+	case ticked:
+		return first
+	}
+	return text
 }
 
 var parsers fastjson.ParserPool
@@ -100,18 +108,14 @@ func decodeInteraction(payload []byte) (Callback, error) {
 			return
 		}
 		actions.Visit(func(id []byte, a *fastjson.Value) {
-			var val string
-			switch {
-			case len(a.GetStringBytes("selected_option", "value")) > 0:
-				val = str(a, "selected_option", "value")
-			case len(a.GetStringBytes("selected_date")) > 0:
-				val = str(a, "selected_date")
-			case len(a.GetArray("selected_options")) > 0:
-				val = str(a.GetArray("selected_options")[0], "value")
-			default:
-				val = str(a, "value")
+			ticked := a.GetArray("selected_options")
+			var first []byte
+			if len(ticked) > 0 {
+				first = ticked[0].GetStringBytes("value")
 			}
-			c.Values = append(c.Values, FormValue{string(id), val})
+			val := actionValue(a.GetStringBytes("selected_option", "value"), a.GetStringBytes("selected_date"), len(ticked) > 0,
+				first, a.GetStringBytes("value"))
+			c.Values = append(c.Values, FormValue{string(id), string(val)})
 		})
 	})
 	return c, nil
