@@ -155,10 +155,9 @@ func (b *Bot) Command(ctx context.Context, sc slack.SlashCommand) *commands.Repl
 		}
 		if r.ForgetDone != nil || len(r.Forget) > 0 || len(r.Unpost) > 0 {
 			// An erasure: what the bot sent about the borger goes from
-			// Slack before the answer, which tells how that went, and every
-			// App Home is refreshed; should it
-			// take longer than AckWithin, the answer follows through
-			// response_url.
+			// Slack before the answer, which tells how that went, and the
+			// team's App Homes are refreshed; should it take longer than
+			// AckWithin, the answer follows through response_url.
 			r = b.forget(work, r)
 		}
 		if r.Modal != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -186,31 +187,40 @@ func (b *Bot) forget(ctx context.Context, r commands.Reply) commands.Reply {
 	return r
 }
 
-// refreshHomes refreshes the App Homes of the members of channel, the
-// erased borger's team, after an erasure: a colleague's Home tab may show
-// the borger, in the view Slack keeps until it is published again. Only
-// the team's: views.publish and the lookups behind a Home are
-// rate-limited, and a workspace may have thousands of Homes. Should Slack
-// not say who is in the channel, every Home is refreshed.
+// refreshHomes refreshes the App Homes an erasure from the team of
+// channel may have left showing the borger (ErasedHomes).
 func (b *Bot) refreshHomes(ctx context.Context, channel string) {
 	if b.Homes == nil || channel == "" {
 		return
 	}
-	users, err := b.Homes.ListHomes(ctx)
+	users, err := ErasedHomes(ctx, b.Homes, b.Slack, channel, b.Log)
 	if err != nil {
 		b.Log.ErrorContext(ctx, "App Homes not refreshed after an erasure", "err", err)
 		return
 	}
-	members, err := b.Slack.List(ctx, nil, smallgoals.Team{ChannelID: channel})
-	if err != nil {
-		b.Log.WarnContext(ctx, "the team's members not known after an erasure: every App Home refreshed", "err", err)
-		members = users
-	}
 	for _, u := range users {
-		if slices.Contains(members, u) {
-			b.refreshHome(ctx, u)
-		}
+		b.refreshHome(ctx, u)
 	}
+}
+
+// ErasedHomes returns the users whose App Home may show a borger erased
+// from the team of channel, in the view Slack keeps until it is published
+// again: those with an App Home kept fresh who are in the channel. Only
+// the team's: views.publish and the lookups behind a Home are
+// rate-limited, and a workspace may have thousands of Homes. Without s (no
+// bot token), or should Slack not say who is in the channel, every user
+// with an App Home.
+func ErasedHomes(ctx context.Context, homes HomeStore, s *Slack, channel string, log *slog.Logger) ([]string, error) {
+	users, err := homes.ListHomes(ctx)
+	if err != nil || s == nil {
+		return users, err
+	}
+	members, err := s.List(ctx, nil, smallgoals.Team{ChannelID: channel})
+	if err != nil {
+		log.WarnContext(ctx, "the team's members not known after an erasure: every App Home refreshed", "err", err)
+		return users, nil
+	}
+	return slices.DeleteFunc(users, func(u string) bool { return !slices.Contains(members, u) }), nil
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9ÆØÅæøå._-]+`)

@@ -11,7 +11,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -687,8 +686,12 @@ func dpoErase(d *dpoRun) int {
 	if err != nil {
 		fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: %v; Slack's copies are left to the housekeeping job\n", err)
 	}
-	if token != "" && len(er.Posts)+len(er.Files) > 0 {
-		b := &bot.Bot{Slack: bot.NewSlack(token, "", d.m.Config.SlackAPIURL, d.m.Log), FileLog: d.m.DB, Log: d.m.Log}
+	var s *bot.Slack // nil without a token
+	if token != "" {
+		s = bot.NewSlack(token, "", d.m.Config.SlackAPIURL, d.m.Log)
+	}
+	if s != nil && len(er.Posts)+len(er.Files) > 0 {
+		b := &bot.Bot{Slack: s, FileLog: d.m.DB, Log: d.m.Log}
 		r := commands.Reply{Unpost: er.Posts, ForgetDone: func(got commands.Deletions) []commands.Block { del = got; return nil }}
 		for _, f := range er.Files {
 			r.Forget = append(r.Forget, f.ID)
@@ -699,15 +702,9 @@ func dpoErase(d *dpoRun) int {
 	// to ask Slack who is on it) are marked changed: the running bot
 	// publishes them again, so that no colleague's Home tab keeps the
 	// borger in the view Slack stores (as the coordinator's erasure does).
-	if users, err := d.m.DB.ListHomes(ctx); err != nil {
+	if users, err := bot.ErasedHomes(ctx, d.m.DB, s, er.Team.ChannelID, d.m.Log); err != nil {
 		fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: App Homes not refreshed: %v\n", err)
 	} else {
-		if token != "" {
-			s := bot.NewSlack(token, "", d.m.Config.SlackAPIURL, d.m.Log)
-			if members, err := s.List(ctx, nil, er.Team); err == nil {
-				users = slices.DeleteFunc(users, func(u string) bool { return !slices.Contains(members, u) })
-			}
-		}
 		for _, u := range users {
 			if _, err := d.m.DB.ChangeHome(ctx, u); err != nil {
 				fmt.Fprintf(d.inv.stderr, "smallgoals dpo erase: App Homes not refreshed: %v\n", err)
