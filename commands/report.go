@@ -7,17 +7,18 @@ package commands
 import (
 	"bytes"
 	"fmt"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/text/unicode/runenames"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-fonts/liberation/liberationsansbold"
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/text/unicode/runenames"
 
 	"smallgoals"
 )
@@ -175,10 +176,13 @@ func (c *call) statusReport(d reportData) ([]byte, error) {
 // sequence, a tag) is left out.
 func (c *call) pdfSafe(s string) string {
 	var b strings.Builder
+	var buf sfnt.Buffer
 	for _, r := range s {
 		switch {
+		case r < utf8.RuneSelf: // ASCII: the font has it all
+			b.WriteByte(byte(r))
 		case r == 0xFE0E || r == 0xFE0F || r == 0x200D || 0x1F3FB <= r && r <= 0x1F3FF || 0xE0020 <= r && r <= 0xE007F:
-		case r > 0xFFFF || !unicode.IsSpace(r) && !unicode.IsControl(r) && !fontHas(r):
+		case r > 0xFFFF || !unicode.IsSpace(r) && !unicode.IsControl(r) && !fontHas(&buf, r):
 			name := strings.ToLower(runenames.Name(r))
 			if name == "" {
 				name = fmt.Sprintf("U+%04X", r)
@@ -193,13 +197,12 @@ func (c *call) pdfSafe(s string) string {
 
 // fontHas reports whether the report's font (Liberation Sans; the bold
 // face has the same characters) has a glyph for r.
-func fontHas(r rune) bool {
+func fontHas(buf *sfnt.Buffer, r rune) bool {
 	f := reportFont()
 	if f == nil {
 		return true // cannot tell: drawn as before
 	}
-	var buf sfnt.Buffer
-	i, err := f.GlyphIndex(&buf, r)
+	i, err := f.GlyphIndex(buf, r)
 	return err == nil && i != 0
 }
 
