@@ -41,8 +41,9 @@ type Bot struct {
 	// is published when opened and never refreshed.
 	Homes HomeStore
 	// MaxWork bounds the commands and form submissions being worked on at
-	// once; default DefaultMaxWork. Under overload their work waits for
-	// the database, and without a bound it piles up (goroutines, memory)
+	// once, each until its answers are sent; default DefaultMaxWork.
+	// Under overload their work waits for the database or for Slack, and
+	// without a bound it piles up (goroutines, memory)
 	// until the process is killed: beyond it a request is answered at
 	// once that the bot is busy and nothing was saved, so the user tries
 	// again, instead of an acknowledgement that comes too late or not at

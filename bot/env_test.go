@@ -175,6 +175,15 @@ func randomID() string {
 // the acknowledgement's body, once the work after it is done.
 func (e *slackEnv) interact(payload map[string]any) (int, string) {
 	e.t.Helper()
+	status, resp := e.interactNow(payload)
+	e.bot.Wait()
+	return status, resp
+}
+
+// interactNow is interact without waiting for the bot's work after the
+// acknowledgement.
+func (e *slackEnv) interactNow(payload map[string]any) (int, string) {
+	e.t.Helper()
 	if _, ok := payload["team"]; !ok {
 		payload["team"] = map[string]any{"id": e.fake.teamID}
 	}
@@ -189,7 +198,6 @@ func (e *slackEnv) interact(payload map[string]any) (int, string) {
 	b, _ := json.Marshal(payload)
 	body := url.Values{"payload": {string(b)}}.Encode()
 	status, resp := e.post("/slack/interactions", body, sign(body, time.Now(), testSecret))
-	e.bot.Wait()
 	if payload["type"] == "view_submission" && status == http.StatusOK {
 		view, _ := json.Marshal(payload["view"])
 		if err := slackcheck.SubmissionResponse([]byte(resp), view); err != nil {

@@ -23,6 +23,9 @@ func setupTeams(e *slackEnv) (ab, ab1 int64) {
 		{"UCARL", "C2", "team opret Lyngen"}, {"UCARL", "C2", "borger ny XY"}, {"UCARL", "C2", "ny XY Lave mad selv"},
 	} {
 		e.command(c.user, c.ch, c.text)
+		// Its work done, to the last: with MaxWork 1 the next command
+		// would find the bot busy.
+		e.bot.Wait()
 	}
 	e.raw.QueryRow(`SELECT c.id, g.id FROM citizens c JOIN goals g ON g.citizen_id = c.id WHERE c.alias = 'AB'`).Scan(&ab, &ab1)
 	return ab, ab1

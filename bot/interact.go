@@ -232,13 +232,15 @@ func (b *Bot) submit(ctx context.Context, cb Callback) any {
 		done = make(chan result, 1)
 	)
 	// One goroutine saves, and then confirms unless the answer was a
-	// refusal: the save alone holds a place of MaxWork.
+	// refusal. It holds its place of MaxWork until the answers are sent,
+	// as a command does: confirmations waiting on a slow Slack or a full
+	// CPU are bounded too.
 	user, key := cb.User.ID, "view:"+cb.View.ID+":"+cb.View.Hash // not cb: it is large
 	b.async(ctx, func(ctx context.Context) {
+		defer b.give()
 		req := b.request(ctx, user, meta.Channel)
 		req.DeliveryKey = key
 		reply, refusals := b.Forms.Submit(ctx, req, s)
-		b.give()
 		mu.Lock()
 		if !late {
 			done <- result{reply, refusals}
