@@ -233,3 +233,41 @@ func TestEraseRepublishesAppHomes(t *testing.T) {
 		t.Errorf("a Home of another team published %d times after the erasure", n)
 	}
 }
+
+// An App Home rendered before an erasure and published after the
+// erasure's own refresh of it does not stay: the refresh rendered after
+// the erasure is published last, so no colleague's Home tab keeps the
+// erased borger.
+func TestHomeRenderedBeforeErasure(t *testing.T) {
+	e, _, _, _, _ := postedWorld(t)
+	openHome(e, "UDORA", "EvHomeDora")
+	showsAB := func(view string) bool { return strings.Contains(view, "AB-") || strings.Contains(view, "Slusen: AB") }
+	// UDORA's score refreshes her Home: rendered with AB, and Slack slow
+	// to take it.
+	e.fake.setLatency(0, "views.publish", time.Second)
+	start := time.Now()
+	if out := e.command("UDORA", "C1", "AB-1 6"); !strings.Contains(out, "✅") {
+		t.Fatalf("UDORA's score: %s", out)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !slices.ContainsFunc(e.fake.callsSince(start),
+		func(c fakeCall) bool { return c.Method == "views.publish" }); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("UDORA's App Home was not refreshed after her score")
+		}
+	}
+	// Meanwhile AB is erased, and the erasure's refresh of her Home
+	// reaches Slack first.
+	e.fake.setLatency(0)
+	if out := e.command("UANNA", "C1", "borger slet AB bekræft tving"); !strings.Contains(out, "er slettet") {
+		t.Fatalf("erasure's answer: %s", out)
+	}
+	// Once every refresh is done, the last view published shows no AB.
+	for n := -1; n != publishes(e.fake, "UDORA"); {
+		n = publishes(e.fake, "UDORA")
+		time.Sleep(300 * time.Millisecond) // a notification from PostgreSQL may still start one
+		e.bot.Wait()
+	}
+	if home := e.fake.lastHome(t, "UDORA"); showsAB(home.View) {
+		t.Errorf("UDORA's App Home after the erasure shows AB: %s", home.View)
+	}
+}

@@ -19,6 +19,9 @@ type HomeStore interface {
 	// ChangeHome counts a change to user's App Home and notifies
 	// "changed"; false when the user has none.
 	ChangeHome(ctx context.Context, user string) (bool, error)
+	// FindHomeChanges returns how many changes to user's App Home have
+	// been counted (0 without one).
+	FindHomeChanges(ctx context.Context, user string) (int64, error)
 	// ClaimHome claims the changes not yet published: true for the one
 	// replica that is to publish.
 	ClaimHome(ctx context.Context, user string) (bool, error)

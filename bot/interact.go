@@ -347,6 +347,12 @@ func firstRefusal(refusals map[string]string) string {
 // nothing more.
 func (b *Bot) publishHome(ctx context.Context, user, eventID string) bool {
 	b.homeOpened(ctx, user)
+	// The changes counted before rendering. A change counted while this
+	// view is rendered and published gets a publish of its own, which may
+	// reach Slack first and then be overwritten by this older view (an
+	// erased borger shown again): seen after publishing, it is counted
+	// once more, so that a view rendered after it is published last.
+	before, counted := b.homeChanges(ctx, user)
 	req := b.request(ctx, user, "")
 	req.MaxBlocks = commands.ViewBlocks
 	if eventID != "" {
@@ -363,7 +369,24 @@ func (b *Bot) publishHome(ctx context.Context, user, eventID string) bool {
 		b.Log.ErrorContext(ctx, "home not published", "err", err)
 		return false
 	}
+	if after, ok := b.homeChanges(ctx, user); counted && ok && after > before {
+		b.refreshHome(ctx, user)
+	}
 	return true
+}
+
+// homeChanges returns the changes counted to user's App Home; false
+// without a HomeStore, or when the database did not say.
+func (b *Bot) homeChanges(ctx context.Context, user string) (int64, bool) {
+	if b.Homes == nil {
+		return 0, false
+	}
+	n, err := b.Homes.FindHomeChanges(ctx, user)
+	if err != nil {
+		b.Log.WarnContext(ctx, "App Home changes not read", "err", err)
+		return 0, false
+	}
+	return n, true
 }
 
 // Event handles an Events API event; only app_home_opened has an effect.

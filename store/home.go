@@ -50,6 +50,16 @@ func (db *DB) ChangeHome(ctx context.Context, user string) (bool, error) {
 	return n > 0, wrap("change home", err)
 }
 
+// FindHomeChanges returns how many changes to user's App Home have been
+// counted, 0 for a user without one. Read before a Home is rendered and
+// again after it is published, it tells whether a change came in
+// between, whose own publish may have reached Slack first.
+func (db *DB) FindHomeChanges(ctx context.Context, user string) (int64, error) {
+	var n int64
+	err := db.db.GetContext(ctx, &n, `SELECT coalesce((SELECT changes FROM app_homes WHERE user_id = $1), 0)`, user)
+	return n, wrap("find home changes", err)
+}
+
 // ClaimHome claims the changes to user's App Home not yet published:
 // true for the one caller that is to publish it now, false when there is
 // nothing new (another replica claimed them).

@@ -102,6 +102,12 @@ func TestHomeChangesAndClaims(t *testing.T) {
 	if mine, _ := db.ClaimHome(ctx, "UANNA"); mine {
 		t.Error("opening again made something to publish")
 	}
+	// The changes counted, claimed or not, and 0 for a user without a Home.
+	for user, want := range map[string]int64{"UANNA": 2, "UBO": 0, "UNONE": 0} {
+		if n, err := db.FindHomeChanges(ctx, user); err != nil || n != want {
+			t.Errorf("FindHomeChanges(%s) = %d, %v; want %d", user, n, err, want)
+		}
+	}
 }
 
 // subscriber records what Listen hands it.
