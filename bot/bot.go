@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
+	"errors"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -32,9 +33,8 @@ type Bot struct {
 	// (views.publish is rate-limited by Slack); default 500 ms.
 	HomeDelay time.Duration
 	// HomeRetry are the waits before an App Home refresh that failed is
-	// tried again (nil: 1 s, 4 s, 10 s: short, as a shutdown waits for
-	// them); after them it stays due for the next change or the
-	// listener's next sync.
+	// tried again (nil: 1 s, 4 s, 10 s; Stop ends them); after them it
+	// stays due for the next change or the listener's next sync.
 	HomeRetry []time.Duration
 	// Homes is App Home's state shared by the replicas, so that a change
 	// on one refreshes an App Home opened on another; with nil, App Home
@@ -54,6 +54,8 @@ type Bot struct {
 	late     sync.WaitGroup // answers still being worked on after their ack
 	workOnce sync.Once
 	work     chan struct{} // one token per request being worked on
+	stopOnce, closeOnce sync.Once
+	stopped             chan struct{} // closed by Stop
 
 	home homeState
 }
@@ -99,6 +101,35 @@ func (b *Bot) busyReply() commands.Reply {
 // Wait blocks until the answers that follow their acknowledgement are sent,
 // and the Socket Mode envelopes in flight are done.
 func (b *Bot) Wait() { b.late.Wait() }
+
+// Stop tells the bot its process is stopping, before Wait: work that only
+// waits to try again (an App Home refresh whose publish failed) gives up
+// at once and leaves its change due for the replica that next syncs,
+// instead of holding the shutdown for its retries. Answers being worked
+// on still finish.
+func (b *Bot) Stop() { b.closeOnce.Do(func() { close(b.stopping()) }) }
+
+func (b *Bot) stopping() chan struct{} {
+	b.stopOnce.Do(func() { b.stopped = make(chan struct{}) })
+	return b.stopped
+}
+
+// pause waits d before work is tried again; an error if ctx is done or
+// the bot is stopping first.
+func (b *Bot) pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-b.stopping():
+		return errStopping
+	}
+}
+
+var errStopping = errors.New("bot: stopping")
 
 // Command answers a slash command. It returns the reply if it is ready
 // within AckWithin and before ctx is done; otherwise nil, and the reply

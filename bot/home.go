@@ -151,7 +151,7 @@ func (b *Bot) scheduleHome(ctx context.Context, user string) {
 			retry = []time.Duration{time.Second, 4 * time.Second, 10 * time.Second}
 		}
 		for i := 0; !b.publishHome(ctx, user, ""); i++ {
-			if i == len(retry) || sleepCtx(ctx, retry[i]) != nil {
+			if i == len(retry) || b.pause(ctx, retry[i]) != nil {
 				if err := b.Homes.UnclaimHome(context.WithoutCancel(ctx), user); err != nil {
 					b.Log.ErrorContext(ctx, "App Home refresh neither published nor given back", "err", err)
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -218,5 +219,39 @@ func TestAppHomePublishRetried(t *testing.T) {
 	settle(a)
 	if n := a.count(`SELECT count(*) FROM app_homes WHERE user_id = 'UANNA' AND published = changes`); n != 1 {
 		t.Error("the change is still due after its publish")
+	}
+}
+
+// A shutdown does not wait for an App Home refresh's retries: Stop ends
+// them, and the change stays due for the replica that syncs next.
+func TestStopEndsHomeRetries(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, true)
+	a.bot.HomeRetry = []time.Duration{30 * time.Second}
+	setupTeams(a.slackEnv)
+	openHome(a.slackEnv, "UANNA", "EvStop")
+	fake.fault("views.publish", -1, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	})
+	start := time.Now()
+	a.command("UANNA", "C1", "AB-1 7 b:8")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if slices.ContainsFunc(fake.callsSince(start), func(c fakeCall) bool { return c.Method == "views.publish" }) {
+			break // failed: the refresh waits to try again
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("UANNA's App Home was not refreshed after her score")
+		}
+	}
+	stopping := time.Now()
+	a.bot.Stop()
+	a.bot.Stop() // twice is the same as once
+	a.bot.Wait()
+	if d := time.Since(stopping); d > 10*time.Second {
+		t.Errorf("Wait after Stop took %v: it waited for the retry", d.Round(time.Second))
+	}
+	if n := a.count(`SELECT count(*) FROM app_homes WHERE user_id = 'UANNA' AND changes > published`); n != 1 {
+		t.Error("the change is not due again after the shutdown")
 	}
 }

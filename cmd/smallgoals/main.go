@@ -363,6 +363,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	stopSocket()
 	<-socketDone
 	stopListening()
+	b.Stop() // App Home retries give up: the next replica to sync publishes them
 	b.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
