@@ -172,13 +172,46 @@ type rekeyTable struct {
 	name    string
 	columns []string // the encrypted columns; a NULL value stays NULL
 	trigger bool     // an append-only trigger lets only re-encryption through (smallgoals.rekey)
+	// plain: migration 00004 left the table's rows in clear (key ID
+	// 'plain'), and a partial index finds them; tables created later were
+	// encrypted from their first row.
+	plain bool
+}
+
+// rekeyVisits returns the tables Rekey (or RekeyPlain) looks at.
+func rekeyVisits(plainOnly bool) []rekeyTable {
+	if !plainOnly {
+		return rekeyTables
+	}
+	var ts []rekeyTable
+	for _, t := range rekeyTables {
+		if t.plain { // the others were created encrypted: nothing in clear
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// rekeyQuery selects the next rows to re-encrypt: $1 the current key ID,
+// $2 the last ID done, $3 how many.
+func rekeyQuery(t rekeyTable, plainOnly bool) string {
+	return `SELECT id, key_id, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name + `
+			WHERE ` + rekeyWhere(plainOnly) + ` AND id > $2
+			ORDER BY id LIMIT $3
+			FOR UPDATE SKIP LOCKED`
+}
+
+// rekeyLeftQuery asks whether rows to re-encrypt are left ($1 the current
+// key ID).
+func rekeyLeftQuery(t rekeyTable, plainOnly bool) string {
+	return `SELECT EXISTS (SELECT 1 FROM ` + t.name + ` WHERE ` + rekeyWhere(plainOnly) + `)`
 }
 
 var rekeyTables = []rekeyTable{
-	{name: "plan_goals", columns: []string{"title"}},
-	{name: "goals", columns: []string{"title", "gas_levels"}},
-	{name: "entries", columns: []string{"note"}, trigger: true},
-	{name: "revisions", columns: []string{"reflection"}},
+	{name: "plan_goals", columns: []string{"title"}, plain: true},
+	{name: "goals", columns: []string{"title", "gas_levels"}, plain: true},
+	{name: "entries", columns: []string{"note"}, trigger: true, plain: true},
+	{name: "revisions", columns: []string{"reflection"}, plain: true},
 	{name: "goal_changes", columns: []string{"old_value", "new_value"}, trigger: true},
 	{name: "reflections", columns: []string{"text"}, trigger: true},
 }
@@ -199,7 +232,7 @@ func (db *DB) RekeyPlain(ctx context.Context) (int, error) { return db.rekey(ctx
 
 func (db *DB) rekey(ctx context.Context, plainOnly bool) (int, error) {
 	total := 0
-	for _, t := range rekeyTables {
+	for _, t := range rekeyVisits(plainOnly) {
 		n, err := db.rekeyTable(ctx, t, plainOnly)
 		total += n
 		if err != nil {
@@ -224,8 +257,7 @@ func (db *DB) rekeyTable(ctx context.Context, t rekeyTable, plainOnly bool) (int
 			continue
 		}
 		var left bool
-		if err := db.db.GetContext(ctx, &left, `SELECT EXISTS (SELECT 1 FROM `+t.name+` WHERE `+rekeyWhere(plainOnly)+`)`,
-			db.keys.CurrentID()); err != nil {
+		if err := db.db.GetContext(ctx, &left, rekeyLeftQuery(t, plainOnly), db.keys.CurrentID()); err != nil {
 			return total, wrap("rekey "+t.name, err)
 		}
 		if !left {
@@ -274,11 +306,7 @@ func (db *DB) rekeyBatch(ctx context.Context, t rekeyTable, plainOnly bool, afte
 			}
 		}
 		cur := db.keys.CurrentID()
-		q := `SELECT id, key_id, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name + `
-			WHERE ` + rekeyWhere(plainOnly) + ` AND id > $2
-			ORDER BY id LIMIT $3
-			FOR UPDATE SKIP LOCKED`
-		rows, err := tx.tx.QueryContext(ctx, q, cur, after, rekeyBatch)
+		rows, err := tx.tx.QueryContext(ctx, rekeyQuery(t, plainOnly), cur, after, rekeyBatch)
 		if err != nil {
 			return wrap("rekey "+t.name, err)
 		}
