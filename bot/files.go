@@ -199,6 +199,9 @@ func (b *Bot) refreshHomes(ctx context.Context, channel string) {
 		return
 	}
 	for _, u := range users {
+		// The database says they have a Home: so it is, even before this
+		// replica hears that they opened it (refreshHome would skip it).
+		b.home.add(u)
 		b.refreshHome(ctx, u)
 	}
 }

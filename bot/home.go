@@ -49,6 +49,9 @@ type homeState struct {
 	pending map[string]bool // users whose App Home is about to be refreshed
 	known   map[string]bool // users with an App Home kept fresh
 	synced  bool            // known is current: the listener is up and has read them
+	// opened is the day (UTC) this replica last recorded each user's
+	// opening of App Home: once a day is enough for its retention.
+	opened map[string]string
 }
 
 // has reports whether user has an App Home kept fresh; sure is false while
@@ -68,20 +71,34 @@ func (h *homeState) add(user string) {
 	h.known[user] = true
 }
 
-// homeOpened records that user's App Home is open: in the database, for
-// every replica, unless it is known already.
+// homeOpened records that user opened App Home: in the database, for
+// every replica, at most once a day on this replica. The row is kept 90
+// days after the last opening (retention), so every day's first opening
+// counts, not only the first ever.
 func (b *Bot) homeOpened(ctx context.Context, user string) {
 	if b.Homes == nil {
 		return
 	}
-	if has, _ := b.home.has(user); has {
+	now := b.now()
+	day := now.UTC().Format(time.DateOnly)
+	h := &b.home
+	h.mu.Lock()
+	done := h.opened[user] == day
+	h.mu.Unlock()
+	if done {
 		return
 	}
-	if err := b.Homes.OpenHome(ctx, user, b.now()); err != nil {
+	if err := b.Homes.OpenHome(ctx, user, now); err != nil {
 		b.Log.ErrorContext(ctx, "App Home not recorded as open", "err", err)
 		return
 	}
 	b.home.add(user)
+	h.mu.Lock()
+	if h.opened == nil {
+		h.opened = map[string]string{}
+	}
+	h.opened[user] = day
+	h.mu.Unlock()
 }
 
 // refreshHome refreshes a user's App Home after a change they made: the

@@ -148,6 +148,7 @@ func (b *Bot) blockActions(ctx context.Context, cb Callback) {
 			b.refreshHome(ctx, cb.User.ID)
 		case commands.ActLang:
 			b.Handler.Handle(ctx, commands.Request{UserID: cb.User.ID, Time: b.now(), Text: "sprog " + value})
+			b.homeOpened(ctx, cb.User.ID) // the button is on App Home: they have it open
 			b.publishHome(ctx, cb.User.ID, "")
 		}
 	}
@@ -345,35 +346,44 @@ func firstRefusal(refusals map[string]string) string {
 // publishHome publishes the user's App Home and reports whether it did (or
 // had); eventID, if set, makes a redelivered app_home_opened publish
 // nothing more.
+//
+// A change counted while a view is rendered and published gets a publish
+// of its own, which may reach Slack first and then be overwritten by the
+// older view (an erased borger shown again). So the changes counted are
+// read before rendering and again after Slack took the view; if they
+// moved, the view is rendered and published again, here, without counting
+// a change: a count would fall inside another publish's window and make
+// it publish again too, without end while Slack is slow.
 func (b *Bot) publishHome(ctx context.Context, user, eventID string) bool {
-	b.homeOpened(ctx, user)
-	// The changes counted before rendering. A change counted while this
-	// view is rendered and published gets a publish of its own, which may
-	// reach Slack first and then be overwritten by this older view (an
-	// erased borger shown again): seen after publishing, it is counted
-	// once more, so that a view rendered after it is published last.
-	before, counted := b.homeChanges(ctx, user)
-	req := b.request(ctx, user, "")
-	req.MaxBlocks = commands.ViewBlocks
-	if eventID != "" {
-		req.DeliveryKey = "event:" + eventID
+	for again := 0; ; again++ {
+		before, counted := b.homeChanges(ctx, user)
+		req := b.request(ctx, user, "")
+		req.MaxBlocks = commands.ViewBlocks
+		if eventID != "" && again == 0 {
+			req.DeliveryKey = "event:" + eventID
+		}
+		r, fresh, err := b.Forms.Home(ctx, req)
+		if err != nil {
+			return false // logged by commands
+		}
+		if !fresh {
+			return true // a redelivered event: published already
+		}
+		if err := b.Slack.PublishHome(ctx, user, views{b.Forms}.Home(r)); err != nil {
+			b.Log.ErrorContext(ctx, "home not published", "err", err)
+			return false
+		}
+		after, ok := b.homeChanges(ctx, user)
+		if !counted || !ok || after == before || again == maxRepublish {
+			return true
+		}
 	}
-	r, fresh, err := b.Forms.Home(ctx, req)
-	if err != nil {
-		return false // logged by commands
-	}
-	if !fresh {
-		return true // a redelivered event: published already
-	}
-	if err := b.Slack.PublishHome(ctx, user, views{b.Forms}.Home(r)); err != nil {
-		b.Log.ErrorContext(ctx, "home not published", "err", err)
-		return false
-	}
-	if after, ok := b.homeChanges(ctx, user); counted && ok && after > before {
-		b.refreshHome(ctx, user)
-	}
-	return true
 }
+
+// maxRepublish bounds how often publishHome renders a Home again because
+// changes came in while it published: changes that keep coming each get a
+// publish of their own.
+const maxRepublish = 3
 
 // homeChanges returns the changes counted to user's App Home; false
 // without a HomeStore, or when the database did not say.
@@ -396,7 +406,14 @@ func (b *Bot) Event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 		return
 	}
 	if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && home.Tab == "home" {
-		b.async(ctx, func(ctx context.Context) { b.publishHome(ctx, home.User, cb.EventID) })
+		b.async(ctx, func(ctx context.Context) {
+			b.homeOpened(ctx, home.User)
+			if !b.publishHome(ctx, home.User, cb.EventID) {
+				// Tried again like any refresh (and its view, should Slack
+				// have taken it after all, published over).
+				b.refreshHome(ctx, home.User)
+			}
+		})
 	}
 }
 

@@ -255,3 +255,73 @@ func TestStopEndsHomeRetries(t *testing.T) {
 		t.Error("the change is not due again after the shutdown")
 	}
 }
+
+// Changes that come while a slow views.publish is on its way get a
+// publish rendered after them, and then publishing stops: a publish that
+// sees changes come in renders again itself rather than counting one
+// more, which would fall inside the other publish's window and so on
+// without end.
+func TestAppHomeSlackSlowPublishesEnd(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, true)
+	a.bot.HomeDelay = 5 * time.Millisecond
+	setupTeams(a.slackEnv)
+	openHome(a.slackEnv, "UANNA", "EvSlow")
+	fake.setLatency(0, "views.publish", 300*time.Millisecond)
+	before := publishes(fake, "UANNA")
+	a.command("UANNA", "C1", "AB-1 6 b:7")
+	time.Sleep(100 * time.Millisecond) // its refresh is on its way to Slack
+	a.command("UANNA", "C1", "AB-1 7 b:8")
+	time.Sleep(4 * time.Second)
+	settle(a)
+	n := publishes(fake, "UANNA") - before
+	time.Sleep(1500 * time.Millisecond)
+	settle(a)
+	if more := publishes(fake, "UANNA") - before - n; more != 0 || n > 6 {
+		t.Errorf("App Home published %d times for two changes, and %d more while nothing changed", n, more)
+	}
+	if home := fake.lastHome(t, "UANNA"); !strings.Contains(home.View, "7 · borger 8") {
+		t.Errorf("the last App Home published does not show the last score: %s", home.View)
+	}
+}
+
+// An erasure refreshes the App Home of a user the database lists, even
+// before this replica has heard that they opened it.
+func TestEraseRefreshesHomeNotHeardOf(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, true)
+	setupTeams(a.slackEnv)
+	// Opened on another replica, its notification not yet here.
+	if _, err := a.raw.Exec(`INSERT INTO app_homes (user_id, opened_at) VALUES ('UANNA', now())`); err != nil {
+		t.Fatal(err)
+	}
+	if out := a.command("UANNA", "C1", "borger slet AB bekræft tving"); !strings.Contains(out, "er slettet") {
+		t.Fatalf("erasure's answer: %s", out)
+	}
+	for deadline := time.Now().Add(10 * time.Second); publishes(fake, "UANNA") == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("UANNA's App Home was not published after the erasure")
+		}
+	}
+}
+
+// Every day's first opening of App Home is recorded, not only the first
+// ever: the row (and with it the refreshes) is kept 90 days after the
+// last opening.
+func TestAppHomeOpeningRecordedDaily(t *testing.T) {
+	url := storetest.URL(t)
+	fake := newFakeSlack(t)
+	a := startReplica(t, fake, url, true)
+	setupTeams(a.slackEnv)
+	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	a.bot.Now = func() time.Time { return day }
+	openHome(a.slackEnv, "UANNA", "EvDay1")
+	day = day.AddDate(0, 0, 100)
+	openHome(a.slackEnv, "UANNA", "EvDay101")
+	var opened time.Time
+	if err := a.raw.QueryRow(`SELECT opened_at FROM app_homes WHERE user_id = 'UANNA'`).Scan(&opened); err != nil || !opened.Equal(day) {
+		t.Errorf("opened_at = %v, %v; want the last opening, %v", opened, err, day)
+	}
+}
