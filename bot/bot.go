@@ -51,9 +51,9 @@ type Bot struct {
 	MaxWork int
 	Now     func() time.Time
 
-	late     sync.WaitGroup // answers still being worked on after their ack
-	workOnce sync.Once
-	work     chan struct{} // one token per request being worked on
+	late                sync.WaitGroup // answers still being worked on after their ack
+	workOnce            sync.Once
+	work                chan struct{} // one token per request being worked on
 	stopOnce, closeOnce sync.Once
 	stopped             chan struct{} // closed by Stop
 
