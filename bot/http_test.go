@@ -25,7 +25,7 @@ func TestHTTPCommands(t *testing.T) {
 	e.fake.locales["UBO"] = "en-US"
 
 	steps := []struct{ user, channel, text, want string }{
-		{"UANNA", "C1", "team opret Slusen", "Kanalen er nu teamet Slusen"},
+		{"UANNA", "C1", "team opret Slusen", "Kanalen er nu oprettet som teamet Slusen"},
 		{"UANNA", "C1", "borger ny AB", "Borger AB er oprettet"},
 		{"UANNA", "C1", "ny AB Tage bussen alene til arbejde", "Lille mål AB-1 oprettet"},
 		{"UANNA", "C1", "AB-1 4 b:6 Tog bussen med støtte", "Registreret på AB-1: personale 4 · borger 6"},

@@ -131,7 +131,7 @@ func TestLargeInstitution(t *testing.T) {
 	// frist: 83 goals due; as many as fit, and a line for the rest.
 	body = e.slash("UBIG", bigChannel, "frist")
 	e.checkAnswer(body)
-	if n := blockCount(t, body); n > commands.MessageBlocks || !strings.Contains(body, "mere, som ikke er plads til her") {
+	if n := blockCount(t, body); n > commands.MessageBlocks || !strings.Contains(body, "mere, som der ikke er plads til her") {
 		t.Errorf("frist: %d blocks, want ≤ %d and a line about the rest: %.300s", n, commands.MessageBlocks, body)
 	}
 

@@ -108,7 +108,7 @@ func TestCitizenTurnGAS(t *testing.T) {
 	state := map[string]any{"note-false": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": "ring 010190-1234"}}}
 	e.interact(viewPayload("block_actions", "V1", meta, buttonAction("citizen_turn", "turn"), state))
 	blocks, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
-	for _, want := range []string{"-2 😟 Meget mindre end vi håbede", "0 🙂 Som vi håbede", "+2 😄 Meget bedre end vi håbede", `"turn:+1"`} {
+	for _, want := range []string{"-2 😟 Meget dårligere, end vi havde håbet", "0 🙂 Som vi håbede", "+2 😄 Meget bedre, end vi havde håbet", `"turn:+1"`} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("GAS turn screen lacks %q: %s", want, blocks)
 		}

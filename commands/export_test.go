@@ -122,7 +122,7 @@ func TestExportAndChart(t *testing.T) {
 	e.do("anna", "#slusen", "revider AB-2 +2 fortsættes borger:nej Sagde flere ord")
 	r = e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "eksport AB", Time: e.now})
 	report = pdfText(t, r.Files[1].Data)
-	contains(t, report, "GAS T-score: 70,1 over 2 mål (50 = som forventet)", "GAS +2 · fortsættes (E1) · uden borgeren")
+	contains(t, report, "GAS T-score: 70,1 beregnet på 2 mål (50 = som forventet)", "GAS +2 · fortsættes (E1) · uden borgeren")
 	lacks(t, report, "Kun ét mål er revideret")
 
 	// A period: only the day of the second entry.

@@ -23,7 +23,7 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"AB-1 dato:i-går", []string{"Skriv en score", "/maal AB-1 6", "/maal AB-1 b:6"}},
 		{"AB-1 seks", []string{"Skriv scoren som tal", "/maal AB-1 6"}},
 		{"AB-1 0", []string{"*0*", "1 til 10"}},
-		{"AB-1 4.5", []string{"*4.5* er ikke en hel score", "1 til 10"}},
+		{"AB-1 4.5", []string{"*4.5* er ikke et helt tal", "1 til 10"}},
 		{"AB-1 4 b:11", []string{"b:11", "1 til 10"}},
 		{"AB-1 4 b:", []string{"mangler en værdi"}},
 		{"AB-1 4 b:5 b:6", []string{"to gange"}},
@@ -62,7 +62,7 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"vis AB-P1", []string{"ikke en mål-ref"}},
 		{"fortryd AB-1 AB-2", []string{"højst én ref"}},
 		{"sprog fr", []string{"*da*", "*en*"}},
-		{"team opret Igen", []string{"allerede teamet *Slusen*"}},
+		{"team opret Igen", []string{"allerede til teamet *Slusen*"}},
 		{"team xyz", []string{"xyz"}},
 	}
 	tables := []string{"teams", "citizens", "plan_goals", "goals", "entries", "revisions", "users"}

@@ -56,7 +56,7 @@ func TestTeamLeader(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM member_events WHERE kind = 'leader_added' AND user_id = 'lene' AND actor = 'anna'`); n != 1 {
 		t.Fatal("no member event")
 	}
-	contains(t, e.do("anna", "#slusen", "team"), "*Ledere (ser kun tal):* <@lene>", "<@lene> blev leder (af <@anna>)")
+	contains(t, e.do("anna", "#slusen", "team"), "*Ledere (ser kun tal):* <@lene>", "<@lene> blev leder (tilføjet af <@anna>)")
 	contains(t, e.do("anna", "#slusen", "team leader @lene"), "<@lene> is already a leader of Slusen. Nothing was changed.")
 	if n := e.count(`SELECT count(*) FROM team_leaders`); n != 1 {
 		t.Fatalf("leaders = %d, want 1", n)
@@ -72,7 +72,7 @@ func TestLeaderOverview(t *testing.T) {
 	e.do("anna", "#slusen", "team leder @lene")
 	out := e.do("lene", "@lene", "overblik")
 	contains(t, out, "Overblik — 1 team", "*Slusen*", "Perioden er 2026 K1 til 2026 K4",
-		"Borgere: 2 · aktive mål: 3 · heraf overskredne: 1",
+		"Borgere: 2 · aktive mål: 3 · heraf med overskredet revision: 1",
 		"Revideret til tiden: 33,3 % (1 af 3 revisioner)",
 		"Revisioner med borgeren: 33,3 % (1 af 3)",
 		"Registreringer med borgerens egen score: 66,7 % af 3",

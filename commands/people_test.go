@@ -56,7 +56,7 @@ func TestCoordinatorRemove(t *testing.T) {
 	// The team's view tells who changed what and when.
 	out := e.do("anna", "#slusen", "team")
 	contains(t, out, "Ændringer i teamet", "23.11.2026: <@anna> er ikke længere koordinator (fjernet af <@bo>)",
-		"<@bo> blev koordinator (af <@anna>)")
+		"<@bo> blev koordinator (tilføjet af <@anna>)")
 }
 
 func TestLeaveStoredMembership(t *testing.T) {

@@ -62,7 +62,7 @@ func TestEraseCitizen(t *testing.T) {
 	contains(t, e.do("bo", "#andet", "borger slet AB bekræft"), "ingen borger")
 	out := e.do("anna", "#slusen", "borger slet AB")
 	contains(t, out, "1 handleplansmål, 1 lille mål, 1 registrering, 1 revision", "efter den seneste eksport", "borger slet AB bekræft")
-	contains(t, e.do("anna", "#slusen", "borger slet AB bekræft"), "fra efter den seneste eksport", "Intet er slettet")
+	contains(t, e.do("anna", "#slusen", "borger slet AB bekræft"), "der er skrevet efter den seneste eksport", "Intet er slettet")
 	if n := e.count(`SELECT count(*) FROM goals`); n != 2 {
 		t.Fatalf("goals = %d after refusals, want 2", n)
 	}

@@ -86,7 +86,7 @@ func TestRevisitationWaits(t *testing.T) {
 
 	const waiting = "afventer kommunen"
 	contains(t, e.do("anna", "#slusen", "AB"), waiting)
-	contains(t, e.do("anna", "#slusen", "frist"), "Afventer kommunen (revisitation): AB-1 (man 23. nov.)")
+	contains(t, e.do("anna", "#slusen", "frist"), "Afventer kommunen (revisitation): AB-1 (man. 23. nov.)")
 	home, _, err := e.h.Home(context.Background(), commands.Request{UserID: "anna", Time: e.now})
 	if err != nil {
 		t.Fatal(err)

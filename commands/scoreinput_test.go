@@ -162,11 +162,11 @@ func TestForgivingInput(t *testing.T) {
 		cmd   string
 		wants []string
 	}{
-		{"AB-1 4,5", []string{"*4,5* er ikke en hel score", "1 til 10"}},
-		{"AB-1 4.5 Note", []string{"*4.5* er ikke en hel score"}},
+		{"AB-1 4,5", []string{"*4,5* er ikke et helt tal", "1 til 10"}},
+		{"AB-1 4.5 Note", []string{"*4.5* er ikke et helt tal"}},
 		{"AB-1 seks", []string{"Skriv scoren som tal, fx `/maal AB-1 6`"}},
 		{"AB-1 Seks b:7", []string{"Skriv scoren som tal, fx `/maal AB-1 6`"}},
-		{"AB-1 6 b:4,5", []string{"*b:4,5* er ikke en hel score"}},
+		{"AB-1 6 b:4,5", []string{"*b:4,5* er ikke et helt tal"}},
 		{"AB-1 6 b:syv", []string{"Skriv borgerens score som tal, fx *b:7*"}},
 		{"AB-1 6 b7 Tog bussen", []string{"*b7*", "b:7"}},
 		{"AB-1 6 B 7 Tog bussen", []string{"*B 7*", "b:7"}},

@@ -87,7 +87,7 @@ func TestDigestContent(t *testing.T) {
 		"I ugen:* 3 registreringer fra 3 medarbejdere",
 		"Fremgang:* AB-1 (4,5→6,5)", // CD-1's single 6→5 is no setback
 		"Ingen registreringer i 14 dage:* AB-2",
-		"vurderer forskelligt (3 point eller mere):* CD-1 (personale 5 · borger 9)",
+		"scorer forskelligt (3 point eller mere):* CD-1 (personale 5 · borger 9)",
 		"Revideret i ugen:* CD-1 GAS -1 ændres",
 		// CD has one revised goal: no T-score (its result is just the level).
 		"Små sejre — bedste score hidtil:* AB-1 (7)",
@@ -276,7 +276,7 @@ func TestDigestListsOverdueFirst(t *testing.T) {
 	)
 	got := digestAt(t, mk, time.Date(2026, 11, 23, 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
 	over := strings.Index(got, "Revision overskredet:* AB-3 (13 dage for sent)")
-	due := strings.Index(got, "Til revision de næste 7 dage:* AB-4 (tor 26. nov.)")
+	due := strings.Index(got, "Til revision de næste 7 dage:* AB-4 (tors. 26. nov.)")
 	if over < 0 || due < 0 || over > due {
 		t.Errorf("overdue (at %d) must come before due (at %d):\n%s", over, due, got)
 	}

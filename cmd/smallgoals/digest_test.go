@@ -57,7 +57,7 @@ func TestShellDigestChartExport(t *testing.T) {
 		t.Fatalf("digest: %d %s", code, derr.String())
 	}
 	d := dout.String()
-	for _, want := range []string{"→ #slusen", "Ugens små mål — Slusen", "I ugen: 2 registreringer fra 2 medarbejdere", "vurderer forskelligt (3 point eller mere): AB-1 (personale 4 · borger 8)", "Til personalemødet", "📎 "} {
+	for _, want := range []string{"→ #slusen", "Ugens små mål — Slusen", "I ugen: 2 registreringer fra 2 medarbejdere", "scorer forskelligt (3 point eller mere): AB-1 (personale 4 · borger 8)", "Til personalemødet", "📎 "} {
 		if !strings.Contains(d, want) {
 			t.Errorf("digest lacks %q:\n%s", want, d)
 		}

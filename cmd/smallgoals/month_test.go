@@ -102,7 +102,7 @@ func TestShellMonthOfAnInstitution(t *testing.T) {
 		"team Lyngen", "~AB-P1~ Klare transport selv (afsluttet", "AB-1 Tage bussen med en voksen", "borger 8")
 	has("frist", section("== Til revision de næste 7 dage =="), "Afventer kommunen (revisitation): CD-1 (")
 	has("team", section("== Team Slusen =="), "Koordinatorer: @anna\n", "@bo er ikke længere koordinator (fjernet af @anna)",
-		"@bo blev koordinator (af @anna)")
+		"@bo blev koordinator (tilføjet af @anna)")
 	has("borgere udskrevne", section("== Udskrevne borgere i Slusen =="), "EF · udskrevet")
 	borgere := o[strings.LastIndex(o, "== Borgere i Slusen =="):]
 	borgere = borgere[:strings.Index(borgere, "\n\n")]

@@ -31,7 +31,7 @@ func TestShellScoreInput(t *testing.T) {
 		"Registreret på AB-1: personale 5 · borger 6 · i går",
 		"Registreret på AB-1: borger 7 · i dag",
 		"Mente du borgerens score? Skriv b:7 med kolon",
-		"4,5 er ikke en hel score",
+		"4,5 er ikke et helt tal",
 		"Mente du AB-1?",
 		"Den kommando kender jeg ikke, og jeg kender ingen borger FRSIT",
 		"/maal frist",
