@@ -19,8 +19,8 @@ func TestAuditLog(t *testing.T) {
 	contains(t, e.do("carl", "#slusen", "adgangslog AB"), "koordinatorer") // not a coordinator
 	r := e.h.Handle(context.Background(), commands.Request{UserID: "anna", ChannelID: "#slusen", Text: "adgangslog AB", Time: e.now})
 	out := r.Text()
-	contains(t, out, "Adgangslog for AB", "<@carl> · så borgerens mål", "<@bo> · registrerede · AB · ❌ afvist",
-		"<@carl> · så adgangsloggen · AB · ❌ afvist", "<@anna> · så adgangsloggen")
+	contains(t, out, "Adgangslog for AB", "<@carl> · åbnede borgerens mål", "<@bo> · registrerede · AB · ❌ afvist",
+		"<@carl> · åbnede adgangsloggen · AB · ❌ afvist", "<@anna> · åbnede adgangsloggen")
 	lacks(t, out, "En note")
 	if len(r.Files) != 1 || !strings.HasSuffix(r.Files[0].Name, ".csv") || r.Files[0].CitizenID == 0 {
 		t.Fatalf("files = %+v", r.Files)
