@@ -131,7 +131,7 @@ func (c *call) goalFacts(alias string, g smallgoals.Goal) string {
 		parts = append(parts, c.t("goal.fact_plan", "Ref", smallgoals.Ref{Alias: alias, Plan: true, N: *g.PlanNumber}.String()))
 	}
 	parts = append(parts, c.gasFacts(g)...)
-	parts = append(parts, c.t("goal.fact_every", "Days", g.CadenceDays))
+	parts = append(parts, c.t("goal.fact_every", "Count", g.CadenceDays))
 	if g.NextRevision != nil {
 		parts = append(parts, c.t("goal.fact_next", "Date", c.date(*g.NextRevision)))
 	} else {

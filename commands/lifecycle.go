@@ -507,7 +507,7 @@ func (c *call) changeValue(alias, field, v string, esc func(string) string) stri
 		smallgoals.ChangeGASLevel(1), smallgoals.ChangeGASLevel(2):
 		return "«" + esc(v) + "»"
 	case smallgoals.ChangeCadence:
-		return c.t("change.days", "Days", v)
+		return c.t("change.days", "Count", v)
 	case smallgoals.ChangeDue:
 		if d, ok := smallgoals.ParseDate(v); ok {
 			return c.date(d)

@@ -223,3 +223,13 @@ func TestPlanLifecycle(t *testing.T) {
 	out = e.do("anna", "#slusen", "vis AB-3")
 	contains(t, out, "Afsluttet af <@anna> 23.11.2026")
 }
+
+// A goal revised every day reads "hver dag", not "hver 1. dag", in the
+// change and in the goal's facts (go-i18n's plural forms).
+func TestEveryDayReadsNaturally(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	contains(t, e.do("anna", "#slusen", "ret AB-1 hver:1"), "Interval: før hver 42. dag, nu hver dag")
+	contains(t, e.do("anna", "#slusen", "vis AB-1"), "revideres hver dag")
+	contains(t, e.do("anna", "#slusen", "edit AB-1 every:2"), "before every day, now every 2 days")
+}
