@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"smallgoals/bot"
+	"smallgoals/commands"
 	"smallgoals/store/storetest"
 )
 
@@ -118,4 +120,44 @@ func TestRequestLogs(t *testing.T) {
 			t.Errorf("the log holds %q", secret)
 		}
 	}
+}
+
+// A response_url is a secret (it posts as the bot for 30 minutes): when
+// Slack cannot be reached — refused, a name that does not resolve, a
+// timeout — neither the error nor the log holds its path.
+func TestResponseURLNotInErrors(t *testing.T) {
+	e := newSlackEnv(t)
+	stall := newStallServer(t)
+	reply := commandsReply("svar")
+	for _, u := range []string{
+		"http://127.0.0.1:1/commands/T1/123/SECRETTOKEN",         // refused
+		"http://nonexistent.invalid/commands/T1/123/SECRETTOKEN", // does not resolve
+		stall + "/commands/T1/123/SECRETTOKEN",                   // no answer before ctx ends
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		err := e.slack.Respond(ctx, u, reply)
+		cancel()
+		if err == nil {
+			t.Fatalf("%s: no error", u)
+		}
+		if strings.Contains(err.Error(), "SECRETTOKEN") {
+			t.Errorf("the error holds the response_url: %v", err)
+		}
+	}
+	if strings.Contains(e.logs.String(), "SECRETTOKEN") {
+		t.Errorf("the log holds the response_url:\n%s", e.logs.String())
+	}
+}
+
+// newStallServer returns the URL of a server that never answers.
+func newStallServer(t *testing.T) string {
+	t.Helper()
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-done }))
+	t.Cleanup(func() { close(done); srv.Close() })
+	return srv.URL
+}
+
+func commandsReply(text string) commands.Reply {
+	return commands.Reply{Blocks: []commands.Block{{Kind: commands.Section, Text: text}}}
 }

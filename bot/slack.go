@@ -213,6 +213,13 @@ func (s *Slack) Respond(ctx context.Context, responseURL string, r commands.Repl
 // classify turns a failed call into an error that says whether Slack may
 // have acted on it.
 func (s *Slack) classify(method string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// The URL may be a response_url or an upload's pre-signed URL,
+		// whose path is a secret: keep its host only, on every branch
+		// below (the wrappers around ue repeat it in their text).
+		err = &url.Error{Op: ue.Op, URL: hostOnly(ue.URL), Err: ue.Err}
+	}
 	var api slack.SlackErrorResponse
 	var opErr *net.OpError
 	switch {
@@ -224,12 +231,17 @@ func (s *Slack) classify(method string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return err
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // the URL may hold a response_url token
-	}
 	s.log.Error("slack call outcome unknown", "method", method, "err", err)
 	return fmt.Errorf("%w: %s", ErrAmbiguous, method)
+}
+
+// hostOnly returns a URL's scheme and host: what an error may say of it.
+func hostOnly(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(a URL)"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // wait blocks until channel may get its next post and books the slot after.
