@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"slices"
 	"strings"
@@ -269,5 +270,42 @@ func TestHomeRenderedBeforeErasure(t *testing.T) {
 	}
 	if home := e.fake.lastHome(t, "UDORA"); showsAB(home.View) {
 		t.Errorf("UDORA's App Home after the erasure shows AB: %s", home.View)
+	}
+}
+
+// A confirmation sent as a DM — a form opened from App Home has no
+// channel to show it in — stays in Slack, so it is recorded with its
+// borger, and erasing the borger deletes it.
+func TestEraseDeletesDMdConfirmations(t *testing.T) {
+	e := newSlackEnv(t)
+	setupTeams(e)
+	e.slash("UANNA", "C1", "ny AB")
+	_, meta, _ := view(t, e.fake.lastView(t, "views.update").View)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(meta), &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "ch") // as from App Home
+	noChannel, _ := json.Marshal(m)
+	before := len(e.fake.postsCopy())
+	text := func(v string) map[string]any { return map[string]any{"value": v} }
+	if _, resp := e.interact(viewPayload("view_submission", "V9", string(noChannel), nil, map[string]any{
+		"title": map[string]any{"title": text("Smører selv madpakke")}, "every": map[string]any{"every": text("14")},
+	})); !strings.Contains(resp, "clear") {
+		t.Fatalf("new goal: %s", resp)
+	}
+	posts := e.fake.postsCopy()[before:]
+	if len(posts) != 1 || !strings.Contains(posts[0].Blocks, "Smører selv madpakke") || !strings.HasPrefix(posts[0].Channel, "D") {
+		t.Fatalf("the confirmation as a DM: %+v", posts)
+	}
+	if out := e.command("UANNA", "C1", "borger slet AB bekræft tving"); !strings.Contains(out, "er slettet") {
+		t.Fatalf("erasure's answer: %s", out)
+	}
+	e.bot.Wait()
+	if got := e.fake.unpostedCopy(); !slices.Contains(got, posts[0].Channel+"/"+posts[0].TS) {
+		t.Errorf("the DM'd confirmation was not deleted: deleted %v", got)
+	}
+	if n := e.count(`SELECT count(*) FROM posts`); n != 0 {
+		t.Errorf("%d posts still recorded after the erasure", n)
 	}
 }

@@ -19,10 +19,11 @@ import (
 )
 
 // FileLog remembers the files the bot sent, so they can be deleted when
-// they expire or their citizen is erased, and forgets the messages it
-// deleted; *store.DB is one.
+// they expire or their citizen is erased, and the replies it left as DMs,
+// and forgets the messages it deleted; *store.DB is one.
 type FileLog interface {
 	RecordFile(ctx context.Context, f smallgoals.FileRecord) error
+	RecordPost(ctx context.Context, kind string, at time.Time, citizens []int64, p smallgoals.Posted) error
 	ForgetFile(ctx context.Context, id string) error
 	ForgetPost(ctx context.Context, p smallgoals.Posted) error
 }

@@ -154,6 +154,20 @@ func (b *Bot) blockActions(ctx context.Context, cb Callback) {
 	}
 }
 
+// ephemeral shows a reply to the user in channel (a thread of it), or in
+// a DM (Slack.EphemeralIn). A DM stays in Slack: it is recorded with the
+// borgere the reply is about, so that erasing one deletes it.
+func (b *Bot) ephemeral(ctx context.Context, channel, thread, user string, r commands.Reply) error {
+	p, err := b.Slack.EphemeralIn(ctx, channel, thread, user, r)
+	if err != nil || p.TS == "" || len(r.Citizens) == 0 || b.FileLog == nil {
+		return err
+	}
+	if err := b.FileLog.RecordPost(ctx, "reply", b.now(), r.Citizens, p); err != nil {
+		b.Log.ErrorContext(ctx, "DM not recorded: erasing its borger will not delete it", "err", err)
+	}
+	return nil
+}
+
 // answerButton answers a button's user: through response_url in a
 // message, otherwise ephemeral in the channel, or a DM (App Home).
 func (b *Bot) answerButton(ctx context.Context, cb slack.InteractionCallback, r commands.Reply, what string) {
@@ -161,7 +175,7 @@ func (b *Bot) answerButton(ctx context.Context, cb slack.InteractionCallback, r 
 	if cb.ResponseURL != "" {
 		err = b.Slack.Respond(ctx, cb.ResponseURL, r)
 	} else {
-		err = b.Slack.Ephemeral(ctx, cb.Channel.ID, cb.User.ID, r)
+		err = b.ephemeral(ctx, cb.Channel.ID, "", cb.User.ID, r)
 	}
 	if err != nil {
 		b.Log.ErrorContext(ctx, "button answer not sent", "button", what, "err", err)
@@ -256,7 +270,7 @@ func (b *Bot) submit(ctx context.Context, cb Callback) any {
 			lang := b.Forms.Lang(ctx, req)
 			reply = commands.Reply{Blocks: []commands.Block{{Kind: commands.Section,
 				Text: b.Forms.T(lang, "modal.late_refused", "Reason", firstRefusal(refusals))}}}
-			if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
+			if err := b.ephemeral(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
 				b.Log.ErrorContext(ctx, "late refusal not sent", "err", err)
 			}
 			return
@@ -295,7 +309,7 @@ func (b *Bot) saved(ctx context.Context, meta formMeta, user string, reply comma
 	if reply.Duplicate {
 		return
 	}
-	if err := b.Slack.EphemeralIn(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
+	if err := b.ephemeral(ctx, meta.Channel, meta.Thread, user, reply); err != nil {
 		b.Log.ErrorContext(ctx, "confirmation not sent", "err", err)
 	}
 	b.notify(ctx, reply)

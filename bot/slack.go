@@ -581,23 +581,23 @@ func (s *Slack) PublishHome(ctx context.Context, user string, v slack.HomeTabVie
 }
 
 // Ephemeral shows a reply to one user in a channel, or in a DM when the
-// channel is not known or cannot take it.
-func (s *Slack) Ephemeral(ctx context.Context, channel, user string, r commands.Reply) error {
+// channel is not known or cannot take it; the DM is returned, for the
+// caller to record (an ephemeral message stays nowhere).
+func (s *Slack) Ephemeral(ctx context.Context, channel, user string, r commands.Reply) (smallgoals.Posted, error) {
 	return s.EphemeralIn(ctx, channel, "", user, r)
 }
 
 // EphemeralIn is Ephemeral in a thread of the channel ("" for none).
-func (s *Slack) EphemeralIn(ctx context.Context, channel, thread, user string, r commands.Reply) error {
+func (s *Slack) EphemeralIn(ctx context.Context, channel, thread, user string, r commands.Reply) (smallgoals.Posted, error) {
 	if channel != "" {
 		err := s.callJSON(ctx, "chat.postEphemeral", ephemeral{Channel: channel, User: user, Text: Fallback(r),
 			Blocks: Blocks(r, commands.MessageBlocks), ThreadTS: thread})
 		if err == nil {
-			return nil
+			return smallgoals.Posted{}, nil
 		}
 		s.log.WarnContext(ctx, "ephemeral message not posted; sending a DM", "err", err)
 	}
-	_, err := s.DM(ctx, user, r)
-	return err
+	return s.DM(ctx, user, r)
 }
 
 // ephemeral is chat.postEphemeral's body.

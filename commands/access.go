@@ -23,6 +23,9 @@ func (c *call) audit(action string, team *smallgoals.Team, citizen *smallgoals.C
 	if goal != nil {
 		ev.GoalID = &goal.ID
 	}
+	if allowed && ev.CitizenID != nil && !slices.Contains(c.citizens, *ev.CitizenID) {
+		c.citizens = append(c.citizens, *ev.CitizenID)
+	}
 	if c.deferAudit {
 		c.pending = append(c.pending, ev) // written by the score writer
 		return nil

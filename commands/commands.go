@@ -313,6 +313,7 @@ type call struct {
 	// a score's refusals are written by the score writer.
 	deferAudit bool
 	pending    []smallgoals.AuditEvent
+	citizens   []int64 // the borgere read or changed, as audited: the reply's Citizens
 }
 
 // Handle answers a request. It never fails: errors become a short reply
@@ -408,9 +409,11 @@ func (h *Handler) answer(ctx context.Context, req Request, p parsed, perr *parse
 			}
 			reply = r
 			reply.Changed = p.cmd.writes && r.Modal == nil
+			reply.Citizens = c.citizens
 		case err == nil:
 			reply = r
 			reply.Changed = p.cmd.writes && r.Modal == nil
+			reply.Citizens = c.citizens
 		case errors.As(err, &ue) && ue.Code != smallgoals.EINTERNAL:
 			// A refusal: nothing was written but its audit event, which
 			// the commit keeps.

@@ -66,6 +66,10 @@ type Reply struct {
 	Command   string // the command's ID (log, show, …), for metrics
 	Outcome   string // done, refused or failed, for metrics
 	Changed   bool   // the request changed data the user's App Home shows
+	// Citizens are the borgere the reply is about: those its request was
+	// allowed to read or change. A copy the transport leaves in Slack (a
+	// DM) is recorded with them, so that erasing one deletes it.
+	Citizens []int64
 
 	// FilesDone, when set, is called by the transport once it has tried to
 	// deliver Files, with sent true if every one reached the user and when

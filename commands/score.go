@@ -305,6 +305,7 @@ func (h *Handler) logScore(ctx context.Context, req Request, p parsed, free []st
 		r := c.logged(gref, t.goal.Scale(), e, res.Recent)
 		r.Changed = true
 		r.Command, r.Outcome = cmdLog.id, "done"
+		r.Citizens = []int64{t.citizen.ID}
 		h.log.DebugContext(ctx, "command done", "user", req.UserID, "command", cmdLog.id)
 		return r, nil
 	}

@@ -42,6 +42,15 @@ func (tx *Tx) recordSent(ctx context.Context, kind string, at time.Time, citizen
 	return nil
 }
 
+// RecordPost records a message the bot posted at at (a reply sent as a
+// DM), linked to the citizens it is about, so that erasing one of them
+// deletes it from Slack.
+func (db *DB) RecordPost(ctx context.Context, kind string, at time.Time, citizens []int64, p smallgoals.Posted) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		return tx.recordSent(ctx, kind, at, citizens, smallgoals.Sent{Posts: []smallgoals.Posted{p}})
+	})
+}
+
 // UnpostCitizen makes every message the bot posted about the citizen due
 // for deletion from Slack at at, and unlinks it from every borger it is
 // about: a message about several goes whole. It returns them; the
