@@ -3,7 +3,6 @@ package bot
 import (
 	"cmp"
 	"context"
-	"errors"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -117,19 +116,17 @@ func (b *Bot) stopping() chan struct{} {
 // pause waits d before work is tried again; an error if ctx is done or
 // the bot is stopping first.
 func (b *Bot) pause(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-b.stopping():
-		return errStopping
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-b.stopping():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return sleepCtx(ctx, d)
 }
-
-var errStopping = errors.New("bot: stopping")
 
 // Command answers a slash command. It returns the reply if it is ready
 // within AckWithin and before ctx is done; otherwise nil, and the reply
