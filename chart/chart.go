@@ -247,9 +247,11 @@ func scoreLabel(v, min int) string {
 }
 
 // recoverErr turns a panic inside gonum/plot into an error, so a bad chart
-// never takes the bot down.
+// never takes the bot down. The panic's value is left out (it may quote
+// the text being drawn, a goal's title, and the error is logged): only
+// its type.
 func recoverErr(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("chart: render: %v", r)
+		*err = fmt.Errorf("chart: render: a panic (%T)", r)
 	}
 }

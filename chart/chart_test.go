@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -541,5 +542,18 @@ func TestDayTicksFit(t *testing.T) {
 	room := 4 * (width("28. mar.") + vg.Points(goalTickSize/2))
 	if n, _ := count(dayTicks{label: label, room: room, width: width}); n != 4 {
 		t.Errorf("room for 4: %d labels", n)
+	}
+}
+
+// A panic while drawing becomes an error that does not quote what was
+// being drawn: the error is logged, and the text may be a goal's title.
+func TestRecoverErrQuotesNothing(t *testing.T) {
+	draw := func() (err error) {
+		defer recoverErr(&err)
+		panic("text: cannot lay out «Tager bussen HEMMELIG alene»")
+	}
+	err := draw()
+	if err == nil || strings.Contains(err.Error(), "HEMMELIG") {
+		t.Errorf("recovered panic = %v; want an error without the panic's text", err)
 	}
 }
