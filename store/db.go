@@ -234,9 +234,16 @@ func safe(err error) error {
 		return errBadURL
 	case errors.As(err, &pe):
 		return &pgError{Code: pe.Code, Constraint: pe.Constraint}
+	case strings.Contains(err.Error(), "sql: Scan error"):
+		// database/sql quotes the value it could not convert (a schema
+		// out of step with the code): the text may be a decrypted note.
+		return errScan
 	}
 	return err
 }
+
+// errScan stands in for database/sql's Scan errors, which quote the value.
+var errScan = errors.New("sql: a column could not be read into the code's type (value not shown): is the schema migrated?")
 
 // errBadURL stands in for a malformed database URL's parse error, whose
 // text quotes the URL or the piece the parser stumbled on; either may be
