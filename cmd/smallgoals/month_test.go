@@ -96,7 +96,7 @@ func TestShellMonthOfAnInstitution(t *testing.T) {
 	// vis AB-2: the colleague's entry cancelled by the coordinator with the
 	// reason; closed without the borger, then reopened.
 	has("vis AB-2", section("== AB-2 Smøre madpakke =="),
-		"~nr. 1 · ", "9 · @carl~ (fortrudt af @anna", "grund: Skrevet på den forkerte borger",
+		"~nr. 1 · ", "9 · @carl~ (fortrudt af @anna", "begrundelse: Skrevet på den forkerte borger",
 		"GAS +2 · afsluttes · @anna · uden borgeren", "Genåbnet af @anna")
 	has("/maal AB", section("== AB — 2 aktive mål =="),
 		"team Lyngen", "~AB-P1~ Klare transport selv (afsluttet", "AB-1 Tage bussen med en voksen", "borger 8")

@@ -36,7 +36,7 @@ func TestShellCorrectAndRevise(t *testing.T) {
 		"Registrering nr. 1 på AB-1 er fortrudt (personale 5 · ",
 		"nr. 2 · ",
 		"(fortrudt af @anna ",
-		"grund: Skrevet på den forkerte borger",
+		"begrundelse: Skrevet på den forkerte borger",
 		"går tilbage til kommunen",
 		"AB-1 er allerede revideret i dag",
 		"afventer kommunen (revisitation ",
