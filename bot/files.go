@@ -276,13 +276,36 @@ func (s *Slack) PostFile(ctx context.Context, channel string, f commands.File) (
 	return s.upload(ctx, channel, f, &waited)
 }
 
-// IsPrivate reports whether a channel is private (conversations.info).
+// IsPrivate reports whether only staff can read a channel: it is private
+// (conversations.info) and every member is staff — no guest, nobody from
+// another organisation (a Slack Connect channel), who would read what is
+// posted there (the digest's aliases and figures) though the bot answers
+// them nothing.
 func (s *Slack) IsPrivate(ctx context.Context, channel string) (bool, error) {
 	ch, err := s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
 	if err != nil {
 		return false, fmt.Errorf("bot: conversations.info: %w", err)
 	}
-	return ch.IsPrivate || ch.IsIM || ch.IsMpIM, nil
+	if !ch.IsPrivate && !ch.IsIM && !ch.IsMpIM {
+		return false, nil
+	}
+	members, err := s.channelMembers(ctx, channel)
+	if err != nil {
+		return false, err
+	}
+	for id := range members {
+		if id == s.BotUserID {
+			continue
+		}
+		u, err := s.user(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if !u.staff() {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // PostFile writes a file into FilesDir and prints its path.
