@@ -20,14 +20,7 @@ func TestDigestToSlack(t *testing.T) {
 	e.fake.mu.Lock()
 	e.fake.public = map[string]bool{"C2": true}
 	e.fake.mu.Unlock()
-	d := &reminders.Digester{Store: e.db, Post: e.slack, Text: e.handler, Calendar: reminders.NewCalendar(),
-		Log: slog.New(slog.DiscardHandler), Chart: func(string, []smallgoals.DigestGoal, string) ([]byte, error) { return []byte("png"), nil }}
-	monday := time.Now().AddDate(0, 0, 1)
-	for monday.Weekday() != time.Monday {
-		monday = monday.AddDate(0, 0, 1)
-	}
-	at := time.Date(monday.Year(), monday.Month(), monday.Day(), 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen"))
-	res, err := d.Digest(context.Background(), at)
+	res, err := nextMondaysDigest(e)
 	if err != nil || res.Posted != 1 || res.CountsOnly != 1 {
 		t.Fatalf("digest: %+v %v", res, err)
 	}
@@ -73,14 +66,7 @@ func TestDigestWithOutsidersCountsOnly(t *testing.T) {
 			e.fake.mu.Unlock()
 			e.fake.setMembers("C1", "UANNA", "UBOT", "UGUEST")
 			e.slack.ForgetAll()
-			d := &reminders.Digester{Store: e.db, Post: e.slack, Text: e.handler, Calendar: reminders.NewCalendar(),
-				Log: slog.New(slog.DiscardHandler), Chart: func(string, []smallgoals.DigestGoal, string) ([]byte, error) { return []byte("png"), nil }}
-			monday := time.Now().AddDate(0, 0, 1)
-			for monday.Weekday() != time.Monday {
-				monday = monday.AddDate(0, 0, 1)
-			}
-			at := time.Date(monday.Year(), monday.Month(), monday.Day(), 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen"))
-			if res, err := d.Digest(context.Background(), at); err != nil || res.CountsOnly < 1 {
+			if res, err := nextMondaysDigest(e); err != nil || res.CountsOnly < 1 {
 				t.Fatalf("digest: %+v %v", res, err)
 			}
 			for _, p := range e.fake.postsCopy() {
@@ -96,4 +82,16 @@ func TestDigestWithOutsidersCountsOnly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nextMondaysDigest runs the digest job at 9:00 next Monday through our
+// Slack code, charts as stand-in PNGs.
+func nextMondaysDigest(e *slackEnv) (reminders.DigestResult, error) {
+	d := &reminders.Digester{Store: e.db, Post: e.slack, Text: e.handler, Calendar: reminders.NewCalendar(),
+		Log: slog.New(slog.DiscardHandler), Chart: func(string, []smallgoals.DigestGoal, string) ([]byte, error) { return []byte("png"), nil }}
+	monday := time.Now().AddDate(0, 0, 1)
+	for monday.Weekday() != time.Monday {
+		monday = monday.AddDate(0, 0, 1)
+	}
+	return d.Digest(context.Background(), time.Date(monday.Year(), monday.Month(), monday.Day(), 9, 0, 0, 0, smallgoals.Location("Europe/Copenhagen")))
 }
