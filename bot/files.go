@@ -289,23 +289,8 @@ func (s *Slack) IsPrivate(ctx context.Context, channel string) (bool, error) {
 	if !ch.IsPrivate && !ch.IsIM && !ch.IsMpIM {
 		return false, nil
 	}
-	members, err := s.channelMembers(ctx, channel)
-	if err != nil {
-		return false, err
-	}
-	for id := range members {
-		if id == s.BotUserID {
-			continue
-		}
-		u, err := s.user(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		if !u.staff() {
-			return false, nil
-		}
-	}
-	return true, nil
+	_, others, err := s.channelPeople(ctx, channel)
+	return err == nil && others == 0, err
 }
 
 // PostFile writes a file into FilesDir and prints its path.

@@ -62,6 +62,24 @@ func (h *homeState) has(user string) (has, sure bool) {
 	return h.known[user], h.synced
 }
 
+// openedOn returns the day this replica last recorded user's opening.
+func (h *homeState) openedOn(user string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.opened[user]
+}
+
+// open notes that user opened App Home on day, recorded: they have one.
+func (h *homeState) open(user, day string) {
+	h.add(user)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.opened == nil {
+		h.opened = map[string]string{}
+	}
+	h.opened[user] = day
+}
+
 func (h *homeState) add(user string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -81,24 +99,14 @@ func (b *Bot) homeOpened(ctx context.Context, user string) {
 	}
 	now := b.now()
 	day := now.UTC().Format(time.DateOnly)
-	h := &b.home
-	h.mu.Lock()
-	done := h.opened[user] == day
-	h.mu.Unlock()
-	if done {
+	if b.home.openedOn(user) == day {
 		return
 	}
 	if err := b.Homes.OpenHome(ctx, user, now); err != nil {
 		b.Log.ErrorContext(ctx, "App Home not recorded as open", "err", err)
 		return
 	}
-	b.home.add(user)
-	h.mu.Lock()
-	if h.opened == nil {
-		h.opened = map[string]string{}
-	}
-	h.opened[user] = day
-	h.mu.Unlock()
+	b.home.open(user, day)
 }
 
 // refreshHome refreshes a user's App Home after a change they made: the

@@ -369,8 +369,8 @@ func firstRefusal(refusals map[string]string) string {
 // a change: a count would fall inside another publish's window and make
 // it publish again too, without end while Slack is slow.
 func (b *Bot) publishHome(ctx context.Context, user, eventID string) bool {
+	before, counted := b.homeChanges(ctx, user)
 	for again := 0; ; again++ {
-		before, counted := b.homeChanges(ctx, user)
 		req := b.request(ctx, user, "")
 		req.MaxBlocks = commands.ViewBlocks
 		if eventID != "" && again == 0 {
@@ -391,6 +391,7 @@ func (b *Bot) publishHome(ctx context.Context, user, eventID string) bool {
 		if !counted || !ok || after == before || again == maxRepublish {
 			return true
 		}
+		before = after // what the next rendering starts from
 	}
 }
 

@@ -532,25 +532,34 @@ func (s *Slack) CanJoin(ctx context.Context, tx commands.Tx, team smallgoals.Tea
 // List returns the team channel's members who are staff: no guests, no
 // bots, no members of other organisations.
 func (s *Slack) List(ctx context.Context, _ commands.Tx, team smallgoals.Team) ([]string, error) {
-	members, err := s.channelMembers(ctx, team.ChannelID)
+	staff, _, err := s.channelPeople(ctx, team.ChannelID)
+	return staff, err
+}
+
+// channelPeople returns a channel's members other than the bot: the
+// staff, sorted, and how many others there are (guests, people from
+// other organisations).
+func (s *Slack) channelPeople(ctx context.Context, channel string) (staff []string, others int, err error) {
+	members, err := s.channelMembers(ctx, channel)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var out []string
 	for id := range members {
 		if id == s.BotUserID {
 			continue
 		}
 		u, err := s.user(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if u.staff() {
-			out = append(out, id)
+			staff = append(staff, id)
+		} else {
+			others++
 		}
 	}
-	slices.Sort(out)
-	return out, nil
+	slices.Sort(staff)
+	return staff, others, nil
 }
 
 // OpenView opens a modal for the user who triggered triggerID and returns
@@ -580,14 +589,10 @@ func (s *Slack) PublishHome(ctx context.Context, user string, v slack.HomeTabVie
 	return nil
 }
 
-// Ephemeral shows a reply to one user in a channel, or in a DM when the
-// channel is not known or cannot take it; the DM is returned, for the
-// caller to record (an ephemeral message stays nowhere).
-func (s *Slack) Ephemeral(ctx context.Context, channel, user string, r commands.Reply) (smallgoals.Posted, error) {
-	return s.EphemeralIn(ctx, channel, "", user, r)
-}
-
-// EphemeralIn is Ephemeral in a thread of the channel ("" for none).
+// EphemeralIn shows a reply to one user in a channel, in a thread of it
+// ("" for none), or in a DM when the channel is not known or cannot take
+// it; the DM is returned, for the caller to record (an ephemeral message
+// stays nowhere).
 func (s *Slack) EphemeralIn(ctx context.Context, channel, thread, user string, r commands.Reply) (smallgoals.Posted, error) {
 	if channel != "" {
 		err := s.callJSON(ctx, "chat.postEphemeral", ephemeral{Channel: channel, User: user, Text: Fallback(r),
